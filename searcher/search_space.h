@@ -1,0 +1,46 @@
+// The search space as the strategies see it: plain C++ types, no protobuf.
+//
+// The coordinator converts a `hyperlab.v1.StudySpec` into a `SearchSpace` at its edge
+// (coordinator/spec_convert.h); strategies never see protos, storage, RPC or clocks.
+// Thread safety: plain values; safe to share for reading.
+#ifndef HYPERLAB_SEARCHER_SEARCH_SPACE_H_
+#define HYPERLAB_SEARCHER_SEARCH_SPACE_H_
+
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace hyperlab::searcher {
+
+enum class ParameterKind { kDouble, kInteger, kDiscrete, kCategorical };
+enum class Scale { kLinear, kLog };
+enum class Goal { kMinimize, kMaximize };
+
+// One independent variable.
+struct Parameter {
+  std::string name;
+  ParameterKind kind = ParameterKind::kDouble;
+  Scale scale = Scale::kLinear;
+  // kDouble and kInteger: the closed range [min, max]. kLog requires min > 0.
+  double min = 0;
+  double max = 0;
+  // kDiscrete: the numbers to choose from, as written.
+  std::vector<double> numbers;
+  // kCategorical: the names to choose from, as written.
+  std::vector<std::string> categories;
+};
+
+struct SearchSpace {
+  std::vector<Parameter> parameters;
+};
+
+// A parameter's value: double for kDouble and kDiscrete, int64 for kInteger, string for kCategorical.
+using Value = std::variant<double, int64_t, std::string>;
+
+// One value per parameter, in the order of `SearchSpace::parameters`.
+using Assignment = std::vector<Value>;
+
+}  // namespace hyperlab::searcher
+
+#endif  // HYPERLAB_SEARCHER_SEARCH_SPACE_H_

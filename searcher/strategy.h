@@ -1,0 +1,68 @@
+// The pure search-strategy interface.
+//
+// A strategy is a function of (search space, algorithm settings, trials so far, saved state) to new
+// suggestions. It holds no hidden state between calls: whatever it must remember goes into `state`, which
+// the coordinator journals with the trials it creates, so a restarted coordinator suggests exactly what it
+// would have suggested anyway. Deterministic for a given seed and history.
+//
+// Example:
+//   ASSIGN_OR_RETURN(std::unique_ptr<Strategy> s, MakeStrategy(space, config));
+//   ASSIGN_OR_RETURN(std::vector<Assignment> next, s->Suggest(history, /*count=*/2, state));
+//
+// Thread safety: a Strategy object is immutable after construction; Suggest may be called concurrently
+// with distinct `state` strings.
+#ifndef HYPERLAB_SEARCHER_STRATEGY_H_
+#define HYPERLAB_SEARCHER_STRATEGY_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "searcher/search_space.h"
+
+namespace hyperlab::searcher {
+
+// What a strategy knows of one trial.
+struct TrialView {
+  enum class Outcome { kPending, kSucceeded, kFailed };
+  int64_t index = 0;  // Dense per study, in creation order.
+  Assignment assignment;
+  Outcome outcome = Outcome::kPending;
+  // The objective, when kSucceeded.
+  std::optional<double> objective;
+};
+
+struct AlgorithmConfig {
+  enum class Kind { kRandom, kGrid, kBayesian };
+  Kind kind = Kind::kRandom;
+  uint64_t seed = 0;
+  int points_per_double = 5;
+  Goal goal = Goal::kMinimize;
+};
+
+class Strategy {
+ public:
+  virtual ~Strategy() = default;
+
+  // Returns up to `count` new assignments; they become trials numbered history.size(), +1, ...
+  // Fewer than `count` (possibly none) when the strategy is exhausted (a finished grid).
+  // `state` is the strategy's saved state: read, updated, and journaled by the caller with the new trials.
+  virtual absl::StatusOr<std::vector<Assignment>> Suggest(absl::Span<const TrialView> history, int count,
+                                                          std::string& state) const = 0;
+
+  // Number of distinct assignments the strategy can suggest; nullopt when unbounded.
+  virtual std::optional<int64_t> Capacity() const = 0;
+};
+
+// Returns the strategy for `config`, or INVALID_ARGUMENT when the space does not suit it, or
+// UNIMPLEMENTED for a kind not built yet.
+absl::StatusOr<std::unique_ptr<Strategy>> MakeStrategy(const SearchSpace& space,
+                                                       const AlgorithmConfig& config);
+
+}  // namespace hyperlab::searcher
+
+#endif  // HYPERLAB_SEARCHER_STRATEGY_H_
