@@ -1,0 +1,138 @@
+#include "storage/rocksdb_journal.h"
+
+#include <filesystem>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "rocksdb/write_batch.h"
+#include "searcher/status_macros.h"
+#include "storage/keys.h"
+
+namespace hyperlab::storage {
+namespace {
+
+// Maps a RocksDB failure to the caller's rule: a disk that refuses is UNAVAILABLE (retry later), a
+// damaged record is DATA_LOSS.
+absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what) {
+  if (s.ok()) return absl::OkStatus();
+  const std::string message = absl::StrCat(what, ": ", s.ToString());
+  if (s.IsCorruption()) return absl::DataLossError(message);
+  if (s.IsNotFound()) return absl::NotFoundError(message);
+  if (s.IsInvalidArgument()) return absl::InvalidArgumentError(message);
+  return absl::UnavailableError(message);
+}
+
+template <typename Message>
+void Put(rocksdb::WriteBatch& wb, const std::string& key, const Message& message) {
+  wb.Put(key, message.SerializeAsString());
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<RocksDbJournal>> RocksDbJournal::Open(const std::string& dir,
+                                                                     const JournalOptions& options) {
+  const bool exists = std::filesystem::exists(std::filesystem::path(dir) / "CURRENT");
+  if (!exists && (options.read_only || !options.create_if_missing)) {
+    return absl::NotFoundError(absl::StrCat("no journal in ", dir));
+  }
+  rocksdb::Options rocks;
+  rocks.create_if_missing = true;
+  rocks.paranoid_checks = true;
+  rocks.keep_log_file_num = 3;
+  rocks.max_log_file_size = 4 << 20;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s;
+  if (options.read_only) {
+    s = rocksdb::DB::OpenForReadOnly(rocks, dir, &raw);
+  } else {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) return absl::UnavailableError(absl::StrCat("cannot create ", dir, ": ", ec.message()));
+    s = rocksdb::DB::Open(rocks, dir, &raw);
+  }
+  RETURN_IF_ERROR(FromRocks(s, absl::StrCat("opening journal ", dir)));
+  std::unique_ptr<RocksDbJournal> journal(
+      new RocksDbJournal(std::unique_ptr<rocksdb::DB>(raw), dir, options.read_only));
+  RETURN_IF_ERROR(journal->CheckSchema());
+  return journal;
+}
+
+absl::Status RocksDbJournal::CheckSchema() {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), keys::kSchema, &value);
+  if (s.IsNotFound()) {
+    if (read_only_) return absl::OkStatus();  // An empty journal, read before its first write.
+    rocksdb::WriteOptions sync;
+    sync.sync = true;
+    return FromRocks(db_->Put(sync, keys::kSchema, absl::StrCat(kSchemaVersion)), "writing schema version");
+  }
+  RETURN_IF_ERROR(FromRocks(s, "reading schema version"));
+  int version = 0;
+  if (!absl::SimpleAtoi(value, &version)) {
+    return absl::DataLossError(absl::StrCat(dir_, ": unreadable schema version '", value, "'"));
+  }
+  if (version > kSchemaVersion) {
+    return absl::FailedPreconditionError(absl::StrCat(dir_, ": journal schema version ", version,
+                                                      " is newer than this build's ", kSchemaVersion,
+                                                      "; use a newer hyperlab"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RocksDbJournal::Write(const JournalBatch& batch) {
+  if (read_only_) return absl::FailedPreconditionError(absl::StrCat("journal ", dir_, " is open read-only"));
+  if (batch.empty()) return absl::OkStatus();
+  rocksdb::WriteBatch wb;
+  for (const v1::Study& study : batch.studies) {
+    v1::Study stored = study;
+    stored.clear_counts();  // Derived from the trials at load.
+    Put(wb, keys::Study(study.id()), stored);
+  }
+  for (const v1::Trial& trial : batch.trials) Put(wb, keys::Trial(trial.study_id(), trial.id()), trial);
+  for (const MeasurementRecord& m : batch.measurements) {
+    Put(wb, keys::Measurement(m.study_id, m.trial_id, m.seq), m.measurement);
+  }
+  for (const auto& [study_id, state] : batch.searcher_states) wb.Put(keys::SearcherState(study_id), state);
+  rocksdb::WriteOptions options;
+  options.sync = true;
+  return FromRocks(db_->Write(options, &wb), "writing journal");
+}
+
+template <typename Message>
+absl::StatusOr<std::vector<Message>> RocksDbJournal::Scan(const std::string& prefix) {
+  std::vector<Message> out;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    Message message;
+    if (!message.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return absl::DataLossError(absl::StrCat("journal ", dir_, ": corrupted record at key '",
+                                              it->key().ToString(), "'"));
+    }
+    out.push_back(std::move(message));
+  }
+  RETURN_IF_ERROR(FromRocks(it->status(), absl::StrCat("scanning ", prefix)));
+  return out;
+}
+
+absl::StatusOr<std::vector<v1::Study>> RocksDbJournal::LoadStudies() {
+  return Scan<v1::Study>(keys::kStudyPrefix);
+}
+
+absl::StatusOr<std::vector<v1::Trial>> RocksDbJournal::LoadTrials(int64_t study_id) {
+  return Scan<v1::Trial>(keys::TrialPrefix(study_id));
+}
+
+absl::StatusOr<std::vector<v1::Measurement>> RocksDbJournal::LoadMeasurements(int64_t study_id,
+                                                                            int64_t trial_id) {
+  return Scan<v1::Measurement>(keys::MeasurementPrefix(study_id, trial_id));
+}
+
+absl::StatusOr<std::string> RocksDbJournal::LoadSearcherState(int64_t study_id) {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), keys::SearcherState(study_id), &value);
+  if (s.IsNotFound()) return std::string();
+  RETURN_IF_ERROR(FromRocks(s, "reading searcher state"));
+  return value;
+}
+
+}  // namespace hyperlab::storage

@@ -1,0 +1,77 @@
+// The journal: the durable record of studies, trials, measurements and searcher state.
+//
+// The coordinator keeps its working state in memory and records every change here before telling anyone
+// about it: a `JournalBatch` is written atomically and synced (fsync of the write-ahead log) before
+// `Write` returns OK. What survives:
+//   - a process crash (kill -9): every batch whose Write returned OK;
+//   - a machine crash or power loss: the same, because every write is synced;
+//   - a batch whose Write returned an error: nothing of it (batches are all-or-nothing).
+// The RocksDB implementation (storage/rocksdb_journal.h) is the product; the interface exists so tests can
+// inject faults.
+//
+// Example:
+//   JournalBatch batch;
+//   batch.trials.push_back(trial);
+//   RETURN_IF_ERROR(journal.Write(batch));   // durable from here on
+//
+// Thread safety: implementations are safe for concurrent use; concurrent synced writes share fsyncs
+// (group commit).
+#ifndef HYPERLAB_STORAGE_JOURNAL_H_
+#define HYPERLAB_STORAGE_JOURNAL_H_
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "hyperlab/v1/study.pb.h"
+
+namespace hyperlab::storage {
+
+// The schema of the records this build writes. Opening a journal written by a newer schema fails.
+inline constexpr int kSchemaVersion = 1;
+
+struct MeasurementRecord {
+  int64_t study_id = 0;
+  int64_t trial_id = 0;
+  int32_t seq = 0;  // 0, 1, 2, ... per trial.
+  v1::Measurement measurement;
+};
+
+// A set of records written all-or-nothing. A record with the key of an existing one replaces it.
+struct JournalBatch {
+  std::vector<v1::Study> studies;  // `counts`, `best_*` and `planned_trials` are derived; not relied upon.
+  std::vector<v1::Trial> trials;
+  std::vector<MeasurementRecord> measurements;
+  std::vector<std::pair<int64_t, std::string>> searcher_states;  // (study id, state bytes)
+
+  bool empty() const {
+    return studies.empty() && trials.empty() && measurements.empty() && searcher_states.empty();
+  }
+};
+
+class Journal {
+ public:
+  virtual ~Journal() = default;
+
+  // Writes `batch` atomically and durably. UNAVAILABLE when the disk refuses (full, I/O error): nothing of
+  // the batch is stored and the caller may retry. FAILED_PRECONDITION on a read-only journal.
+  virtual absl::Status Write(const JournalBatch& batch) = 0;
+
+  // All studies, by increasing id. DATA_LOSS naming the key when a record cannot be decoded.
+  virtual absl::StatusOr<std::vector<v1::Study>> LoadStudies() = 0;
+  // The trials of one study, by increasing trial id.
+  virtual absl::StatusOr<std::vector<v1::Trial>> LoadTrials(int64_t study_id) = 0;
+  // The intermediate measurements of one trial, in the order they were written.
+  virtual absl::StatusOr<std::vector<v1::Measurement>> LoadMeasurements(int64_t study_id, int64_t trial_id) = 0;
+  // The searcher state of a study; empty when none was written.
+  virtual absl::StatusOr<std::string> LoadSearcherState(int64_t study_id) = 0;
+
+  virtual bool read_only() const = 0;
+};
+
+}  // namespace hyperlab::storage
+
+#endif  // HYPERLAB_STORAGE_JOURNAL_H_
