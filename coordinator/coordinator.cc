@@ -1,0 +1,529 @@
+#include "coordinator/coordinator.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <random>
+#include <set>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "coordinator/spec_convert.h"
+#include "coordinator/spec_validation.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "searcher/status_macros.h"
+
+namespace hyperlab::coordinator {
+namespace {
+
+using TrialKey = std::pair<int64_t, int64_t>;  // (study id, trial id)
+
+bool IsTerminal(v1::Trial::State s) {
+  return s == v1::Trial::SUCCEEDED || s == v1::Trial::FAILED || s == v1::Trial::STOPPED ||
+         s == v1::Trial::INFEASIBLE || s == v1::Trial::CANCELLED;
+}
+
+v1::ItemStatus ItemOf(const absl::Status& status) {
+  v1::ItemStatus out;
+  out.set_code(static_cast<int32_t>(status.code()));
+  out.set_message(std::string(status.message()));
+  return out;
+}
+
+std::string NewLeaseId() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  return absl::StrFormat("%016x", rng());
+}
+
+absl::StatusOr<std::unique_ptr<StudyState>> NewStudyState(const v1::Study& study, std::string strategy_state) {
+  ASSIGN_OR_RETURN(std::unique_ptr<searcher::Strategy> strategy,
+                   searcher::MakeStrategy(ToSearchSpace(study.spec()), ToAlgorithmConfig(study.spec())));
+  return std::make_unique<StudyState>(study, std::move(strategy), std::move(strategy_state));
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Coordinator>> Coordinator::Open(storage::Journal* journal, const Clock* clock,
+                                                               CoordinatorOptions options) {
+  std::unique_ptr<Coordinator> core(new Coordinator(journal, clock, options));
+  ASSIGN_OR_RETURN(std::vector<v1::Study> studies, journal->LoadStudies());
+  const int64_t now = clock->NowMs();
+  std::lock_guard<std::mutex> lock(core->mu_);
+  for (const v1::Study& study : studies) {
+    ASSIGN_OR_RETURN(std::string strategy_state, journal->LoadSearcherState(study.id()));
+    ASSIGN_OR_RETURN(std::unique_ptr<StudyState> state, NewStudyState(study, std::move(strategy_state)));
+    ASSIGN_OR_RETURN(std::vector<v1::Trial> trials, journal->LoadTrials(study.id()));
+    for (v1::Trial& trial : trials) {
+      if (trial.id() != static_cast<int64_t>(state->trials().size())) {
+        return absl::DataLossError(absl::StrCat("study ", study.id(), ": trial ", trial.id(),
+                                                " follows trial ", state->trials().size() - 1));
+      }
+      // Live workers re-attach with their next heartbeat; the others expire one lease timeout from now.
+      if (trial.state() == v1::Trial::RUNNING) trial.set_lease_expire_unix_ms(now + options.lease_timeout_ms);
+      state->Apply(trial);
+    }
+    core->study_by_name_[study.spec().name()] = study.id();
+    core->next_study_id_ = std::max(core->next_study_id_, study.id() + 1);
+    core->studies_[study.id()] = std::move(state);
+  }
+  // A crash between a trial's completion and its study's end leaves an ended study marked active.
+  storage::JournalBatch batch;
+  for (auto& [id, state] : core->studies_) core->MaybeEndStudyLocked(*state, batch, now);
+  if (!journal->read_only()) RETURN_IF_ERROR(core->CommitLocked(batch));
+  return core;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Lookups and commits.
+
+absl::StatusOr<StudyState*> Coordinator::FindLocked(int64_t study_id) const {
+  auto it = studies_.find(study_id);
+  if (it == studies_.end()) return absl::NotFoundError(absl::StrCat("no study with id ", study_id));
+  return it->second.get();
+}
+
+absl::StatusOr<StudyState*> Coordinator::FindLocked(absl::string_view ref) const {
+  if (ref.empty()) return absl::InvalidArgumentError("study: required (an id or a name)");
+  auto by_name = study_by_name_.find(ref);
+  if (by_name != study_by_name_.end()) return studies_.at(by_name->second).get();
+  int64_t id = 0;
+  if (absl::SimpleAtoi(ref, &id) && studies_.count(id)) return studies_.at(id).get();
+  return absl::NotFoundError(absl::StrCat("no study named '", ref, "'"));
+}
+
+absl::Status Coordinator::CommitLocked(const storage::JournalBatch& batch) {
+  if (batch.empty()) return absl::OkStatus();
+  RETURN_IF_ERROR(journal_->Write(batch));
+  for (const v1::Trial& trial : batch.trials) studies_.at(trial.study_id())->Apply(trial);
+  for (const v1::Study& study : batch.studies) {
+    StudyState& state = *studies_.at(study.id());
+    state.ApplyStudy(study);
+    state.Touch();
+  }
+  for (const auto& [id, bytes] : batch.searcher_states) studies_.at(id)->ApplyStrategyState(bytes);
+  changed_.notify_all();
+  return absl::OkStatus();
+}
+
+void Coordinator::EndStudyLocked(StudyState& state, v1::Study::State end, const std::string& reason,
+                                 storage::JournalBatch& batch, int64_t now_ms) const {
+  v1::Study study = state.study();
+  study.set_state(end);
+  study.set_reason(reason);
+  study.set_end_unix_ms(now_ms);
+  batch.studies.push_back(std::move(study));
+  for (const v1::Trial& trial : state.trials()) {
+    if (trial.state() != v1::Trial::PENDING && trial.state() != v1::Trial::RUNNING) continue;
+    v1::Trial cancelled = trial;
+    cancelled.set_state(v1::Trial::CANCELLED);
+    cancelled.set_reason(reason.empty() ? "study ended" : reason);
+    cancelled.clear_lease_id();
+    cancelled.clear_lease_expire_unix_ms();
+    cancelled.set_end_unix_ms(now_ms);
+    batch.trials.push_back(std::move(cancelled));
+  }
+}
+
+void Coordinator::MaybeEndStudyLocked(StudyState& state, storage::JournalBatch& batch, int64_t now_ms) const {
+  if (!state.active()) return;
+  const int max_failed = state.study().spec().budget().max_failed();
+  if (state.counts().failed() > max_failed) {
+    EndStudyLocked(state, v1::Study::FAILED,
+                   absl::StrCat(state.counts().failed(), " trials failed, more than budget.max_failed (",
+                                max_failed, ")"),
+                   batch, now_ms);
+  } else if (state.Finished()) {
+    EndStudyLocked(state, v1::Study::COMPLETED, "", batch, now_ms);
+  }
+}
+
+// ------------------------------------------------------------------------------------------------
+// Studies.
+
+absl::StatusOr<std::pair<v1::Study, bool>> Coordinator::CreateStudy(const v1::StudySpec& raw_spec) {
+  RETURN_IF_ERROR(ValidateStudySpec(raw_spec));
+  const v1::StudySpec spec = WithDefaults(raw_spec);
+  v1::Study study;
+  study.set_state(v1::Study::ACTIVE);
+  *study.mutable_spec() = spec;
+  ASSIGN_OR_RETURN(std::unique_ptr<StudyState> state, NewStudyState(study, ""));
+
+  std::lock_guard<std::mutex> lock(mu_);
+  auto existing = study_by_name_.find(spec.name());
+  if (existing != study_by_name_.end()) {
+    const StudyState& old = *studies_.at(existing->second);
+    if (!google::protobuf::util::MessageDifferencer::Equals(old.study().spec(), spec)) {
+      return absl::AlreadyExistsError(absl::StrCat("a study named '", spec.name(), "' (id ", existing->second,
+                                                   ") exists with a different spec; choose another name"));
+    }
+    return std::make_pair(old.Snapshot(), true);
+  }
+  study.set_id(next_study_id_);
+  study.set_create_unix_ms(clock_->NowMs());
+  storage::JournalBatch batch;
+  batch.studies.push_back(study);
+  RETURN_IF_ERROR(journal_->Write(batch));
+  ++next_study_id_;
+  state->ApplyStudy(study);
+  study_by_name_[spec.name()] = study.id();
+  v1::Study snapshot = state->Snapshot();
+  studies_[study.id()] = std::move(state);
+  changed_.notify_all();
+  return std::make_pair(std::move(snapshot), false);
+}
+
+absl::StatusOr<v1::Study> Coordinator::GetStudy(absl::string_view ref) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  ASSIGN_OR_RETURN(const StudyState* state, FindLocked(ref));
+  return state->Snapshot();
+}
+
+std::vector<v1::Study> Coordinator::ListStudies() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<v1::Study> out;
+  for (const auto& [id, state] : studies_) out.push_back(state->Snapshot());
+  return out;
+}
+
+absl::StatusOr<v1::Study> Coordinator::CancelStudy(absl::string_view ref) {
+  std::lock_guard<std::mutex> lock(mu_);
+  ASSIGN_OR_RETURN(StudyState * state, FindLocked(ref));
+  if (!state->active()) {
+    return absl::FailedPreconditionError(absl::StrCat("study '", state->study().spec().name(),
+                                                      "' has already ended (",
+                                                      v1::Study::State_Name(state->study().state()), ")"));
+  }
+  storage::JournalBatch batch;
+  EndStudyLocked(*state, v1::Study::CANCELLED, "study cancelled", batch, clock_->NowMs());
+  RETURN_IF_ERROR(CommitLocked(batch));
+  return state->Snapshot();
+}
+
+absl::StatusOr<std::vector<v1::TrialWithMeasurements>> Coordinator::ListTrials(absl::string_view ref,
+                                                                               bool with_measurements) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  ASSIGN_OR_RETURN(const StudyState* state, FindLocked(ref));
+  std::vector<v1::TrialWithMeasurements> out;
+  out.reserve(state->trials().size());
+  for (const v1::Trial& trial : state->trials()) {
+    v1::TrialWithMeasurements item;
+    *item.mutable_trial() = trial;
+    if (with_measurements && trial.measurement_count() > 0) {
+      ASSIGN_OR_RETURN(std::vector<v1::Measurement> measurements,
+                       journal_->LoadMeasurements(trial.study_id(), trial.id()));
+      for (v1::Measurement& m : measurements) *item.add_measurements() = std::move(m);
+    }
+    out.push_back(std::move(item));
+  }
+  return out;
+}
+
+absl::StatusOr<v1::Trial> Coordinator::BestTrial(absl::string_view ref) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  ASSIGN_OR_RETURN(const StudyState* state, FindLocked(ref));
+  const v1::Study snapshot = state->Snapshot();
+  if (snapshot.best_trial_id() < 0) {
+    return absl::NotFoundError(absl::StrCat("study '", snapshot.spec().name(), "' has no succeeded trial yet"));
+  }
+  return state->trials()[snapshot.best_trial_id()];
+}
+
+absl::StatusOr<std::pair<v1::Study, uint64_t>> Coordinator::WaitForChange(absl::string_view ref,
+                                                                          uint64_t seen_version,
+                                                                          int64_t timeout_ms) const {
+  std::unique_lock<std::mutex> lock(mu_);
+  ASSIGN_OR_RETURN(const StudyState* state, FindLocked(ref));
+  changed_.wait_for(lock, std::chrono::milliseconds(timeout_ms),
+                    [&] { return state->version() != seen_version; });
+  return std::make_pair(state->Snapshot(), state->version());
+}
+
+// ------------------------------------------------------------------------------------------------
+// Workers.
+
+absl::Status Coordinator::RegisterWorker(const v1::WorkerInfo& info) {
+  if (info.id().empty() || info.id().size() > 256) {
+    return absl::InvalidArgumentError("worker.id: required, at most 256 characters");
+  }
+  if (info.slots() < 1 || info.slots() > 4096) {
+    return absl::InvalidArgumentError(absl::StrCat("worker.slots: must be in [1, 4096], got ", info.slots()));
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  WorkerRecord& record = workers_[info.id()];
+  record.info = info;
+  record.last_seen_ms = clock_->NowMs();
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Coordinator::WorkerRecord*> Coordinator::TouchWorkerLocked(absl::string_view worker_id) {
+  auto it = workers_.find(worker_id);
+  if (it == workers_.end()) {
+    return absl::NotFoundError(absl::StrCat("worker '", worker_id, "' is not registered; register first"));
+  }
+  it->second.last_seen_ms = clock_->NowMs();
+  return &it->second;
+}
+
+absl::StatusOr<std::vector<v1::Assignment>> Coordinator::Acquire(absl::string_view worker_id, int max_trials) {
+  if (max_trials < 1 || max_trials > options_.max_acquire) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("max_trials: must be in [1, ", options_.max_acquire, "], got ", max_trials));
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  RETURN_IF_ERROR(TouchWorkerLocked(worker_id).status());
+  const int64_t now = clock_->NowMs();
+
+  // Plan: one trial per active study per round, starting after the study served last (a fair share).
+  std::vector<StudyState*> order;
+  for (auto it = studies_.upper_bound(round_robin_); it != studies_.end(); ++it) order.push_back(it->second.get());
+  for (auto it = studies_.begin(); it != studies_.end() && it->first <= round_robin_; ++it) {
+    order.push_back(it->second.get());
+  }
+  std::map<StudyState*, int> take;
+  int planned = 0;
+  for (bool progress = true; progress && planned < max_trials;) {
+    progress = false;
+    for (StudyState* s : order) {
+      if (planned >= max_trials) break;
+      if (!s->active()) continue;
+      const int already = take[s];
+      const int parallel_room = s->study().spec().budget().max_parallel() - s->counts().running() - already;
+      const int64_t available =
+          static_cast<int64_t>(s->queued().size()) + s->planned_trials() - s->counts().total() - already;
+      if (parallel_room <= 0 || available <= 0) continue;
+      ++take[s];
+      ++planned;
+      progress = true;
+      round_robin_ = s->study().id();
+    }
+  }
+
+  storage::JournalBatch batch;
+  auto lease = [&](v1::Trial& trial) {
+    trial.set_state(v1::Trial::RUNNING);
+    trial.set_lease_id(NewLeaseId());
+    trial.set_worker_id(std::string(worker_id));
+    trial.set_attempt(trial.attempt() + 1);
+    trial.set_start_unix_ms(now);
+    trial.set_lease_expire_unix_ms(now + options_.lease_timeout_ms);
+    trial.clear_reason();
+  };
+  for (auto& [s, count] : take) {
+    int remaining = count;
+    for (auto it = s->queued().begin(); it != s->queued().end() && remaining > 0; ++it, --remaining) {
+      v1::Trial trial = s->trials()[*it];
+      lease(trial);
+      batch.trials.push_back(std::move(trial));
+    }
+    if (remaining == 0) continue;
+    std::string strategy_state = s->strategy_state();
+    ASSIGN_OR_RETURN(std::vector<searcher::Assignment> suggested,
+                     s->strategy().Suggest(s->history(), remaining, strategy_state));
+    for (size_t i = 0; i < suggested.size(); ++i) {
+      v1::Trial trial;
+      trial.set_study_id(s->study().id());
+      trial.set_id(s->counts().total() + static_cast<int64_t>(i));
+      for (v1::Parameter& p : ToParameters(s->study().spec(), suggested[i])) *trial.add_parameters() = std::move(p);
+      trial.set_create_unix_ms(now);
+      lease(trial);
+      batch.trials.push_back(std::move(trial));
+    }
+    if (strategy_state != s->strategy_state()) batch.searcher_states.emplace_back(s->study().id(), strategy_state);
+  }
+  RETURN_IF_ERROR(CommitLocked(batch));
+
+  std::vector<v1::Assignment> out;
+  for (const v1::Trial& trial : batch.trials) {
+    const v1::StudySpec& spec = studies_.at(trial.study_id())->study().spec();
+    v1::Assignment a;
+    *a.mutable_trial() = trial;
+    a.set_study_name(spec.name());
+    *a.mutable_task() = spec.task();
+    *a.mutable_objective() = spec.objective();
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+absl::StatusOr<StudyState*> Coordinator::CheckLeaseLocked(const v1::LeaseRef& lease) const {
+  ASSIGN_OR_RETURN(StudyState * state, FindLocked(lease.study_id()));
+  if (lease.trial_id() < 0 || lease.trial_id() >= static_cast<int64_t>(state->trials().size())) {
+    return absl::NotFoundError(absl::StrCat("study ", lease.study_id(), " has no trial ", lease.trial_id()));
+  }
+  if (!state->active()) {
+    return absl::FailedPreconditionError(absl::StrCat("study ", lease.study_id(), " has ended (",
+                                                      v1::Study::State_Name(state->study().state()), ")"));
+  }
+  const v1::Trial& trial = state->trials()[lease.trial_id()];
+  if (trial.state() != v1::Trial::RUNNING || trial.lease_id() != lease.lease_id()) {
+    return absl::AbortedError(absl::StrCat("trial ", lease.study_id(), "/", lease.trial_id(), ": lease ",
+                                           lease.lease_id(), " is no longer held (trial is ",
+                                           v1::Trial::State_Name(trial.state()), ")"));
+  }
+  return state;
+}
+
+absl::StatusOr<std::vector<v1::TrialReportResult>> Coordinator::Report(
+    absl::string_view worker_id, const std::vector<v1::TrialReport>& reports) {
+  if (static_cast<int>(reports.size()) > options_.max_batch) {
+    return absl::InvalidArgumentError(absl::StrCat("reports: at most ", options_.max_batch, " per call"));
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  RETURN_IF_ERROR(TouchWorkerLocked(worker_id).status());
+  const int64_t now = clock_->NowMs();
+  std::vector<v1::TrialReportResult> results(reports.size());
+  std::map<TrialKey, v1::Trial> changed;
+  storage::JournalBatch batch;
+  for (size_t i = 0; i < reports.size(); ++i) {
+    const v1::LeaseRef& ref = reports[i].lease();
+    absl::StatusOr<StudyState*> state = CheckLeaseLocked(ref);
+    *results[i].mutable_status() = ItemOf(state.status());
+    if (!state.ok()) continue;
+    (*state)->mutable_trial(ref.trial_id()).set_lease_expire_unix_ms(now + options_.lease_timeout_ms);
+    if (reports[i].measurements().empty()) continue;
+    auto [it, inserted] = changed.try_emplace({ref.study_id(), ref.trial_id()}, (*state)->trials()[ref.trial_id()]);
+    v1::Trial& trial = it->second;
+    for (const v1::Measurement& m : reports[i].measurements()) {
+      storage::MeasurementRecord record{ref.study_id(), ref.trial_id(), trial.measurement_count(), m};
+      if (record.measurement.time_unix_ms() == 0) record.measurement.set_time_unix_ms(now);
+      batch.measurements.push_back(std::move(record));
+      trial.set_measurement_count(trial.measurement_count() + 1);
+    }
+  }
+  for (auto& [key, trial] : changed) batch.trials.push_back(std::move(trial));
+  RETURN_IF_ERROR(CommitLocked(batch));
+  return results;
+}
+
+absl::StatusOr<std::vector<v1::ItemStatus>> Coordinator::Complete(
+    absl::string_view worker_id, const std::vector<v1::TrialCompletion>& completions) {
+  if (static_cast<int>(completions.size()) > options_.max_batch) {
+    return absl::InvalidArgumentError(absl::StrCat("completions: at most ", options_.max_batch, " per call"));
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  RETURN_IF_ERROR(TouchWorkerLocked(worker_id).status());
+  const int64_t now = clock_->NowMs();
+  std::vector<v1::ItemStatus> results(completions.size());
+  std::map<TrialKey, v1::Trial> changed;
+  storage::JournalBatch batch;
+  for (size_t i = 0; i < completions.size(); ++i) {
+    const v1::TrialCompletion& c = completions[i];
+    const TrialKey key{c.lease().study_id(), c.lease().trial_id()};
+    absl::StatusOr<StudyState*> state = CheckLeaseLocked(c.lease());
+    if (state.ok() && changed.count(key)) state = absl::AbortedError("trial completed twice in one call");
+    if (state.ok() && (!IsTerminal(c.state()) || c.state() == v1::Trial::CANCELLED)) {
+      state = absl::InvalidArgumentError(absl::StrCat("completions[", i, "].state: must be SUCCEEDED, FAILED, ",
+                                                      "STOPPED or INFEASIBLE, got ",
+                                                      v1::Trial::State_Name(c.state())));
+    }
+    results[i] = ItemOf(state.status());
+    if (!state.ok()) continue;
+    v1::Trial trial = (*state)->trials()[key.second];
+    trial.set_state(c.state());
+    *trial.mutable_metrics() = c.metrics();
+    trial.set_reason(c.reason().substr(0, 4096));
+    trial.set_end_unix_ms(now);
+    trial.clear_lease_id();
+    trial.clear_lease_expire_unix_ms();
+    const std::string& metric = (*state)->study().spec().objective().metric();
+    if (c.state() == v1::Trial::SUCCEEDED) {
+      auto it = c.metrics().find(metric);
+      if (it == c.metrics().end() || !std::isfinite(it->second)) {
+        trial.set_state(v1::Trial::FAILED);
+        trial.set_reason(it == c.metrics().end()
+                             ? absl::StrCat("objective metric '", metric, "' was not reported")
+                             : absl::StrCat("objective metric '", metric, "' is ", it->second));
+      }
+    }
+    for (const v1::Measurement& m : c.measurements()) {
+      batch.measurements.push_back({key.first, key.second, trial.measurement_count(), m});
+      trial.set_measurement_count(trial.measurement_count() + 1);
+    }
+    changed.emplace(key, std::move(trial));
+  }
+  std::set<int64_t> touched;
+  for (auto& [key, trial] : changed) {
+    touched.insert(key.first);
+    batch.trials.push_back(std::move(trial));
+  }
+  RETURN_IF_ERROR(CommitLocked(batch));
+  storage::JournalBatch ends;
+  for (int64_t id : touched) MaybeEndStudyLocked(*studies_.at(id), ends, now);
+  RETURN_IF_ERROR(CommitLocked(ends));
+  return results;
+}
+
+absl::Status Coordinator::ExpireLeases() {
+  std::lock_guard<std::mutex> lock(mu_);
+  const int64_t now = clock_->NowMs();
+  storage::JournalBatch batch;
+  std::set<int64_t> touched;
+  for (auto& [id, state] : studies_) {
+    if (!state->active() || state->counts().running() == 0) continue;
+    const int max_attempts = state->study().spec().budget().max_attempts();
+    for (const v1::Trial& running : state->trials()) {
+      if (running.state() != v1::Trial::RUNNING || running.lease_expire_unix_ms() > now) continue;
+      v1::Trial trial = running;
+      if (trial.attempt() >= max_attempts) {
+        trial.set_state(v1::Trial::FAILED);
+        trial.set_reason(absl::StrCat("lease expired ", trial.attempt(), " times (budget.max_attempts); last worker ",
+                                      trial.worker_id(), " stopped reporting"));
+        trial.set_end_unix_ms(now);
+      } else {
+        trial.set_state(v1::Trial::PENDING);
+        trial.set_reason(absl::StrCat("lease of worker ", trial.worker_id(), " expired; requeued"));
+      }
+      trial.clear_lease_id();
+      trial.clear_lease_expire_unix_ms();
+      batch.trials.push_back(std::move(trial));
+      touched.insert(id);
+    }
+  }
+  RETURN_IF_ERROR(CommitLocked(batch));
+  storage::JournalBatch ends;
+  for (int64_t id : touched) MaybeEndStudyLocked(*studies_.at(id), ends, now);
+  return CommitLocked(ends);
+}
+
+// ------------------------------------------------------------------------------------------------
+// Admin.
+
+v1::GetStatusResponse Coordinator::Status() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  v1::GetStatusResponse out;
+  out.set_version(HYPERLAB_VERSION);
+  out.set_uptime_ms(clock_->NowMs() - start_ms_);
+  out.set_workers(static_cast<int32_t>(workers_.size()));
+  for (const auto& [id, state] : studies_) {
+    if (state->active()) out.set_active_studies(out.active_studies() + 1);
+    *out.add_studies() = state->Snapshot();
+  }
+  return out;
+}
+
+std::vector<v1::WorkerStatus> Coordinator::Workers() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::map<std::string, v1::WorkerStatus, std::less<>> out;
+  for (const auto& [id, record] : workers_) {
+    v1::WorkerStatus& status = out[id];
+    *status.mutable_info() = record.info;
+    status.set_last_seen_unix_ms(record.last_seen_ms);
+  }
+  for (const auto& [id, state] : studies_) {
+    if (state->counts().running() == 0) continue;
+    for (const v1::Trial& trial : state->trials()) {
+      if (trial.state() != v1::Trial::RUNNING) continue;
+      auto it = out.find(trial.worker_id());
+      if (it == out.end()) continue;
+      v1::LeaseRef* ref = it->second.add_trials();
+      ref->set_study_id(trial.study_id());
+      ref->set_trial_id(trial.id());
+    }
+  }
+  std::vector<v1::WorkerStatus> list;
+  for (auto& [id, status] : out) list.push_back(std::move(status));
+  return list;
+}
+
+}  // namespace hyperlab::coordinator

@@ -1,0 +1,394 @@
+#include "coordinator/coordinator.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "gtest/gtest.h"
+#include "storage/rocksdb_journal.h"
+#include "tests/testing/fake_clock.h"
+
+namespace hyperlab::coordinator {
+namespace {
+
+constexpr int64_t kLeaseMs = 10'000;
+
+v1::StudySpec BraninSpec(const std::string& name, int max_trials, int max_parallel) {
+  v1::StudySpec spec;
+  spec.set_name(name);
+  spec.mutable_objective()->set_metric("value");
+  spec.mutable_objective()->set_goal(v1::Objective::MINIMIZE);
+  auto* x1 = spec.add_parameters();
+  x1->set_name("x1");
+  x1->mutable_double_range()->set_min(-5);
+  x1->mutable_double_range()->set_max(10);
+  auto* x2 = spec.add_parameters();
+  x2->set_name("x2");
+  x2->mutable_double_range()->set_min(0);
+  x2->mutable_double_range()->set_max(15);
+  spec.mutable_algorithm()->mutable_random()->set_seed(7);
+  spec.mutable_budget()->set_max_trials(max_trials);
+  spec.mutable_budget()->set_max_parallel(max_parallel);
+  spec.mutable_task()->mutable_synthetic()->set_function("branin");
+  return spec;
+}
+
+v1::WorkerInfo Worker(const std::string& id, int slots = 4) {
+  v1::WorkerInfo info;
+  info.set_id(id);
+  info.set_slots(slots);
+  return info;
+}
+
+v1::TrialCompletion Succeeded(const v1::Trial& trial, double value) {
+  v1::TrialCompletion c;
+  c.mutable_lease()->set_study_id(trial.study_id());
+  c.mutable_lease()->set_trial_id(trial.id());
+  c.mutable_lease()->set_lease_id(trial.lease_id());
+  c.set_state(v1::Trial::SUCCEEDED);
+  (*c.mutable_metrics())["value"] = value;
+  return c;
+}
+
+v1::TrialReport Heartbeat(const v1::Trial& trial) {
+  v1::TrialReport r;
+  r.mutable_lease()->set_study_id(trial.study_id());
+  r.mutable_lease()->set_trial_id(trial.id());
+  r.mutable_lease()->set_lease_id(trial.lease_id());
+  return r;
+}
+
+class CoordinatorTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = (std::filesystem::temp_directory_path() /
+            ("coordinator_test_" + std::to_string(getpid()) + "_" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name()))
+               .string();
+    std::filesystem::remove_all(dir_);
+    Reopen();
+  }
+  void TearDown() override {
+    core_.reset();
+    journal_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  // Simulates a coordinator restart on the same data directory.
+  void Reopen() {
+    core_.reset();
+    journal_.reset();
+    auto journal = storage::RocksDbJournal::Open(dir_);
+    ASSERT_TRUE(journal.ok()) << journal.status();
+    journal_ = std::move(*journal);
+    auto core = Coordinator::Open(journal_.get(), &clock_, {.lease_timeout_ms = kLeaseMs});
+    ASSERT_TRUE(core.ok()) << core.status();
+    core_ = std::move(*core);
+  }
+  v1::Study Create(const v1::StudySpec& spec) {
+    auto created = core_->CreateStudy(spec);
+    EXPECT_TRUE(created.ok()) << created.status();
+    return created->first;
+  }
+  std::vector<v1::Trial> Acquire(const std::string& worker, int n) {
+    auto got = core_->Acquire(worker, n);
+    EXPECT_TRUE(got.ok()) << got.status();
+    std::vector<v1::Trial> out;
+    for (const auto& a : *got) out.push_back(a.trial());
+    return out;
+  }
+  void CompleteAll(const std::string& worker, const std::vector<v1::Trial>& trials) {
+    std::vector<v1::TrialCompletion> done;
+    for (const auto& t : trials) done.push_back(Succeeded(t, t.parameters(0).value().double_value()));
+    auto results = core_->Complete(worker, done);
+    ASSERT_TRUE(results.ok()) << results.status();
+    for (const auto& r : *results) EXPECT_EQ(r.code(), 0) << r.message();
+  }
+
+  std::string dir_;
+  testing::FakeClock clock_;
+  std::unique_ptr<storage::RocksDbJournal> journal_;
+  std::unique_ptr<Coordinator> core_;
+};
+
+TEST_F(CoordinatorTest, RunsExactlyTheBudgetWithinMaxParallel) {
+  const v1::Study study = Create(BraninSpec("s", 10, 3));
+  ASSERT_TRUE(core_->RegisterWorker(Worker("w")).ok());
+  int total = 0;
+  while (true) {
+    std::vector<v1::Trial> got = Acquire("w", 8);
+    if (got.empty()) break;
+    EXPECT_LE(got.size(), 3u);  // max_parallel
+    EXPECT_TRUE(Acquire("w", 8).empty());  // Nothing more while three run.
+    total += static_cast<int>(got.size());
+    CompleteAll("w", got);
+  }
+  EXPECT_EQ(total, 10);
+  auto final_study = core_->GetStudy("s");
+  ASSERT_TRUE(final_study.ok());
+  EXPECT_EQ(final_study->state(), v1::Study::COMPLETED);
+  EXPECT_EQ(final_study->counts().succeeded(), 10);
+  EXPECT_EQ(final_study->counts().total(), 10);
+}
+
+TEST_F(CoordinatorTest, ExpiredLeaseIsRequeuedAndTheOldLeaseIsFenced) {
+  Create(BraninSpec("s", 1, 1));
+  ASSERT_TRUE(core_->RegisterWorker(Worker("dead")).ok());
+  ASSERT_TRUE(core_->RegisterWorker(Worker("alive")).ok());
+  const std::vector<v1::Trial> first = Acquire("dead", 1);
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(first[0].attempt(), 1);
+
+  clock_.Advance(kLeaseMs - 1);
+  ASSERT_TRUE(core_->ExpireLeases().ok());
+  EXPECT_TRUE(Acquire("alive", 1).empty()) << "lease not yet expired";
+  clock_.Advance(2);
+  ASSERT_TRUE(core_->ExpireLeases().ok());
+  const std::vector<v1::Trial> retry = Acquire("alive", 1);
+  ASSERT_EQ(retry.size(), 1u);
+  EXPECT_EQ(retry[0].id(), first[0].id());
+  EXPECT_EQ(retry[0].attempt(), 2);
+  EXPECT_NE(retry[0].lease_id(), first[0].lease_id());
+
+  // The presumed-dead worker comes back: its report and completion are refused with ABORTED.
+  auto report = core_->Report("dead", {Heartbeat(first[0])});
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ((*report)[0].status().code(), static_cast<int>(absl::StatusCode::kAborted));
+  auto stale = core_->Complete("dead", {Succeeded(first[0], 99)});
+  ASSERT_TRUE(stale.ok());
+  EXPECT_EQ((*stale)[0].code(), static_cast<int>(absl::StatusCode::kAborted));
+
+  CompleteAll("alive", retry);
+  auto trials = core_->ListTrials("s", false);
+  ASSERT_TRUE(trials.ok());
+  ASSERT_EQ(trials->size(), 1u);
+  EXPECT_EQ((*trials)[0].trial().state(), v1::Trial::SUCCEEDED);
+  EXPECT_EQ((*trials)[0].trial().worker_id(), "alive");
+  EXPECT_NE((*trials)[0].trial().metrics().at("value"), 99);
+}
+
+TEST_F(CoordinatorTest, HeartbeatsKeepTheLease) {
+  Create(BraninSpec("s", 1, 1));
+  ASSERT_TRUE(core_->RegisterWorker(Worker("w")).ok());
+  const std::vector<v1::Trial> got = Acquire("w", 1);
+  ASSERT_EQ(got.size(), 1u);
+  for (int i = 0; i < 5; ++i) {
+    clock_.Advance(kLeaseMs / 2);
+    auto report = core_->Report("w", {Heartbeat(got[0])});
+    ASSERT_TRUE(report.ok());
+    EXPECT_EQ((*report)[0].status().code(), 0);
+    ASSERT_TRUE(core_->ExpireLeases().ok());
+  }
+  CompleteAll("w", got);
+  EXPECT_EQ(core_->GetStudy("s")->state(), v1::Study::COMPLETED);
+}
+
+TEST_F(CoordinatorTest, TrialFailsAfterMaxAttempts) {
+  v1::StudySpec spec = BraninSpec("s", 1, 1);
+  spec.mutable_budget()->set_max_attempts(2);
+  spec.mutable_budget()->set_max_failed(1);
+  Create(spec);
+  ASSERT_TRUE(core_->RegisterWorker(Worker("w")).ok());
+  for (int attempt = 1; attempt <= 2; ++attempt) {
+    ASSERT_EQ(Acquire("w", 1).size(), 1u);
+    clock_.Advance(kLeaseMs + 1);
+    ASSERT_TRUE(core_->ExpireLeases().ok());
+  }
+  auto trials = core_->ListTrials("s", false);
+  ASSERT_EQ(trials->size(), 1u);
+  EXPECT_EQ((*trials)[0].trial().state(), v1::Trial::FAILED);
+  EXPECT_NE((*trials)[0].trial().reason().find("lease expired 2 times"), std::string::npos);
+  EXPECT_EQ(core_->GetStudy("s")->state(), v1::Study::COMPLETED);  // 1 failure is within max_failed.
+}
+
+TEST_F(CoordinatorTest, TooManyFailuresFailTheStudy) {
+  v1::StudySpec spec = BraninSpec("s", 10, 2);
+  spec.mutable_budget()->set_max_failed(1);
+  Create(spec);
+  ASSERT_TRUE(core_->RegisterWorker(Worker("w")).ok());
+  const std::vector<v1::Trial> got = Acquire("w", 2);
+  ASSERT_EQ(got.size(), 2u);
+  std::vector<v1::TrialCompletion> failed;
+  for (const auto& t : got) {
+    v1::TrialCompletion c = Succeeded(t, 0);
+    c.set_state(v1::Trial::FAILED);
+    c.set_reason("exit code 1");
+    failed.push_back(c);
+  }
+  ASSERT_TRUE(core_->Complete("w", failed).ok());
+  auto study = core_->GetStudy("s");
+  EXPECT_EQ(study->state(), v1::Study::FAILED);
+  EXPECT_NE(study->reason().find("max_failed"), std::string::npos);
+  EXPECT_TRUE(Acquire("w", 2).empty());
+}
+
+TEST_F(CoordinatorTest, StudiesShareWorkersFairly) {
+  Create(BraninSpec("a", 100, 100));
+  Create(BraninSpec("b", 100, 100));
+  ASSERT_TRUE(core_->RegisterWorker(Worker("w")).ok());
+  std::map<int64_t, int> per_study;
+  for (const auto& t : Acquire("w", 6)) per_study[t.study_id()]++;
+  for (const auto& t : Acquire("w", 3)) per_study[t.study_id()]++;
+  ASSERT_EQ(per_study.size(), 2u);
+  EXPECT_LE(std::abs(per_study.begin()->second - per_study.rbegin()->second), 1);
+  EXPECT_EQ(per_study.begin()->second + per_study.rbegin()->second, 9);
+}
+
+TEST_F(CoordinatorTest, RestartKeepsCompletedTrialsAndLetsLiveWorkersReattach) {
+  Create(BraninSpec("s", 4, 2));
+  ASSERT_TRUE(core_->RegisterWorker(Worker("w")).ok());
+  const std::vector<v1::Trial> first = Acquire("w", 2);
+  ASSERT_EQ(first.size(), 2u);
+  CompleteAll("w", {first[0]});
+
+  Reopen();
+  // Worker registrations are not journaled: the worker re-registers, then its heartbeat re-attaches.
+  EXPECT_EQ(core_->Report("w", {Heartbeat(first[1])}).status().code(), absl::StatusCode::kNotFound);
+  ASSERT_TRUE(core_->RegisterWorker(Worker("w")).ok());
+  auto report = core_->Report("w", {Heartbeat(first[1])});
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ((*report)[0].status().code(), 0) << (*report)[0].status().message();
+  CompleteAll("w", {first[1]});
+  std::vector<v1::Trial> rest = Acquire("w", 4);
+  ASSERT_EQ(rest.size(), 2u);
+  EXPECT_EQ(rest[0].id(), 2);
+  CompleteAll("w", rest);
+  auto study = core_->GetStudy("s");
+  EXPECT_EQ(study->state(), v1::Study::COMPLETED);
+  EXPECT_EQ(study->counts().succeeded(), 4);
+}
+
+TEST_F(CoordinatorTest, RestartRequeuesTrialsOfWorkersThatDoNotReturn) {
+  Create(BraninSpec("s", 2, 2));
+  ASSERT_TRUE(core_->RegisterWorker(Worker("w")).ok());
+  ASSERT_EQ(Acquire("w", 2).size(), 2u);
+  Reopen();
+  ASSERT_TRUE(core_->RegisterWorker(Worker("other")).ok());
+  EXPECT_TRUE(Acquire("other", 2).empty());
+  clock_.Advance(kLeaseMs + 1);
+  ASSERT_TRUE(core_->ExpireLeases().ok());
+  const std::vector<v1::Trial> retry = Acquire("other", 2);
+  ASSERT_EQ(retry.size(), 2u);
+  CompleteAll("other", retry);
+  EXPECT_EQ(core_->GetStudy("s")->counts().succeeded(), 2);
+}
+
+TEST_F(CoordinatorTest, RandomSuggestionsContinueIdenticallyAfterRestart) {
+  Create(BraninSpec("s", 6, 6));
+  ASSERT_TRUE(core_->RegisterWorker(Worker("w")).ok());
+  const std::vector<v1::Trial> before = Acquire("w", 3);
+  Reopen();
+  ASSERT_TRUE(core_->RegisterWorker(Worker("w")).ok());
+  const std::vector<v1::Trial> after = Acquire("w", 3);
+  ASSERT_EQ(after.size(), 3u);
+
+  // A fresh study with the same seed suggests the same six points in one go.
+  v1::StudySpec twin = BraninSpec("twin", 6, 6);
+  Create(twin);
+  std::vector<v1::Trial> all;
+  for (const auto& t : Acquire("w", 6)) {
+    if (t.study_id() == 2) all.push_back(t);
+  }
+  ASSERT_EQ(all.size(), 6u);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(all[i].parameters(0).value().double_value(), before[i].parameters(0).value().double_value());
+    EXPECT_EQ(all[i + 3].parameters(0).value().double_value(), after[i].parameters(0).value().double_value());
+  }
+}
+
+TEST_F(CoordinatorTest, CreateIsIdempotentForTheSameSpecOnly) {
+  const v1::Study first = Create(BraninSpec("s", 5, 1));
+  auto again = core_->CreateStudy(BraninSpec("s", 5, 1));
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->second);
+  EXPECT_EQ(again->first.id(), first.id());
+  EXPECT_EQ(core_->CreateStudy(BraninSpec("s", 6, 1)).status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(core_->ListStudies().size(), 1u);
+  EXPECT_EQ(core_->GetStudy(std::to_string(first.id()))->spec().name(), "s");
+  EXPECT_EQ(core_->GetStudy("nope").status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(CoordinatorTest, BadSpecsAreRefusedAndNothingIsStored) {
+  v1::StudySpec zero = BraninSpec("z", 0, 1);
+  EXPECT_EQ(core_->CreateStudy(zero).status().code(), absl::StatusCode::kInvalidArgument);
+  v1::StudySpec bayes = BraninSpec("b", 5, 1);
+  bayes.mutable_algorithm()->mutable_bayesian()->set_seed(1);
+  EXPECT_EQ(core_->CreateStudy(bayes).status().code(), absl::StatusCode::kUnimplemented);
+  EXPECT_TRUE(core_->ListStudies().empty());
+  Reopen();
+  EXPECT_TRUE(core_->ListStudies().empty());
+}
+
+TEST_F(CoordinatorTest, CancelStopsDispatchAndTellsWorkers) {
+  Create(BraninSpec("s", 10, 2));
+  ASSERT_TRUE(core_->RegisterWorker(Worker("w")).ok());
+  const std::vector<v1::Trial> got = Acquire("w", 2);
+  auto cancelled = core_->CancelStudy("s");
+  ASSERT_TRUE(cancelled.ok());
+  EXPECT_EQ(cancelled->state(), v1::Study::CANCELLED);
+  EXPECT_EQ(cancelled->counts().cancelled(), 2);
+  auto report = core_->Report("w", {Heartbeat(got[0])});
+  EXPECT_EQ((*report)[0].status().code(), static_cast<int>(absl::StatusCode::kFailedPrecondition));
+  EXPECT_TRUE(Acquire("w", 2).empty());
+  EXPECT_EQ(core_->CancelStudy("s").status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(CoordinatorTest, GridStudyEndsWhenTheGridIsExhausted) {
+  v1::StudySpec spec = BraninSpec("g", 100, 4);
+  spec.mutable_algorithm()->mutable_grid()->set_points_per_double(3);
+  const v1::Study study = Create(spec);
+  EXPECT_EQ(study.planned_trials(), 9);
+  ASSERT_TRUE(core_->RegisterWorker(Worker("w")).ok());
+  int total = 0;
+  for (std::vector<v1::Trial> got; !(got = Acquire("w", 4)).empty();) {
+    total += static_cast<int>(got.size());
+    CompleteAll("w", got);
+  }
+  EXPECT_EQ(total, 9);
+  EXPECT_EQ(core_->GetStudy("g")->state(), v1::Study::COMPLETED);
+  auto best = core_->BestTrial("g");
+  ASSERT_TRUE(best.ok());
+  EXPECT_EQ(best->parameters(0).value().double_value(), -5);  // The objective here is x1 itself.
+}
+
+TEST_F(CoordinatorTest, MissingObjectiveTurnsSuccessIntoFailure) {
+  Create(BraninSpec("s", 1, 1));
+  ASSERT_TRUE(core_->RegisterWorker(Worker("w")).ok());
+  const std::vector<v1::Trial> got = Acquire("w", 1);
+  v1::TrialCompletion c = Succeeded(got[0], 1);
+  c.mutable_metrics()->clear();
+  (*c.mutable_metrics())["loss"] = 1;
+  ASSERT_TRUE(core_->Complete("w", {c}).ok());
+  auto trials = core_->ListTrials("s", false);
+  EXPECT_EQ((*trials)[0].trial().state(), v1::Trial::FAILED);
+  EXPECT_NE((*trials)[0].trial().reason().find("'value' was not reported"), std::string::npos);
+  EXPECT_EQ(core_->BestTrial("s").status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(CoordinatorTest, UnregisteredWorkerIsNotFound) {
+  EXPECT_EQ(core_->Acquire("ghost", 1).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(core_->RegisterWorker(Worker("")).code(), absl::StatusCode::kInvalidArgument);
+  ASSERT_TRUE(core_->RegisterWorker(Worker("w")).ok());
+  EXPECT_EQ(core_->Acquire("w", 0).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(CoordinatorTest, MeasurementsAreJournaled) {
+  Create(BraninSpec("s", 1, 1));
+  ASSERT_TRUE(core_->RegisterWorker(Worker("w")).ok());
+  const std::vector<v1::Trial> got = Acquire("w", 1);
+  v1::TrialReport report = Heartbeat(got[0]);
+  for (int step = 1; step <= 3; ++step) {
+    v1::Measurement* m = report.add_measurements();
+    m->set_step(step);
+    (*m->mutable_metrics())["loss"] = 1.0 / step;
+  }
+  ASSERT_TRUE(core_->Report("w", {report}).ok());
+  CompleteAll("w", got);
+  Reopen();
+  auto trials = core_->ListTrials("s", true);
+  ASSERT_TRUE(trials.ok());
+  ASSERT_EQ((*trials)[0].measurements_size(), 3);
+  EXPECT_EQ((*trials)[0].measurements(2).step(), 3);
+}
+
+}  // namespace
+}  // namespace hyperlab::coordinator

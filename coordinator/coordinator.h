@@ -1,0 +1,139 @@
+// The coordinator core: study lifecycle, the trial queue, leases, and the journal behind them.
+//
+// Everything the three gRPC services do is a method here; the handlers only convert (STYLE.md, point 3).
+// Every change a caller is told about is written to the journal, synced, before the method returns, so a
+// coordinator killed at any instant restarts (Open) with every acknowledged change.
+//
+// Trial lifecycle: PENDING -> RUNNING (lease) -> SUCCEEDED | FAILED | STOPPED | INFEASIBLE, and
+// RUNNING -> PENDING when a lease expires (attempt + 1; FAILED once budget.max_attempts leases expired).
+// A report or completion whose lease id is not the trial's current lease is refused with ABORTED.
+// Leases are given round-robin across active studies (a fair share of slots), at most budget.max_parallel
+// running per study. After a restart, RUNNING trials keep their leases for one lease timeout, so live
+// workers re-attach with their next heartbeat; the others expire and are requeued.
+//
+// Example:
+//   ASSIGN_OR_RETURN(auto core, Coordinator::Open(journal.get(), &clock, {}));
+//   ASSIGN_OR_RETURN(auto created, core->CreateStudy(spec));
+//   core->RegisterWorker(info);
+//   ASSIGN_OR_RETURN(auto leases, core->Acquire(info.id(), 2));
+//
+// Thread safety: all methods are safe to call concurrently.
+#ifndef HYPERLAB_COORDINATOR_COORDINATOR_H_
+#define HYPERLAB_COORDINATOR_COORDINATOR_H_
+
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "coordinator/clock.h"
+#include "coordinator/study_state.h"
+#include "hyperlab/v1/services.pb.h"
+#include "storage/journal.h"
+
+namespace hyperlab::coordinator {
+
+struct CoordinatorOptions {
+  // A lease lasts this long after the last heartbeat. Default 30 s.
+  int64_t lease_timeout_ms = 30'000;
+  // Most trials one Acquire call may lease. Default 256.
+  int max_acquire = 256;
+  // Most items in one Report or Complete call. Default 1024.
+  int max_batch = 1024;
+};
+
+class Coordinator {
+ public:
+  // Loads every study and trial from `journal`. The journal and clock must outlive the coordinator.
+  // DATA_LOSS or UNAVAILABLE when the journal cannot be read.
+  static absl::StatusOr<std::unique_ptr<Coordinator>> Open(storage::Journal* journal, const Clock* clock,
+                                                           CoordinatorOptions options = {});
+
+  // --- Studies. `ref` is a study's id or its unique name; NOT_FOUND when it names none.
+
+  // Validates the spec (INVALID_ARGUMENT naming the field), fills its defaults and creates the study.
+  // The same name with the same spec returns the existing study and `true`; a different spec under a taken
+  // name is ALREADY_EXISTS. UNIMPLEMENTED for a strategy not built yet.
+  absl::StatusOr<std::pair<v1::Study, bool>> CreateStudy(const v1::StudySpec& spec);
+  absl::StatusOr<v1::Study> GetStudy(absl::string_view ref) const;
+  std::vector<v1::Study> ListStudies() const;
+  // Ends an active study: pending and running trials become CANCELLED. FAILED_PRECONDITION when the study
+  // has already ended.
+  absl::StatusOr<v1::Study> CancelStudy(absl::string_view ref);
+  absl::StatusOr<std::vector<v1::TrialWithMeasurements>> ListTrials(absl::string_view ref,
+                                                                    bool with_measurements) const;
+  // NOT_FOUND when no trial has succeeded yet.
+  absl::StatusOr<v1::Trial> BestTrial(absl::string_view ref) const;
+  // Waits until the study's version differs from `seen_version` or `timeout_ms` passes (real time), then
+  // returns the study and its version.
+  absl::StatusOr<std::pair<v1::Study, uint64_t>> WaitForChange(absl::string_view ref, uint64_t seen_version,
+                                                               int64_t timeout_ms) const;
+
+  // --- Workers.
+
+  // Records (or refreshes) a worker. INVALID_ARGUMENT for an empty id or non-positive slots.
+  absl::Status RegisterWorker(const v1::WorkerInfo& info);
+  // Leases up to `max_trials` trials to the worker. NOT_FOUND for an unregistered worker.
+  absl::StatusOr<std::vector<v1::Assignment>> Acquire(absl::string_view worker_id, int max_trials);
+  // Heartbeats and measurements; one result per report. NOT_FOUND for an unregistered worker.
+  absl::StatusOr<std::vector<v1::TrialReportResult>> Report(absl::string_view worker_id,
+                                                            const std::vector<v1::TrialReport>& reports);
+  // Final results; one status per completion (ABORTED for a lease no longer held).
+  absl::StatusOr<std::vector<v1::ItemStatus>> Complete(absl::string_view worker_id,
+                                                       const std::vector<v1::TrialCompletion>& completions);
+  // Requeues (or fails) every RUNNING trial whose lease has expired by the clock. Called periodically.
+  absl::Status ExpireLeases();
+
+  // --- Admin.
+  v1::GetStatusResponse Status() const;
+  std::vector<v1::WorkerStatus> Workers() const;
+
+  int64_t lease_timeout_ms() const { return options_.lease_timeout_ms; }
+
+ private:
+  struct WorkerRecord {
+    v1::WorkerInfo info;
+    int64_t last_seen_ms = 0;
+  };
+
+  Coordinator(storage::Journal* journal, const Clock* clock, CoordinatorOptions options)
+      : journal_(journal), clock_(clock), options_(options), start_ms_(clock->NowMs()) {}
+
+  absl::StatusOr<StudyState*> FindLocked(absl::string_view ref) const;
+  absl::StatusOr<StudyState*> FindLocked(int64_t study_id) const;
+  // Checks that `lease` names the trial's current lease. ABORTED when not; FAILED_PRECONDITION when the
+  // study has ended.
+  absl::StatusOr<StudyState*> CheckLeaseLocked(const v1::LeaseRef& lease) const;
+  // Adds the study's end to `batch` when its trials say it is over (finished or too many failed).
+  void MaybeEndStudyLocked(StudyState& state, storage::JournalBatch& batch, int64_t now_ms) const;
+  // Ends a study: its pending and running trials become CANCELLED in `batch`.
+  void EndStudyLocked(StudyState& state, v1::Study::State end, const std::string& reason,
+                      storage::JournalBatch& batch, int64_t now_ms) const;
+  // Writes `batch` to the journal, then applies it to memory and wakes watchers. UNAVAILABLE (nothing
+  // changed) when the journal refuses.
+  absl::Status CommitLocked(const storage::JournalBatch& batch);
+  absl::StatusOr<WorkerRecord*> TouchWorkerLocked(absl::string_view worker_id);
+
+  storage::Journal* const journal_;
+  const Clock* const clock_;
+  const CoordinatorOptions options_;
+  const int64_t start_ms_;
+
+  mutable std::mutex mu_;
+  mutable std::condition_variable changed_;
+  std::map<int64_t, std::unique_ptr<StudyState>> studies_;  // GUARDED_BY(mu_)
+  std::map<std::string, int64_t, std::less<>> study_by_name_;  // GUARDED_BY(mu_)
+  std::map<std::string, WorkerRecord, std::less<>> workers_;  // GUARDED_BY(mu_)
+  int64_t next_study_id_ = 1;                                 // GUARDED_BY(mu_)
+  int64_t round_robin_ = 0;  // The study id after which the next Acquire starts. GUARDED_BY(mu_)
+};
+
+}  // namespace hyperlab::coordinator
+
+#endif  // HYPERLAB_COORDINATOR_COORDINATOR_H_

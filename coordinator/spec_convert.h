@@ -1,0 +1,29 @@
+// Conversions between the proto world (StudySpec, Parameter) and the searcher's plain types.
+//
+// The searcher never sees protobuf (searcher/strategy.h); this is the one place where a spec becomes a
+// SearchSpace and an AlgorithmConfig, and where a suggested Assignment becomes trial parameters.
+// Thread safety: pure functions.
+#ifndef HYPERLAB_COORDINATOR_SPEC_CONVERT_H_
+#define HYPERLAB_COORDINATOR_SPEC_CONVERT_H_
+
+#include <vector>
+
+#include "google/protobuf/repeated_ptr_field.h"
+#include "hyperlab/v1/study.pb.h"
+#include "searcher/search_space.h"
+#include "searcher/strategy.h"
+
+namespace hyperlab::coordinator {
+
+// REQUIRES: `spec` passed ValidateStudySpec.
+searcher::SearchSpace ToSearchSpace(const v1::StudySpec& spec);
+searcher::AlgorithmConfig ToAlgorithmConfig(const v1::StudySpec& spec);
+
+// The trial parameters for `assignment`, named and ordered as in `spec`.
+std::vector<v1::Parameter> ToParameters(const v1::StudySpec& spec, const searcher::Assignment& assignment);
+// The assignment a trial's parameters encode (the inverse of ToParameters).
+searcher::Assignment ToAssignment(const google::protobuf::RepeatedPtrField<v1::Parameter>& parameters);
+
+}  // namespace hyperlab::coordinator
+
+#endif  // HYPERLAB_COORDINATOR_SPEC_CONVERT_H_

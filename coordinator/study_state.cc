@@ -1,0 +1,106 @@
+#include "coordinator/study_state.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "coordinator/spec_convert.h"
+
+namespace hyperlab::coordinator {
+
+StudyState::StudyState(v1::Study study, std::unique_ptr<searcher::Strategy> strategy,
+                       std::string strategy_state)
+    : study_(std::move(study)), strategy_(std::move(strategy)), strategy_state_(std::move(strategy_state)) {}
+
+void StudyState::Count(v1::Trial::State state, int delta) {
+  switch (state) {
+    case v1::Trial::PENDING:
+      counts_.set_pending(counts_.pending() + delta);
+      break;
+    case v1::Trial::RUNNING:
+      counts_.set_running(counts_.running() + delta);
+      break;
+    case v1::Trial::SUCCEEDED:
+      counts_.set_succeeded(counts_.succeeded() + delta);
+      break;
+    case v1::Trial::FAILED:
+      counts_.set_failed(counts_.failed() + delta);
+      break;
+    case v1::Trial::STOPPED:
+      counts_.set_stopped(counts_.stopped() + delta);
+      break;
+    case v1::Trial::INFEASIBLE:
+      counts_.set_infeasible(counts_.infeasible() + delta);
+      break;
+    case v1::Trial::CANCELLED:
+      counts_.set_cancelled(counts_.cancelled() + delta);
+      break;
+    default:
+      break;
+  }
+}
+
+std::optional<double> StudyState::Objective(const v1::Trial& trial) const {
+  if (trial.state() != v1::Trial::SUCCEEDED) return std::nullopt;
+  auto it = trial.metrics().find(study_.spec().objective().metric());
+  if (it == trial.metrics().end() || !std::isfinite(it->second)) return std::nullopt;
+  return it->second;
+}
+
+void StudyState::Apply(const v1::Trial& trial) {
+  const int64_t id = trial.id();
+  if (id == static_cast<int64_t>(trials_.size())) {
+    trials_.push_back(trial);
+    history_.push_back({.index = id, .assignment = ToAssignment(trial.parameters())});
+    counts_.set_total(counts_.total() + 1);
+  } else {
+    Count(trials_[id].state(), -1);
+    trials_[id] = trial;
+  }
+  Count(trial.state(), +1);
+  if (trial.state() == v1::Trial::PENDING) {
+    queued_.insert(id);
+  } else {
+    queued_.erase(id);
+  }
+  searcher::TrialView& view = history_[id];
+  view.objective = Objective(trial);
+  switch (trial.state()) {
+    case v1::Trial::PENDING:
+    case v1::Trial::RUNNING:
+      view.outcome = searcher::TrialView::Outcome::kPending;
+      break;
+    case v1::Trial::SUCCEEDED:
+      view.outcome = searcher::TrialView::Outcome::kSucceeded;
+      break;
+    default:
+      view.outcome = searcher::TrialView::Outcome::kFailed;
+      break;
+  }
+  if (view.objective) {
+    const bool maximize = study_.spec().objective().goal() == v1::Objective::MAXIMIZE;
+    const std::optional<double> best = best_trial_ >= 0 ? history_[best_trial_].objective : std::nullopt;
+    if (!best || (maximize ? *view.objective > *best : *view.objective < *best)) best_trial_ = id;
+  }
+  ++version_;
+}
+
+int64_t StudyState::planned_trials() const {
+  const int64_t budget = study_.spec().budget().max_trials();
+  const std::optional<int64_t> capacity = strategy_->Capacity();
+  return capacity ? std::min(budget, *capacity) : budget;
+}
+
+bool StudyState::Finished() const {
+  return counts_.total() >= planned_trials() && counts_.pending() == 0 && counts_.running() == 0;
+}
+
+v1::Study StudyState::Snapshot() const {
+  v1::Study out = study_;
+  *out.mutable_counts() = counts_;
+  out.set_best_trial_id(best_trial_);
+  out.set_best_value(best_trial_ >= 0 ? *history_[best_trial_].objective : 0);
+  out.set_planned_trials(static_cast<int32_t>(planned_trials()));
+  return out;
+}
+
+}  // namespace hyperlab::coordinator

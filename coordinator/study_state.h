@@ -1,0 +1,71 @@
+// One study's in-memory state inside the coordinator: its record, its trials, and what is derived from
+// them (counts, best trial, the queue of trials waiting for a worker, the searcher's view of history).
+//
+// The journal holds the truth; a StudyState is rebuilt from it at start and changed only through Apply,
+// after the change has been written. Keeping every derived field behind Apply means they cannot drift.
+// Thread safety: none; the Coordinator guards every StudyState with its mutex.
+#ifndef HYPERLAB_COORDINATOR_STUDY_STATE_H_
+#define HYPERLAB_COORDINATOR_STUDY_STATE_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "hyperlab/v1/study.pb.h"
+#include "searcher/strategy.h"
+
+namespace hyperlab::coordinator {
+
+class StudyState {
+ public:
+  StudyState(v1::Study study, std::unique_ptr<searcher::Strategy> strategy, std::string strategy_state);
+
+  // Records the new value of a trial: a new one when trial.id() == trials().size(), else a replacement.
+  void Apply(const v1::Trial& trial);
+  void ApplyStudy(const v1::Study& study) { study_ = study; }
+  void ApplyStrategyState(std::string state) { strategy_state_ = std::move(state); }
+
+  const v1::Study& study() const { return study_; }
+  const std::vector<v1::Trial>& trials() const { return trials_; }
+  v1::Trial& mutable_trial(int64_t id) { return trials_[id]; }  // For in-memory-only fields (lease expiry).
+  const v1::TrialCounts& counts() const { return counts_; }
+  // PENDING trials waiting for a worker (requeued after a lost lease), by id.
+  const std::set<int64_t>& queued() const { return queued_; }
+  const std::vector<searcher::TrialView>& history() const { return history_; }
+  const searcher::Strategy& strategy() const { return *strategy_; }
+  const std::string& strategy_state() const { return strategy_state_; }
+  bool active() const { return study_.state() == v1::Study::ACTIVE; }
+
+  // budget.max_trials, or the strategy's capacity when smaller (a grid).
+  int64_t planned_trials() const;
+  // True when every planned trial exists and none is pending or running.
+  bool Finished() const;
+  // The study with counts, best trial and planned trials filled in, as replies show it.
+  v1::Study Snapshot() const;
+  // The objective of a succeeded trial, if it reported one.
+  std::optional<double> Objective(const v1::Trial& trial) const;
+
+  // Increases whenever the study or one of its trials changes; watchers wait on it.
+  uint64_t version() const { return version_; }
+  void Touch() { ++version_; }
+
+ private:
+  void Count(v1::Trial::State state, int delta);
+
+  v1::Study study_;
+  std::unique_ptr<searcher::Strategy> strategy_;
+  std::string strategy_state_;
+  std::vector<v1::Trial> trials_;
+  std::vector<searcher::TrialView> history_;
+  std::set<int64_t> queued_;
+  v1::TrialCounts counts_;
+  int64_t best_trial_ = -1;
+  uint64_t version_ = 0;
+};
+
+}  // namespace hyperlab::coordinator
+
+#endif  // HYPERLAB_COORDINATOR_STUDY_STATE_H_
