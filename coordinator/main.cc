@@ -1,1 +1,51 @@
-int main() { return 0; }
+// hyperlab-coordinator: serves the journal in --data-dir over gRPC until SIGTERM or SIGINT.
+#include <signal.h>
+
+#include <iostream>
+#include <thread>
+
+#include "CLI/CLI.hpp"
+#include "coordinator/server.h"
+
+int main(int argc, char** argv) {
+  hyperlab::coordinator::ServerOptions options;
+  options.listen = "127.0.0.1:7411";
+  double lease_seconds = 30;
+  CLI::App app{"hyperlab-coordinator: runs studies and hands their trials to workers"};
+  app.add_option("--listen", options.listen, "HOST:PORT to serve on (port 0 picks one)")->capture_default_str();
+  app.add_option("--data-dir", options.data_dir, "directory of the journal (RocksDB)")->capture_default_str();
+  app.add_option("--lease-seconds", lease_seconds, "a trial's lease lasts this long after its last heartbeat")
+      ->capture_default_str()
+      ->check(CLI::Range(0.1, 86400.0));
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  options.core.lease_timeout_ms = static_cast<int64_t>(lease_seconds * 1000);
+
+  // Signals are taken by one thread with sigwait, so shutdown runs outside any signal handler.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  auto server = hyperlab::coordinator::CoordinatorServer::Start(options);
+  if (!server.ok()) {
+    std::cerr << "hyperlab-coordinator: " << server.status().message() << "\n";
+    return 1;
+  }
+  std::cout << "hyperlab-coordinator: serving " << options.data_dir << " on port " << (*server)->port()
+            << std::endl;
+  std::thread waiter([&] {
+    int signal = 0;
+    sigwait(&signals, &signal);
+    std::cout << "hyperlab-coordinator: signal " << signal << ", shutting down" << std::endl;
+    (*server)->Shutdown();
+  });
+  (*server)->Wait();
+  waiter.join();
+  std::cout << "hyperlab-coordinator: stopped" << std::endl;
+  return 0;
+}

@@ -1,0 +1,350 @@
+#include "coordinator/spec_validation.h"
+
+#include <cmath>
+#include <map>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "searcher/status_macros.h"
+
+namespace hyperlab::coordinator {
+namespace {
+
+using ParameterKinds = std::map<std::string, v1::ParameterSpec::DomainCase>;
+
+absl::Status Invalid(absl::string_view path, absl::string_view what) {
+  return absl::InvalidArgumentError(absl::StrCat(path, ": ", what));
+}
+
+// [A-Za-z_] followed by characters for which `rest` holds.
+template <typename Pred>
+bool Matches(absl::string_view s, Pred rest) {
+  if (s.empty() || !(absl::ascii_isalpha(s[0]) || s[0] == '_')) return false;
+  for (char c : s.substr(1)) {
+    if (!rest(c)) return false;
+  }
+  return true;
+}
+
+bool IsIdentifier(absl::string_view s) {
+  return Matches(s, [](char c) { return absl::ascii_isalnum(c) || c == '_'; });
+}
+
+bool IsMetricName(absl::string_view s) {
+  return Matches(s, [](char c) {
+    return absl::ascii_isalnum(c) || absl::string_view("_./-").find(c) != absl::string_view::npos;
+  });
+}
+
+absl::Status CheckName(absl::string_view path, absl::string_view name, bool metric) {
+  if (name.empty()) return Invalid(path, "required");
+  if (name.size() > kMaxNameLength) {
+    return Invalid(path, absl::StrCat("too long: ", name.size(), " characters; at most ", kMaxNameLength));
+  }
+  if (metric && !IsMetricName(name)) {
+    return Invalid(path, absl::StrCat("must match [A-Za-z_][A-Za-z0-9_./-]*, got '", name, "'"));
+  }
+  if (!metric && !IsIdentifier(name)) {
+    return Invalid(path, absl::StrCat("must be an identifier ([A-Za-z_][A-Za-z0-9_]*), got '", name, "'"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckStudyName(absl::string_view name) {
+  if (name.empty()) return Invalid("name", "required");
+  if (name.size() > kMaxNameLength) {
+    return Invalid("name", absl::StrCat("too long: ", name.size(), " characters; at most ", kMaxNameLength));
+  }
+  bool ok = absl::ascii_isalpha(name[0]);
+  for (char c : name) ok = ok && (absl::ascii_isalnum(c) || c == '.' || c == '_' || c == '-');
+  if (!ok) {
+    return Invalid("name", absl::StrCat("must start with a letter and contain only letters, digits, '.', '_' "
+                                        "and '-', got '",
+                                        name, "'"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckScale(absl::string_view path, v1::Scale scale) {
+  if (!v1::Scale_IsValid(scale))
+    return Invalid(path, absl::StrCat("unknown scale ", static_cast<int>(scale)));
+  return absl::OkStatus();
+}
+
+absl::Status CheckFinite(absl::string_view path, double value) {
+  if (!std::isfinite(value)) return Invalid(path, absl::StrCat("must be finite, got ", value));
+  return absl::OkStatus();
+}
+
+absl::Status CheckDouble(const std::string& path, const v1::DoubleRange& r) {
+  RETURN_IF_ERROR(CheckFinite(path + ".min", r.min()));
+  RETURN_IF_ERROR(CheckFinite(path + ".max", r.max()));
+  RETURN_IF_ERROR(CheckScale(path + ".scale", r.scale()));
+  if (r.min() > r.max()) return Invalid(path, absl::StrCat("min ", r.min(), " > max ", r.max()));
+  if (r.scale() == v1::LOG && r.min() <= 0) {
+    return Invalid(path + ".min", absl::StrCat("log scale needs min > 0, got ", r.min()));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckInteger(const std::string& path, const v1::IntegerRange& r) {
+  RETURN_IF_ERROR(CheckScale(path + ".scale", r.scale()));
+  if (r.min() > r.max()) return Invalid(path, absl::StrCat("min ", r.min(), " > max ", r.max()));
+  if (r.scale() == v1::LOG && r.min() < 1) {
+    return Invalid(path + ".min", absl::StrCat("log scale needs min >= 1, got ", r.min()));
+  }
+  return absl::OkStatus();
+}
+
+// Checks a value list: non-empty, bounded, each value by `check`, no duplicates (by `show`n form).
+template <typename Values, typename Check, typename Show>
+absl::Status CheckValues(const std::string& path, const Values& values, Check check, Show show) {
+  using T = std::decay_t<decltype(values[0])>;
+  if (values.empty()) return Invalid(path, "must not be empty");
+  if (values.size() > kMaxValuesPerParameter) {
+    return Invalid(path,
+                   absl::StrCat("too many values: ", values.size(), "; at most ", kMaxValuesPerParameter));
+  }
+  std::map<T, int> seen;
+  for (int i = 0; i < values.size(); ++i) {
+    const std::string item = absl::StrCat(path, "[", i, "]");
+    RETURN_IF_ERROR(check(item, values[i]));
+    auto [it, inserted] = seen.emplace(values[i], i);
+    if (!inserted) {
+      return Invalid(item,
+                     absl::StrCat("duplicate value ", show(values[i]), " (also values[", it->second, "])"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckDomain(const std::string& path, const v1::ParameterSpec& p) {
+  switch (p.domain_case()) {
+    case v1::ParameterSpec::kDoubleRange:
+      return CheckDouble(path + ".double", p.double_range());
+    case v1::ParameterSpec::kInteger:
+      return CheckInteger(path + ".integer", p.integer());
+    case v1::ParameterSpec::kDiscrete:
+      return CheckValues(path + ".discrete.values", p.discrete().values(), CheckFinite,
+                         [](double v) { return absl::StrCat(v); });
+    case v1::ParameterSpec::kCategorical:
+      return CheckValues(
+          path + ".categorical.values", p.categorical().values(),
+          [](const std::string& item, const std::string& v) {
+            if (v.empty()) return Invalid(item, "must not be empty");
+            if (v.size() > kMaxValueLength) {
+              return Invalid(item,
+                             absl::StrCat("too long: ", v.size(), " characters; at most ", kMaxValueLength));
+            }
+            return absl::OkStatus();
+          },
+          [](const std::string& v) { return absl::StrCat("'", v, "'"); });
+    case v1::ParameterSpec::DOMAIN_NOT_SET:
+      break;
+  }
+  return Invalid(path, "a domain is required: one of double, integer, discrete, categorical");
+}
+
+absl::Status CheckParameters(const v1::StudySpec& spec, ParameterKinds& kinds) {
+  if (spec.parameters().empty()) return Invalid("parameters", "required: at least one parameter");
+  if (spec.parameters_size() > kMaxParameters) {
+    return Invalid("parameters",
+                   absl::StrCat("too many: ", spec.parameters_size(), "; at most ", kMaxParameters));
+  }
+  std::map<std::string, int> index;
+  for (int i = 0; i < spec.parameters_size(); ++i) {
+    const v1::ParameterSpec& p = spec.parameters(i);
+    const std::string path = absl::StrCat("parameters[", i, "]");
+    RETURN_IF_ERROR(CheckName(path + ".name", p.name(), /*metric=*/false));
+    auto [it, inserted] = index.emplace(p.name(), i);
+    if (!inserted) {
+      return Invalid(path + ".name", absl::StrCat("duplicate parameter name '", p.name(),
+                                                  "' (also parameters[", it->second, "])"));
+    }
+    RETURN_IF_ERROR(CheckDomain(path, p));
+    kinds[p.name()] = p.domain_case();
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckAlgorithm(const v1::AlgorithmSpec& a) {
+  if (a.kind_case() == v1::AlgorithmSpec::KIND_NOT_SET) {
+    return Invalid("algorithm", "required: one of random, grid, bayesian");
+  }
+  if (a.has_grid()) {
+    const int32_t n = a.grid().points_per_double();
+    if (n != 0 && (n < 2 || n > kMaxPointsPerDouble)) {
+      return Invalid("algorithm.grid.points_per_double",
+                     absl::StrCat("must be 0 (default ", kDefaultPointsPerDouble, ") or between 2 and ",
+                                  kMaxPointsPerDouble, ", got ", n));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckBudget(const v1::Budget& b) {
+  if (b.max_trials() <= 0)
+    return Invalid("budget.max_trials", absl::StrCat("must be > 0, got ", b.max_trials()));
+  if (b.max_trials() > kMaxTrials) {
+    return Invalid("budget.max_trials", absl::StrCat("must be <= ", kMaxTrials, ", got ", b.max_trials()));
+  }
+  const std::pair<const char*, int32_t> counts[] = {
+      {"budget.max_parallel", b.max_parallel()},
+      {"budget.max_failed", b.max_failed()},
+      {"budget.max_attempts", b.max_attempts()},
+  };
+  for (const auto& [path, value] : counts) {
+    if (value < 0) return Invalid(path, absl::StrCat("must be >= 0, got ", value));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckSynthetic(const v1::SyntheticTask& t, const ParameterKinds& kinds) {
+  static const std::map<std::string, std::vector<std::string>> kNeeds = {
+      {"branin", {"x1", "x2"}},
+      {"hartmann6", {"x1", "x2", "x3", "x4", "x5", "x6"}},
+  };
+  if (t.function().empty()) return Invalid("task.synthetic.function", "required: one of branin, hartmann6");
+  auto fn = kNeeds.find(t.function());
+  if (fn == kNeeds.end()) {
+    return Invalid("task.synthetic.function",
+                   absl::StrCat("unknown function '", t.function(), "'; known: branin, hartmann6"));
+  }
+  if (!std::isfinite(t.delay_seconds()) || t.delay_seconds() < 0) {
+    return Invalid("task.synthetic.delay_seconds",
+                   absl::StrCat("must be finite and >= 0, got ", t.delay_seconds()));
+  }
+  for (const std::string& name : fn->second) {
+    auto it = kinds.find(name);
+    if (it == kinds.end()) {
+      return Invalid("task.synthetic", absl::StrCat(t.function(), " needs parameter '", name, "'"));
+    }
+    if (it->second == v1::ParameterSpec::kCategorical) {
+      return Invalid("task.synthetic", absl::StrCat(t.function(), " needs parameter '", name,
+                                                    "' to be numeric (double, integer or discrete)"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// Checks the `{name}` placeholders of one argument; `{{` and `}}` are literal braces.
+absl::Status CheckPlaceholders(const std::string& path, absl::string_view arg, const ParameterKinds& kinds) {
+  for (size_t i = 0; i < arg.size(); ++i) {
+    const bool doubled = i + 1 < arg.size() && arg[i + 1] == arg[i];
+    if (arg[i] == '}') {
+      if (!doubled) return Invalid(path, "unmatched '}'; write '}}' for a literal brace");
+      ++i;
+    } else if (arg[i] == '{') {
+      if (doubled) {
+        ++i;
+        continue;
+      }
+      const size_t close = arg.find('}', i);
+      if (close == absl::string_view::npos)
+        return Invalid(path, "unclosed '{'; write '{{' for a literal brace");
+      const absl::string_view name = arg.substr(i + 1, close - i - 1);
+      if (kinds.find(std::string(name)) == kinds.end()) {
+        return Invalid(path, absl::StrCat("unknown parameter '{", name, "}'"));
+      }
+      i = close;
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckCommand(const v1::CommandTask& t, const ParameterKinds& kinds) {
+  if (t.argv().empty()) return Invalid("task.command.argv", "must not be empty");
+  if (t.argv(0).empty()) return Invalid("task.command.argv[0]", "must not be empty (it names the program)");
+  for (int i = 0; i < t.argv_size(); ++i) {
+    RETURN_IF_ERROR(CheckPlaceholders(absl::StrCat("task.command.argv[", i, "]"), t.argv(i), kinds));
+  }
+  if (!std::isfinite(t.timeout_seconds()) || t.timeout_seconds() < 0) {
+    return Invalid("task.command.timeout_seconds",
+                   absl::StrCat("must be finite and >= 0, got ", t.timeout_seconds()));
+  }
+  for (const auto& [name, value] : t.env()) {
+    if (name.empty() || name.find('=') != std::string::npos || name.find('\0') != std::string::npos) {
+      return Invalid("task.command.env", absl::StrCat("invalid variable name '", name, "'"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckTask(const v1::TaskSpec& task, const ParameterKinds& kinds) {
+  switch (task.kind_case()) {
+    case v1::TaskSpec::kSynthetic:
+      return CheckSynthetic(task.synthetic(), kinds);
+    case v1::TaskSpec::kCommand:
+      return CheckCommand(task.command(), kinds);
+    case v1::TaskSpec::KIND_NOT_SET:
+      break;
+  }
+  return Invalid("task", "required: one of synthetic, command");
+}
+
+absl::Status CheckMetrics(const v1::StudySpec& spec) {
+  std::map<std::string, int> seen;
+  for (int i = 0; i < spec.metrics_size(); ++i) {
+    const std::string path = absl::StrCat("metrics[", i, "]");
+    RETURN_IF_ERROR(CheckName(path, spec.metrics(i), /*metric=*/true));
+    auto [it, inserted] = seen.emplace(spec.metrics(i), i);
+    if (!inserted) {
+      return Invalid(
+          path, absl::StrCat("duplicate metric '", spec.metrics(i), "' (also metrics[", it->second, "])"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status ValidateStudySpec(const v1::StudySpec& spec) {
+  RETURN_IF_ERROR(CheckStudyName(spec.name()));
+  if (spec.hypothesis().size() > kMaxHypothesisLength) {
+    return Invalid("hypothesis", absl::StrCat("too long: ", spec.hypothesis().size(), " characters; at most ",
+                                              kMaxHypothesisLength));
+  }
+  RETURN_IF_ERROR(CheckName("objective.metric", spec.objective().metric(), /*metric=*/true));
+  if (spec.objective().goal() == v1::Objective::GOAL_UNSPECIFIED) {
+    return Invalid("objective.goal", "required: one of minimize, maximize");
+  }
+  if (!v1::Objective::Goal_IsValid(spec.objective().goal())) {
+    return Invalid("objective.goal",
+                   absl::StrCat("unknown goal ", static_cast<int>(spec.objective().goal())));
+  }
+  ParameterKinds kinds;
+  RETURN_IF_ERROR(CheckParameters(spec, kinds));
+  RETURN_IF_ERROR(CheckAlgorithm(spec.algorithm()));
+  RETURN_IF_ERROR(CheckBudget(spec.budget()));
+  RETURN_IF_ERROR(CheckTask(spec.task(), kinds));
+  return CheckMetrics(spec);
+}
+
+v1::StudySpec WithDefaults(v1::StudySpec spec) {
+  for (v1::ParameterSpec& p : *spec.mutable_parameters()) {
+    if (p.has_double_range() && p.double_range().scale() == v1::SCALE_UNSPECIFIED) {
+      p.mutable_double_range()->set_scale(v1::LINEAR);
+    }
+    if (p.has_integer() && p.integer().scale() == v1::SCALE_UNSPECIFIED) {
+      p.mutable_integer()->set_scale(v1::LINEAR);
+    }
+  }
+  if (spec.algorithm().has_grid() && spec.algorithm().grid().points_per_double() == 0) {
+    spec.mutable_algorithm()->mutable_grid()->set_points_per_double(kDefaultPointsPerDouble);
+  }
+  v1::Budget& budget = *spec.mutable_budget();
+  if (budget.max_parallel() == 0) budget.set_max_parallel(kDefaultMaxParallel);
+  if (budget.max_failed() == 0) budget.set_max_failed(budget.max_trials());
+  if (budget.max_attempts() == 0) budget.set_max_attempts(kDefaultMaxAttempts);
+  if (spec.task().has_command() && spec.task().command().timeout_seconds() == 0) {
+    spec.mutable_task()->mutable_command()->set_timeout_seconds(kDefaultCommandTimeoutSeconds);
+  }
+  return spec;
+}
+
+}  // namespace hyperlab::coordinator

@@ -1,0 +1,68 @@
+#include "coordinator/study_service.h"
+
+#include "coordinator/grpc_status.h"
+
+namespace hyperlab::coordinator {
+
+grpc::Status StudyServiceImpl::CreateStudy(grpc::ServerContext*, const v1::CreateStudyRequest* request,
+                                           v1::CreateStudyResponse* response) {
+  auto created = core_->CreateStudy(request->spec());
+  if (!created.ok()) return ToGrpcStatus(created.status());
+  *response->mutable_study() = std::move(created->first);
+  response->set_existed(created->second);
+  return grpc::Status::OK;
+}
+
+grpc::Status StudyServiceImpl::GetStudy(grpc::ServerContext*, const v1::GetStudyRequest* request,
+                                        v1::Study* response) {
+  auto study = core_->GetStudy(request->study());
+  if (!study.ok()) return ToGrpcStatus(study.status());
+  *response = std::move(*study);
+  return grpc::Status::OK;
+}
+
+grpc::Status StudyServiceImpl::ListStudies(grpc::ServerContext*, const v1::ListStudiesRequest*,
+                                           v1::ListStudiesResponse* response) {
+  for (v1::Study& study : core_->ListStudies()) *response->add_studies() = std::move(study);
+  return grpc::Status::OK;
+}
+
+grpc::Status StudyServiceImpl::CancelStudy(grpc::ServerContext*, const v1::CancelStudyRequest* request,
+                                           v1::Study* response) {
+  auto study = core_->CancelStudy(request->study());
+  if (!study.ok()) return ToGrpcStatus(study.status());
+  *response = std::move(*study);
+  return grpc::Status::OK;
+}
+
+grpc::Status StudyServiceImpl::WatchStudy(grpc::ServerContext* context, const v1::WatchStudyRequest* request,
+                                          grpc::ServerWriter<v1::Study>* writer) {
+  uint64_t seen = ~uint64_t{0};
+  while (!context->IsCancelled()) {
+    auto next = core_->WaitForChange(request->study(), seen, /*timeout_ms=*/500);
+    if (!next.ok()) return ToGrpcStatus(next.status());
+    if (next->second == seen) continue;
+    seen = next->second;
+    if (!writer->Write(next->first)) return grpc::Status(grpc::StatusCode::CANCELLED, "client went away");
+    if (next->first.state() != v1::Study::ACTIVE) return grpc::Status::OK;
+  }
+  return grpc::Status(grpc::StatusCode::CANCELLED, "watch cancelled");
+}
+
+grpc::Status StudyServiceImpl::ListTrials(grpc::ServerContext*, const v1::ListTrialsRequest* request,
+                                          v1::ListTrialsResponse* response) {
+  auto trials = core_->ListTrials(request->study(), request->with_measurements());
+  if (!trials.ok()) return ToGrpcStatus(trials.status());
+  for (v1::TrialWithMeasurements& t : *trials) *response->add_trials() = std::move(t);
+  return grpc::Status::OK;
+}
+
+grpc::Status StudyServiceImpl::GetBestTrial(grpc::ServerContext*, const v1::GetBestTrialRequest* request,
+                                            v1::Trial* response) {
+  auto best = core_->BestTrial(request->study());
+  if (!best.ok()) return ToGrpcStatus(best.status());
+  *response = std::move(*best);
+  return grpc::Status::OK;
+}
+
+}  // namespace hyperlab::coordinator

@@ -1,0 +1,342 @@
+#include "tools/study_file.h"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <limits>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
+#include "coordinator/spec_validation.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/util/json_util.h"
+#include "nlohmann/json.hpp"
+#include "searcher/status_macros.h"
+#include "yaml-cpp/yaml.h"
+
+namespace hyperlab::tools {
+namespace {
+
+namespace pb = google::protobuf;
+using nlohmann::json;
+
+int LineOf(const YAML::Node& node) { return node.Mark().is_null() ? 0 : node.Mark().line + 1; }
+
+// A field's name in paths and messages: its explicit JSON name (`double`) or else its proto name.
+std::string DisplayName(const pb::FieldDescriptor* f) {
+  return f->has_json_name() ? f->json_name() : f->name();
+}
+
+// What a node is, for "expected X, got Y".
+std::string Describe(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Scalar:
+      return absl::StrCat("'", absl::CHexEscape(node.Scalar()), "'");
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Map:
+      return "a map";
+    default:
+      return "nothing";
+  }
+}
+
+// What a scalar field takes, for "expected X".
+std::string Expected(const pb::FieldDescriptor* f) {
+  switch (f->cpp_type()) {
+    case pb::FieldDescriptor::CPPTYPE_INT32:
+    case pb::FieldDescriptor::CPPTYPE_INT64:
+      return "an integer";
+    case pb::FieldDescriptor::CPPTYPE_UINT32:
+    case pb::FieldDescriptor::CPPTYPE_UINT64:
+      return "a non-negative integer";
+    case pb::FieldDescriptor::CPPTYPE_DOUBLE:
+    case pb::FieldDescriptor::CPPTYPE_FLOAT:
+      return "a number";
+    case pb::FieldDescriptor::CPPTYPE_BOOL:
+      return "true or false";
+    case pb::FieldDescriptor::CPPTYPE_ENUM: {
+      std::vector<std::string> names;
+      for (int i = 0; i < f->enum_type()->value_count(); ++i) {
+        const std::string& name = f->enum_type()->value(i)->name();
+        if (!absl::EndsWith(name, "_UNSPECIFIED")) names.push_back(absl::AsciiStrToLower(name));
+      }
+      return absl::StrCat("one of ", absl::StrJoin(names, ", "));
+    }
+    case pb::FieldDescriptor::CPPTYPE_MESSAGE:
+      return "a map";
+    default:
+      return "a string";
+  }
+}
+
+// Converts a YAML document to protobuf JSON for one message type, remembering the line of every field.
+class YamlToJson {
+ public:
+  explicit YamlToJson(std::string file) : file_(std::move(file)) {}
+
+  // "<file>:<line>: <path>: <what>"; the line and path are left out when unknown or empty.
+  absl::Status Error(int line, absl::string_view path, absl::string_view what) const {
+    std::string message = absl::StrCat(file_, line > 0 ? absl::StrCat(":", line) : "", ": ", path,
+                                       path.empty() ? "" : ": ", what);
+    return absl::InvalidArgumentError(absl::StrReplaceAll(message, {{"\n", "\\n"}, {"\r", "\\r"}}));
+  }
+
+  // The line where `path` or its longest recorded prefix was written; 0 when none was.
+  int LineFor(std::string path) const {
+    while (true) {
+      auto it = lines_.find(path);
+      if (it != lines_.end()) return it->second;
+      const size_t cut = path.find_last_of(".[");
+      if (cut == std::string::npos) return 0;
+      path.resize(cut);
+    }
+  }
+
+  absl::StatusOr<json> Message(const YAML::Node& node, const pb::Descriptor* type, const std::string& path) {
+    if (!node.IsMap()) return Error(LineOf(node), path, absl::StrCat("expected a map, got ", Describe(node)));
+    json out = json::object();
+    std::map<const pb::FieldDescriptor*, int> seen;  // Field -> line.
+    std::map<const pb::OneofDescriptor*, const pb::FieldDescriptor*> oneofs;
+    for (const auto& entry : node) {
+      const YAML::Node& key = entry.first;
+      const int line = LineOf(key);
+      if (!key.IsScalar()) {
+        return Error(line, path, absl::StrCat("expected a field name, got ", Describe(key)));
+      }
+      const pb::FieldDescriptor* field = FindField(type, key.Scalar());
+      if (field == nullptr) {
+        std::vector<std::string> names;
+        for (int i = 0; i < type->field_count(); ++i) names.push_back(DisplayName(type->field(i)));
+        return Error(line, path,
+                     absl::StrCat("unknown field '", absl::CHexEscape(key.Scalar()), "'; expected one of ",
+                                  absl::StrJoin(names, ", ")));
+      }
+      const std::string child =
+          path.empty() ? DisplayName(field) : absl::StrCat(path, ".", DisplayName(field));
+      if (auto [it, inserted] = seen.emplace(field, line); !inserted) {
+        return Error(line, child, absl::StrCat("set twice (also line ", it->second, ")"));
+      }
+      if (const pb::OneofDescriptor* oneof = field->real_containing_oneof(); oneof != nullptr) {
+        if (auto [it, inserted] = oneofs.emplace(oneof, field); !inserted) {
+          std::vector<std::string> names;
+          for (int i = 0; i < oneof->field_count(); ++i) names.push_back(DisplayName(oneof->field(i)));
+          return Error(line, path,
+                       absl::StrCat("'", DisplayName(it->second), "' and '", DisplayName(field),
+                                    "' are both set; set only one of ", absl::StrJoin(names, ", ")));
+        }
+      }
+      lines_[child] = line;
+      ASSIGN_OR_RETURN(json value, Field(entry.second, field, child));
+      if (!value.is_null()) out[field->name()] = std::move(value);
+    }
+    return out;
+  }
+
+ private:
+  // Matches a key against the field's proto name and JSON name (`max_trials`, `maxTrials`, `double`).
+  static const pb::FieldDescriptor* FindField(const pb::Descriptor* type, const std::string& key) {
+    for (int i = 0; i < type->field_count(); ++i) {
+      const pb::FieldDescriptor* f = type->field(i);
+      if (key == f->name() || key == f->json_name()) return f;
+    }
+    return nullptr;
+  }
+
+  // A whole field: a list for a repeated field, a map for a map field, else one value. Null JSON: unset.
+  absl::StatusOr<json> Field(const YAML::Node& node, const pb::FieldDescriptor* f, const std::string& path) {
+    if (f->is_map()) {
+      if (node.IsNull()) return json();
+      if (!node.IsMap())
+        return Error(LineOf(node), path, absl::StrCat("expected a map, got ", Describe(node)));
+      const pb::FieldDescriptor* value_field = f->message_type()->map_value();
+      json out = json::object();
+      for (const auto& entry : node) {
+        if (!entry.first.IsScalar()) {
+          return Error(LineOf(entry.first), path,
+                       absl::StrCat("expected a name, got ", Describe(entry.first)));
+        }
+        const std::string child = absl::StrCat(path, ".", entry.first.Scalar());
+        lines_[child] = LineOf(entry.first);
+        ASSIGN_OR_RETURN(out[entry.first.Scalar()],
+                         Value(entry.second, value_field, child, /*required=*/true));
+      }
+      return out;
+    }
+    if (f->is_repeated()) {
+      if (node.IsNull()) return json();
+      if (!node.IsSequence()) {
+        return Error(LineOf(node), path, absl::StrCat("expected a list, got ", Describe(node)));
+      }
+      json out = json::array();
+      size_t index = 0;
+      for (const YAML::Node& element : node) {
+        const std::string child = absl::StrCat(path, "[", index++, "]");
+        lines_[child] = LineOf(element);
+        ASSIGN_OR_RETURN(json value, Value(element, f, child, /*required=*/true));
+        out.push_back(std::move(value));
+      }
+      return out;
+    }
+    return Value(node, f, path, /*required=*/false);
+  }
+
+  // One value of field `f`. An empty message value (`random:`) is the empty message; an empty scalar is
+  // unset unless `required` (a list element or a map value).
+  absl::StatusOr<json> Value(const YAML::Node& node, const pb::FieldDescriptor* f, const std::string& path,
+                             bool required) {
+    if (f->cpp_type() == pb::FieldDescriptor::CPPTYPE_MESSAGE) {
+      if (node.IsNull()) return json::object();
+      return Message(node, f->message_type(), path);
+    }
+    if (node.IsNull() && !required) return json();
+    if (!node.IsScalar()) {
+      return Error(LineOf(node), path, absl::StrCat("expected ", Expected(f), ", got ", Describe(node)));
+    }
+    const std::string& text = node.Scalar();
+    auto bad = [&] {
+      return Error(LineOf(node), path, absl::StrCat("expected ", Expected(f), ", got ", Describe(node)));
+    };
+    switch (f->cpp_type()) {
+      case pb::FieldDescriptor::CPPTYPE_INT32:
+      case pb::FieldDescriptor::CPPTYPE_INT64: {
+        int64_t v;
+        if (!absl::SimpleAtoi(text, &v)) return bad();
+        if (f->cpp_type() == pb::FieldDescriptor::CPPTYPE_INT32 &&
+            (v < std::numeric_limits<int32_t>::min() || v > std::numeric_limits<int32_t>::max())) {
+          return Error(LineOf(node), path, absl::StrCat("out of range for a 32-bit integer, got ", v));
+        }
+        return json(v);
+      }
+      case pb::FieldDescriptor::CPPTYPE_UINT32:
+      case pb::FieldDescriptor::CPPTYPE_UINT64: {
+        uint64_t v;
+        if (!absl::SimpleAtoi(text, &v)) return bad();
+        if (f->cpp_type() == pb::FieldDescriptor::CPPTYPE_UINT32 &&
+            v > std::numeric_limits<uint32_t>::max()) {
+          return Error(LineOf(node), path, absl::StrCat("out of range for a 32-bit integer, got ", v));
+        }
+        return json(v);
+      }
+      case pb::FieldDescriptor::CPPTYPE_DOUBLE:
+      case pb::FieldDescriptor::CPPTYPE_FLOAT:
+        return Number(text, bad);
+      case pb::FieldDescriptor::CPPTYPE_BOOL:
+        if (absl::EqualsIgnoreCase(text, "true")) return json(true);
+        if (absl::EqualsIgnoreCase(text, "false")) return json(false);
+        return bad();
+      case pb::FieldDescriptor::CPPTYPE_ENUM:
+        for (int i = 0; i < f->enum_type()->value_count(); ++i) {
+          const std::string& name = f->enum_type()->value(i)->name();
+          if (absl::EqualsIgnoreCase(text, name)) return json(name);
+        }
+        return Error(LineOf(node), path,
+                     absl::StrCat("unknown value ", Describe(node), "; expected ", Expected(f)));
+      default:
+        return json(text);
+    }
+  }
+
+  // A YAML number, including YAML's `.inf`, `-.inf` and `.nan` (sent as protobuf JSON's strings).
+  template <typename Bad>
+  static absl::StatusOr<json> Number(const std::string& text, Bad bad) {
+    double v;
+    const std::string lower = absl::AsciiStrToLower(text);
+    if (lower == ".inf" || lower == "+.inf") {
+      v = std::numeric_limits<double>::infinity();
+    } else if (lower == "-.inf") {
+      v = -std::numeric_limits<double>::infinity();
+    } else if (lower == ".nan") {
+      v = std::numeric_limits<double>::quiet_NaN();
+    } else if (!absl::SimpleAtod(text, &v)) {
+      return bad();
+    }
+    if (std::isnan(v)) return json("NaN");
+    if (std::isinf(v)) return json(v > 0 ? "Infinity" : "-Infinity");
+    return json(v);
+  }
+
+  std::string file_;
+  std::map<std::string, int> lines_;  // Field path -> line where it was written.
+};
+
+}  // namespace
+
+absl::StatusOr<v1::StudySpec> ParseStudyYaml(absl::string_view yaml,
+                                             const std::string& file_name_for_errors) {
+  YamlToJson converter(file_name_for_errors);
+  std::vector<YAML::Node> documents;
+  try {
+    documents = YAML::LoadAll(std::string(yaml));
+  } catch (const YAML::Exception& e) {
+    return converter.Error(e.mark.is_null() ? 0 : e.mark.line + 1, "",
+                           absl::StrCat("YAML syntax error: ", e.msg));
+  }
+  if (documents.empty() || (documents.size() == 1 && documents[0].IsNull())) {
+    return converter.Error(0, "",
+                           "empty study file; expected a map of fields (name, objective, parameters, ...)");
+  }
+  if (documents.size() > 1) {
+    return converter.Error(LineOf(documents[1]), "", "expected one YAML document, found a second one");
+  }
+  const YAML::Node& root = documents[0];
+  if (!root.IsMap()) {
+    return converter.Error(
+        LineOf(root), "",
+        absl::StrCat("expected a map of fields (name, objective, parameters, ...), got ", Describe(root)));
+  }
+  json spec_json;
+  try {
+    ASSIGN_OR_RETURN(spec_json, converter.Message(root, v1::StudySpec::descriptor(), ""));
+  } catch (const YAML::Exception& e) {
+    return converter.Error(e.mark.is_null() ? 0 : e.mark.line + 1, "", e.msg);
+  }
+
+  v1::StudySpec spec;
+  pb::util::JsonParseOptions options;
+  options.ignore_unknown_fields = false;
+  const auto parsed = pb::util::JsonStringToMessage(spec_json.dump(), &spec, options);
+  if (!parsed.ok()) {
+    return converter.Error(0, "", std::string(parsed.message().data(), parsed.message().size()));
+  }
+
+  const absl::Status valid = coordinator::ValidateStudySpec(spec);
+  if (!valid.ok()) {
+    // The validator's message is "<path>: <problem>"; point at the line where that path was written.
+    const absl::string_view message = valid.message();
+    const size_t colon = message.find(": ");
+    const int line =
+        colon == absl::string_view::npos ? 0 : converter.LineFor(std::string(message.substr(0, colon)));
+    return converter.Error(line, "", message);
+  }
+  return spec;
+}
+
+absl::StatusOr<v1::StudySpec> LoadStudyFile(const std::string& path) {
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": cannot read: ", std::strerror(errno)));
+  }
+  std::string text;
+  char buffer[1 << 16];
+  size_t n;
+  while ((n = std::fread(buffer, 1, sizeof(buffer), file)) > 0) text.append(buffer, n);
+  const bool failed = std::ferror(file) != 0;
+  const int error = errno;
+  std::fclose(file);
+  if (failed) return absl::InvalidArgumentError(absl::StrCat(path, ": cannot read: ", std::strerror(error)));
+  return ParseStudyYaml(text, path);
+}
+
+}  // namespace hyperlab::tools

@@ -1,0 +1,369 @@
+#include "tools/study_file.h"
+
+#include <fstream>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace hyperlab::tools {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::StartsWith;
+
+// examples/branin-random.yaml, verbatim.
+constexpr absl::string_view kExample = R"yaml(name: branin-random
+hypothesis: Random search finds Branin's basin within 50 trials.
+objective: {metric: value, goal: minimize}
+parameters:
+  - {name: x1, double: {min: -5, max: 10}}
+  - {name: x2, double: {min: 0, max: 15}}
+  - {name: lr, double: {min: 1.0e-4, max: 1.0e-1, scale: log}}
+  - {name: layers, integer: {min: 1, max: 4}}
+  - {name: batch, discrete: {values: [32, 64, 128]}}
+  - {name: opt, categorical: {values: [sgd, adam]}}
+algorithm: {random: {seed: 7}}          # or {grid: {points_per_double: 5}}, or {bayesian: {seed: 7}}
+budget: {max_trials: 50, max_parallel: 4, max_failed: 5}
+task: {synthetic: {function: branin}}   # or {command: {argv: [...], timeout_seconds: 60}}
+)yaml";
+
+// The repository root, found from this file's path (CMake compiles it by absolute path).
+std::string SourceRoot() {
+  const std::string file = __FILE__;
+  return file.substr(0, file.rfind("tests/tools/"));
+}
+
+std::string WriteTempFile(const std::string& name, absl::string_view text) {
+  const std::string path = absl::StrCat(::testing::TempDir(), "/", name);
+  std::ofstream(path) << text;
+  return path;
+}
+
+absl::StatusOr<v1::StudySpec> Parse(absl::string_view yaml) { return ParseStudyYaml(yaml, "study.yaml"); }
+
+// Asserts INVALID_ARGUMENT with a one-line message that starts with `prefix` ("study.yaml:<line>: <path>").
+void ExpectError(absl::string_view yaml, const std::string& prefix) {
+  absl::StatusOr<v1::StudySpec> spec = Parse(yaml);
+  ASSERT_FALSE(spec.ok()) << "parsed a bad file:\n" << yaml;
+  EXPECT_EQ(spec.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(spec.status().message()), StartsWith(prefix));
+  EXPECT_THAT(std::string(spec.status().message()), Not(HasSubstr("\n")));
+}
+
+TEST(StudyFileTest, ExampleParsesWithItsValues) {
+  absl::StatusOr<v1::StudySpec> spec = Parse(kExample);
+  ASSERT_TRUE(spec.ok()) << spec.status();
+  EXPECT_EQ(spec->name(), "branin-random");
+  EXPECT_EQ(spec->hypothesis(), "Random search finds Branin's basin within 50 trials.");
+  EXPECT_EQ(spec->objective().metric(), "value");
+  EXPECT_EQ(spec->objective().goal(), v1::Objective::MINIMIZE);
+  ASSERT_EQ(spec->parameters_size(), 6);
+  EXPECT_EQ(spec->parameters(0).name(), "x1");
+  EXPECT_EQ(spec->parameters(0).double_range().min(), -5);
+  EXPECT_EQ(spec->parameters(0).double_range().max(), 10);
+  EXPECT_EQ(spec->parameters(0).double_range().scale(), v1::SCALE_UNSPECIFIED);  // No defaults filled here.
+  EXPECT_EQ(spec->parameters(2).double_range().min(), 1e-4);
+  EXPECT_EQ(spec->parameters(2).double_range().max(), 0.1);
+  EXPECT_EQ(spec->parameters(2).double_range().scale(), v1::LOG);
+  EXPECT_EQ(spec->parameters(3).integer().min(), 1);
+  EXPECT_EQ(spec->parameters(3).integer().max(), 4);
+  EXPECT_THAT(spec->parameters(4).discrete().values(), ElementsAre(32, 64, 128));
+  EXPECT_THAT(spec->parameters(5).categorical().values(), ElementsAre("sgd", "adam"));
+  EXPECT_EQ(spec->algorithm().random().seed(), 7u);
+  EXPECT_EQ(spec->budget().max_trials(), 50);
+  EXPECT_EQ(spec->budget().max_parallel(), 4);
+  EXPECT_EQ(spec->budget().max_failed(), 5);
+  EXPECT_EQ(spec->budget().max_attempts(), 0);
+  EXPECT_EQ(spec->task().synthetic().function(), "branin");
+}
+
+TEST(StudyFileTest, ExampleFilesInTheRepositoryLoad) {
+  for (const char* name : {"branin-random.yaml", "branin-grid.yaml", "hartmann6-random.yaml"}) {
+    const std::string path = absl::StrCat(SourceRoot(), "examples/", name);
+    absl::StatusOr<v1::StudySpec> spec = LoadStudyFile(path);
+    EXPECT_TRUE(spec.ok()) << spec.status();
+  }
+  absl::StatusOr<v1::StudySpec> grid = LoadStudyFile(SourceRoot() + "examples/branin-grid.yaml");
+  ASSERT_TRUE(grid.ok());
+  EXPECT_EQ(grid->algorithm().grid().points_per_double(), 5);
+  EXPECT_EQ(grid->budget().max_trials(), 25);
+}
+
+TEST(StudyFileTest, CommandTaskLoads) {
+  absl::StatusOr<v1::StudySpec> spec = Parse(R"yaml(
+name: quadratic
+objective: {metric: loss, goal: MINIMIZE}
+parameters:
+  - name: x
+    double: {min: -1, max: 1}
+algorithm:
+  bayesian: {seed: 3}
+budget: {maxTrials: 10}
+task: {command: {argv: [python3, examples/command/objective.py, "--x={x}"], timeout_seconds: 60,
+                 env: {OMP_NUM_THREADS: "1"}}}
+metrics: [accuracy, dev/loss]
+)yaml");
+  ASSERT_TRUE(spec.ok()) << spec.status();
+  EXPECT_THAT(spec->task().command().argv(),
+              ElementsAre("python3", "examples/command/objective.py", "--x={x}"));
+  EXPECT_EQ(spec->task().command().timeout_seconds(), 60);
+  EXPECT_EQ(spec->task().command().env().at("OMP_NUM_THREADS"), "1");
+  EXPECT_EQ(spec->budget().max_trials(), 10);
+  EXPECT_EQ(spec->algorithm().bayesian().seed(), 3u);
+  EXPECT_THAT(spec->metrics(), ElementsAre("accuracy", "dev/loss"));
+}
+
+TEST(StudyFileTest, EnumsInAnyCase) {
+  absl::StatusOr<v1::StudySpec> spec = Parse(R"yaml(
+name: s
+objective: {metric: acc, goal: Maximize}
+parameters:
+  - {name: lr, double: {min: 0.001, max: 1, scale: LOG}}
+  - {name: units, integer: {min: 8, max: 512, scale: log}}
+  - {name: momentum, double: {min: 0, max: 0.99, scale: linear}}
+algorithm: {grid: {}}
+budget: {max_trials: 8}
+task: {synthetic: {function: branin}}
+)yaml");
+  // Branin needs x1 and x2: the enums parsed, then validation ran.
+  ASSERT_FALSE(spec.ok());
+  EXPECT_THAT(std::string(spec.status().message()),
+              StartsWith("study.yaml:10: task.synthetic: branin needs"));
+
+  spec = Parse(R"yaml(
+name: s
+objective: {metric: value, goal: Maximize}
+parameters:
+  - {name: x1, double: {min: 0.001, max: 1, scale: LOG}}
+  - {name: x2, integer: {min: 8, max: 512, scale: log}}
+algorithm: {grid: }
+budget: {max_trials: 8}
+task: {synthetic: {function: branin}}
+)yaml");
+  ASSERT_TRUE(spec.ok()) << spec.status();
+  EXPECT_EQ(spec->objective().goal(), v1::Objective::MAXIMIZE);
+  EXPECT_EQ(spec->parameters(0).double_range().scale(), v1::LOG);
+  EXPECT_EQ(spec->parameters(1).integer().scale(), v1::LOG);
+  EXPECT_TRUE(spec->algorithm().has_grid());
+}
+
+TEST(StudyFileTest, UnknownTopLevelField) {
+  ExpectError(R"yaml(name: s
+objective: {metric: value, goal: minimize}
+colour: blue
+)yaml",
+              "study.yaml:3: unknown field 'colour'; expected one of name, hypothesis, objective");
+}
+
+TEST(StudyFileTest, UnknownNestedField) {
+  ExpectError(R"yaml(name: s
+objective:
+  metric: value
+  direction: down
+)yaml",
+              "study.yaml:4: objective: unknown field 'direction'; expected one of metric, goal");
+}
+
+TEST(StudyFileTest, LogScaleWithMinZero) {
+  ExpectError(R"yaml(name: s
+objective: {metric: value, goal: minimize}
+parameters:
+  - name: lr
+    double:
+      min: 0
+      max: 1
+      scale: log
+)yaml",
+              "study.yaml:6: parameters[0].double.min: log scale needs min > 0, got 0");
+}
+
+TEST(StudyFileTest, MinAboveMax) {
+  ExpectError(R"yaml(name: s
+objective: {metric: value, goal: minimize}
+parameters:
+  - {name: x1, double: {min: 0, max: 1}}
+  - {name: x2, double: {min: 10, max: 5}}
+)yaml",
+              "study.yaml:5: parameters[1].double: min 10 > max 5");
+}
+
+TEST(StudyFileTest, EmptyValueList) {
+  ExpectError(R"yaml(name: s
+objective: {metric: value, goal: minimize}
+parameters:
+  - {name: x1, double: {min: 0, max: 1}}
+  - {name: batch,
+     discrete: {values: []}}
+)yaml",
+              "study.yaml:6: parameters[1].discrete.values: must not be empty");
+}
+
+TEST(StudyFileTest, DuplicateParameterName) {
+  ExpectError(R"yaml(name: s
+objective: {metric: value, goal: minimize}
+parameters:
+  - {name: x1, double: {min: 0, max: 1}}
+  - {name: x2, double: {min: 0, max: 1}}
+  - {name: x1, integer: {min: 0, max: 1}}
+)yaml",
+              "study.yaml:6: parameters[2].name: duplicate parameter name 'x1' (also parameters[0])");
+}
+
+TEST(StudyFileTest, UnknownAlgorithm) {
+  ExpectError(R"yaml(name: s
+objective: {metric: value, goal: minimize}
+parameters: [{name: x1, double: {min: 0, max: 1}}]
+algorithm: {annealing: {}}
+)yaml",
+              "study.yaml:4: algorithm: unknown field 'annealing'; expected one of random, grid, bayesian");
+}
+
+TEST(StudyFileTest, UnknownTask) {
+  ExpectError(R"yaml(name: s
+objective: {metric: value, goal: minimize}
+parameters: [{name: x1, double: {min: 0, max: 1}}]
+algorithm: {random: {}}
+budget: {max_trials: 3}
+task:
+  docker: {image: trainer}
+)yaml",
+              "study.yaml:7: task: unknown field 'docker'; expected one of synthetic, command");
+}
+
+TEST(StudyFileTest, UnknownSyntheticFunction) {
+  ExpectError(
+      R"yaml(name: s
+objective: {metric: value, goal: minimize}
+parameters: [{name: x1, double: {min: 0, max: 1}}]
+algorithm: {random: {}}
+budget: {max_trials: 3}
+task:
+  synthetic:
+    function: rosenbrock
+)yaml",
+      "study.yaml:8: task.synthetic.function: unknown function 'rosenbrock'; known: branin, hartmann6");
+}
+
+TEST(StudyFileTest, ZeroTrials) {
+  ExpectError(R"yaml(name: s
+objective: {metric: value, goal: minimize}
+parameters: [{name: x1, double: {min: 0, max: 1}}]
+algorithm: {random: {}}
+budget:
+  max_parallel: 2
+  max_trials: 0
+)yaml",
+              "study.yaml:7: budget.max_trials: must be > 0, got 0");
+}
+
+TEST(StudyFileTest, MissingRequiredSectionHasNoLine) {
+  ExpectError(R"yaml(name: s
+objective: {metric: value, goal: minimize}
+parameters: [{name: x1, double: {min: 0, max: 1}}]
+algorithm: {random: {}}
+budget: {max_trials: 3}
+)yaml",
+              "study.yaml: task: required: one of synthetic, command");
+}
+
+TEST(StudyFileTest, YamlSyntaxError) {
+  ExpectError(R"yaml(name: s
+objective: {metric: value, goal: minimize}
+budget: max_trials: 3
+)yaml",
+              "study.yaml:3: YAML syntax error: ");
+}
+
+TEST(StudyFileTest, StringWhereANumberBelongs) {
+  ExpectError(R"yaml(name: s
+budget:
+  max_trials: ten
+)yaml",
+              "study.yaml:3: budget.max_trials: expected an integer, got 'ten'");
+  ExpectError("name: s\nparameters: [{name: x, double: {min: low, max: 1}}]\n",
+              "study.yaml:2: parameters[0].double.min: expected a number, got 'low'");
+}
+
+TEST(StudyFileTest, ListWhereAMapBelongsAndMapWhereAListBelongs) {
+  ExpectError("name: s\nobjective: [value, minimize]\n",
+              "study.yaml:2: objective: expected a map, got a list");
+  ExpectError("name: s\nparameters: {name: x1}\n", "study.yaml:2: parameters: expected a list, got a map");
+}
+
+TEST(StudyFileTest, UnknownEnumValue) {
+  ExpectError("name: s\nobjective: {metric: value, goal: smallest}\n",
+              "study.yaml:2: objective.goal: unknown value 'smallest'; expected one of minimize, maximize");
+}
+
+TEST(StudyFileTest, TwoMembersOfAOneof) {
+  ExpectError(R"yaml(name: s
+parameters:
+  - name: x1
+    double: {min: 0, max: 1}
+    integer: {min: 0, max: 1}
+)yaml",
+              "study.yaml:5: parameters[0]: 'double' and 'integer' are both set");
+}
+
+TEST(StudyFileTest, FieldSetTwice) {
+  ExpectError("name: s\nname: t\n", "study.yaml:2: name: set twice (also line 1)");
+}
+
+TEST(StudyFileTest, IntegerWithLogScaleAccepted) {
+  absl::StatusOr<v1::StudySpec> spec = Parse(R"yaml(name: s
+objective: {metric: value, goal: minimize}
+parameters:
+  - {name: x1, double: {min: -5, max: 10}}
+  - {name: x2, integer: {min: 1, max: 15, scale: log}}
+algorithm: {random: {seed: 1}}
+budget: {max_trials: 3}
+task: {synthetic: {function: branin}}
+)yaml");
+  ASSERT_TRUE(spec.ok()) << spec.status();
+  EXPECT_EQ(spec->parameters(1).integer().scale(), v1::LOG);
+  EXPECT_EQ(spec->parameters(1).integer().max(), 15);
+}
+
+TEST(StudyFileTest, EmptyFile) {
+  ExpectError("", "study.yaml: empty study file");
+  ExpectError("# only a comment\n", "study.yaml: empty study file");
+}
+
+TEST(StudyFileTest, TopLevelNotAMap) { ExpectError("- name: s\n", "study.yaml:1: expected a map of fields"); }
+
+TEST(StudyFileTest, MissingFile) {
+  const std::string path = absl::StrCat(::testing::TempDir(), "/no-such-study.yaml");
+  absl::StatusOr<v1::StudySpec> spec = LoadStudyFile(path);
+  ASSERT_FALSE(spec.ok());
+  EXPECT_EQ(spec.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(spec.status().message(), absl::StrCat(path, ": cannot read: No such file or directory"));
+}
+
+TEST(StudyFileTest, LoadedFileErrorsNameThePath) {
+  const std::string path = WriteTempFile("bad-trials.yaml", R"yaml(name: s
+objective: {metric: value, goal: minimize}
+parameters: [{name: x1, double: {min: 0, max: 1}}]
+algorithm: {random: {}}
+budget: {max_trials: 0}
+)yaml");
+  absl::StatusOr<v1::StudySpec> spec = LoadStudyFile(path);
+  ASSERT_FALSE(spec.ok());
+  EXPECT_EQ(spec.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(spec.status().message()),
+              StartsWith(absl::StrCat(path, ":5: budget.max_trials: ")));
+}
+
+TEST(StudyFileTest, LoadsTheExampleFromATempFile) {
+  const std::string path = WriteTempFile("branin-random.yaml", kExample);
+  absl::StatusOr<v1::StudySpec> spec = LoadStudyFile(path);
+  ASSERT_TRUE(spec.ok()) << spec.status();
+  EXPECT_EQ(spec->name(), "branin-random");
+}
+
+}  // namespace
+}  // namespace hyperlab::tools

@@ -1,0 +1,86 @@
+// A running coordinator: the journal, the core, the three services plus health and reflection on a gRPC
+// server, and the thread that expires leases.
+//
+// Used by hyperlab-coordinator (listening on a socket), by `hyperlab run` (in-process only) and by the
+// CLI's --data-dir mode (a read-only journal served in-process, so every command has one code path).
+//
+// Example:
+//   ASSIGN_OR_RETURN(auto server, CoordinatorServer::Start({.listen = "127.0.0.1:7411", .data_dir = dir}));
+//   ... server->Shutdown();
+//
+// Thread safety: Shutdown may be called from any thread, once or more.
+#ifndef HYPERLAB_COORDINATOR_SERVER_H_
+#define HYPERLAB_COORDINATOR_SERVER_H_
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "absl/status/statusor.h"
+#include "coordinator/admin_service.h"
+#include "coordinator/clock.h"
+#include "coordinator/coordinator.h"
+#include "coordinator/study_service.h"
+#include "coordinator/worker_service.h"
+#include "grpcpp/grpcpp.h"
+#include "storage/rocksdb_journal.h"
+
+namespace hyperlab::coordinator {
+
+struct ServerOptions {
+  // HOST:PORT to listen on (port 0 picks a free one); empty: in-process channels only.
+  std::string listen;
+  // The journal's directory.
+  std::string data_dir = "hyperlab-data";
+  // Open the journal read-only (inspection); writes fail with FAILED_PRECONDITION. Default false.
+  bool read_only = false;
+  CoordinatorOptions core;
+  // How often leases are checked for expiry. Default 200 ms.
+  int64_t expire_interval_ms = 200;
+};
+
+class CoordinatorServer {
+ public:
+  // Opens the journal, loads the core and starts serving. UNAVAILABLE when the address cannot be bound or
+  // the journal is locked by another coordinator. `clock` (default: the real clock) must outlive the server.
+  static absl::StatusOr<std::unique_ptr<CoordinatorServer>> Start(const ServerOptions& options,
+                                                                   const Clock* clock = nullptr);
+  ~CoordinatorServer();
+
+  // The bound port (0 when not listening).
+  int port() const { return port_; }
+  // A channel to this server that does not touch the network.
+  std::shared_ptr<grpc::Channel> InProcessChannel();
+  Coordinator* core() { return core_.get(); }
+
+  // Stops taking calls, lets running calls finish (up to 5 s), stops the expiry thread. Idempotent.
+  void Shutdown();
+  // Blocks until Shutdown has been called and has finished.
+  void Wait();
+
+ private:
+  CoordinatorServer() = default;
+  void ExpireLoop();
+
+  RealClock real_clock_;
+  ServerOptions options_;
+  std::unique_ptr<storage::RocksDbJournal> journal_;
+  std::unique_ptr<Coordinator> core_;
+  std::unique_ptr<StudyServiceImpl> study_service_;
+  std::unique_ptr<WorkerServiceImpl> worker_service_;
+  std::unique_ptr<AdminServiceImpl> admin_service_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+
+  std::mutex mu_;
+  std::condition_variable stop_cv_;
+  bool stopping_ = false;  // GUARDED_BY(mu_)
+  bool stopped_ = false;   // GUARDED_BY(mu_)
+  std::thread expire_thread_;
+};
+
+}  // namespace hyperlab::coordinator
+
+#endif  // HYPERLAB_COORDINATOR_SERVER_H_

@@ -1,0 +1,65 @@
+// Validation and defaults for a study specification (the study file, hyperlab.v1.StudySpec).
+//
+// A spec is checked once, up front, before it touches the journal: the coordinator checks every submitted
+// spec, and the CLI's study-file loader (tools/study_file.h) checks a file before sending it, so a mistake
+// is reported with its file and line. `ValidateStudySpec` reports the first problem as INVALID_ARGUMENT
+// with the message "<field path>: <what is wrong>"; the path uses the names a study file uses
+// ("parameters[2].double.min", "budget.max_trials"), so a loader can map it back to a line.
+// `WithDefaults` makes every default explicit, so the stored spec says what actually ran.
+//
+// Example:
+//   absl::Status status = ValidateStudySpec(request.spec());
+//   if (!status.ok()) return status;  // e.g. "budget.max_trials: must be > 0, got 0"
+//   v1::StudySpec stored = WithDefaults(request.spec());
+//
+// Thread safety: stateless functions; safe to call from any thread.
+#ifndef HYPERLAB_COORDINATOR_SPEC_VALIDATION_H_
+#define HYPERLAB_COORDINATOR_SPEC_VALIDATION_H_
+
+#include <cstdint>
+
+#include "absl/status/status.h"
+#include "hyperlab/v1/study.pb.h"
+
+namespace hyperlab::coordinator {
+
+// Limits on sizes and ranges, so a spec cannot ask the cluster for unbounded work or memory.
+inline constexpr int kMaxNameLength = 128;  // Study, parameter and metric names.
+inline constexpr int kMaxHypothesisLength = 4096;
+inline constexpr int kMaxParameters = 1000;
+inline constexpr int kMaxValuesPerParameter = 10000;  // Discrete and categorical values.
+inline constexpr int kMaxValueLength = 1024;          // One categorical value.
+inline constexpr int kMaxPointsPerDouble = 1000;
+inline constexpr int32_t kMaxTrials = 1000000;
+
+// Defaults filled by WithDefaults (also documented in study.proto).
+inline constexpr int32_t kDefaultPointsPerDouble = 5;
+inline constexpr int32_t kDefaultMaxParallel = 1;
+inline constexpr int32_t kDefaultMaxAttempts = 3;
+inline constexpr double kDefaultCommandTimeoutSeconds = 3600;
+
+// Returns OK when `spec` is a complete, runnable study; otherwise INVALID_ARGUMENT naming the first problem
+// found (fields in declaration order) as "<field path>: <what is wrong>", e.g.
+//   "parameters[3].name: duplicate parameter name 'lr' (also parameters[1])"
+//   "task.command.argv[2]: unknown parameter '{foo}'"
+// Unset fields that have defaults (scale, points_per_double, max_parallel, max_failed, max_attempts,
+// timeout_seconds) are valid as 0, so a spec is valid both before and after WithDefaults.
+// In command arguments `{name}` is a placeholder for parameter `name`, and `{{` / `}}` are literal braces.
+absl::Status ValidateStudySpec(const v1::StudySpec& spec);
+
+// Returns `spec` with every unset default made explicit:
+//   double/integer scale SCALE_UNSPECIFIED -> LINEAR
+//   algorithm.grid.points_per_double 0    -> 5
+//   budget.max_parallel 0                  -> 1
+//   budget.max_failed 0                    -> budget.max_trials (the study never fails for failed trials).
+//     proto3 cannot tell 0 from unset, so 0 means "unset"; the strictest setting is 1 (the study fails
+//     at the second failed trial).
+//   budget.max_attempts 0                  -> 3
+//   task.command.timeout_seconds 0         -> 3600
+// Other fields are kept as they are. Idempotent. Meant for a spec that ValidateStudySpec accepted (the
+// coordinator applies it when it creates a study); on an invalid spec it still only fills defaults.
+v1::StudySpec WithDefaults(v1::StudySpec spec);
+
+}  // namespace hyperlab::coordinator
+
+#endif  // HYPERLAB_COORDINATOR_SPEC_VALIDATION_H_

@@ -1,0 +1,37 @@
+// StudyService over gRPC: thin handlers that convert requests and call the Coordinator core.
+// Thread safety: safe for concurrent calls (the core is).
+#ifndef HYPERLAB_COORDINATOR_STUDY_SERVICE_H_
+#define HYPERLAB_COORDINATOR_STUDY_SERVICE_H_
+
+#include "coordinator/coordinator.h"
+#include "hyperlab/v1/services.grpc.pb.h"
+
+namespace hyperlab::coordinator {
+
+class StudyServiceImpl final : public v1::StudyService::Service {
+ public:
+  explicit StudyServiceImpl(Coordinator* core) : core_(core) {}
+
+  grpc::Status CreateStudy(grpc::ServerContext* context, const v1::CreateStudyRequest* request,
+                           v1::CreateStudyResponse* response) override;
+  grpc::Status GetStudy(grpc::ServerContext* context, const v1::GetStudyRequest* request,
+                        v1::Study* response) override;
+  grpc::Status ListStudies(grpc::ServerContext* context, const v1::ListStudiesRequest* request,
+                           v1::ListStudiesResponse* response) override;
+  grpc::Status CancelStudy(grpc::ServerContext* context, const v1::CancelStudyRequest* request,
+                           v1::Study* response) override;
+  // Sends the study now and after each change, until it ends or the client goes away.
+  grpc::Status WatchStudy(grpc::ServerContext* context, const v1::WatchStudyRequest* request,
+                          grpc::ServerWriter<v1::Study>* writer) override;
+  grpc::Status ListTrials(grpc::ServerContext* context, const v1::ListTrialsRequest* request,
+                          v1::ListTrialsResponse* response) override;
+  grpc::Status GetBestTrial(grpc::ServerContext* context, const v1::GetBestTrialRequest* request,
+                            v1::Trial* response) override;
+
+ private:
+  Coordinator* const core_;
+};
+
+}  // namespace hyperlab::coordinator
+
+#endif  // HYPERLAB_COORDINATOR_STUDY_SERVICE_H_
