@@ -1,0 +1,112 @@
+// `hyperlab run FILE`: the embedded single-process cluster on a study file, with progress and the best
+// trial at the end. Running it again with the same file and directory continues the same study.
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "hyperlab/v1/services.grpc.pb.h"
+#include "searcher/status_macros.h"
+#include "tools/cli.h"
+#include "tools/embedded_cluster.h"
+#include "tools/output_format.h"
+#include "tools/study_file.h"
+
+namespace hyperlab::tools {
+namespace {
+
+// Cancels the current watch when SIGINT or SIGTERM arrives, so the run stops cleanly and can be resumed.
+class Interrupts {
+ public:
+  Interrupts() {
+    sigemptyset(&signals_);
+    sigaddset(&signals_, SIGINT);
+    sigaddset(&signals_, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals_, nullptr);
+    std::thread([this] {
+      int signal = 0;
+      sigwait(&signals_, &signal);
+      interrupted_ = true;
+      std::lock_guard<std::mutex> lock(mu_);
+      if (context_ != nullptr) context_->TryCancel();
+    }).detach();
+  }
+  void Watch(grpc::ClientContext* context) {
+    std::lock_guard<std::mutex> lock(mu_);
+    context_ = context;
+    if (interrupted_ && context_ != nullptr) context_->TryCancel();
+  }
+  bool interrupted() const { return interrupted_; }
+
+ private:
+  sigset_t signals_;
+  std::atomic<bool> interrupted_{false};
+  std::mutex mu_;
+  grpc::ClientContext* context_ = nullptr;
+};
+
+}  // namespace
+
+absl::Status Run(const GlobalOptions& g, const std::string& file, int workers, bool verbose) {
+  ASSIGN_OR_RETURN(v1::StudySpec spec, LoadStudyFile(file));
+  const std::string data_dir = g.data_dir.empty() ? "hyperlab-data" : g.data_dir;
+  if (workers < 1) return absl::InvalidArgumentError(absl::StrCat("--workers: must be >= 1, got ", workers));
+  Interrupts interrupts;
+  ASSIGN_OR_RETURN(std::unique_ptr<EmbeddedCluster> cluster,
+                   EmbeddedCluster::Start({.data_dir = data_dir, .workers = workers, .log_trials = verbose}));
+  auto stub = v1::StudyService::NewStub(cluster->channel());
+
+  v1::CreateStudyRequest create;
+  *create.mutable_spec() = spec;
+  v1::CreateStudyResponse created;
+  RETURN_IF_ERROR(FromGrpc(stub->CreateStudy(CallContext(g).get(), create, &created)));
+  const v1::Study& study = created.study();
+  std::cout << (created.existed() ? "continuing" : "created") << " study '" << spec.name() << "' (id " << study.id()
+            << ") in " << data_dir << " with " << workers << " local worker(s)" << std::endl;
+
+  const auto start = std::chrono::steady_clock::now();
+  auto last_print = start - std::chrono::hours(1);
+  v1::Study last = study;
+  grpc::ClientContext watch;
+  interrupts.Watch(&watch);
+  v1::WatchStudyRequest request;
+  request.set_study(absl::StrCat(study.id()));
+  auto reader = stub->WatchStudy(&watch, request);
+  for (v1::Study update; reader->Read(&update);) {
+    last = update;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_print >= std::chrono::seconds(1) || update.state() != v1::Study::ACTIVE) {
+      last_print = now;
+      std::cout << ProgressLine(update, std::chrono::duration<double>(now - start).count()) << std::endl;
+    }
+  }
+  const grpc::Status watch_status = reader->Finish();
+  interrupts.Watch(nullptr);
+  cluster->Stop();
+  if (interrupts.interrupted()) {
+    std::cout << "interrupted; run the same command again to continue the study" << std::endl;
+    return absl::CancelledError("interrupted");
+  }
+  RETURN_IF_ERROR(FromGrpc(watch_status));
+
+  std::cout << "study '" << spec.name() << "' " << v1::Study::State_Name(last.state())
+            << (last.reason().empty() ? "" : ": " + last.reason()) << std::endl;
+  // The journal is closed now: read the result back from it, as any later inspection will.
+  GlobalOptions local = g;
+  local.data_dir = data_dir;
+  if (last.best_trial_id() >= 0) {
+    std::cout << "best trial:" << std::endl;
+    RETURN_IF_ERROR(StudyBest(local, absl::StrCat(study.id())));
+  }
+  std::cout << "inspect: hyperlab --data-dir " << data_dir << " trials " << spec.name() << " --sort "
+            << (spec.objective().goal() == v1::Objective::MAXIMIZE ? "-" : "") << spec.objective().metric()
+            << std::endl;
+  return absl::OkStatus();
+}
+
+}  // namespace hyperlab::tools

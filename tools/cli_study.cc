@@ -1,0 +1,256 @@
+// The CLI's study, trials and admin commands: each a call or two on the coordinator's services.
+#include <chrono>
+#include <cstdlib>
+#include <iostream>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "hyperlab/v1/services.grpc.pb.h"
+#include "searcher/status_macros.h"
+#include "tools/cli.h"
+#include "tools/output_format.h"
+#include "tools/study_file.h"
+
+namespace hyperlab::tools {
+
+absl::StatusOr<Connection> Connect(const GlobalOptions& options) {
+  Connection c;
+  if (!options.data_dir.empty()) {
+    ASSIGN_OR_RETURN(c.local,
+                     coordinator::CoordinatorServer::Start({.data_dir = options.data_dir, .read_only = true}));
+    c.channel = c.local->InProcessChannel();
+    return c;
+  }
+  std::string address = options.coordinator;
+  if (address.empty()) {
+    const char* env = std::getenv("HYPERLAB_COORDINATOR");
+    address = env != nullptr && *env != '\0' ? env : "127.0.0.1:7411";
+  }
+  c.channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+  return c;
+}
+
+std::unique_ptr<grpc::ClientContext> CallContext(const GlobalOptions& options, bool stream) {
+  auto context = std::make_unique<grpc::ClientContext>();
+  if (!stream) {
+    context->set_deadline(std::chrono::system_clock::now() +
+                          std::chrono::milliseconds(static_cast<int64_t>(options.timeout_s * 1000)));
+  }
+  return context;
+}
+
+absl::Status FromGrpc(const grpc::Status& status) {
+  if (status.ok()) return absl::OkStatus();
+  return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
+}
+
+int ReportError(const absl::Status& status) {
+  if (status.ok()) return 0;
+  std::string code = absl::StatusCodeToString(status.code());
+  std::string message(status.message());
+  for (char& ch : message) {
+    if (ch == '\n') ch = ' ';
+  }
+  std::cerr << "hyperlab: " << code << ": " << message;
+  if (status.code() == absl::StatusCode::kUnavailable) std::cerr << " (is the coordinator running?)";
+  std::cerr << "\n";
+  return status.code() == absl::StatusCode::kInvalidArgument ? 2 : 1;
+}
+
+namespace {
+
+absl::StatusOr<v1::Study> GetStudy(const GlobalOptions& g, v1::StudyService::Stub& stub, const std::string& ref) {
+  v1::GetStudyRequest request;
+  request.set_study(ref);
+  v1::Study study;
+  RETURN_IF_ERROR(FromGrpc(stub.GetStudy(CallContext(g).get(), request, &study)));
+  return study;
+}
+
+}  // namespace
+
+absl::Status StudySubmit(const GlobalOptions& g, const std::string& file) {
+  ASSIGN_OR_RETURN(v1::StudySpec spec, LoadStudyFile(file));
+  ASSIGN_OR_RETURN(Connection c, Connect(g));
+  auto stub = v1::StudyService::NewStub(c.channel);
+  v1::CreateStudyRequest request;
+  *request.mutable_spec() = spec;
+  v1::CreateStudyResponse response;
+  RETURN_IF_ERROR(FromGrpc(stub->CreateStudy(CallContext(g).get(), request, &response)));
+  if (response.existed()) {
+    std::cerr << "hyperlab: study '" << spec.name() << "' already exists with this spec (id "
+              << response.study().id() << ", " << v1::Study::State_Name(response.study().state())
+              << "); continuing it\n";
+  }
+  std::cout << response.study().id() << std::endl;
+  return absl::OkStatus();
+}
+
+absl::Status StudyList(const GlobalOptions& g) {
+  ASSIGN_OR_RETURN(OutputFormat format, ParseOutputFormat(g.format));
+  ASSIGN_OR_RETURN(Connection c, Connect(g));
+  auto stub = v1::StudyService::NewStub(c.channel);
+  v1::ListStudiesResponse response;
+  RETURN_IF_ERROR(FromGrpc(stub->ListStudies(CallContext(g).get(), {}, &response)));
+  std::cout << FormatStudies({response.studies().begin(), response.studies().end()}, format);
+  return absl::OkStatus();
+}
+
+absl::Status StudyShow(const GlobalOptions& g, const std::string& ref) {
+  ASSIGN_OR_RETURN(OutputFormat format, ParseOutputFormat(g.format));
+  ASSIGN_OR_RETURN(Connection c, Connect(g));
+  auto stub = v1::StudyService::NewStub(c.channel);
+  ASSIGN_OR_RETURN(v1::Study study, GetStudy(g, *stub, ref));
+  std::cout << FormatStudyDetail(study, format);
+  return absl::OkStatus();
+}
+
+namespace {
+
+// Follows the study's changes, calling `on_change` for each, until it ends or `timeout_s` (<= 0: never).
+// Reconnects while the coordinator is away.
+absl::StatusOr<v1::Study> Follow(const GlobalOptions& g, const std::string& ref, double timeout_s,
+                                 const std::function<void(const v1::Study&)>& on_change) {
+  ASSIGN_OR_RETURN(Connection c, Connect(g));
+  auto stub = v1::StudyService::NewStub(c.channel);
+  const auto start = std::chrono::steady_clock::now();
+  auto expired = [&] {
+    return timeout_s > 0 &&
+           std::chrono::steady_clock::now() - start > std::chrono::milliseconds(static_cast<int64_t>(timeout_s * 1e3));
+  };
+  while (true) {
+    auto context = CallContext(g, /*stream=*/true);
+    if (timeout_s > 0) {
+      context->set_deadline(start + std::chrono::milliseconds(static_cast<int64_t>(timeout_s * 1e3)) -
+                            std::chrono::steady_clock::now() + std::chrono::system_clock::now());
+    }
+    v1::WatchStudyRequest request;
+    request.set_study(ref);
+    auto reader = stub->WatchStudy(context.get(), request);
+    v1::Study study, last;
+    bool any = false;
+    while (reader->Read(&study)) {
+      on_change(study);
+      last = study;
+      any = true;
+    }
+    absl::Status status = FromGrpc(reader->Finish());
+    if (status.ok() && any && last.state() != v1::Study::ACTIVE) return last;
+    if (expired() || status.code() == absl::StatusCode::kDeadlineExceeded) {
+      return absl::DeadlineExceededError(absl::StrCat("study '", ref, "' still running after ", timeout_s, " s"));
+    }
+    if (!status.ok() && status.code() != absl::StatusCode::kUnavailable) return status;
+    std::this_thread::sleep_for(std::chrono::seconds(1));  // The coordinator is away; try again.
+  }
+}
+
+}  // namespace
+
+absl::Status StudyWatch(const GlobalOptions& g, const std::string& ref) {
+  const auto start = std::chrono::steady_clock::now();
+  ASSIGN_OR_RETURN(v1::Study last, Follow(g, ref, 0, [&](const v1::Study& s) {
+                     const double elapsed =
+                         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+                     std::cout << ProgressLine(s, elapsed) << std::endl;
+                   }));
+  std::cout << v1::Study::State_Name(last.state()) << (last.reason().empty() ? "" : ": " + last.reason())
+            << std::endl;
+  return absl::OkStatus();
+}
+
+absl::Status StudyWait(const GlobalOptions& g, const std::string& ref, double timeout_s) {
+  ASSIGN_OR_RETURN(v1::Study last, Follow(g, ref, timeout_s, [](const v1::Study&) {}));
+  if (last.state() != v1::Study::COMPLETED) {
+    return absl::FailedPreconditionError(absl::StrCat("study '", last.spec().name(), "' ended ",
+                                                      v1::Study::State_Name(last.state()),
+                                                      last.reason().empty() ? "" : ": " + last.reason()));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status StudyBest(const GlobalOptions& g, const std::string& ref) {
+  ASSIGN_OR_RETURN(OutputFormat format, ParseOutputFormat(g.format));
+  ASSIGN_OR_RETURN(Connection c, Connect(g));
+  auto stub = v1::StudyService::NewStub(c.channel);
+  ASSIGN_OR_RETURN(v1::Study study, GetStudy(g, *stub, ref));
+  v1::GetBestTrialRequest request;
+  request.set_study(ref);
+  v1::Trial best;
+  RETURN_IF_ERROR(FromGrpc(stub->GetBestTrial(CallContext(g).get(), request, &best)));
+  if (format == OutputFormat::kJson) {
+    std::cout << TrialToJson(best).dump(2) << std::endl;
+  } else {
+    std::cout << FormatTrials(study, {best}, format);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status StudyCancel(const GlobalOptions& g, const std::string& ref) {
+  ASSIGN_OR_RETURN(Connection c, Connect(g));
+  auto stub = v1::StudyService::NewStub(c.channel);
+  v1::CancelStudyRequest request;
+  request.set_study(ref);
+  v1::Study study;
+  RETURN_IF_ERROR(FromGrpc(stub->CancelStudy(CallContext(g).get(), request, &study)));
+  std::cout << "cancelled study '" << study.spec().name() << "' (id " << study.id() << ")" << std::endl;
+  return absl::OkStatus();
+}
+
+absl::Status Trials(const GlobalOptions& g, const std::string& ref, const std::string& sort) {
+  ASSIGN_OR_RETURN(OutputFormat format, ParseOutputFormat(g.format));
+  ASSIGN_OR_RETURN(Connection c, Connect(g));
+  auto stub = v1::StudyService::NewStub(c.channel);
+  ASSIGN_OR_RETURN(v1::Study study, GetStudy(g, *stub, ref));
+  v1::ListTrialsRequest request;
+  request.set_study(ref);
+  v1::ListTrialsResponse response;
+  RETURN_IF_ERROR(FromGrpc(stub->ListTrials(CallContext(g).get(), request, &response)));
+  std::vector<v1::Trial> trials;
+  for (const auto& t : response.trials()) trials.push_back(t.trial());
+  if (!sort.empty()) RETURN_IF_ERROR(SortTrials(study.spec(), sort, trials));
+  std::cout << FormatTrials(study, trials, format);
+  return absl::OkStatus();
+}
+
+absl::Status AdminStatus(const GlobalOptions& g) {
+  ASSIGN_OR_RETURN(OutputFormat format, ParseOutputFormat(g.format));
+  ASSIGN_OR_RETURN(Connection c, Connect(g));
+  auto stub = v1::AdminService::NewStub(c.channel);
+  v1::GetStatusResponse response;
+  RETURN_IF_ERROR(FromGrpc(stub->GetStatus(CallContext(g).get(), {}, &response)));
+  if (format == OutputFormat::kJson) {
+    std::cout << nlohmann::json::parse(ProtoToJson(response)).dump(2) << std::endl;
+    return absl::OkStatus();
+  }
+  std::cout << "hyperlab " << response.version() << ", up " << response.uptime_ms() / 1000 << " s, "
+            << response.workers() << " worker(s), " << response.active_studies() << " active stud"
+            << (response.active_studies() == 1 ? "y" : "ies") << "\n";
+  std::cout << FormatStudies({response.studies().begin(), response.studies().end()}, format);
+  return absl::OkStatus();
+}
+
+absl::Status AdminWorkers(const GlobalOptions& g) {
+  ASSIGN_OR_RETURN(OutputFormat format, ParseOutputFormat(g.format));
+  ASSIGN_OR_RETURN(Connection c, Connect(g));
+  auto stub = v1::AdminService::NewStub(c.channel);
+  v1::ListWorkersResponse response;
+  RETURN_IF_ERROR(FromGrpc(stub->ListWorkers(CallContext(g).get(), {}, &response)));
+  if (format == OutputFormat::kJson) {
+    std::cout << nlohmann::json::parse(ProtoToJson(response)).dump(2) << std::endl;
+    return absl::OkStatus();
+  }
+  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+  std::cout << "id  host  slots  threads  executors  running  last_seen\n";
+  for (const auto& w : response.workers()) {
+    std::string executors;
+    for (const auto& e : w.info().executors()) absl::StrAppend(&executors, executors.empty() ? "" : ",", e);
+    std::cout << w.info().id() << "  " << w.info().host() << "  " << w.info().slots() << "  " << w.info().threads()
+              << "  " << executors << "  " << w.trials_size() << "  "
+              << (now_ms - w.last_seen_unix_ms()) / 1000.0 << "s ago\n";
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace hyperlab::tools

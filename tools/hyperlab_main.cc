@@ -1,1 +1,78 @@
-int main() { return 0; }
+// hyperlab: the command line. Submits and inspects studies on a coordinator (--coordinator) or reads a
+// journal directory directly (--data-dir), and runs a whole cluster in one process (`hyperlab run`).
+#include <iostream>
+
+#include "CLI/CLI.hpp"
+#include "tools/cli.h"
+
+using hyperlab::tools::GlobalOptions;
+
+int main(int argc, char** argv) {
+  GlobalOptions g;
+  CLI::App app{"hyperlab: parametric experiments at cluster scale"};
+  app.require_subcommand(1);
+  app.add_option("--coordinator", g.coordinator, "HOST:PORT (default $HYPERLAB_COORDINATOR or 127.0.0.1:7411)");
+  app.add_option("--data-dir", g.data_dir, "journal directory: read it directly (for `run`: where to keep it)");
+  app.add_option("--format", g.format, "table, json or csv")->capture_default_str();
+  app.add_option("--timeout", g.timeout_s, "deadline of each call, seconds")->capture_default_str();
+
+  absl::Status status;
+  std::string file, study, sort;
+  int workers = 2;
+  bool verbose = false;
+  double wait_timeout = 0;
+
+  CLI::App* run = app.add_subcommand("run", "run a study file on an embedded single-process cluster");
+  run->fallthrough();
+  run->add_option("file", file, "study file (YAML)")->required();
+  run->add_option("--workers", workers, "local workers")->capture_default_str();
+  run->add_flag("--verbose", verbose, "log each trial");
+  run->callback([&] { status = hyperlab::tools::Run(g, file, workers, verbose); });
+
+  CLI::App* study_cmd = app.add_subcommand("study", "submit and inspect studies");
+  study_cmd->fallthrough();
+  study_cmd->require_subcommand(1);
+  auto add = [&](const char* name, const char* help, auto fn) {
+    CLI::App* sub = study_cmd->add_subcommand(name, help);
+    sub->fallthrough();
+    sub->add_option(std::string(name) == "submit" ? "file" : "study", std::string(name) == "submit" ? file : study,
+                    std::string(name) == "submit" ? "study file (YAML)" : "study id or name")
+        ->required();
+    sub->callback([&, fn] { status = fn(); });
+    return sub;
+  };
+  add("submit", "create a study from a file; prints its id", [&] { return hyperlab::tools::StudySubmit(g, file); });
+  add("show", "a study in detail", [&] { return hyperlab::tools::StudyShow(g, study); });
+  add("watch", "live progress until the study ends", [&] { return hyperlab::tools::StudyWatch(g, study); });
+  add("wait", "exit 0 when the study completes", [&] { return hyperlab::tools::StudyWait(g, study, wait_timeout); })
+      ->add_option("--max-wait", wait_timeout, "give up after this many seconds (0: never)");
+  add("best", "the best trial so far", [&] { return hyperlab::tools::StudyBest(g, study); });
+  add("cancel", "stop a study", [&] { return hyperlab::tools::StudyCancel(g, study); });
+  CLI::App* list = study_cmd->add_subcommand("list", "all studies");
+  list->fallthrough();
+  list->callback([&] { status = hyperlab::tools::StudyList(g); });
+
+  CLI::App* trials = app.add_subcommand("trials", "a study's trials");
+  trials->fallthrough();
+  trials->add_option("study", study, "study id or name")->required();
+  trials->add_option("--sort", sort, "metric or parameter; -NAME sorts descending");
+  trials->callback([&] { status = hyperlab::tools::Trials(g, study, sort); });
+
+  CLI::App* admin = app.add_subcommand("admin", "operator commands");
+  admin->fallthrough();
+  admin->require_subcommand(1);
+  admin->add_subcommand("status", "cluster status")->fallthrough()->callback([&] {
+    status = hyperlab::tools::AdminStatus(g);
+  });
+  admin->add_subcommand("workers", "registered workers")->fallthrough()->callback([&] {
+    status = hyperlab::tools::AdminWorkers(g);
+  });
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  return hyperlab::tools::ReportError(status);
+}

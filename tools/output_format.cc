@@ -1,0 +1,261 @@
+#include "tools/output_format.h"
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+#include <set>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "google/protobuf/util/json_util.h"
+#include "worker/metric_line.h"
+
+namespace hyperlab::tools {
+namespace {
+
+using Row = std::vector<std::string>;
+
+std::string Short(double v) { return absl::StrFormat("%.6g", v); }
+
+std::string RenderTable(const Row& header, const std::vector<Row>& rows) {
+  std::vector<size_t> width(header.size());
+  for (size_t c = 0; c < header.size(); ++c) width[c] = header[c].size();
+  for (const Row& row : rows) {
+    for (size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
+  }
+  auto line = [&](const Row& row) {
+    std::string out;
+    for (size_t c = 0; c < row.size(); ++c) {
+      if (c > 0) out += "  ";
+      out += row[c];
+      if (c + 1 < row.size()) out.append(width[c] - row[c].size(), ' ');
+    }
+    return out + "\n";
+  };
+  std::string out = line(header);
+  for (const Row& row : rows) out += line(row);
+  return out;
+}
+
+std::string CsvField(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string RenderCsv(const Row& header, const std::vector<Row>& rows) {
+  std::string out;
+  for (const Row* row : {&header}) {
+    std::vector<std::string> fields;
+    for (const auto& f : *row) fields.push_back(CsvField(f));
+    out += absl::StrJoin(fields, ",") + "\n";
+  }
+  for (const Row& row : rows) {
+    std::vector<std::string> fields;
+    for (const auto& f : row) fields.push_back(CsvField(f));
+    out += absl::StrJoin(fields, ",") + "\n";
+  }
+  return out;
+}
+
+nlohmann::json ValueJson(const v1::ParameterValue& value) {
+  switch (value.kind_case()) {
+    case v1::ParameterValue::kIntValue:
+      return value.int_value();
+    case v1::ParameterValue::kStringValue:
+      return value.string_value();
+    default:
+      return value.double_value();
+  }
+}
+
+// The value a trial has under `key` (a metric, a parameter, or "id") for sorting.
+std::optional<double> SortValue(const v1::Trial& trial, const std::string& key) {
+  if (key == "id") return static_cast<double>(trial.id());
+  auto metric = trial.metrics().find(key);
+  if (metric != trial.metrics().end()) return metric->second;
+  for (const v1::Parameter& p : trial.parameters()) {
+    if (p.name() != key) continue;
+    if (p.value().has_int_value()) return static_cast<double>(p.value().int_value());
+    if (p.value().has_double_value()) return p.value().double_value();
+  }
+  return std::nullopt;
+}
+
+double RuntimeSeconds(const v1::Trial& trial) {
+  if (trial.start_unix_ms() == 0 || trial.end_unix_ms() == 0) return 0;
+  return (trial.end_unix_ms() - trial.start_unix_ms()) / 1000.0;
+}
+
+}  // namespace
+
+absl::StatusOr<OutputFormat> ParseOutputFormat(const std::string& name) {
+  if (name == "table") return OutputFormat::kTable;
+  if (name == "json") return OutputFormat::kJson;
+  if (name == "csv") return OutputFormat::kCsv;
+  return absl::InvalidArgumentError(absl::StrCat("--format: expected table, json or csv, got '", name, "'"));
+}
+
+std::string ValueText(const v1::ParameterValue& value) {
+  switch (value.kind_case()) {
+    case v1::ParameterValue::kIntValue:
+      return absl::StrCat(value.int_value());
+    case v1::ParameterValue::kStringValue:
+      return value.string_value();
+    default:
+      return worker::FormatNumber(value.double_value());
+  }
+}
+
+absl::Status SortTrials(const v1::StudySpec& spec, const std::string& key_flag, std::vector<v1::Trial>& trials) {
+  const bool descending = !key_flag.empty() && key_flag[0] == '-';
+  const std::string key = descending ? key_flag.substr(1) : key_flag;
+  bool known = key == "id" || key == spec.objective().metric();
+  for (const auto& p : spec.parameters()) known = known || p.name() == key;
+  for (const auto& m : spec.metrics()) known = known || m == key;
+  for (const auto& t : trials) known = known || t.metrics().count(key);
+  if (!known) return absl::InvalidArgumentError(absl::StrCat("--sort: no metric or parameter named '", key, "'"));
+  std::stable_sort(trials.begin(), trials.end(), [&](const v1::Trial& a, const v1::Trial& b) {
+    const std::optional<double> va = SortValue(a, key), vb = SortValue(b, key);
+    if (!va || !vb) return va.has_value() && !vb.has_value();
+    return descending ? *va > *vb : *va < *vb;
+  });
+  return absl::OkStatus();
+}
+
+nlohmann::json TrialToJson(const v1::Trial& trial) {
+  nlohmann::json params = nlohmann::json::object(), metrics = nlohmann::json::object();
+  for (const v1::Parameter& p : trial.parameters()) params[p.name()] = ValueJson(p.value());
+  for (const auto& [name, value] : trial.metrics()) {
+    metrics[name] = std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(worker::FormatNumber(value));
+  }
+  return {{"id", trial.id()},
+          {"study_id", trial.study_id()},
+          {"state", v1::Trial::State_Name(trial.state())},
+          {"params", params},
+          {"metrics", metrics},
+          {"reason", trial.reason()},
+          {"attempt", trial.attempt()},
+          {"worker", trial.worker_id()},
+          {"start_unix_ms", trial.start_unix_ms()},
+          {"end_unix_ms", trial.end_unix_ms()},
+          {"runtime_seconds", RuntimeSeconds(trial)}};
+}
+
+std::string FormatTrials(const v1::Study& study, const std::vector<v1::Trial>& trials, OutputFormat format) {
+  if (format == OutputFormat::kJson) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const v1::Trial& t : trials) out.push_back(TrialToJson(t));
+    return out.dump(2) + "\n";
+  }
+  // Columns: id, state, every parameter, the objective, then every other metric seen.
+  const std::string& objective = study.spec().objective().metric();
+  std::set<std::string> others;
+  for (const v1::Trial& t : trials) {
+    for (const auto& [name, value] : t.metrics()) {
+      if (name != objective) others.insert(name);
+    }
+  }
+  Row header = {"id", "state"};
+  for (const auto& p : study.spec().parameters()) header.push_back(p.name());
+  header.push_back(objective);
+  header.insert(header.end(), others.begin(), others.end());
+  header.push_back("runtime_s");
+  if (format == OutputFormat::kTable) header.push_back("reason");
+  std::vector<Row> rows;
+  for (const v1::Trial& t : trials) {
+    Row row = {absl::StrCat(t.id()), v1::Trial::State_Name(t.state())};
+    for (const auto& spec_param : study.spec().parameters()) {
+      std::string cell;
+      for (const v1::Parameter& p : t.parameters()) {
+        if (p.name() == spec_param.name()) cell = ValueText(p.value());
+      }
+      row.push_back(cell);
+    }
+    auto metric = [&](const std::string& name) {
+      auto it = t.metrics().find(name);
+      if (it == t.metrics().end()) return std::string();
+      return format == OutputFormat::kCsv ? worker::FormatNumber(it->second) : Short(it->second);
+    };
+    row.push_back(metric(objective));
+    for (const auto& name : others) row.push_back(metric(name));
+    row.push_back(t.end_unix_ms() ? absl::StrFormat("%.2f", RuntimeSeconds(t)) : "");
+    if (format == OutputFormat::kTable) row.push_back(t.reason().substr(0, 60));
+    rows.push_back(std::move(row));
+  }
+  return format == OutputFormat::kCsv ? RenderCsv(header, rows) : RenderTable(header, rows);
+}
+
+std::string ProtoToJson(const google::protobuf::Message& message) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  options.always_print_primitive_fields = true;
+  std::string out;
+  (void)google::protobuf::util::MessageToJsonString(message, &out, options);
+  return out;
+}
+
+std::string FormatStudies(const std::vector<v1::Study>& studies, OutputFormat format) {
+  if (format == OutputFormat::kJson) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const v1::Study& s : studies) out.push_back(nlohmann::json::parse(ProtoToJson(s)));
+    return out.dump(2) + "\n";
+  }
+  Row header = {"id", "name", "state", "done", "running", "failed", "best"};
+  std::vector<Row> rows;
+  for (const v1::Study& s : studies) {
+    const v1::TrialCounts& c = s.counts();
+    const int done = c.succeeded() + c.failed() + c.stopped() + c.infeasible();
+    rows.push_back({absl::StrCat(s.id()), s.spec().name(), v1::Study::State_Name(s.state()),
+                    absl::StrCat(done, "/", s.planned_trials()), absl::StrCat(c.running()), absl::StrCat(c.failed()),
+                    s.best_trial_id() >= 0 ? Short(s.best_value()) : ""});
+  }
+  return format == OutputFormat::kCsv ? RenderCsv(header, rows) : RenderTable(header, rows);
+}
+
+std::string FormatStudyDetail(const v1::Study& s, OutputFormat format) {
+  if (format == OutputFormat::kJson) return nlohmann::json::parse(ProtoToJson(s)).dump(2) + "\n";
+  const v1::TrialCounts& c = s.counts();
+  std::string out;
+  absl::StrAppend(&out, "study       ", s.spec().name(), " (id ", s.id(), ")\n");
+  absl::StrAppend(&out, "state       ", v1::Study::State_Name(s.state()));
+  if (!s.reason().empty()) absl::StrAppend(&out, ": ", s.reason());
+  absl::StrAppend(&out, "\n");
+  if (!s.spec().hypothesis().empty()) absl::StrAppend(&out, "hypothesis  ", s.spec().hypothesis(), "\n");
+  absl::StrAppend(&out, "objective   ", absl::AsciiStrToLower(v1::Objective::Goal_Name(s.spec().objective().goal())),
+                  " ", s.spec().objective().metric(), "\n");
+  absl::StrAppend(&out, "trials      ", c.total(), " of ", s.planned_trials(), ": ", c.succeeded(), " succeeded, ",
+                  c.failed(), " failed, ", c.stopped(), " stopped, ", c.infeasible(), " infeasible, ", c.running(),
+                  " running, ", c.pending(), " pending, ", c.cancelled(), " cancelled\n");
+  if (s.best_trial_id() >= 0) {
+    absl::StrAppend(&out, "best        trial ", s.best_trial_id(), ": ", s.spec().objective().metric(), "=",
+                    Short(s.best_value()), "\n");
+  }
+  return out;
+}
+
+std::string ProgressLine(const v1::Study& s, double elapsed_s) {
+  const v1::TrialCounts& c = s.counts();
+  const int done = c.succeeded() + c.failed() + c.stopped() + c.infeasible();
+  std::string out = absl::StrCat(s.spec().name(), ": ", done, "/", s.planned_trials(), " done (", c.succeeded(),
+                                 " ok, ", c.failed(), " failed), ", c.running(), " running");
+  if (s.best_trial_id() >= 0) {
+    absl::StrAppend(&out, ", best ", s.spec().objective().metric(), "=", Short(s.best_value()), " (trial ",
+                    s.best_trial_id(), ")");
+  }
+  if (elapsed_s > 0) {
+    absl::StrAppend(&out, absl::StrFormat(", elapsed %.1fs", elapsed_s));
+    if (done > 0 && done < s.planned_trials()) {
+      absl::StrAppend(&out, absl::StrFormat(", eta %.1fs", elapsed_s / done * (s.planned_trials() - done)));
+    }
+  }
+  return out;
+}
+
+}  // namespace hyperlab::tools

@@ -1,0 +1,57 @@
+// Shared pieces of the `hyperlab` command line: global options, the connection to a coordinator (remote,
+// or a journal directory opened read-only in-process), and the mapping of errors to exit codes.
+//
+// Exit codes (DESIGN.md): 0 success, 2 bad usage or bad input (INVALID_ARGUMENT), 1 other errors.
+// Errors print one line: "hyperlab: <CODE>: <what and where>".
+// Thread safety: used from the main thread only.
+#ifndef HYPERLAB_TOOLS_CLI_H_
+#define HYPERLAB_TOOLS_CLI_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "coordinator/server.h"
+#include "grpcpp/grpcpp.h"
+
+namespace hyperlab::tools {
+
+struct GlobalOptions {
+  // HOST:PORT of a coordinator. Default: $HYPERLAB_COORDINATOR, else 127.0.0.1:7411.
+  std::string coordinator;
+  // A journal directory to read directly instead (read commands only); for `run`, the journal to use.
+  std::string data_dir;
+  std::string format = "table";
+  // Deadline of each call, seconds.
+  double timeout_s = 30;
+};
+
+struct Connection {
+  std::unique_ptr<coordinator::CoordinatorServer> local;  // Set in --data-dir mode.
+  std::shared_ptr<grpc::Channel> channel;
+};
+
+absl::StatusOr<Connection> Connect(const GlobalOptions& options);
+// A client context with the global deadline (none when `stream` is true).
+std::unique_ptr<grpc::ClientContext> CallContext(const GlobalOptions& options, bool stream = false);
+absl::Status FromGrpc(const grpc::Status& status);
+// Prints the one-line error and returns the exit code for `status`.
+int ReportError(const absl::Status& status);
+
+// Subcommands. Each returns an absl::Status; the caller turns it into an exit code.
+absl::Status StudySubmit(const GlobalOptions& g, const std::string& file);
+absl::Status StudyList(const GlobalOptions& g);
+absl::Status StudyShow(const GlobalOptions& g, const std::string& study);
+absl::Status StudyWatch(const GlobalOptions& g, const std::string& study);
+// OK when the study completes; FAILED_PRECONDITION when it ends otherwise (failed, cancelled).
+absl::Status StudyWait(const GlobalOptions& g, const std::string& study, double timeout_s);
+absl::Status StudyBest(const GlobalOptions& g, const std::string& study);
+absl::Status StudyCancel(const GlobalOptions& g, const std::string& study);
+absl::Status Trials(const GlobalOptions& g, const std::string& study, const std::string& sort);
+absl::Status AdminStatus(const GlobalOptions& g);
+absl::Status AdminWorkers(const GlobalOptions& g);
+absl::Status Run(const GlobalOptions& g, const std::string& file, int workers, bool verbose);
+
+}  // namespace hyperlab::tools
+
+#endif  // HYPERLAB_TOOLS_CLI_H_

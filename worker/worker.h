@@ -1,0 +1,100 @@
+// The worker's pull loop: register, acquire trials up to its slots, run each on an executor in its own
+// thread, heartbeat their leases with any new measurements, and report their outcomes.
+//
+// The coordinator may go away at any time: every call has a deadline, failures back off exponentially
+// (100 ms up to 5 s), and finished outcomes wait in an outbox, still heartbeated, until the coordinator
+// takes them. A coordinator that forgot the worker (restart) answers NOT_FOUND and the worker registers
+// again; its running trials re-attach with their next heartbeat. A report answered with ABORTED (lease
+// lost) or FAILED_PRECONDITION (study ended) stops that trial's work and drops its result.
+//
+// Example:
+//   Worker worker(channel, {.slots = 2}, MakeDefaultExecutors());
+//   std::thread loop([&] { worker.Run(); });
+//   ... worker.Stop(); loop.join();
+//
+// Thread safety: Run is called once; Stop may be called from any thread.
+#ifndef HYPERLAB_WORKER_WORKER_H_
+#define HYPERLAB_WORKER_WORKER_H_
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "grpcpp/grpcpp.h"
+#include "hyperlab/v1/services.grpc.pb.h"
+#include "worker/executor.h"
+
+namespace hyperlab::worker {
+
+struct WorkerOptions {
+  // Unique id; default: "<host>-<pid>-<random>".
+  std::string id;
+  // Trials run at once. Default 1.
+  int slots = 1;
+  // Threads each trial may use (reported to the coordinator; used by the trainer). Default 1.
+  int threads = 1;
+  // Wait between acquire attempts while the coordinator has no work. Default 250 ms.
+  int64_t idle_poll_ms = 250;
+  // Deadline of each call to the coordinator. Default 10 s.
+  int64_t call_timeout_ms = 10'000;
+  // Print one line per trial started and finished to stderr. Default true.
+  bool log_trials = true;
+};
+
+// The executors every worker has: synthetic and command.
+std::vector<std::unique_ptr<Executor>> MakeDefaultExecutors();
+
+class Worker {
+ public:
+  Worker(std::shared_ptr<grpc::Channel> channel, WorkerOptions options,
+         std::vector<std::unique_ptr<Executor>> executors);
+  ~Worker();
+
+  // Runs the pull loop until Stop(). Trials still running at Stop are abandoned: their work is told to
+  // stop, and their leases expire at the coordinator, which requeues them.
+  void Run();
+  void Stop();
+
+  const std::string& id() const { return options_.id; }
+  // Trials this worker has completed and the coordinator accepted.
+  int64_t completed() const { return completed_.load(); }
+
+ private:
+  struct Slot;  // One running trial.
+  using TrialKey = std::pair<int64_t, int64_t>;
+
+  bool Register();
+  void AcquireTrials(int free_slots);
+  void Heartbeat();
+  void FlushOutbox();
+  // Moves slots whose executor has returned into the outbox.
+  void CollectFinished();
+  void Backoff(const grpc::Status& status, const char* what);
+  std::unique_ptr<grpc::ClientContext> NewContext() const;
+  Executor* ExecutorFor(const v1::Assignment& assignment) const;
+
+  std::unique_ptr<v1::WorkerService::Stub> stub_;
+  WorkerOptions options_;
+  std::vector<std::unique_ptr<Executor>> executors_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<int64_t> completed_{0};
+
+  std::mutex mu_;
+  std::condition_variable wake_;
+  std::map<TrialKey, std::unique_ptr<Slot>> running_;  // Touched only by the Run thread.
+  std::deque<v1::TrialCompletion> outbox_;              // Touched only by the Run thread.
+  int64_t heartbeat_interval_ms_ = 1000;
+  int64_t backoff_ms_ = 0;
+  bool registered_ = false;
+};
+
+}  // namespace hyperlab::worker
+
+#endif  // HYPERLAB_WORKER_WORKER_H_
