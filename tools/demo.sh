@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The main job of the README: installs what is missing, builds, and runs an example study on the
+# embedded single-process cluster (coordinator + 2 workers in one process), journal in ./hyperlab-data.
+# Running it again continues (here: shows) the same study.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash tools/build.sh
+./build/tools/hyperlab run "${1:-examples/branin-random.yaml}" --data-dir "${HYPERLAB_DATA_DIR:-hyperlab-data}" --workers 2
