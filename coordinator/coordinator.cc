@@ -422,6 +422,7 @@ absl::StatusOr<std::vector<v1::ItemStatus>> Coordinator::Complete(
     v1::Trial trial = (*state)->trials()[key.second];
     trial.set_state(c.state());
     *trial.mutable_metrics() = c.metrics();
+    *trial.mutable_artifacts() = c.artifacts();
     trial.set_reason(c.reason().substr(0, 4096));
     trial.set_end_unix_ms(now);
     trial.clear_lease_id();

@@ -281,10 +281,12 @@ absl::Status CheckTask(const v1::TaskSpec& task, const ParameterKinds& kinds) {
       return CheckSynthetic(task.synthetic(), kinds);
     case v1::TaskSpec::kCommand:
       return CheckCommand(task.command(), kinds);
+    case v1::TaskSpec::kTrain:
+      return Invalid("task.train", "the built-in trainer is not in this build yet");
     case v1::TaskSpec::KIND_NOT_SET:
       break;
   }
-  return Invalid("task", "required: one of synthetic, command");
+  return Invalid("task", "required: one of synthetic, command, train");
 }
 
 absl::Status CheckMetrics(const v1::StudySpec& spec) {

@@ -37,12 +37,14 @@ struct TrialOutcome {
   std::map<std::string, double> metrics;
   // Why it failed or stopped, for a person: one line, or the tail of the program's stderr.
   std::string reason;
+  // Non-numeric results stored with the trial, e.g. "confusion_matrix" -> JSON.
+  std::map<std::string, std::string> artifacts;
 };
 
 class Executor {
  public:
   virtual ~Executor() = default;
-  // The task kind this executor runs: "synthetic" or "command" (the oneof field name in TaskSpec).
+  // The task kind this executor runs: "synthetic", "command" or "train" (the oneof field name in TaskSpec).
   virtual std::string Kind() const = 0;
   // Runs the trial to its end. Never throws.
   virtual TrialOutcome Run(const v1::Assignment& assignment, TrialContext& context) = 0;

@@ -38,6 +38,8 @@ std::string TaskKind(const v1::TaskSpec& task) {
       return "synthetic";
     case v1::TaskSpec::kCommand:
       return "command";
+    case v1::TaskSpec::kTrain:
+      return "train";
     default:
       return "unknown";
   }
@@ -207,6 +209,7 @@ void Worker::CollectFinished() {
       c.set_state(slot.outcome.state);
       for (const auto& [name, value] : slot.outcome.metrics) (*c.mutable_metrics())[name] = value;
       c.set_reason(slot.outcome.reason);
+      for (const auto& [name, value] : slot.outcome.artifacts) (*c.mutable_artifacts())[name] = value;
       for (v1::Measurement& m : slot.TakeMeasurements()) *c.add_measurements() = std::move(m);
       outbox_.push_back(std::move(c));
     }
