@@ -16,6 +16,8 @@ class AdminServiceImpl final : public v1::AdminService::Service {
                          v1::GetStatusResponse* response) override;
   grpc::Status ListWorkers(grpc::ServerContext* context, const v1::ListWorkersRequest* request,
                            v1::ListWorkersResponse* response) override;
+  grpc::Status Backup(grpc::ServerContext* context, const v1::BackupRequest* request,
+                      v1::BackupResponse* response) override;
 
  private:
   Coordinator* const core_;

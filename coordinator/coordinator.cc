@@ -9,6 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "coordinator/fingerprint.h"
 #include "coordinator/spec_convert.h"
 #include "coordinator/spec_validation.h"
 #include "google/protobuf/util/message_differencer.h"
@@ -16,8 +17,6 @@
 
 namespace hyperlab::coordinator {
 namespace {
-
-using TrialKey = std::pair<int64_t, int64_t>;  // (study id, trial id)
 
 bool IsTerminal(v1::Trial::State s) {
   return s == v1::Trial::SUCCEEDED || s == v1::Trial::FAILED || s == v1::Trial::STOPPED ||
@@ -61,16 +60,26 @@ absl::StatusOr<std::unique_ptr<Coordinator>> Coordinator::Open(storage::Journal*
       }
       // Live workers re-attach with their next heartbeat; the others expire one lease timeout from now.
       if (trial.state() == v1::Trial::RUNNING) trial.set_lease_expire_unix_ms(now + options.lease_timeout_ms);
+      core->IndexLocked(nullptr, trial);
       state->Apply(trial);
     }
     core->study_by_name_[study.spec().name()] = study.id();
     core->next_study_id_ = std::max(core->next_study_id_, study.id() + 1);
     core->studies_[study.id()] = std::move(state);
   }
-  // A crash between a trial's completion and its study's end leaves an ended study marked active.
+  // A crash between a trial's completion and its consequences (a study's end, a waiting twin's reuse)
+  // leaves them undone: finish them now.
   storage::JournalBatch batch;
-  for (auto& [id, state] : core->studies_) core->MaybeEndStudyLocked(*state, batch, now);
-  if (!journal->read_only()) RETURN_IF_ERROR(core->CommitLocked(batch));
+  for (auto& [id, state] : core->studies_) {
+    for (const v1::Trial& trial : state->trials()) {
+      if (trial.state() != v1::Trial::PENDING && trial.state() != v1::Trial::RUNNING &&
+          core->waiters_.count({trial.study_id(), trial.id()})) {
+        batch.trials.push_back(trial);  // Rewritten unchanged; CommitLocked resolves its waiters.
+      }
+    }
+    core->MaybeEndStudyLocked(*state, batch, now);
+  }
+  if (!journal->read_only()) RETURN_IF_ERROR(core->CommitLocked(std::move(batch)));
   return core;
 }
 
@@ -92,18 +101,104 @@ absl::StatusOr<StudyState*> Coordinator::FindLocked(absl::string_view ref) const
   return absl::NotFoundError(absl::StrCat("no study named '", ref, "'"));
 }
 
-absl::Status Coordinator::CommitLocked(const storage::JournalBatch& batch) {
+absl::Status Coordinator::CommitLocked(storage::JournalBatch batch) {
   if (batch.empty()) return absl::OkStatus();
+  const int64_t now = clock_->NowMs();
+  ResolveWaitersLocked(batch, now);
   RETURN_IF_ERROR(journal_->Write(batch));
-  for (const v1::Trial& trial : batch.trials) studies_.at(trial.study_id())->Apply(trial);
+  std::set<int64_t> touched;
+  for (const v1::Trial& trial : batch.trials) {
+    StudyState& state = *studies_.at(trial.study_id());
+    const bool exists = trial.id() < static_cast<int64_t>(state.trials().size());
+    IndexLocked(exists ? &state.trials()[trial.id()] : nullptr, trial);
+    state.Apply(trial);
+    touched.insert(trial.study_id());
+  }
   for (const v1::Study& study : batch.studies) {
     StudyState& state = *studies_.at(study.id());
     state.ApplyStudy(study);
     state.Touch();
+    touched.insert(study.id());
   }
   for (const auto& [id, bytes] : batch.searcher_states) studies_.at(id)->ApplyStrategyState(bytes);
   changed_.notify_all();
-  return absl::OkStatus();
+  // Studies this batch finished end in a batch of their own (ending one may finish another: a twin waits).
+  storage::JournalBatch ends;
+  for (int64_t id : touched) MaybeEndStudyLocked(*studies_.at(id), ends, now);
+  return CommitLocked(std::move(ends));
+}
+
+void Coordinator::IndexLocked(const v1::Trial* before, const v1::Trial& after) {
+  const std::string& fp = after.fingerprint();
+  if (fp.empty()) return;
+  const TrialKey key{after.study_id(), after.id()};
+  if (before != nullptr && before->has_waiting_for()) {
+    const TrialKey old{before->waiting_for().study_id(), before->waiting_for().trial_id()};
+    auto it = waiters_.find(old);
+    if (it != waiters_.end() && (it->second.erase(key), it->second.empty())) waiters_.erase(it);
+  }
+  if (after.has_waiting_for() && after.state() == v1::Trial::PENDING) {
+    waiters_[{after.waiting_for().study_id(), after.waiting_for().trial_id()}].insert(key);
+  }
+  const bool inflight = after.state() == v1::Trial::RUNNING ||
+                        (after.state() == v1::Trial::PENDING && !after.has_waiting_for());
+  auto it = inflight_by_fingerprint_.find(fp);
+  if (inflight) {
+    if (it == inflight_by_fingerprint_.end()) inflight_by_fingerprint_.emplace(fp, key);
+  } else if (it != inflight_by_fingerprint_.end() && it->second == key) {
+    inflight_by_fingerprint_.erase(it);
+  }
+  if (after.state() == v1::Trial::SUCCEEDED && !after.has_reused_from()) done_by_fingerprint_.emplace(fp, key);
+}
+
+void Coordinator::ResolveWaitersLocked(storage::JournalBatch& batch, int64_t now_ms) const {
+  std::map<TrialKey, size_t> position;  // Latest version of a trial within the batch.
+  for (size_t i = 0; i < batch.trials.size(); ++i) position[{batch.trials[i].study_id(), batch.trials[i].id()}] = i;
+  auto current = [&](const TrialKey& key) -> v1::Trial {
+    auto it = position.find(key);
+    return it != position.end() ? batch.trials[it->second] : studies_.at(key.first)->trials()[key.second];
+  };
+  auto put = [&](v1::Trial trial) {
+    const TrialKey key{trial.study_id(), trial.id()};
+    auto it = position.find(key);
+    if (it != position.end()) {
+      batch.trials[it->second] = std::move(trial);
+    } else {
+      position[key] = batch.trials.size();
+      batch.trials.push_back(std::move(trial));
+    }
+  };
+  for (size_t i = 0; i < batch.trials.size(); ++i) {
+    const v1::Trial done = batch.trials[i];
+    if (done.state() == v1::Trial::PENDING || done.state() == v1::Trial::RUNNING) continue;
+    auto waiting = waiters_.find({done.study_id(), done.id()});
+    if (waiting == waiters_.end()) continue;
+    v1::TrialRef released;  // The waiter that runs instead, when `done` did not succeed.
+    for (const TrialKey& key : waiting->second) {
+      v1::Trial waiter = current(key);
+      if (waiter.state() != v1::Trial::PENDING || waiter.waiting_for().trial_id() != done.id() ||
+          waiter.waiting_for().study_id() != done.study_id()) {
+        continue;
+      }
+      if (done.state() == v1::Trial::SUCCEEDED) {
+        waiter.set_state(v1::Trial::SUCCEEDED);
+        *waiter.mutable_metrics() = done.metrics();
+        *waiter.mutable_artifacts() = done.artifacts();
+        *waiter.mutable_reused_from() = done.has_reused_from() ? done.reused_from() : waiter.waiting_for();
+        waiter.set_start_unix_ms(now_ms);
+        waiter.set_end_unix_ms(now_ms);
+        waiter.clear_waiting_for();
+      } else if (released.study_name().empty()) {
+        waiter.clear_waiting_for();  // Runs itself: queued for the next worker.
+        released.set_study_id(waiter.study_id());
+        released.set_trial_id(waiter.id());
+        released.set_study_name(studies_.at(waiter.study_id())->study().spec().name());
+      } else {
+        *waiter.mutable_waiting_for() = released;
+      }
+      put(std::move(waiter));
+    }
+  }
 }
 
 void Coordinator::EndStudyLocked(StudyState& state, v1::Study::State end, const std::string& reason,
@@ -141,7 +236,8 @@ void Coordinator::MaybeEndStudyLocked(StudyState& state, storage::JournalBatch& 
 // ------------------------------------------------------------------------------------------------
 // Studies.
 
-absl::StatusOr<std::pair<v1::Study, bool>> Coordinator::CreateStudy(const v1::StudySpec& raw_spec) {
+absl::StatusOr<std::pair<v1::Study, bool>> Coordinator::CreateStudy(const v1::StudySpec& raw_spec,
+                                                                     std::vector<std::string>* warnings) {
   RETURN_IF_ERROR(ValidateStudySpec(raw_spec));
   const v1::StudySpec spec = WithDefaults(raw_spec);
   v1::Study study;
@@ -152,12 +248,28 @@ absl::StatusOr<std::pair<v1::Study, bool>> Coordinator::CreateStudy(const v1::St
   std::lock_guard<std::mutex> lock(mu_);
   auto existing = study_by_name_.find(spec.name());
   if (existing != study_by_name_.end()) {
-    const StudyState& old = *studies_.at(existing->second);
-    if (!google::protobuf::util::MessageDifferencer::Equals(old.study().spec(), spec)) {
+    StudyState& old = *studies_.at(existing->second);
+    v1::StudySpec old_without_budget = old.study().spec(), new_without_budget = spec;
+    old_without_budget.clear_budget();
+    new_without_budget.clear_budget();
+    if (!google::protobuf::util::MessageDifferencer::Equals(old_without_budget, new_without_budget)) {
       return absl::AlreadyExistsError(absl::StrCat("a study named '", spec.name(), "' (id ", existing->second,
                                                    ") exists with a different spec; choose another name"));
     }
+    if (!google::protobuf::util::MessageDifferencer::Equals(old.study().spec().budget(), spec.budget())) {
+      RETURN_IF_ERROR(SetBudgetLocked(old, spec.budget()));
+      if (warnings) warnings->push_back(absl::StrCat("budget of study '", spec.name(), "' updated from the file"));
+    }
     return std::make_pair(old.Snapshot(), true);
+  }
+  if (warnings != nullptr) {
+    const std::string space = SpaceFingerprint(spec);
+    for (const auto& [id, other] : studies_) {
+      if (SpaceFingerprint(other->study().spec()) != space) continue;
+      warnings->push_back(absl::StrCat("study '", other->study().spec().name(), "' (id ", id,
+                                       ") has the same task and search space: results of points it has run ",
+                                       "will be reused, not run again"));
+    }
   }
   study.set_id(next_study_id_);
   study.set_create_unix_ms(clock_->NowMs());
@@ -189,15 +301,87 @@ std::vector<v1::Study> Coordinator::ListStudies() const {
 absl::StatusOr<v1::Study> Coordinator::CancelStudy(absl::string_view ref) {
   std::lock_guard<std::mutex> lock(mu_);
   ASSIGN_OR_RETURN(StudyState * state, FindLocked(ref));
-  if (!state->active()) {
+  if (state->ended()) {
     return absl::FailedPreconditionError(absl::StrCat("study '", state->study().spec().name(),
                                                       "' has already ended (",
                                                       v1::Study::State_Name(state->study().state()), ")"));
   }
   storage::JournalBatch batch;
   EndStudyLocked(*state, v1::Study::CANCELLED, "study cancelled", batch, clock_->NowMs());
-  RETURN_IF_ERROR(CommitLocked(batch));
+  RETURN_IF_ERROR(CommitLocked(std::move(batch)));
   return state->Snapshot();
+}
+
+absl::StatusOr<v1::Study> Coordinator::PauseStudy(absl::string_view ref) {
+  std::lock_guard<std::mutex> lock(mu_);
+  ASSIGN_OR_RETURN(StudyState * state, FindLocked(ref));
+  if (!state->active()) {
+    return absl::FailedPreconditionError(absl::StrCat("study '", state->study().spec().name(), "' is ",
+                                                      v1::Study::State_Name(state->study().state()),
+                                                      ", not ACTIVE"));
+  }
+  storage::JournalBatch batch;
+  batch.studies.push_back(state->study());
+  batch.studies.back().set_state(v1::Study::PAUSED);
+  RETURN_IF_ERROR(CommitLocked(std::move(batch)));
+  return state->Snapshot();
+}
+
+absl::StatusOr<v1::Study> Coordinator::ResumeStudy(absl::string_view ref) {
+  std::lock_guard<std::mutex> lock(mu_);
+  ASSIGN_OR_RETURN(StudyState * state, FindLocked(ref));
+  if (state->study().state() != v1::Study::PAUSED) {
+    return absl::FailedPreconditionError(absl::StrCat("study '", state->study().spec().name(), "' is ",
+                                                      v1::Study::State_Name(state->study().state()),
+                                                      ", not PAUSED"));
+  }
+  storage::JournalBatch batch;
+  batch.studies.push_back(state->study());
+  batch.studies.back().set_state(v1::Study::ACTIVE);
+  RETURN_IF_ERROR(CommitLocked(std::move(batch)));
+  return state->Snapshot();
+}
+
+absl::Status Coordinator::SetBudgetLocked(StudyState& state, const v1::Budget& budget) {
+  const v1::Study& study = state.study();
+  if (study.state() == v1::Study::FAILED || study.state() == v1::Study::CANCELLED) {
+    return absl::FailedPreconditionError(absl::StrCat("study '", study.spec().name(), "' has ended (",
+                                                      v1::Study::State_Name(study.state()), ")"));
+  }
+  if (budget.max_trials() < state.counts().total() || budget.max_trials() < 1) {
+    return absl::InvalidArgumentError(absl::StrCat("budget.max_trials: must be >= ",
+                                                   std::max(1, state.counts().total()),
+                                                   " (trials already created), got ", budget.max_trials()));
+  }
+  v1::Study updated = study;
+  *updated.mutable_spec()->mutable_budget() = budget;
+  storage::JournalBatch batch;
+  batch.studies.push_back(updated);
+  RETURN_IF_ERROR(CommitLocked(std::move(batch)));
+  if (state.study().state() == v1::Study::COMPLETED && state.planned_trials() > state.counts().total()) {
+    updated = state.study();
+    updated.set_state(v1::Study::ACTIVE);
+    updated.clear_reason();
+    updated.clear_end_unix_ms();
+    storage::JournalBatch reopen;
+    reopen.studies.push_back(std::move(updated));
+    RETURN_IF_ERROR(CommitLocked(std::move(reopen)));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::Study> Coordinator::SetStudyBudget(absl::string_view ref, int32_t max_trials) {
+  std::lock_guard<std::mutex> lock(mu_);
+  ASSIGN_OR_RETURN(StudyState * state, FindLocked(ref));
+  v1::Budget budget = state->study().spec().budget();
+  budget.set_max_trials(max_trials);
+  RETURN_IF_ERROR(SetBudgetLocked(*state, budget));
+  return state->Snapshot();
+}
+
+absl::StatusOr<int64_t> Coordinator::Backup(const std::string& dir) {
+  if (dir.empty()) return absl::InvalidArgumentError("dir: required");
+  return journal_->Checkpoint(dir);
 }
 
 absl::StatusOr<std::vector<v1::TrialWithMeasurements>> Coordinator::ListTrials(absl::string_view ref,
@@ -280,70 +464,124 @@ absl::StatusOr<std::vector<v1::Assignment>> Coordinator::Acquire(absl::string_vi
   for (auto it = studies_.begin(); it != studies_.end() && it->first <= round_robin_; ++it) {
     order.push_back(it->second.get());
   }
-  std::map<StudyState*, int> take;
+  std::vector<int> take(order.size(), 0);  // Trials to lease from order[i], served in that order.
   int planned = 0;
   for (bool progress = true; progress && planned < max_trials;) {
     progress = false;
-    for (StudyState* s : order) {
+    for (size_t i = 0; i < order.size(); ++i) {
+      StudyState* s = order[i];
       if (planned >= max_trials) break;
       if (!s->active()) continue;
-      const int already = take[s];
+      const int already = take[i];
       const int parallel_room = s->study().spec().budget().max_parallel() - s->counts().running() - already;
       const int64_t available =
           static_cast<int64_t>(s->queued().size()) + s->planned_trials() - s->counts().total() - already;
       if (parallel_room <= 0 || available <= 0) continue;
-      ++take[s];
+      ++take[i];
       ++planned;
       progress = true;
       round_robin_ = s->study().id();
     }
   }
 
-  storage::JournalBatch batch;
-  auto lease = [&](v1::Trial& trial) {
-    trial.set_state(v1::Trial::RUNNING);
-    trial.set_lease_id(NewLeaseId());
-    trial.set_worker_id(std::string(worker_id));
-    trial.set_attempt(trial.attempt() + 1);
-    trial.set_start_unix_ms(now);
-    trial.set_lease_expire_unix_ms(now + options_.lease_timeout_ms);
-    trial.clear_reason();
-  };
-  for (auto& [s, count] : take) {
-    int remaining = count;
+  std::vector<TrialKey> leased;
+  for (size_t i = 0; i < order.size(); ++i) {
+    StudyState* s = order[i];
+    if (take[i] == 0) continue;
+    storage::JournalBatch batch;
+    int remaining = take[i];
     for (auto it = s->queued().begin(); it != s->queued().end() && remaining > 0; ++it, --remaining) {
       v1::Trial trial = s->trials()[*it];
-      lease(trial);
+      Lease(trial, worker_id, now);
+      leased.emplace_back(trial.study_id(), trial.id());
       batch.trials.push_back(std::move(trial));
     }
-    if (remaining == 0) continue;
-    std::string strategy_state = s->strategy_state();
-    ASSIGN_OR_RETURN(std::vector<searcher::Assignment> suggested,
-                     s->strategy().Suggest(s->history(), remaining, strategy_state));
-    for (size_t i = 0; i < suggested.size(); ++i) {
-      v1::Trial trial;
-      trial.set_study_id(s->study().id());
-      trial.set_id(s->counts().total() + static_cast<int64_t>(i));
-      for (v1::Parameter& p : ToParameters(s->study().spec(), suggested[i])) *trial.add_parameters() = std::move(p);
-      trial.set_create_unix_ms(now);
-      lease(trial);
-      batch.trials.push_back(std::move(trial));
-    }
-    if (strategy_state != s->strategy_state()) batch.searcher_states.emplace_back(s->study().id(), strategy_state);
+    RETURN_IF_ERROR(CommitLocked(std::move(batch)));
+    if (remaining > 0) RETURN_IF_ERROR(SuggestAndLeaseLocked(*s, remaining, worker_id, now, leased));
   }
-  RETURN_IF_ERROR(CommitLocked(batch));
 
   std::vector<v1::Assignment> out;
-  for (const v1::Trial& trial : batch.trials) {
-    const v1::StudySpec& spec = studies_.at(trial.study_id())->study().spec();
+  for (const TrialKey& key : leased) {
+    const StudyState& state = *studies_.at(key.first);
+    const v1::Trial& trial = state.trials()[key.second];
+    if (trial.state() != v1::Trial::RUNNING) continue;  // Ended meanwhile (its study finished).
     v1::Assignment a;
     *a.mutable_trial() = trial;
-    a.set_study_name(spec.name());
-    *a.mutable_task() = spec.task();
-    *a.mutable_objective() = spec.objective();
+    a.set_study_name(state.study().spec().name());
+    *a.mutable_task() = state.study().spec().task();
+    *a.mutable_objective() = state.study().spec().objective();
     out.push_back(std::move(a));
   }
   return out;
+}
+
+void Coordinator::Lease(v1::Trial& trial, absl::string_view worker_id, int64_t now_ms) const {
+  trial.set_state(v1::Trial::RUNNING);
+  trial.set_lease_id(NewLeaseId());
+  trial.set_worker_id(std::string(worker_id));
+  trial.set_attempt(trial.attempt() + 1);
+  trial.set_start_unix_ms(now_ms);
+  trial.set_lease_expire_unix_ms(now_ms + options_.lease_timeout_ms);
+  trial.clear_reason();
+}
+
+absl::Status Coordinator::SuggestAndLeaseLocked(StudyState& s, int count, absl::string_view worker_id,
+                                                int64_t now_ms, std::vector<TrialKey>& leased) {
+  const v1::StudySpec& spec = s.study().spec();
+  // Reuses and waiters take budget but no slot, so ask again until `count` run or the budget is spent.
+  while (count > 0 && s.active() && s.counts().total() < s.planned_trials()) {
+    const int ask = static_cast<int>(std::min<int64_t>(count, s.planned_trials() - s.counts().total()));
+    std::string strategy_state = s.strategy_state();
+    ASSIGN_OR_RETURN(std::vector<searcher::Assignment> suggested,
+                     s.strategy().Suggest(s.history(), ask, strategy_state));
+    if (suggested.empty()) break;
+    storage::JournalBatch batch;
+    std::unordered_map<std::string, int64_t> in_batch;  // Fingerprint -> new trial that will run it.
+    for (size_t i = 0; i < suggested.size(); ++i) {
+      v1::Trial trial;
+      trial.set_study_id(s.study().id());
+      trial.set_id(s.counts().total() + static_cast<int64_t>(i));
+      for (v1::Parameter& p : ToParameters(spec, suggested[i])) *trial.add_parameters() = std::move(p);
+      trial.set_create_unix_ms(now_ms);
+      trial.set_fingerprint(TrialFingerprint(spec, trial.parameters()));
+      auto twin_of = [&](int64_t study_id, int64_t trial_id) {
+        v1::TrialRef ref;
+        ref.set_study_id(study_id);
+        ref.set_trial_id(trial_id);
+        ref.set_study_name(studies_.at(study_id)->study().spec().name());
+        return ref;
+      };
+      if (auto done = done_by_fingerprint_.find(trial.fingerprint()); done != done_by_fingerprint_.end()) {
+        const v1::Trial& original = studies_.at(done->second.first)->trials()[done->second.second];
+        trial.set_state(v1::Trial::SUCCEEDED);
+        *trial.mutable_metrics() = original.metrics();
+        *trial.mutable_artifacts() = original.artifacts();
+        *trial.mutable_reused_from() = twin_of(done->second.first, done->second.second);
+        trial.set_start_unix_ms(now_ms);
+        trial.set_end_unix_ms(now_ms);
+      } else if (auto running = inflight_by_fingerprint_.find(trial.fingerprint());
+                 running != inflight_by_fingerprint_.end()) {
+        trial.set_state(v1::Trial::PENDING);
+        *trial.mutable_waiting_for() = twin_of(running->second.first, running->second.second);
+      } else if (auto twin = in_batch.find(trial.fingerprint()); twin != in_batch.end()) {
+        trial.set_state(v1::Trial::PENDING);
+        v1::TrialRef ref;
+        ref.set_study_id(s.study().id());
+        ref.set_trial_id(twin->second);
+        ref.set_study_name(spec.name());
+        *trial.mutable_waiting_for() = ref;
+      } else {
+        Lease(trial, worker_id, now_ms);
+        in_batch.emplace(trial.fingerprint(), trial.id());
+        leased.emplace_back(trial.study_id(), trial.id());
+        --count;
+      }
+      batch.trials.push_back(std::move(trial));
+    }
+    if (strategy_state != s.strategy_state()) batch.searcher_states.emplace_back(s.study().id(), strategy_state);
+    RETURN_IF_ERROR(CommitLocked(std::move(batch)));
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<StudyState*> Coordinator::CheckLeaseLocked(const v1::LeaseRef& lease) const {
@@ -351,7 +589,7 @@ absl::StatusOr<StudyState*> Coordinator::CheckLeaseLocked(const v1::LeaseRef& le
   if (lease.trial_id() < 0 || lease.trial_id() >= static_cast<int64_t>(state->trials().size())) {
     return absl::NotFoundError(absl::StrCat("study ", lease.study_id(), " has no trial ", lease.trial_id()));
   }
-  if (!state->active()) {
+  if (state->ended()) {
     return absl::FailedPreconditionError(absl::StrCat("study ", lease.study_id(), " has ended (",
                                                       v1::Study::State_Name(state->study().state()), ")"));
   }
@@ -392,7 +630,7 @@ absl::StatusOr<std::vector<v1::TrialReportResult>> Coordinator::Report(
     }
   }
   for (auto& [key, trial] : changed) batch.trials.push_back(std::move(trial));
-  RETURN_IF_ERROR(CommitLocked(batch));
+  RETURN_IF_ERROR(CommitLocked(std::move(batch)));
   return results;
 }
 
@@ -443,15 +681,8 @@ absl::StatusOr<std::vector<v1::ItemStatus>> Coordinator::Complete(
     }
     changed.emplace(key, std::move(trial));
   }
-  std::set<int64_t> touched;
-  for (auto& [key, trial] : changed) {
-    touched.insert(key.first);
-    batch.trials.push_back(std::move(trial));
-  }
-  RETURN_IF_ERROR(CommitLocked(batch));
-  storage::JournalBatch ends;
-  for (int64_t id : touched) MaybeEndStudyLocked(*studies_.at(id), ends, now);
-  RETURN_IF_ERROR(CommitLocked(ends));
+  for (auto& [key, trial] : changed) batch.trials.push_back(std::move(trial));
+  RETURN_IF_ERROR(CommitLocked(std::move(batch)));
   return results;
 }
 
@@ -459,9 +690,8 @@ absl::Status Coordinator::ExpireLeases() {
   std::lock_guard<std::mutex> lock(mu_);
   const int64_t now = clock_->NowMs();
   storage::JournalBatch batch;
-  std::set<int64_t> touched;
   for (auto& [id, state] : studies_) {
-    if (!state->active() || state->counts().running() == 0) continue;
+    if (state->ended() || state->counts().running() == 0) continue;
     const int max_attempts = state->study().spec().budget().max_attempts();
     for (const v1::Trial& running : state->trials()) {
       if (running.state() != v1::Trial::RUNNING || running.lease_expire_unix_ms() > now) continue;
@@ -478,13 +708,9 @@ absl::Status Coordinator::ExpireLeases() {
       trial.clear_lease_id();
       trial.clear_lease_expire_unix_ms();
       batch.trials.push_back(std::move(trial));
-      touched.insert(id);
     }
   }
-  RETURN_IF_ERROR(CommitLocked(batch));
-  storage::JournalBatch ends;
-  for (int64_t id : touched) MaybeEndStudyLocked(*studies_.at(id), ends, now);
-  return CommitLocked(ends);
+  return CommitLocked(std::move(batch));
 }
 
 // ------------------------------------------------------------------------------------------------

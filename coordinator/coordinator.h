@@ -11,6 +11,11 @@
 // running per study. After a restart, RUNNING trials keep their leases for one lease timeout, so live
 // workers re-attach with their next heartbeat; the others expire and are requeued.
 //
+// No experiment runs twice (coordinator/fingerprint.h): a suggested trial whose fingerprint has a succeeded
+// trial in any study is recorded as SUCCEEDED with `reused_from` and its metrics, and not dispatched; one
+// whose fingerprint is running somewhere waits (`waiting_for`) and takes that result, or runs itself if
+// that trial fails. The fingerprint indexes are derived from the journaled trials at Open.
+//
 // Example:
 //   ASSIGN_OR_RETURN(auto core, Coordinator::Open(journal.get(), &clock, {}));
 //   ASSIGN_OR_RETURN(auto created, core->CreateStudy(spec));
@@ -26,6 +31,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
+#include <unordered_map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -58,14 +65,26 @@ class Coordinator {
   // --- Studies. `ref` is a study's id or its unique name; NOT_FOUND when it names none.
 
   // Validates the spec (INVALID_ARGUMENT naming the field), fills its defaults and creates the study.
-  // The same name with the same spec returns the existing study and `true`; a different spec under a taken
-  // name is ALREADY_EXISTS. UNIMPLEMENTED for a strategy not built yet.
-  absl::StatusOr<std::pair<v1::Study, bool>> CreateStudy(const v1::StudySpec& spec);
+  // The same name with the same spec returns the existing study and `true` (a spec that differs only in
+  // its budget updates the budget, as SetStudyBudget); a different spec under a taken name is
+  // ALREADY_EXISTS. UNIMPLEMENTED for a strategy not built yet. `warnings` (may be null) receives notes
+  // for the submitter, e.g. another study with the same task and search space.
+  absl::StatusOr<std::pair<v1::Study, bool>> CreateStudy(const v1::StudySpec& spec,
+                                                         std::vector<std::string>* warnings = nullptr);
   absl::StatusOr<v1::Study> GetStudy(absl::string_view ref) const;
   std::vector<v1::Study> ListStudies() const;
-  // Ends an active study: pending and running trials become CANCELLED. FAILED_PRECONDITION when the study
-  // has already ended.
+  // Ends an active or paused study: pending and running trials become CANCELLED. FAILED_PRECONDITION when
+  // the study has already ended.
   absl::StatusOr<v1::Study> CancelStudy(absl::string_view ref);
+  // Stops dispatching (running trials finish). FAILED_PRECONDITION unless ACTIVE.
+  absl::StatusOr<v1::Study> PauseStudy(absl::string_view ref);
+  // FAILED_PRECONDITION unless PAUSED.
+  absl::StatusOr<v1::Study> ResumeStudy(absl::string_view ref);
+  // Sets budget.max_trials; a COMPLETED study with room left becomes ACTIVE again. INVALID_ARGUMENT below
+  // the trials already created; FAILED_PRECONDITION for a failed or cancelled study.
+  absl::StatusOr<v1::Study> SetStudyBudget(absl::string_view ref, int32_t max_trials);
+  // Writes a consistent checkpoint of the journal into `dir` (see storage::Journal::Checkpoint).
+  absl::StatusOr<int64_t> Backup(const std::string& dir);
   absl::StatusOr<std::vector<v1::TrialWithMeasurements>> ListTrials(absl::string_view ref,
                                                                     bool with_measurements) const;
   // NOT_FOUND when no trial has succeeded yet.
@@ -97,6 +116,8 @@ class Coordinator {
   int64_t lease_timeout_ms() const { return options_.lease_timeout_ms; }
 
  private:
+  using TrialKey = std::pair<int64_t, int64_t>;  // (study id, trial id)
+
   struct WorkerRecord {
     v1::WorkerInfo info;
     int64_t last_seen_ms = 0;
@@ -112,12 +133,26 @@ class Coordinator {
   absl::StatusOr<StudyState*> CheckLeaseLocked(const v1::LeaseRef& lease) const;
   // Adds the study's end to `batch` when its trials say it is over (finished or too many failed).
   void MaybeEndStudyLocked(StudyState& state, storage::JournalBatch& batch, int64_t now_ms) const;
+  // Adds to `batch` what the transitions in it mean for trials waiting on a twin: a success is reused, a
+  // failure releases the first waiter to run (the others then wait for it).
+  void ResolveWaitersLocked(storage::JournalBatch& batch, int64_t now_ms) const;
+  // Keeps the fingerprint indexes in step with a trial's change (`before` is null for a new trial).
+  void IndexLocked(const v1::Trial* before, const v1::Trial& after);
+  // Creates up to `count` new trials of `state` from the strategy and leases those that must run to
+  // `worker_id`, appending them to `leased`; reuses and waiters do not count against `count`.
+  absl::Status SuggestAndLeaseLocked(StudyState& state, int count, absl::string_view worker_id, int64_t now_ms,
+                                     std::vector<TrialKey>& leased);
+  // Gives `trial` a new lease for `worker_id`.
+  void Lease(v1::Trial& trial, absl::string_view worker_id, int64_t now_ms) const;
+  // Sets the budget and, when that changes whether the study has room, its state.
+  absl::Status SetBudgetLocked(StudyState& state, const v1::Budget& budget);
   // Ends a study: its pending and running trials become CANCELLED in `batch`.
   void EndStudyLocked(StudyState& state, v1::Study::State end, const std::string& reason,
                       storage::JournalBatch& batch, int64_t now_ms) const;
-  // Writes `batch` to the journal, then applies it to memory and wakes watchers. UNAVAILABLE (nothing
+  // Completes `batch` with its consequences for waiting trials, writes it to the journal, applies it to
+  // memory, wakes watchers, then ends (in a further commit) the studies it finished. UNAVAILABLE (nothing
   // changed) when the journal refuses.
-  absl::Status CommitLocked(const storage::JournalBatch& batch);
+  absl::Status CommitLocked(storage::JournalBatch batch);
   absl::StatusOr<WorkerRecord*> TouchWorkerLocked(absl::string_view worker_id);
 
   storage::Journal* const journal_;
@@ -131,6 +166,10 @@ class Coordinator {
   std::map<std::string, int64_t, std::less<>> study_by_name_;  // GUARDED_BY(mu_)
   std::map<std::string, WorkerRecord, std::less<>> workers_;  // GUARDED_BY(mu_)
   int64_t next_study_id_ = 1;                                 // GUARDED_BY(mu_)
+  // Fingerprint -> the trial that computed that result / the trial computing it now. GUARDED_BY(mu_)
+  std::unordered_map<std::string, TrialKey> done_by_fingerprint_;
+  std::unordered_map<std::string, TrialKey> inflight_by_fingerprint_;
+  std::map<TrialKey, std::set<TrialKey>> waiters_;  // Running trial -> trials waiting for it. GUARDED_BY(mu_)
   int64_t round_robin_ = 0;  // The study id after which the next Acquire starts. GUARDED_BY(mu_)
 };
 

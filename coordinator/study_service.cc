@@ -3,22 +3,30 @@
 #include "coordinator/grpc_status.h"
 
 namespace hyperlab::coordinator {
+namespace {
+
+grpc::Status Reply(absl::StatusOr<v1::Study> study, v1::Study* response) {
+  if (!study.ok()) return ToGrpcStatus(study.status());
+  *response = std::move(*study);
+  return grpc::Status::OK;
+}
+
+}  // namespace
 
 grpc::Status StudyServiceImpl::CreateStudy(grpc::ServerContext*, const v1::CreateStudyRequest* request,
                                            v1::CreateStudyResponse* response) {
-  auto created = core_->CreateStudy(request->spec());
+  std::vector<std::string> warnings;
+  auto created = core_->CreateStudy(request->spec(), &warnings);
   if (!created.ok()) return ToGrpcStatus(created.status());
   *response->mutable_study() = std::move(created->first);
   response->set_existed(created->second);
+  for (std::string& w : warnings) response->add_warnings(std::move(w));
   return grpc::Status::OK;
 }
 
 grpc::Status StudyServiceImpl::GetStudy(grpc::ServerContext*, const v1::GetStudyRequest* request,
                                         v1::Study* response) {
-  auto study = core_->GetStudy(request->study());
-  if (!study.ok()) return ToGrpcStatus(study.status());
-  *response = std::move(*study);
-  return grpc::Status::OK;
+  return Reply(core_->GetStudy(request->study()), response);
 }
 
 grpc::Status StudyServiceImpl::ListStudies(grpc::ServerContext*, const v1::ListStudiesRequest*,
@@ -29,10 +37,22 @@ grpc::Status StudyServiceImpl::ListStudies(grpc::ServerContext*, const v1::ListS
 
 grpc::Status StudyServiceImpl::CancelStudy(grpc::ServerContext*, const v1::CancelStudyRequest* request,
                                            v1::Study* response) {
-  auto study = core_->CancelStudy(request->study());
-  if (!study.ok()) return ToGrpcStatus(study.status());
-  *response = std::move(*study);
-  return grpc::Status::OK;
+  return Reply(core_->CancelStudy(request->study()), response);
+}
+
+grpc::Status StudyServiceImpl::PauseStudy(grpc::ServerContext*, const v1::PauseStudyRequest* request,
+                                          v1::Study* response) {
+  return Reply(core_->PauseStudy(request->study()), response);
+}
+
+grpc::Status StudyServiceImpl::ResumeStudy(grpc::ServerContext*, const v1::ResumeStudyRequest* request,
+                                           v1::Study* response) {
+  return Reply(core_->ResumeStudy(request->study()), response);
+}
+
+grpc::Status StudyServiceImpl::SetStudyBudget(grpc::ServerContext*, const v1::SetStudyBudgetRequest* request,
+                                              v1::Study* response) {
+  return Reply(core_->SetStudyBudget(request->study(), request->max_trials()), response);
 }
 
 grpc::Status StudyServiceImpl::WatchStudy(grpc::ServerContext* context, const v1::WatchStudyRequest* request,

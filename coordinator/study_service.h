@@ -27,6 +27,12 @@ class StudyServiceImpl final : public v1::StudyService::Service {
                           v1::ListTrialsResponse* response) override;
   grpc::Status GetBestTrial(grpc::ServerContext* context, const v1::GetBestTrialRequest* request,
                             v1::Trial* response) override;
+  grpc::Status PauseStudy(grpc::ServerContext* context, const v1::PauseStudyRequest* request,
+                          v1::Study* response) override;
+  grpc::Status ResumeStudy(grpc::ServerContext* context, const v1::ResumeStudyRequest* request,
+                           v1::Study* response) override;
+  grpc::Status SetStudyBudget(grpc::ServerContext* context, const v1::SetStudyBudgetRequest* request,
+                              v1::Study* response) override;
 
  private:
   Coordinator* const core_;

@@ -11,8 +11,11 @@ StudyState::StudyState(v1::Study study, std::unique_ptr<searcher::Strategy> stra
                        std::string strategy_state)
     : study_(std::move(study)), strategy_(std::move(strategy)), strategy_state_(std::move(strategy_state)) {}
 
-void StudyState::Count(v1::Trial::State state, int delta) {
-  switch (state) {
+void StudyState::Count(const v1::Trial& trial, int delta) {
+  if (trial.state() == v1::Trial::SUCCEEDED && trial.has_reused_from()) {
+    counts_.set_reused(counts_.reused() + delta);
+  }
+  switch (trial.state()) {
     case v1::Trial::PENDING:
       counts_.set_pending(counts_.pending() + delta);
       break;
@@ -53,11 +56,11 @@ void StudyState::Apply(const v1::Trial& trial) {
     history_.push_back({.index = id, .assignment = ToAssignment(trial.parameters())});
     counts_.set_total(counts_.total() + 1);
   } else {
-    Count(trials_[id].state(), -1);
+    Count(trials_[id], -1);
     trials_[id] = trial;
   }
-  Count(trial.state(), +1);
-  if (trial.state() == v1::Trial::PENDING) {
+  Count(trial, +1);
+  if (trial.state() == v1::Trial::PENDING && !trial.has_waiting_for()) {
     queued_.insert(id);
   } else {
     queued_.erase(id);

@@ -32,12 +32,16 @@ class StudyState {
   const std::vector<v1::Trial>& trials() const { return trials_; }
   v1::Trial& mutable_trial(int64_t id) { return trials_[id]; }  // For in-memory-only fields (lease expiry).
   const v1::TrialCounts& counts() const { return counts_; }
-  // PENDING trials waiting for a worker (requeued after a lost lease), by id.
+  // PENDING trials ready for a worker (requeued after a lost lease, or released by a failed twin), by id.
+  // Trials waiting for a twin's result (`waiting_for`) are pending but not queued.
   const std::set<int64_t>& queued() const { return queued_; }
   const std::vector<searcher::TrialView>& history() const { return history_; }
   const searcher::Strategy& strategy() const { return *strategy_; }
   const std::string& strategy_state() const { return strategy_state_; }
+  // Dispatching new trials.
   bool active() const { return study_.state() == v1::Study::ACTIVE; }
+  // Completed, failed or cancelled: nothing runs any more (a paused study has not ended).
+  bool ended() const { return !active() && study_.state() != v1::Study::PAUSED; }
 
   // budget.max_trials, or the strategy's capacity when smaller (a grid).
   int64_t planned_trials() const;
@@ -53,7 +57,7 @@ class StudyState {
   void Touch() { ++version_; }
 
  private:
-  void Count(v1::Trial::State state, int delta);
+  void Count(const v1::Trial& trial, int delta);
 
   v1::Study study_;
   std::unique_ptr<searcher::Strategy> strategy_;

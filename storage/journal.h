@@ -69,6 +69,11 @@ class Journal {
   // The searcher state of a study; empty when none was written.
   virtual absl::StatusOr<std::string> LoadSearcherState(int64_t study_id) = 0;
 
+  // Writes a consistent point-in-time copy of the journal into `dir`, which must not exist; a journal opened
+  // on `dir` sees every batch written before the call. Returns the bytes in `dir`. ALREADY_EXISTS when `dir`
+  // exists; UNAVAILABLE when it cannot be written.
+  virtual absl::StatusOr<int64_t> Checkpoint(const std::string& dir) = 0;
+
   virtual bool read_only() const = 0;
 };
 

@@ -4,6 +4,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "rocksdb/utilities/checkpoint.h"
 #include "rocksdb/write_batch.h"
 #include "searcher/status_macros.h"
 #include "storage/keys.h"
@@ -133,6 +134,21 @@ absl::StatusOr<std::string> RocksDbJournal::LoadSearcherState(int64_t study_id) 
   if (s.IsNotFound()) return std::string();
   RETURN_IF_ERROR(FromRocks(s, "reading searcher state"));
   return value;
+}
+
+absl::StatusOr<int64_t> RocksDbJournal::Checkpoint(const std::string& dir) {
+  if (std::filesystem::exists(dir)) return absl::AlreadyExistsError(absl::StrCat(dir, " already exists"));
+  rocksdb::Checkpoint* raw = nullptr;
+  RETURN_IF_ERROR(FromRocks(rocksdb::Checkpoint::Create(db_.get(), &raw), "checkpoint"));
+  std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+  // A log size of 0 flushes the memtable first, so the copy is complete without replaying a WAL.
+  RETURN_IF_ERROR(FromRocks(checkpoint->CreateCheckpoint(dir, /*log_size_for_flush=*/0),
+                            absl::StrCat("writing checkpoint to ", dir)));
+  int64_t bytes = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.is_regular_file()) bytes += static_cast<int64_t>(entry.file_size());
+  }
+  return bytes;
 }
 
 }  // namespace hyperlab::storage

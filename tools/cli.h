@@ -47,6 +47,14 @@ absl::Status StudyWatch(const GlobalOptions& g, const std::string& study);
 absl::Status StudyWait(const GlobalOptions& g, const std::string& study, double timeout_s);
 absl::Status StudyBest(const GlobalOptions& g, const std::string& study);
 absl::Status StudyCancel(const GlobalOptions& g, const std::string& study);
+absl::Status StudyPause(const GlobalOptions& g, const std::string& study);
+absl::Status StudyResume(const GlobalOptions& g, const std::string& study);
+absl::Status StudySetBudget(const GlobalOptions& g, const std::string& study, int max_trials);
+absl::Status AdminBackup(const GlobalOptions& g, const std::string& dir);
+// Prints "trial N: reused result of S/T" for each reused trial of `study` with id >= `from`; returns the
+// next id to look from.
+absl::StatusOr<int64_t> PrintReuses(const GlobalOptions& g, const std::shared_ptr<grpc::Channel>& channel,
+                                    int64_t study_id, int64_t from);
 absl::Status Trials(const GlobalOptions& g, const std::string& study, const std::string& sort);
 absl::Status AdminStatus(const GlobalOptions& g);
 absl::Status AdminWorkers(const GlobalOptions& g);

@@ -66,6 +66,7 @@ absl::Status Run(const GlobalOptions& g, const std::string& file, int workers, b
   v1::CreateStudyResponse created;
   RETURN_IF_ERROR(FromGrpc(stub->CreateStudy(CallContext(g).get(), create, &created)));
   const v1::Study& study = created.study();
+  for (const std::string& warning : created.warnings()) std::cout << "warning: " << warning << std::endl;
   std::cout << (created.existed() ? "continuing" : "created") << " study '" << spec.name() << "' (id " << study.id()
             << ") in " << data_dir << " with " << workers << " local worker(s)" << std::endl;
 
@@ -77,8 +78,13 @@ absl::Status Run(const GlobalOptions& g, const std::string& file, int workers, b
   v1::WatchStudyRequest request;
   request.set_study(absl::StrCat(study.id()));
   auto reader = stub->WatchStudy(&watch, request);
+  int64_t next_trial = 0, reused_seen = study.counts().reused();
   for (v1::Study update; reader->Read(&update);) {
     last = update;
+    if (update.counts().reused() > reused_seen) {
+      reused_seen = update.counts().reused();
+      ASSIGN_OR_RETURN(next_trial, PrintReuses(g, cluster->channel(), study.id(), next_trial));
+    }
     const auto now = std::chrono::steady_clock::now();
     if (now - last_print >= std::chrono::seconds(1) || update.state() != v1::Study::ACTIVE) {
       last_print = now;

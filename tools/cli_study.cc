@@ -77,6 +77,7 @@ absl::Status StudySubmit(const GlobalOptions& g, const std::string& file) {
   *request.mutable_spec() = spec;
   v1::CreateStudyResponse response;
   RETURN_IF_ERROR(FromGrpc(stub->CreateStudy(CallContext(g).get(), request, &response)));
+  for (const std::string& warning : response.warnings()) std::cerr << "hyperlab: warning: " << warning << "\n";
   if (response.existed()) {
     std::cerr << "hyperlab: study '" << spec.name() << "' already exists with this spec (id "
               << response.study().id() << ", " << v1::Study::State_Name(response.study().state())
@@ -148,7 +149,13 @@ absl::StatusOr<v1::Study> Follow(const GlobalOptions& g, const std::string& ref,
 
 absl::Status StudyWatch(const GlobalOptions& g, const std::string& ref) {
   const auto start = std::chrono::steady_clock::now();
+  ASSIGN_OR_RETURN(Connection c, Connect(g));
+  int64_t next_trial = 0, reused_seen = 0;
   ASSIGN_OR_RETURN(v1::Study last, Follow(g, ref, 0, [&](const v1::Study& s) {
+                     if (s.counts().reused() > reused_seen) {
+                       reused_seen = s.counts().reused();
+                       if (auto next = PrintReuses(g, c.channel, s.id(), next_trial); next.ok()) next_trial = *next;
+                     }
                      const double elapsed =
                          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
                      std::cout << ProgressLine(s, elapsed) << std::endl;
@@ -185,15 +192,87 @@ absl::Status StudyBest(const GlobalOptions& g, const std::string& ref) {
   return absl::OkStatus();
 }
 
-absl::Status StudyCancel(const GlobalOptions& g, const std::string& ref) {
+namespace {
+
+// Calls one of the study-state RPCs (cancel, pause, resume, set-budget) and prints the study's new state.
+template <typename Request, typename Call>
+absl::Status ChangeStudy(const GlobalOptions& g, Request request, Call call) {
   ASSIGN_OR_RETURN(Connection c, Connect(g));
   auto stub = v1::StudyService::NewStub(c.channel);
+  v1::Study study;
+  RETURN_IF_ERROR(FromGrpc(call(*stub, CallContext(g).get(), request, &study)));
+  std::cout << "study '" << study.spec().name() << "' (id " << study.id() << ") is now "
+            << v1::Study::State_Name(study.state()) << ", budget " << study.spec().budget().max_trials()
+            << " trials" << std::endl;
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status StudyCancel(const GlobalOptions& g, const std::string& ref) {
   v1::CancelStudyRequest request;
   request.set_study(ref);
-  v1::Study study;
-  RETURN_IF_ERROR(FromGrpc(stub->CancelStudy(CallContext(g).get(), request, &study)));
-  std::cout << "cancelled study '" << study.spec().name() << "' (id " << study.id() << ")" << std::endl;
+  return ChangeStudy(g, request, [](auto& stub, auto* context, const auto& r, auto* out) {
+    return stub.CancelStudy(context, r, out);
+  });
+}
+
+absl::Status StudyPause(const GlobalOptions& g, const std::string& ref) {
+  v1::PauseStudyRequest request;
+  request.set_study(ref);
+  return ChangeStudy(g, request, [](auto& stub, auto* context, const auto& r, auto* out) {
+    return stub.PauseStudy(context, r, out);
+  });
+}
+
+absl::Status StudyResume(const GlobalOptions& g, const std::string& ref) {
+  v1::ResumeStudyRequest request;
+  request.set_study(ref);
+  return ChangeStudy(g, request, [](auto& stub, auto* context, const auto& r, auto* out) {
+    return stub.ResumeStudy(context, r, out);
+  });
+}
+
+absl::Status StudySetBudget(const GlobalOptions& g, const std::string& ref, int max_trials) {
+  v1::SetStudyBudgetRequest request;
+  request.set_study(ref);
+  request.set_max_trials(max_trials);
+  return ChangeStudy(g, request, [](auto& stub, auto* context, const auto& r, auto* out) {
+    return stub.SetStudyBudget(context, r, out);
+  });
+}
+
+absl::Status AdminBackup(const GlobalOptions& g, const std::string& dir) {
+  ASSIGN_OR_RETURN(Connection c, Connect(g));
+  auto stub = v1::AdminService::NewStub(c.channel);
+  v1::BackupRequest request;
+  request.set_dir(dir);
+  v1::BackupResponse response;
+  RETURN_IF_ERROR(FromGrpc(stub->Backup(CallContext(g).get(), request, &response)));
+  std::cout << "backup written to " << response.dir() << " (" << response.bytes() << " bytes); start a "
+            << "coordinator with --data-dir " << response.dir() << " to use it" << std::endl;
   return absl::OkStatus();
+}
+
+absl::StatusOr<int64_t> PrintReuses(const GlobalOptions& g, const std::shared_ptr<grpc::Channel>& channel,
+                                    int64_t study_id, int64_t from) {
+  auto stub = v1::StudyService::NewStub(channel);
+  v1::ListTrialsRequest request;
+  request.set_study(absl::StrCat(study_id));
+  v1::ListTrialsResponse response;
+  RETURN_IF_ERROR(FromGrpc(stub->ListTrials(CallContext(g).get(), request, &response)));
+  int64_t next = from;
+  for (const auto& item : response.trials()) {
+    const v1::Trial& t = item.trial();
+    if (t.id() < from) continue;
+    if (t.state() == v1::Trial::PENDING || t.state() == v1::Trial::RUNNING) break;  // Look again later.
+    if (t.has_reused_from()) {
+      std::cout << "trial " << t.id() << ": reused result of " << t.reused_from().study_name() << "/"
+                << t.reused_from().trial_id() << std::endl;
+    }
+    next = t.id() + 1;
+  }
+  return next;
 }
 
 absl::Status Trials(const GlobalOptions& g, const std::string& ref, const std::string& sort) {

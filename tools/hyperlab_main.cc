@@ -47,7 +47,13 @@ int main(int argc, char** argv) {
   add("wait", "exit 0 when the study completes", [&] { return hyperlab::tools::StudyWait(g, study, wait_timeout); })
       ->add_option("--max-wait", wait_timeout, "give up after this many seconds (0: never)");
   add("best", "the best trial so far", [&] { return hyperlab::tools::StudyBest(g, study); });
-  add("cancel", "stop a study", [&] { return hyperlab::tools::StudyCancel(g, study); });
+  add("cancel", "stop a study for good", [&] { return hyperlab::tools::StudyCancel(g, study); });
+  add("pause", "dispatch no new trials until resumed", [&] { return hyperlab::tools::StudyPause(g, study); });
+  add("resume", "continue a paused study", [&] { return hyperlab::tools::StudyResume(g, study); });
+  int max_trials = 0;
+  add("set-budget", "change the number of trials", [&] {
+    return hyperlab::tools::StudySetBudget(g, study, max_trials);
+  })->add_option("max_trials", max_trials, "new budget.max_trials")->required();
   CLI::App* list = study_cmd->add_subcommand("list", "all studies");
   list->fallthrough();
   list->callback([&] { status = hyperlab::tools::StudyList(g); });
@@ -67,6 +73,11 @@ int main(int argc, char** argv) {
   admin->add_subcommand("workers", "registered workers")->fallthrough()->callback([&] {
     status = hyperlab::tools::AdminWorkers(g);
   });
+  std::string backup_dir;
+  CLI::App* backup = admin->add_subcommand("backup", "write a consistent checkpoint of the journal");
+  backup->fallthrough();
+  backup->add_option("dir", backup_dir, "new directory on the coordinator's machine")->required();
+  backup->callback([&] { status = hyperlab::tools::AdminBackup(g, backup_dir); });
 
   try {
     app.parse(argc, argv);

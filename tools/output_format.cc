@@ -135,7 +135,7 @@ nlohmann::json TrialToJson(const v1::Trial& trial) {
   for (const auto& [name, value] : trial.metrics()) {
     metrics[name] = std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(worker::FormatNumber(value));
   }
-  return {{"id", trial.id()},
+  nlohmann::json out = {{"id", trial.id()},
           {"study_id", trial.study_id()},
           {"state", v1::Trial::State_Name(trial.state())},
           {"params", params},
@@ -145,7 +145,15 @@ nlohmann::json TrialToJson(const v1::Trial& trial) {
           {"worker", trial.worker_id()},
           {"start_unix_ms", trial.start_unix_ms()},
           {"end_unix_ms", trial.end_unix_ms()},
-          {"runtime_seconds", RuntimeSeconds(trial)}};
+          {"runtime_seconds", RuntimeSeconds(trial)},
+          {"fingerprint", trial.fingerprint()}};
+  if (trial.has_reused_from()) {
+    out["reused_from"] = absl::StrCat(trial.reused_from().study_name(), "/", trial.reused_from().trial_id());
+  }
+  if (trial.has_waiting_for()) {
+    out["waiting_for"] = absl::StrCat(trial.waiting_for().study_name(), "/", trial.waiting_for().trial_id());
+  }
+  return out;
 }
 
 std::string FormatTrials(const v1::Study& study, const std::vector<v1::Trial>& trials, OutputFormat format) {
@@ -233,6 +241,9 @@ std::string FormatStudyDetail(const v1::Study& s, OutputFormat format) {
   absl::StrAppend(&out, "trials      ", c.total(), " of ", s.planned_trials(), ": ", c.succeeded(), " succeeded, ",
                   c.failed(), " failed, ", c.stopped(), " stopped, ", c.infeasible(), " infeasible, ", c.running(),
                   " running, ", c.pending(), " pending, ", c.cancelled(), " cancelled\n");
+  absl::StrAppend(&out, "reused      ", c.reused(), " trial(s) took the result of an earlier identical experiment\n");
+  absl::StrAppend(&out, "strategy    ", s.spec().algorithm().ShortDebugString(), "; budget ",
+                  s.spec().budget().ShortDebugString(), "\n");
   if (s.best_trial_id() >= 0) {
     absl::StrAppend(&out, "best        trial ", s.best_trial_id(), ": ", s.spec().objective().metric(), "=",
                     Short(s.best_value()), "\n");
@@ -244,7 +255,8 @@ std::string ProgressLine(const v1::Study& s, double elapsed_s) {
   const v1::TrialCounts& c = s.counts();
   const int done = c.succeeded() + c.failed() + c.stopped() + c.infeasible();
   std::string out = absl::StrCat(s.spec().name(), ": ", done, "/", s.planned_trials(), " done (", c.succeeded(),
-                                 " ok, ", c.failed(), " failed), ", c.running(), " running");
+                                 " ok, ", c.failed(), " failed", c.reused() ? absl::StrCat(", ", c.reused(), " reused") : "",
+                                 "), ", c.running(), " running");
   if (s.best_trial_id() >= 0) {
     absl::StrAppend(&out, ", best ", s.spec().objective().metric(), "=", Short(s.best_value()), " (trial ",
                     s.best_trial_id(), ")");

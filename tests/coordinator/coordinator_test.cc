@@ -281,17 +281,20 @@ TEST_F(CoordinatorTest, RandomSuggestionsContinueIdenticallyAfterRestart) {
   const std::vector<v1::Trial> after = Acquire("w", 3);
   ASSERT_EQ(after.size(), 3u);
 
-  // A fresh study with the same seed suggests the same six points in one go.
+  // A fresh study with the same seed suggests the same six points in one go (and, being the same
+  // experiments, waits for the first study's results instead of running them).
   v1::StudySpec twin = BraninSpec("twin", 6, 6);
   Create(twin);
-  std::vector<v1::Trial> all;
-  for (const auto& t : Acquire("w", 6)) {
-    if (t.study_id() == 2) all.push_back(t);
-  }
-  ASSERT_EQ(all.size(), 6u);
+  EXPECT_TRUE(Acquire("w", 6).empty());
+  auto all = core_->ListTrials("twin", false);
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 6u);
   for (int i = 0; i < 3; ++i) {
-    EXPECT_EQ(all[i].parameters(0).value().double_value(), before[i].parameters(0).value().double_value());
-    EXPECT_EQ(all[i + 3].parameters(0).value().double_value(), after[i].parameters(0).value().double_value());
+    EXPECT_EQ((*all)[i].trial().parameters(0).value().double_value(),
+              before[i].parameters(0).value().double_value());
+    EXPECT_EQ((*all)[i + 3].trial().parameters(0).value().double_value(),
+              after[i].parameters(0).value().double_value());
+    EXPECT_EQ((*all)[i].trial().waiting_for().study_id(), 1);
   }
 }
 
@@ -301,7 +304,14 @@ TEST_F(CoordinatorTest, CreateIsIdempotentForTheSameSpecOnly) {
   ASSERT_TRUE(again.ok());
   EXPECT_TRUE(again->second);
   EXPECT_EQ(again->first.id(), first.id());
-  EXPECT_EQ(core_->CreateStudy(BraninSpec("s", 6, 1)).status().code(), absl::StatusCode::kAlreadyExists);
+  v1::StudySpec other_seed = BraninSpec("s", 5, 1);
+  other_seed.mutable_algorithm()->mutable_random()->set_seed(8);
+  EXPECT_EQ(core_->CreateStudy(other_seed).status().code(), absl::StatusCode::kAlreadyExists);
+  // The same file with a raised budget continues the study with the new budget.
+  auto raised = core_->CreateStudy(BraninSpec("s", 6, 1));
+  ASSERT_TRUE(raised.ok()) << raised.status();
+  EXPECT_TRUE(raised->second);
+  EXPECT_EQ(raised->first.planned_trials(), 6);
   EXPECT_EQ(core_->ListStudies().size(), 1u);
   EXPECT_EQ(core_->GetStudy(std::to_string(first.id()))->spec().name(), "s");
   EXPECT_EQ(core_->GetStudy("nope").status().code(), absl::StatusCode::kNotFound);
@@ -310,9 +320,9 @@ TEST_F(CoordinatorTest, CreateIsIdempotentForTheSameSpecOnly) {
 TEST_F(CoordinatorTest, BadSpecsAreRefusedAndNothingIsStored) {
   v1::StudySpec zero = BraninSpec("z", 0, 1);
   EXPECT_EQ(core_->CreateStudy(zero).status().code(), absl::StatusCode::kInvalidArgument);
-  v1::StudySpec bayes = BraninSpec("b", 5, 1);
-  bayes.mutable_algorithm()->mutable_bayesian()->set_seed(1);
-  EXPECT_EQ(core_->CreateStudy(bayes).status().code(), absl::StatusCode::kUnimplemented);
+  v1::StudySpec coarse = BraninSpec("b", 5, 1);
+  coarse.mutable_algorithm()->mutable_grid()->set_points_per_double(1);
+  EXPECT_EQ(core_->CreateStudy(coarse).status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_TRUE(core_->ListStudies().empty());
   Reopen();
   EXPECT_TRUE(core_->ListStudies().empty());
@@ -388,6 +398,132 @@ TEST_F(CoordinatorTest, MeasurementsAreJournaled) {
   ASSERT_TRUE(trials.ok());
   ASSERT_EQ((*trials)[0].measurements_size(), 3);
   EXPECT_EQ((*trials)[0].measurements(2).step(), 3);
+}
+
+}  // namespace
+}  // namespace hyperlab::coordinator
+
+namespace hyperlab::coordinator {
+namespace {
+
+v1::StudySpec GridSpec(const std::string& name) {
+  v1::StudySpec spec = BraninSpec(name, 100, 4);
+  spec.mutable_algorithm()->mutable_grid()->set_points_per_double(3);
+  return spec;
+}
+
+TEST_F(CoordinatorTest, SameGridUnderAnotherNameReusesEveryResult) {
+  Create(GridSpec("first"));
+  ASSERT_TRUE(core_->RegisterWorker(Worker("w")).ok());
+  for (std::vector<v1::Trial> got; !(got = Acquire("w", 4)).empty();) CompleteAll("w", got);
+  ASSERT_EQ(core_->GetStudy("first")->state(), v1::Study::COMPLETED);
+
+  std::vector<std::string> warnings;
+  auto second = core_->CreateStudy(GridSpec("second"), &warnings);
+  ASSERT_TRUE(second.ok());
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("'first'"), std::string::npos) << warnings[0];
+  EXPECT_TRUE(Acquire("w", 4).empty()) << "nothing of the second study should be dispatched";
+  auto study = core_->GetStudy("second");
+  EXPECT_EQ(study->state(), v1::Study::COMPLETED);
+  EXPECT_EQ(study->counts().succeeded(), 9);
+  EXPECT_EQ(study->counts().reused(), 9);
+  auto first_trials = core_->ListTrials("first", false);
+  auto second_trials = core_->ListTrials("second", false);
+  for (int i = 0; i < 9; ++i) {
+    const v1::Trial& t = (*second_trials)[i].trial();
+    EXPECT_EQ(t.reused_from().study_name(), "first");
+    EXPECT_EQ(t.reused_from().trial_id(), i);
+    EXPECT_EQ(t.fingerprint(), (*first_trials)[i].trial().fingerprint());
+    EXPECT_EQ(t.metrics().at("value"), (*first_trials)[i].trial().metrics().at("value"));
+  }
+  // The indexes are rebuilt from the journal: a third copy after a restart is reused too.
+  Reopen();
+  ASSERT_TRUE(core_->RegisterWorker(Worker("w")).ok());
+  Create(GridSpec("third"));
+  EXPECT_TRUE(Acquire("w", 4).empty());
+  EXPECT_EQ(core_->GetStudy("third")->counts().reused(), 9);
+}
+
+TEST_F(CoordinatorTest, ATwinOfARunningTrialWaitsAndTakesItsResult) {
+  Create(BraninSpec("a", 2, 2));
+  Create(BraninSpec("b", 2, 2));  // Same seed: the same two points.
+  ASSERT_TRUE(core_->RegisterWorker(Worker("w")).ok());
+  const std::vector<v1::Trial> got = Acquire("w", 4);
+  ASSERT_EQ(got.size(), 2u) << "each point is dispatched once";
+  for (const auto& t : got) EXPECT_EQ(t.study_id(), 1);
+  auto waiting = core_->ListTrials("b", false);
+  ASSERT_EQ(waiting->size(), 2u);
+  EXPECT_EQ((*waiting)[0].trial().state(), v1::Trial::PENDING);
+  EXPECT_TRUE((*waiting)[0].trial().has_waiting_for());
+
+  // The first twin succeeds: its result is reused. The second fails: its waiter runs itself.
+  v1::TrialCompletion failed = Succeeded(got[1], 0);
+  failed.set_state(v1::Trial::FAILED);
+  ASSERT_TRUE(core_->Complete("w", {Succeeded(got[0], 3.5), failed}).ok());
+  auto b = core_->ListTrials("b", false);
+  EXPECT_EQ((*b)[0].trial().state(), v1::Trial::SUCCEEDED);
+  EXPECT_EQ((*b)[0].trial().metrics().at("value"), 3.5);
+  EXPECT_EQ((*b)[0].trial().reused_from().study_id(), 1);
+  EXPECT_EQ((*b)[1].trial().state(), v1::Trial::PENDING);
+  EXPECT_FALSE((*b)[1].trial().has_waiting_for());
+  const std::vector<v1::Trial> rerun = Acquire("w", 4);
+  ASSERT_EQ(rerun.size(), 1u);
+  EXPECT_EQ(rerun[0].study_id(), 2);
+  EXPECT_EQ(rerun[0].id(), 1);
+  CompleteAll("w", rerun);
+  EXPECT_EQ(core_->GetStudy("b")->state(), v1::Study::COMPLETED);
+  EXPECT_EQ(core_->GetStudy("b")->counts().reused(), 1);
+}
+
+TEST_F(CoordinatorTest, PauseResumeAndRaiseTheBudget) {
+  Create(BraninSpec("s", 2, 2));
+  ASSERT_TRUE(core_->RegisterWorker(Worker("w")).ok());
+  const std::vector<v1::Trial> first = Acquire("w", 1);
+  ASSERT_TRUE(core_->PauseStudy("s").ok());
+  EXPECT_EQ(core_->PauseStudy("s").status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(Acquire("w", 2).empty()) << "a paused study dispatches nothing";
+  CompleteAll("w", first);  // Running trials finish while paused.
+  Reopen();                 // Pause survives a restart.
+  ASSERT_TRUE(core_->RegisterWorker(Worker("w")).ok());
+  EXPECT_EQ(core_->GetStudy("s")->state(), v1::Study::PAUSED);
+  ASSERT_TRUE(core_->ResumeStudy("s").ok());
+  CompleteAll("w", Acquire("w", 2));
+  EXPECT_EQ(core_->GetStudy("s")->state(), v1::Study::COMPLETED);
+
+  EXPECT_EQ(core_->SetStudyBudget("s", 1).status().code(), absl::StatusCode::kInvalidArgument);
+  auto raised = core_->SetStudyBudget("s", 3);
+  ASSERT_TRUE(raised.ok()) << raised.status();
+  EXPECT_EQ(raised->state(), v1::Study::ACTIVE);
+  const std::vector<v1::Trial> third = Acquire("w", 2);
+  ASSERT_EQ(third.size(), 1u);
+  EXPECT_EQ(third[0].id(), 2);
+  CompleteAll("w", third);
+  EXPECT_EQ(core_->GetStudy("s")->state(), v1::Study::COMPLETED);
+  EXPECT_EQ(core_->GetStudy("s")->counts().succeeded(), 3);
+}
+
+TEST_F(CoordinatorTest, BackupIsAJournalACoordinatorStartsFrom) {
+  Create(BraninSpec("s", 3, 3));
+  ASSERT_TRUE(core_->RegisterWorker(Worker("w")).ok());
+  CompleteAll("w", Acquire("w", 3));
+  const std::string backup = dir_ + "-backup";
+  std::filesystem::remove_all(backup);
+  auto bytes = core_->Backup(backup);
+  ASSERT_TRUE(bytes.ok()) << bytes.status();
+  EXPECT_GT(*bytes, 0);
+  EXPECT_EQ(core_->Backup(backup).status().code(), absl::StatusCode::kAlreadyExists);
+  {
+    auto journal = storage::RocksDbJournal::Open(backup);
+    ASSERT_TRUE(journal.ok()) << journal.status();
+    auto restored = Coordinator::Open(journal->get(), &clock_);
+    ASSERT_TRUE(restored.ok());
+    auto study = (*restored)->GetStudy("s");
+    ASSERT_TRUE(study.ok());
+    EXPECT_EQ(study->counts().succeeded(), 3);
+    EXPECT_EQ(study->state(), v1::Study::COMPLETED);
+  }
+  std::filesystem::remove_all(backup);
 }
 
 }  // namespace

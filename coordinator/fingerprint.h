@@ -1,0 +1,40 @@
+// Trial fingerprints: equal fingerprints mean the same experiment, so its result can be reused.
+//
+// A fingerprint hashes the canonical task and the canonical parameter values:
+//   - task: `synthetic` -> the function (the simulated delay does not change the result); `command` -> argv
+//     template, extra environment (sorted) and working directory (not the timeout); `train` -> the task's
+//     deterministic serialization;
+//   - parameters: sorted by name; integers and categorical values exactly; doubles (and discrete numbers)
+//     rounded to 12 significant digits in the parameter's own scale (the logarithm for a log-scale
+//     parameter), so 0.1 and 0.1000000000000004 are one experiment.
+// The hash is 128 bits (two independent 64-bit FNV-1a-style streams with a final avalanche), printed as 32
+// hex digits: stable across processes and platforms, not cryptographic; for 10^9 trials the chance of any
+// collision is below 10^-20.
+// Thread safety: pure functions.
+#ifndef HYPERLAB_COORDINATOR_FINGERPRINT_H_
+#define HYPERLAB_COORDINATOR_FINGERPRINT_H_
+
+#include <string>
+
+#include "google/protobuf/repeated_ptr_field.h"
+#include "hyperlab/v1/study.pb.h"
+
+namespace hyperlab::coordinator {
+
+// The canonical text of the study's task (what the fingerprint hashes besides the parameters).
+std::string CanonicalTask(const v1::StudySpec& spec);
+
+// The fingerprint of a trial with `parameters` in a study with `spec`.
+std::string TrialFingerprint(const v1::StudySpec& spec,
+                             const google::protobuf::RepeatedPtrField<v1::Parameter>& parameters);
+
+// A hash of the task and the search space (parameter domains, in name order): equal for two studies that
+// would run the same experiments.
+std::string SpaceFingerprint(const v1::StudySpec& spec);
+
+// The 128-bit hash of `text` as 32 hex digits.
+std::string Hash128(const std::string& text);
+
+}  // namespace hyperlab::coordinator
+
+#endif  // HYPERLAB_COORDINATOR_FINGERPRINT_H_
