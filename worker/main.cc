@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   app.add_option("--threads", options.threads, "threads per trial")->capture_default_str()->check(CLI::Range(1, 1024));
   app.add_option("--id", options.id, "worker id (default: host-pid-random)");
   app.add_flag("--quiet", quiet, "do not log each trial");
+  app.add_option("--ack-log", options.ack_log_path, "append each acknowledged completion as a JSON line");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "nlohmann/json.hpp"
 #include "worker/command_executor.h"
 #include "worker/metric_line.h"
 #include "worker/synthetic_executor.h"
@@ -102,6 +103,21 @@ Worker::Worker(std::shared_ptr<grpc::Channel> channel, WorkerOptions options,
     : stub_(v1::WorkerService::NewStub(channel)), options_(std::move(options)), executors_(std::move(executors)) {
   if (options_.id.empty()) options_.id = DefaultWorkerId();
   options_.slots = std::max(1, options_.slots);
+  if (!options_.ack_log_path.empty()) {
+    ack_log_ = std::make_unique<std::ofstream>(options_.ack_log_path, std::ios::app);
+  }
+}
+
+void Worker::LogAcknowledged(const v1::TrialCompletion& c) {
+  if (ack_log_ == nullptr) return;
+  nlohmann::json metrics = nlohmann::json::object();
+  for (const auto& [name, value] : c.metrics()) metrics[name] = value;
+  nlohmann::json line = {{"worker", options_.id},
+                         {"study_id", c.lease().study_id()},
+                         {"trial_id", c.lease().trial_id()},
+                         {"state", v1::Trial::State_Name(c.state())},
+                         {"metrics", metrics}};
+  *ack_log_ << line.dump() << std::endl;  // Flushed: survives a SIGKILL of this process.
 }
 
 Worker::~Worker() {
@@ -233,6 +249,7 @@ void Worker::FlushOutbox() {
     const v1::ItemStatus& result = response.results(i);
     if (result.code() == 0) {
       ++completed_;
+      LogAcknowledged(outbox_[i]);
       if (options_.log_trials) std::cerr << "hyperlab-worker " << options_.id << ": " << Describe(outbox_[i]) << "\n";
     } else {
       std::cerr << "hyperlab-worker " << options_.id << ": completion refused: " << result.message() << "\n";

@@ -20,6 +20,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -46,6 +47,9 @@ struct WorkerOptions {
   int64_t call_timeout_ms = 10'000;
   // Print one line per trial started and finished to stderr. Default true.
   bool log_trials = true;
+  // When set, one JSON line per completion the coordinator acknowledged is appended (and flushed) to this
+  // file: {"study_id", "trial_id", "state", "metrics"}. For crash tests. Default: none.
+  std::string ack_log_path;
 };
 
 // The executors every worker has: synthetic and command.
@@ -80,7 +84,10 @@ class Worker {
   std::unique_ptr<grpc::ClientContext> NewContext() const;
   Executor* ExecutorFor(const v1::Assignment& assignment) const;
 
+  void LogAcknowledged(const v1::TrialCompletion& completion);
+
   std::unique_ptr<v1::WorkerService::Stub> stub_;
+  std::unique_ptr<std::ofstream> ack_log_;
   WorkerOptions options_;
   std::vector<std::unique_ptr<Executor>> executors_;
   std::atomic<bool> stopping_{false};

@@ -14,10 +14,12 @@ import tempfile
 import time
 
 
-def parse_args():
+def parse_args(extra=None):
     parser = argparse.ArgumentParser()
     parser.add_argument("--bin-dir", required=True)
     parser.add_argument("--source-dir", required=True)
+    if extra:
+        extra(parser)
     return parser.parse_args()
 
 
@@ -73,11 +75,13 @@ class Cluster:
         wait_for_port(self.port)
         return self.coordinator
 
-    def start_worker(self, slots=2, worker_id=None):
+    def start_worker(self, slots=2, worker_id=None, ack_log=None):
         exe = os.path.join(self.bin, "worker", "hyperlab-worker")
         argv = [exe, "--coordinator", self.address, "--slots", str(slots)]
         if worker_id:
             argv += ["--id", worker_id]
+        if ack_log:
+            argv += ["--ack-log", ack_log]
         proc = subprocess.Popen(argv, stdout=self._log(f"worker{len(self.workers)}"), stderr=subprocess.STDOUT,
                                 cwd=self.src)
         self.workers.append(proc)
@@ -118,12 +122,16 @@ class Cluster:
             sys.stderr.write(f"----- {path} (last 3000 chars)\n{text[-3000:]}\n")
 
 
-def run(test_fn, name):
-    """Runs test_fn(cluster) and exits 0 on success, 1 with the logs on failure."""
-    args = parse_args()
+def run(test_fn, name, extra_args=None):
+    """Runs test_fn(cluster) (or test_fn(cluster, args) with extra_args) and exits 0 on success, 1 with the
+    logs on failure."""
+    args = parse_args(extra_args)
     cluster = Cluster(args, name)
     try:
-        test_fn(cluster)
+        if extra_args:
+            test_fn(cluster, args)
+        else:
+            test_fn(cluster)
         cluster.stop()
     except BaseException:
         import traceback

@@ -1,0 +1,110 @@
+// Resume is exact: the sequence of suggestions with a coordinator restart in the middle is identical to the
+// sequence without one, for every strategy (the strategies are pure, and their state is journaled).
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "coordinator/coordinator.h"
+#include "gtest/gtest.h"
+#include "storage/rocksdb_journal.h"
+#include "tests/testing/fake_clock.h"
+
+namespace hyperlab::coordinator {
+namespace {
+
+v1::StudySpec Spec(const std::string& algorithm) {
+  v1::StudySpec spec;
+  spec.set_name("resume-" + algorithm);
+  spec.mutable_objective()->set_metric("value");
+  spec.mutable_objective()->set_goal(v1::Objective::MINIMIZE);
+  auto* x1 = spec.add_parameters();
+  x1->set_name("x1");
+  x1->mutable_double_range()->set_min(-5);
+  x1->mutable_double_range()->set_max(10);
+  auto* x2 = spec.add_parameters();
+  x2->set_name("x2");
+  x2->mutable_double_range()->set_min(0);
+  x2->mutable_double_range()->set_max(15);
+  auto* units = spec.add_parameters();
+  units->set_name("units");
+  units->mutable_integer()->set_min(8);
+  units->mutable_integer()->set_max(512);
+  units->mutable_integer()->set_scale(v1::LOG);
+  if (algorithm == "grid") spec.mutable_algorithm()->mutable_grid()->set_points_per_double(4);
+  if (algorithm == "random") spec.mutable_algorithm()->mutable_random()->set_seed(3);
+  if (algorithm == "bayesian") spec.mutable_algorithm()->mutable_bayesian()->set_seed(3);
+  spec.mutable_budget()->set_max_trials(24);
+  spec.mutable_budget()->set_max_parallel(2);
+  spec.mutable_task()->mutable_synthetic()->set_function("branin");
+  return spec;
+}
+
+// Runs the study to its end, two trials at a time, restarting the coordinator after `restart_after`
+// completed trials (never when negative); returns every trial's parameters in creation order.
+std::vector<std::string> RunStudy(const std::string& algorithm, int restart_after) {
+  const std::string dir = (std::filesystem::temp_directory_path() /
+                           ("resume_test_" + std::to_string(getpid()) + "_" + algorithm + "_" +
+                            std::to_string(restart_after)))
+                              .string();
+  std::filesystem::remove_all(dir);
+  testing::FakeClock clock;
+  std::unique_ptr<storage::RocksDbJournal> journal;
+  std::unique_ptr<Coordinator> core;
+  auto open = [&] {
+    core.reset();
+    journal.reset();
+    journal = std::move(storage::RocksDbJournal::Open(dir).value());
+    core = std::move(Coordinator::Open(journal.get(), &clock).value());
+    v1::WorkerInfo worker;
+    worker.set_id("w");
+    worker.set_slots(2);
+    EXPECT_TRUE(core->RegisterWorker(worker).ok());
+  };
+  open();
+  EXPECT_TRUE(core->CreateStudy(Spec(algorithm)).ok());
+  int completed = 0;
+  while (true) {
+    auto leased = core->Acquire("w", 2);
+    EXPECT_TRUE(leased.ok()) << leased.status();
+    if (!leased.ok() || leased->empty()) break;
+    std::vector<v1::TrialCompletion> done;
+    for (const auto& a : *leased) {
+      const auto& p = a.trial().parameters();
+      v1::TrialCompletion c;
+      c.mutable_lease()->set_study_id(a.trial().study_id());
+      c.mutable_lease()->set_trial_id(a.trial().id());
+      c.mutable_lease()->set_lease_id(a.trial().lease_id());
+      c.set_state(v1::Trial::SUCCEEDED);
+      const double x1 = p[0].value().double_value(), x2 = p[1].value().double_value();
+      (*c.mutable_metrics())["value"] = (x1 - 2) * (x1 - 2) + (x2 - 3) * (x2 - 3) / 10 + p[2].value().int_value() / 1e3;
+      done.push_back(c);
+    }
+    EXPECT_TRUE(core->Complete("w", done).ok());
+    completed += static_cast<int>(done.size());
+    if (completed == restart_after) open();
+  }
+  std::vector<std::string> out;
+  const std::vector<v1::TrialWithMeasurements> trials = core->ListTrials(Spec(algorithm).name(), false).value();
+  for (const auto& t : trials) {
+    out.push_back(t.trial().parameters(0).ShortDebugString() +
+                  t.trial().parameters(1).ShortDebugString() + t.trial().parameters(2).ShortDebugString());
+  }
+  core.reset();
+  journal.reset();
+  std::filesystem::remove_all(dir);
+  return out;
+}
+
+class ResumeTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ResumeTest, SuggestionsAreIdenticalWithAndWithoutARestart) {
+  const std::vector<std::string> straight = RunStudy(GetParam(), -1);
+  const std::vector<std::string> restarted = RunStudy(GetParam(), 12);
+  ASSERT_EQ(straight.size(), 24u);
+  EXPECT_EQ(straight, restarted);
+}
+
+INSTANTIATE_TEST_SUITE_P(Strategies, ResumeTest, ::testing::Values("grid", "random", "bayesian"));
+
+}  // namespace
+}  // namespace hyperlab::coordinator
