@@ -53,6 +53,7 @@ absl::StatusOr<std::unique_ptr<Coordinator>> Coordinator::Open(storage::Journal*
     ASSIGN_OR_RETURN(std::string strategy_state, journal->LoadSearcherState(study.id()));
     ASSIGN_OR_RETURN(std::unique_ptr<StudyState> state, NewStudyState(study, std::move(strategy_state)));
     ASSIGN_OR_RETURN(std::vector<v1::Trial> trials, journal->LoadTrials(study.id()));
+    core->done_by_fingerprint_.reserve(core->done_by_fingerprint_.size() + trials.size());
     for (v1::Trial& trial : trials) {
       if (trial.id() != static_cast<int64_t>(state->trials().size())) {
         return absl::DataLossError(absl::StrCat("study ", study.id(), ": trial ", trial.id(),
@@ -144,11 +145,11 @@ void Coordinator::IndexLocked(const v1::Trial* before, const v1::Trial& after) {
                         (after.state() == v1::Trial::PENDING && !after.has_waiting_for());
   auto it = inflight_by_fingerprint_.find(fp);
   if (inflight) {
-    if (it == inflight_by_fingerprint_.end()) inflight_by_fingerprint_.emplace(fp, key);
+    if (it == inflight_by_fingerprint_.end()) inflight_by_fingerprint_.try_emplace(fp, key);
   } else if (it != inflight_by_fingerprint_.end() && it->second == key) {
     inflight_by_fingerprint_.erase(it);
   }
-  if (after.state() == v1::Trial::SUCCEEDED && !after.has_reused_from()) done_by_fingerprint_.emplace(fp, key);
+  if (after.state() == v1::Trial::SUCCEEDED && !after.has_reused_from()) done_by_fingerprint_.try_emplace(fp, key);
 }
 
 void Coordinator::ResolveWaitersLocked(storage::JournalBatch& batch, int64_t now_ms) const {

@@ -56,7 +56,7 @@ def wait_serving(cli, deadline_s=60):
 def hyperlab_run(args, tmp):
     port = free_port()
     address = f"127.0.0.1:{port}"
-    data_dir = os.path.join(tmp, "journal")
+    data_dir = args.data_dir or os.path.join(tmp, "journal")
     log = open(os.path.join(tmp, "bench.log"), "ab")
     cli = [os.path.join(args.bin_dir, "tools", "hyperlab"), "--coordinator", address]
     coordinator = start_coordinator(args.bin_dir, address, data_dir, log)
@@ -128,10 +128,15 @@ def main():
     parser.add_argument("--optuna-sqlite-trials", type=int, default=1000)
     parser.add_argument("--optuna-memory-trials", type=int, default=20000)
     parser.add_argument("--format", choices=["table", "json"], default="table")
+    parser.add_argument("--data-dir", help="keep the journal here (a new directory) instead of a temporary one")
+    parser.add_argument("--skip-optuna", action="store_true")
     args = parser.parse_args()
     tmp = tempfile.mkdtemp(prefix="hyperlab-throughput-")
     try:
         ours = hyperlab_run(args, tmp)
+        if args.skip_optuna:
+            print(json.dumps(ours, indent=2))
+            return
         print("  optuna sqlite...", file=sys.stderr)
         sqlite = optuna_run(args.optuna_sqlite_trials, f"sqlite:///{os.path.join(tmp, 'optuna.db')}")
         print("  optuna in memory...", file=sys.stderr)
