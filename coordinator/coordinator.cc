@@ -63,6 +63,11 @@ absl::StatusOr<std::unique_ptr<Coordinator>> Coordinator::Open(storage::Journal*
       if (trial.state() == v1::Trial::RUNNING) trial.set_lease_expire_unix_ms(now + options.lease_timeout_ms);
       core->IndexLocked(nullptr, trial);
       state->Apply(trial);
+      if (state->has_early_stopping() && trial.measurement_count() > 0) {
+        ASSIGN_OR_RETURN(std::vector<v1::Measurement> curve, journal->LoadMeasurements(study.id(), trial.id()));
+        for (const v1::Measurement& m : curve) state->AddMeasurement(trial.id(), m);
+        if (trial.state() == v1::Trial::SUCCEEDED) state->MarkCompleted(trial.id());
+      }
     }
     core->study_by_name_[study.spec().name()] = study.id();
     core->next_study_id_ = std::max(core->next_study_id_, study.id() + 1);
@@ -632,6 +637,16 @@ absl::StatusOr<std::vector<v1::TrialReportResult>> Coordinator::Report(
   }
   for (auto& [key, trial] : changed) batch.trials.push_back(std::move(trial));
   RETURN_IF_ERROR(CommitLocked(std::move(batch)));
+  // Early stopping judges the measurements once they are journaled.
+  for (size_t i = 0; i < reports.size(); ++i) {
+    if (results[i].status().code() != 0 || reports[i].measurements().empty()) continue;
+    StudyState& state = *studies_.at(reports[i].lease().study_id());
+    const int64_t trial = reports[i].lease().trial_id();
+    for (const v1::Measurement& m : reports[i].measurements()) {
+      if (state.AddMeasurement(trial, m)) results[i].set_should_stop(true);
+    }
+    if (state.trials()[trial].state() != v1::Trial::RUNNING) results[i].set_should_stop(false);
+  }
   return results;
 }
 
@@ -684,6 +699,13 @@ absl::StatusOr<std::vector<v1::ItemStatus>> Coordinator::Complete(
   }
   for (auto& [key, trial] : changed) batch.trials.push_back(std::move(trial));
   RETURN_IF_ERROR(CommitLocked(std::move(batch)));
+  for (size_t i = 0; i < completions.size(); ++i) {
+    if (results[i].code() != 0) continue;
+    StudyState& state = *studies_.at(completions[i].lease().study_id());
+    const int64_t trial = completions[i].lease().trial_id();
+    for (const v1::Measurement& m : completions[i].measurements()) state.AddMeasurement(trial, m);
+    if (state.trials()[trial].state() == v1::Trial::SUCCEEDED) state.MarkCompleted(trial);
+  }
   return results;
 }
 

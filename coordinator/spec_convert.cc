@@ -55,11 +55,29 @@ searcher::AlgorithmConfig ToAlgorithmConfig(const v1::StudySpec& spec) {
     case v1::AlgorithmSpec::kBayesian:
       config.kind = searcher::AlgorithmConfig::Kind::kBayesian;
       config.seed = spec.algorithm().bayesian().seed();
+      config.initial_trials = spec.algorithm().bayesian().initial_trials();
+      config.ucb_beta = spec.algorithm().bayesian().ucb_beta();
       break;
     default:
       config.kind = searcher::AlgorithmConfig::Kind::kRandom;
       config.seed = spec.algorithm().random().seed();
       break;
+  }
+  return config;
+}
+
+searcher::EarlyStoppingConfig ToEarlyStoppingConfig(const v1::StudySpec& spec) {
+  searcher::EarlyStoppingConfig config;
+  const v1::EarlyStopping& e = spec.early_stopping();
+  config.goal = e.goal() == v1::Objective::MAXIMIZE ? searcher::Goal::kMaximize : searcher::Goal::kMinimize;
+  if (e.has_median()) {
+    config.kind = searcher::EarlyStoppingConfig::Kind::kMedian;
+    config.min_trials = e.median().min_trials();
+    config.min_step = e.median().min_step();
+  } else if (e.has_asha()) {
+    config.kind = searcher::EarlyStoppingConfig::Kind::kAsha;
+    config.min_step = e.asha().min_step();
+    config.reduction_factor = e.asha().reduction_factor();
   }
   return config;
 }

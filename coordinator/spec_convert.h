@@ -10,6 +10,7 @@
 
 #include "google/protobuf/repeated_ptr_field.h"
 #include "hyperlab/v1/study.pb.h"
+#include "searcher/early_stopping.h"
 #include "searcher/search_space.h"
 #include "searcher/strategy.h"
 
@@ -18,6 +19,8 @@ namespace hyperlab::coordinator {
 // REQUIRES: `spec` passed ValidateStudySpec.
 searcher::SearchSpace ToSearchSpace(const v1::StudySpec& spec);
 searcher::AlgorithmConfig ToAlgorithmConfig(const v1::StudySpec& spec);
+// REQUIRES: `spec` has its defaults (WithDefaults).
+searcher::EarlyStoppingConfig ToEarlyStoppingConfig(const v1::StudySpec& spec);
 
 // The trial parameters for `assignment`, named and ordered as in `spec`.
 std::vector<v1::Parameter> ToParameters(const v1::StudySpec& spec, const searcher::Assignment& assignment);

@@ -289,6 +289,34 @@ absl::Status CheckTask(const v1::TaskSpec& task, const ParameterKinds& kinds) {
   return Invalid("task", "required: one of synthetic, command, train");
 }
 
+absl::Status CheckEarlyStopping(const v1::EarlyStopping& e) {
+  if (e.rule_case() == v1::EarlyStopping::RULE_NOT_SET) {
+    if (!e.metric().empty() || e.goal() != v1::Objective::GOAL_UNSPECIFIED) {
+      return Invalid("early_stopping", "a rule is required: median or asha");
+    }
+    return absl::OkStatus();
+  }
+  if (!e.metric().empty()) RETURN_IF_ERROR(CheckName("early_stopping.metric", e.metric(), /*metric=*/true));
+  if (e.has_median()) {
+    if (e.median().min_trials() < 0) {
+      return Invalid("early_stopping.median.min_trials", absl::StrCat("must be >= 0, got ", e.median().min_trials()));
+    }
+    if (e.median().min_step() < 0) {
+      return Invalid("early_stopping.median.min_step", absl::StrCat("must be >= 0, got ", e.median().min_step()));
+    }
+  }
+  if (e.has_asha()) {
+    if (e.asha().min_step() < 0) {
+      return Invalid("early_stopping.asha.min_step", absl::StrCat("must be >= 0, got ", e.asha().min_step()));
+    }
+    const double eta = e.asha().reduction_factor();
+    if (!std::isfinite(eta) || (eta != 0 && eta < 2)) {
+      return Invalid("early_stopping.asha.reduction_factor", absl::StrCat("must be >= 2, got ", eta));
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status CheckMetrics(const v1::StudySpec& spec) {
   std::map<std::string, int> seen;
   for (int i = 0; i < spec.metrics_size(); ++i) {
@@ -324,6 +352,7 @@ absl::Status ValidateStudySpec(const v1::StudySpec& spec) {
   RETURN_IF_ERROR(CheckAlgorithm(spec.algorithm()));
   RETURN_IF_ERROR(CheckBudget(spec.budget()));
   RETURN_IF_ERROR(CheckTask(spec.task(), kinds));
+  RETURN_IF_ERROR(CheckEarlyStopping(spec.early_stopping()));
   return CheckMetrics(spec);
 }
 
@@ -345,6 +374,19 @@ v1::StudySpec WithDefaults(v1::StudySpec spec) {
   if (budget.max_attempts() == 0) budget.set_max_attempts(kDefaultMaxAttempts);
   if (spec.task().has_command() && spec.task().command().timeout_seconds() == 0) {
     spec.mutable_task()->mutable_command()->set_timeout_seconds(kDefaultCommandTimeoutSeconds);
+  }
+  v1::EarlyStopping& stopping = *spec.mutable_early_stopping();
+  if (stopping.rule_case() != v1::EarlyStopping::RULE_NOT_SET) {
+    if (stopping.metric().empty()) stopping.set_metric(spec.objective().metric());
+    if (stopping.goal() == v1::Objective::GOAL_UNSPECIFIED) stopping.set_goal(spec.objective().goal());
+    if (stopping.has_median() && stopping.median().min_trials() == 0) stopping.mutable_median()->set_min_trials(5);
+    if (stopping.has_median() && stopping.median().min_step() == 0) stopping.mutable_median()->set_min_step(1);
+    if (stopping.has_asha() && stopping.asha().min_step() == 0) stopping.mutable_asha()->set_min_step(1);
+    if (stopping.has_asha() && stopping.asha().reduction_factor() == 0) {
+      stopping.mutable_asha()->set_reduction_factor(3);
+    }
+  } else {
+    spec.clear_early_stopping();
   }
   return spec;
 }

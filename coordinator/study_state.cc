@@ -9,7 +9,29 @@ namespace hyperlab::coordinator {
 
 StudyState::StudyState(v1::Study study, std::unique_ptr<searcher::Strategy> strategy,
                        std::string strategy_state)
-    : study_(std::move(study)), strategy_(std::move(strategy)), strategy_state_(std::move(strategy_state)) {}
+    : study_(std::move(study)),
+      strategy_(std::move(strategy)),
+      strategy_state_(std::move(strategy_state)),
+      stopping_(ToEarlyStoppingConfig(study_.spec())) {}
+
+bool StudyState::AddMeasurement(int64_t trial, const v1::Measurement& measurement) {
+  if (!has_early_stopping()) return false;
+  auto metric = measurement.metrics().find(study_.spec().early_stopping().metric());
+  if (metric == measurement.metrics().end() || !std::isfinite(metric->second)) return false;
+  searcher::TrialCurve& curve = curves_[trial];
+  curve.trial = trial;
+  if (!curve.points.empty() && measurement.step() <= curve.points.back().step) return false;
+  curve.points.push_back({measurement.step(), metric->second});
+  std::vector<const searcher::TrialCurve*> others;
+  others.reserve(curves_.size());
+  for (const auto& [id, other] : curves_) others.push_back(&other);
+  return searcher::ShouldStop(stopping_, curve, others);
+}
+
+void StudyState::MarkCompleted(int64_t trial) {
+  auto it = curves_.find(trial);
+  if (it != curves_.end()) it->second.completed = true;
+}
 
 void StudyState::Count(const v1::Trial& trial, int delta) {
   if (trial.state() == v1::Trial::SUCCEEDED && trial.has_reused_from()) {
@@ -74,6 +96,9 @@ void StudyState::Apply(const v1::Trial& trial) {
       break;
     case v1::Trial::SUCCEEDED:
       view.outcome = searcher::TrialView::Outcome::kSucceeded;
+      break;
+    case v1::Trial::STOPPED:
+      view.outcome = searcher::TrialView::Outcome::kStopped;
       break;
     default:
       view.outcome = searcher::TrialView::Outcome::kFailed;

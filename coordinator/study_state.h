@@ -8,6 +8,7 @@
 #define HYPERLAB_COORDINATOR_STUDY_STATE_H_
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "hyperlab/v1/study.pb.h"
+#include "searcher/early_stopping.h"
 #include "searcher/strategy.h"
 
 namespace hyperlab::coordinator {
@@ -52,6 +54,13 @@ class StudyState {
   // The objective of a succeeded trial, if it reported one.
   std::optional<double> Objective(const v1::Trial& trial) const;
 
+  // Early stopping. Appends a journaled measurement of `trial` to its learning curve (when it carries the
+  // judged metric at a later step) and returns whether the study's rule says the trial should stop now.
+  bool AddMeasurement(int64_t trial, const v1::Measurement& measurement);
+  // The trial's curve is complete (it succeeded): the median rule compares against it.
+  void MarkCompleted(int64_t trial);
+  bool has_early_stopping() const { return stopping_.kind != searcher::EarlyStoppingConfig::Kind::kNone; }
+
   // Increases whenever the study or one of its trials changes; watchers wait on it.
   uint64_t version() const { return version_; }
   void Touch() { ++version_; }
@@ -67,6 +76,8 @@ class StudyState {
   std::set<int64_t> queued_;
   v1::TrialCounts counts_;
   int64_t best_trial_ = -1;
+  searcher::EarlyStoppingConfig stopping_;
+  std::map<int64_t, searcher::TrialCurve> curves_;  // Trial id -> curve of the judged metric.
   uint64_t version_ = 0;
 };
 

@@ -1,6 +1,7 @@
 #include "searcher/strategy.h"
 
 #include "absl/status/status.h"
+#include "searcher/gp_strategy.h"
 #include "searcher/grid_strategy.h"
 #include "searcher/random_strategy.h"
 
@@ -17,8 +18,13 @@ absl::StatusOr<std::unique_ptr<Strategy>> MakeStrategy(const SearchSpace& space,
       }
       return std::make_unique<GridStrategy>(space, config.points_per_double);
     case AlgorithmConfig::Kind::kBayesian:
-      return absl::UnimplementedError(
-          "algorithm.bayesian: Gaussian-process search is not built yet; use random or grid");
+      if (config.initial_trials < 0) {
+        return absl::InvalidArgumentError("algorithm.bayesian.initial_trials: must be >= 0");
+      }
+      if (!(config.ucb_beta >= 0)) {
+        return absl::InvalidArgumentError("algorithm.bayesian.ucb_beta: must be >= 0");
+      }
+      return std::make_unique<GpStrategy>(space, config);
   }
   return absl::InvalidArgumentError("algorithm: unknown kind");
 }

@@ -28,7 +28,9 @@ namespace hyperlab::searcher {
 
 // What a strategy knows of one trial.
 struct TrialView {
-  enum class Outcome { kPending, kSucceeded, kFailed };
+  // kStopped: ended early by an early-stopping rule; its objective is not comparable to completed trials'
+  // (strategies learn from completed trials only), but its point has been tried.
+  enum class Outcome { kPending, kSucceeded, kFailed, kStopped };
   int64_t index = 0;  // Dense per study, in creation order.
   Assignment assignment;
   Outcome outcome = Outcome::kPending;
@@ -42,6 +44,12 @@ struct AlgorithmConfig {
   uint64_t seed = 0;
   int points_per_double = 5;
   Goal goal = Goal::kMinimize;
+  // kBayesian: quasi-random trials before the Gaussian process is used; 0 = automatic (one more than the
+  // number of parameters, between 5 and 20).
+  int initial_trials = 0;
+  // kBayesian: 0 = log expected improvement (the default); > 0 = upper confidence bound with this beta
+  // (mean - beta * sd), larger is more exploratory.
+  double ucb_beta = 0;
 };
 
 class Strategy {

@@ -72,9 +72,14 @@ struct Worker::Slot : public TrialContext {
     std::lock_guard<std::mutex> lock(mu);
     pending.push_back(measurement);
     if (pending.back().time_unix_ms() == 0) pending.back().set_time_unix_ms(NowUnixMs());
+    last = pending.back();
   }
   bool StopRequested() const override { return stop.load() || worker_stopping->load(); }
 
+  bool HasMeasurements() {
+    std::lock_guard<std::mutex> lock(mu);
+    return !pending.empty();
+  }
   std::vector<v1::Measurement> TakeMeasurements() {
     std::lock_guard<std::mutex> lock(mu);
     return std::exchange(pending, {});
@@ -91,11 +96,13 @@ struct Worker::Slot : public TrialContext {
   const std::atomic<bool>* worker_stopping;
   std::atomic<bool> stop{false};
   std::atomic<bool> done{false};
-  bool lost = false;  // The lease is gone: drop the result.
+  bool lost = false;           // The lease is gone: drop the result.
+  bool early_stopped = false;  // The coordinator's early-stopping rule asked it to stop.
   TrialOutcome outcome;
   std::thread thread;
   std::mutex mu;
   std::vector<v1::Measurement> pending;  // GUARDED_BY(mu)
+  v1::Measurement last;                  // The newest measurement reported. GUARDED_BY(mu)
 };
 
 Worker::Worker(std::shared_ptr<grpc::Channel> channel, WorkerOptions options,
@@ -225,6 +232,12 @@ void Worker::CollectFinished() {
       c.set_state(slot.outcome.state);
       for (const auto& [name, value] : slot.outcome.metrics) (*c.mutable_metrics())[name] = value;
       c.set_reason(slot.outcome.reason);
+      if (slot.early_stopped && slot.outcome.state == v1::Trial::STOPPED) {
+        // A stopped trial ends with its last measurement.
+        std::lock_guard<std::mutex> lock(slot.mu);
+        if (c.metrics().empty()) *c.mutable_metrics() = slot.last.metrics();
+        c.set_reason(absl::StrCat("stopped early by the study's rule at step ", slot.last.step()));
+      }
       for (const auto& [name, value] : slot.outcome.artifacts) (*c.mutable_artifacts())[name] = value;
       for (v1::Measurement& m : slot.TakeMeasurements()) *c.add_measurements() = std::move(m);
       outbox_.push_back(std::move(c));
@@ -287,6 +300,7 @@ void Worker::Heartbeat() {
       order[i]->lost = true;
       order[i]->stop = true;
     } else if (result.should_stop()) {
+      order[i]->early_stopped = true;
       order[i]->stop = true;
     }
   }
@@ -300,7 +314,13 @@ void Worker::Run() {
     CollectFinished();
     FlushOutbox();
     const auto now = Clock::now();
-    if (now - last_heartbeat >= std::chrono::milliseconds(heartbeat_interval_ms_)) {
+    // Measurements go out within 200 ms, so early-stopping rules judge fresh curves; plain heartbeats
+    // only as often as the lease needs.
+    bool measurements = false;
+    for (const auto& [key, slot] : running_) measurements = measurements || slot->HasMeasurements();
+    const auto since = now - last_heartbeat;
+    if (since >= std::chrono::milliseconds(heartbeat_interval_ms_) ||
+        (measurements && since >= std::chrono::milliseconds(200))) {
       last_heartbeat = now;
       Heartbeat();
     }

@@ -9,18 +9,21 @@ import argparse
 import json
 import math
 import os
+import time
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--x", type=float, required=True)
 parser.add_argument("--lr", type=float, required=True)
 parser.add_argument("--opt", choices=["sgd", "adam"], required=True)
+parser.add_argument("--steps", type=int, default=5)
+parser.add_argument("--step-seconds", type=float, default=0.0, help="simulated training time per step")
 args = parser.parse_args()
 
 # The worker also passes every parameter as JSON in the environment.
 params = json.loads(os.environ["HYPERLAB_PARAMS"])
 assert params["opt"] == args.opt
 
-steps = 5
+steps = args.steps
 loss = 10.0
 for step in range(1, steps + 1):
     # A toy learning curve: faster with a learning rate near 1e-2, better with adam, best at x = 2.
@@ -28,5 +31,6 @@ for step in range(1, steps + 1):
     loss = loss * (1 - rate) + 0.1 * (args.x - 2) ** 2 * rate
     print(f"step {step}: loss {loss:.4f}")
     print(f"hyperlab: step={step} loss={loss}", flush=True)
+    time.sleep(args.step_seconds)
 
 print(f"hyperlab: value={loss} steps={steps}")

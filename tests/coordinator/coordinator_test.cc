@@ -528,3 +528,45 @@ TEST_F(CoordinatorTest, BackupIsAJournalACoordinatorStartsFrom) {
 
 }  // namespace
 }  // namespace hyperlab::coordinator
+
+namespace hyperlab::coordinator {
+namespace {
+
+TEST_F(CoordinatorTest, AshaTellsAWorkerToStopAnUnpromisingTrial) {
+  v1::StudySpec spec = BraninSpec("asha", 4, 4);
+  spec.mutable_early_stopping()->mutable_asha()->set_reduction_factor(2);
+  spec.mutable_early_stopping()->set_metric("loss");
+  Create(spec);
+  ASSERT_TRUE(core_->RegisterWorker(Worker("w")).ok());
+  const std::vector<v1::Trial> got = Acquire("w", 4);
+  ASSERT_EQ(got.size(), 4u);
+  auto report = [&](const v1::Trial& t, int64_t step, double loss) {
+    v1::TrialReport r = Heartbeat(t);
+    v1::Measurement* m = r.add_measurements();
+    m->set_step(step);
+    (*m->mutable_metrics())["loss"] = loss;
+    auto results = core_->Report("w", {r});
+    EXPECT_TRUE(results.ok());
+    return (*results)[0].should_stop();
+  };
+  EXPECT_FALSE(report(got[0], 1, 1.0));  // First at rung 1: goes on.
+  EXPECT_TRUE(report(got[1], 1, 2.0));   // n = 2, keep 1: worse than 1.0, stops.
+  EXPECT_FALSE(report(got[2], 1, 0.5));  // The new best goes on.
+  EXPECT_FALSE(report(got[0], 2, 0.9));  // Past rung 1, before rung 2: not judged again.
+
+  v1::TrialCompletion stopped = Succeeded(got[1], 0);
+  stopped.set_state(v1::Trial::STOPPED);
+  stopped.mutable_metrics()->clear();
+  (*stopped.mutable_metrics())["loss"] = 2.0;
+  ASSERT_TRUE(core_->Complete("w", {stopped}).ok());
+  auto study = core_->GetStudy("asha");
+  EXPECT_EQ(study->counts().stopped(), 1);
+  EXPECT_EQ(study->spec().early_stopping().goal(), v1::Objective::MINIMIZE);  // Defaulted from the objective.
+  // Curves are rebuilt from the journal at restart: a late trial is judged against them.
+  Reopen();
+  ASSERT_TRUE(core_->RegisterWorker(Worker("w")).ok());
+  EXPECT_TRUE(report(got[3], 1, 1.5));  // n = 4, keep 2: 0.5 and 1.0 are better.
+}
+
+}  // namespace
+}  // namespace hyperlab::coordinator

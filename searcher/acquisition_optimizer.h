@@ -1,0 +1,73 @@
+// Maximising the acquisition over the feasible points of the search space.
+//
+// Why this way: the acquisition surface is multimodal and the space mixes continuous, integer, discrete and
+// categorical coordinates, so gradients alone do not suffice. The optimiser scores a batch of quasi-random
+// candidates (Halton) plus candidates sampled around the best observed points (where the optimum usually
+// is, as BoTorch's "sample around best" does), then refines the best few by a batched stochastic local
+// search: each round perturbs a few coordinates of each start with a Gaussian step (snapped to feasible
+// values, categories resampled), keeps improvements, and grows or shrinks the step size (1/5th-rule style)
+// down to 1e-5 of the range. Every point scored is feasible: the search is over feasible values, not rounded
+// afterwards. Points in `excluded` (pending trials, this batch's picks) are never returned while any other
+// candidate is left. Scoring is batched: one triangular solve per round for all starts.
+// Deterministic for a given (seed, stream).
+//
+// Example:
+//   AcquisitionOptimizerOptions options;
+//   AcquisitionResult r = OptimizeAcquisition(gp, encoding, incumbents, best, excluded, seed, stream,
+//   options);
+//
+// Thread safety: a pure function of its arguments; safe to call concurrently on distinct or const models.
+#ifndef HYPERLAB_SEARCHER_ACQUISITION_OPTIMIZER_H_
+#define HYPERLAB_SEARCHER_ACQUISITION_OPTIMIZER_H_
+
+#include <cstdint>
+#include <string>
+#include <unordered_set>
+
+#include "Eigen/Core"
+#include "searcher/acquisition.h"
+#include "searcher/gp_model.h"
+#include "searcher/parameter_encoding.h"
+
+namespace hyperlab::searcher {
+
+struct AcquisitionOptimizerOptions {
+  AcquisitionKind kind = AcquisitionKind::kLogEi;
+  double ucb_beta = 2.0;    // For kUcb.
+  int quasi_random = 1000;  // Halton candidates.
+  int per_incumbent = 40;   // Candidates around each incumbent (half near, half nearer).
+  int starts = 5;           // Local searches.
+  int rounds = 15;          // Local-search rounds.
+  int perturbations = 24;   // Points per start per round.
+};
+
+// A set of encoded points compared exactly (by their bytes): the points a suggestion must not repeat.
+class PointSet {
+ public:
+  void Insert(const Eigen::VectorXd& x) { keys_.insert(Key(x)); }
+  bool Contains(const Eigen::VectorXd& x) const { return keys_.count(Key(x)) > 0; }
+  size_t size() const { return keys_.size(); }
+
+ private:
+  static std::string Key(const Eigen::VectorXd& x) {
+    const Eigen::VectorXd normal = x.array() + 0.0;  // -0.0 and 0.0 are the same point.
+    return std::string(reinterpret_cast<const char*>(normal.data()), sizeof(double) * normal.size());
+  }
+  std::unordered_set<std::string> keys_;
+};
+
+struct AcquisitionResult {
+  Eigen::VectorXd x;      // Feasible, encoded.
+  double value = 0;       // Acquisition at x.
+  bool excluded = false;  // True only when every scored point was excluded.
+};
+
+// `incumbents`: rows are the best observed points, best first. `best`: the incumbent target (for EI).
+AcquisitionResult OptimizeAcquisition(const GpModel& gp, const ParameterEncoding& encoding,
+                                      const Eigen::MatrixXd& incumbents, double best,
+                                      const PointSet& excluded, uint64_t seed, uint64_t stream,
+                                      const AcquisitionOptimizerOptions& options);
+
+}  // namespace hyperlab::searcher
+
+#endif  // HYPERLAB_SEARCHER_ACQUISITION_OPTIMIZER_H_

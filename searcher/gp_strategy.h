@@ -1,0 +1,61 @@
+// Gaussian-process Bayesian optimisation (`algorithm: {bayesian: {seed: S}}`).
+//
+// What it does on each Suggest, as a pure function of (space, config, history, saved state):
+//   1. Until `initial_trials` have been created (and while fewer than two have succeeded), trial t gets point
+//      t of a scrambled Halton sequence: a space-filling initial design, scaled with the dimension.
+//   2. Otherwise it encodes every trial into the unit cube (parameter_encoding.h), warps the objectives
+//      (output_warping.h: robust to outliers, failures imputed below the worst), refits the Matérn-5/2 ARD
+//      hyperparameters by MAP (gp_fit.h) when enough new results have arrived since the last fit (warm
+//      started from it), and builds the posterior (gp_model.h) on at most kDataCap observations.
+//   3. Pending trials enter the posterior as fantasies at their predicted mean (kriging believer), and so
+//      does each point of the batch once chosen, by extending the Cholesky factor one row at a time. So
+//      parallel workers are spread out; and no suggestion repeats a point already in the history or batch.
+//   4. Each point maximises log expected improvement (or UCB, when `ucb_beta` > 0) over feasible points
+//      (acquisition_optimizer.h).
+// The saved state (gp_state.h) is the last fit and the number of observations it saw; with it, a restarted
+// coordinator suggests exactly what an uninterrupted one would. Maximisation is minimisation of -objective.
+//
+// Example:
+//   GpStrategy gp(space, {.kind = AlgorithmConfig::Kind::kBayesian, .seed = 7});
+//   std::string state;
+//   ASSIGN_OR_RETURN(std::vector<Assignment> next, gp.Suggest(history, /*count=*/4, state));
+//
+// Thread safety: immutable; Suggest is safe to call concurrently with distinct `state` strings.
+#ifndef HYPERLAB_SEARCHER_GP_STRATEGY_H_
+#define HYPERLAB_SEARCHER_GP_STRATEGY_H_
+
+#include "searcher/parameter_encoding.h"
+#include "searcher/strategy.h"
+
+namespace hyperlab::searcher {
+
+class GpStrategy : public Strategy {
+ public:
+  // Observations the posterior holds at most; beyond, the best half plus an even spread of the rest.
+  static constexpr int kDataCap = 2000;
+  // Observations the hyperparameters are fitted on at most (chosen the same way).
+  static constexpr int kFitCap = 256;
+
+  GpStrategy(SearchSpace space, const AlgorithmConfig& config);
+
+  absl::StatusOr<std::vector<Assignment>> Suggest(absl::Span<const TrialView> history, int count,
+                                                  std::string& state) const override;
+  // Finite (the number of distinct points) only when no parameter is a double.
+  std::optional<int64_t> Capacity() const override { return capacity_; }
+
+  // The number of quasi-random trials before the model is used.
+  int initial_trials() const { return initial_trials_; }
+
+ private:
+  Assignment InitialPoint(int64_t index) const;
+
+  SearchSpace space_;
+  AlgorithmConfig config_;
+  ParameterEncoding encoding_;
+  int initial_trials_;
+  std::optional<int64_t> capacity_;
+};
+
+}  // namespace hyperlab::searcher
+
+#endif  // HYPERLAB_SEARCHER_GP_STRATEGY_H_
