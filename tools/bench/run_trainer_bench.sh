@@ -1,0 +1,32 @@
+#!/bin/bash
+# Trainer benchmark: hyperlab's built-in trainer vs PyTorch 1.13 (Debian's python3-torch) on
+# 784-256-128-10, Adam, batch 128, 2 threads, Fashion-MNIST; alternating runs so that both see the same
+# machine state. Prints each run, the medians and the ratio, then a per-phase profile of our step.
+#
+# Usage: tools/bench/run_trainer_bench.sh [BUILD_DIR] [ROUNDS] [EPOCHS]
+#   BUILD_DIR default build; the target is hyperlab-trainer-bench (worker/train/CMakeLists.txt).
+# PyTorch runs with OMP_WAIT_POLICY=PASSIVE and torch.set_num_threads(2), as in the issue's protocol;
+# ours with the OpenMP defaults. Needs a quiet machine: other processes skew both sides.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+build=${1:-build}
+rounds=${2:-3}
+epochs=${3:-3}
+bench="$build/worker/train/hyperlab-trainer-bench"
+[ -x "$bench" ] || { echo "run_trainer_bench.sh: $bench not built (ninja -C $build hyperlab-trainer-bench)" >&2; exit 2; }
+python=/usr/bin/python3
+ours=() theirs=()
+for r in $(seq "$rounds"); do
+  line=$("$bench" --epochs "$epochs" --threads 2 | tail -1)
+  echo "round $r: $line"
+  ours+=("$(sed -E 's/.*samples_per_second=([0-9.]+).*/\1/' <<<"$line")")
+  line=$(OMP_WAIT_POLICY=PASSIVE "$python" "$here/torch_mlp.py" --epochs "$epochs" --threads 2 | tail -1)
+  echo "round $r: $line"
+  theirs+=("$(sed -E 's/.*samples_per_second=([0-9.]+).*/\1/' <<<"$line")")
+done
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+mo=$(median "${ours[@]}")
+mt=$(median "${theirs[@]}")
+echo "median samples/s: hyperlab $mo, torch $mt, ratio $(awk -v a="$mo" -v b="$mt" 'BEGIN {printf "%.2f", a/b}')"
+echo "load average during the runs: $(cut -d' ' -f1-3 /proc/loadavg)"
+"$bench" --epochs 1 --threads 2 --profile | tail -5
