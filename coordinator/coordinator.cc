@@ -10,8 +10,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "coordinator/fingerprint.h"
+#include "coordinator/request_limits.h"
 #include "coordinator/spec_convert.h"
 #include "coordinator/spec_validation.h"
+#include "coordinator/worker_capability.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "searcher/status_macros.h"
 
@@ -30,12 +32,17 @@ v1::ItemStatus ItemOf(const absl::Status& status) {
   return out;
 }
 
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
 std::string NewLeaseId() {
   thread_local std::mt19937_64 rng{std::random_device{}()};
   return absl::StrFormat("%016x", rng());
 }
 
-absl::StatusOr<std::unique_ptr<StudyState>> NewStudyState(const v1::Study& study, std::string strategy_state) {
+absl::StatusOr<std::unique_ptr<StudyState>> NewStudyState(const v1::Study& study,
+                                                          std::string strategy_state) {
   ASSIGN_OR_RETURN(std::unique_ptr<searcher::Strategy> strategy,
                    searcher::MakeStrategy(ToSearchSpace(study.spec()), ToAlgorithmConfig(study.spec())));
   return std::make_unique<StudyState>(study, std::move(strategy), std::move(strategy_state));
@@ -64,7 +71,8 @@ absl::StatusOr<std::unique_ptr<Coordinator>> Coordinator::Open(storage::Journal*
       core->IndexLocked(nullptr, trial);
       state->Apply(trial);
       if (state->has_early_stopping() && trial.measurement_count() > 0) {
-        ASSIGN_OR_RETURN(std::vector<v1::Measurement> curve, journal->LoadMeasurements(study.id(), trial.id()));
+        ASSIGN_OR_RETURN(std::vector<v1::Measurement> curve,
+                         journal->LoadMeasurements(study.id(), trial.id()));
         for (const v1::Measurement& m : curve) state->AddMeasurement(trial.id(), m);
         if (trial.state() == v1::Trial::SUCCEEDED) state->MarkCompleted(trial.id());
       }
@@ -107,11 +115,21 @@ absl::StatusOr<StudyState*> Coordinator::FindLocked(absl::string_view ref) const
   return absl::NotFoundError(absl::StrCat("no study named '", ref, "'"));
 }
 
+absl::Status Coordinator::WriteJournal(const storage::JournalBatch& batch) {
+  const auto start = std::chrono::steady_clock::now();
+  absl::Status status = journal_->Write(batch);
+  if (options_.metrics != nullptr) options_.metrics->ObserveJournalWrite(SecondsSince(start));
+  if (!status.ok() && options_.log != nullptr) {
+    options_.log->Error("journal_write_failed", {{"error", std::string(status.message())}});
+  }
+  return status;
+}
+
 absl::Status Coordinator::CommitLocked(storage::JournalBatch batch) {
   if (batch.empty()) return absl::OkStatus();
   const int64_t now = clock_->NowMs();
   ResolveWaitersLocked(batch, now);
-  RETURN_IF_ERROR(journal_->Write(batch));
+  RETURN_IF_ERROR(WriteJournal(batch));
   std::set<int64_t> touched;
   for (const v1::Trial& trial : batch.trials) {
     StudyState& state = *studies_.at(trial.study_id());
@@ -154,12 +172,14 @@ void Coordinator::IndexLocked(const v1::Trial* before, const v1::Trial& after) {
   } else if (it != inflight_by_fingerprint_.end() && it->second == key) {
     inflight_by_fingerprint_.erase(it);
   }
-  if (after.state() == v1::Trial::SUCCEEDED && !after.has_reused_from()) done_by_fingerprint_.try_emplace(fp, key);
+  if (after.state() == v1::Trial::SUCCEEDED && !after.has_reused_from())
+    done_by_fingerprint_.try_emplace(fp, key);
 }
 
 void Coordinator::ResolveWaitersLocked(storage::JournalBatch& batch, int64_t now_ms) const {
   std::map<TrialKey, size_t> position;  // Latest version of a trial within the batch.
-  for (size_t i = 0; i < batch.trials.size(); ++i) position[{batch.trials[i].study_id(), batch.trials[i].id()}] = i;
+  for (size_t i = 0; i < batch.trials.size(); ++i)
+    position[{batch.trials[i].study_id(), batch.trials[i].id()}] = i;
   auto current = [&](const TrialKey& key) -> v1::Trial {
     auto it = position.find(key);
     return it != position.end() ? batch.trials[it->second] : studies_.at(key.first)->trials()[key.second];
@@ -209,6 +229,12 @@ void Coordinator::ResolveWaitersLocked(storage::JournalBatch& batch, int64_t now
 
 void Coordinator::EndStudyLocked(StudyState& state, v1::Study::State end, const std::string& reason,
                                  storage::JournalBatch& batch, int64_t now_ms) const {
+  if (options_.log != nullptr) {
+    options_.log->Info("study_ended", {{"study", absl::StrCat(state.study().id())},
+                                       {"study_name", state.study().spec().name()},
+                                       {"state", v1::Study::State_Name(end)},
+                                       {"reason", reason}});
+  }
   v1::Study study = state.study();
   study.set_state(end);
   study.set_reason(reason);
@@ -230,9 +256,19 @@ void Coordinator::MaybeEndStudyLocked(StudyState& state, storage::JournalBatch& 
   if (!state.active()) return;
   const int max_failed = state.study().spec().budget().max_failed();
   if (state.counts().failed() > max_failed) {
+    // The latest failure's reason says why, e.g. a worker that may not run the study's command.
+    std::string last;
+    int64_t last_end = -1;
+    for (const v1::Trial& t : state.trials()) {
+      if (t.state() == v1::Trial::FAILED && !t.reason().empty() && t.end_unix_ms() >= last_end) {
+        last_end = t.end_unix_ms();
+        last = t.reason();
+      }
+    }
+    if (last.size() > 300) last = absl::StrCat(last.substr(0, 300), "...");
     EndStudyLocked(state, v1::Study::FAILED,
                    absl::StrCat(state.counts().failed(), " trials failed, more than budget.max_failed (",
-                                max_failed, ")"),
+                                max_failed, ")", last.empty() ? "" : "; last: ", last),
                    batch, now_ms);
   } else if (state.Finished()) {
     EndStudyLocked(state, v1::Study::COMPLETED, "", batch, now_ms);
@@ -243,7 +279,7 @@ void Coordinator::MaybeEndStudyLocked(StudyState& state, storage::JournalBatch& 
 // Studies.
 
 absl::StatusOr<std::pair<v1::Study, bool>> Coordinator::CreateStudy(const v1::StudySpec& raw_spec,
-                                                                     std::vector<std::string>* warnings) {
+                                                                    std::vector<std::string>* warnings) {
   RETURN_IF_ERROR(ValidateStudySpec(raw_spec));
   const v1::StudySpec spec = WithDefaults(raw_spec);
   v1::Study study;
@@ -264,7 +300,8 @@ absl::StatusOr<std::pair<v1::Study, bool>> Coordinator::CreateStudy(const v1::St
     }
     if (!google::protobuf::util::MessageDifferencer::Equals(old.study().spec().budget(), spec.budget())) {
       RETURN_IF_ERROR(SetBudgetLocked(old, spec.budget()));
-      if (warnings) warnings->push_back(absl::StrCat("budget of study '", spec.name(), "' updated from the file"));
+      if (warnings)
+        warnings->push_back(absl::StrCat("budget of study '", spec.name(), "' updated from the file"));
     }
     return std::make_pair(old.Snapshot(), true);
   }
@@ -277,11 +314,32 @@ absl::StatusOr<std::pair<v1::Study, bool>> Coordinator::CreateStudy(const v1::St
                                        "will be reused, not run again"));
     }
   }
+  if (warnings != nullptr && !workers_.empty()) {
+    bool runnable = false;
+    for (const auto& [id, worker] : workers_) runnable = runnable || CanRun(worker.info, spec.task());
+    if (!runnable) {
+      const std::string kind = TaskKind(spec.task());
+      warnings->push_back(
+          kind == "command" && !spec.task().command().argv().empty()
+              ? absl::StrCat("no registered worker (of ", workers_.size(), ") may run the command '",
+                             spec.task().command().argv(0), "': start a worker with --allow-command PATH ",
+                             "(the program or its directory); until then its trials fail on the workers")
+              : absl::StrCat("no registered worker (of ", workers_.size(),
+                             ") has an executor for task kind '", kind,
+                             "'; its trials fail until one registers"));
+    }
+  }
   study.set_id(next_study_id_);
   study.set_create_unix_ms(clock_->NowMs());
   storage::JournalBatch batch;
   batch.studies.push_back(study);
-  RETURN_IF_ERROR(journal_->Write(batch));
+  RETURN_IF_ERROR(WriteJournal(batch));
+  if (options_.log != nullptr) {
+    options_.log->Info("study_created", {{"study", absl::StrCat(study.id())},
+                                         {"study_name", spec.name()},
+                                         {"task", TaskKind(spec.task())},
+                                         {"max_trials", absl::StrCat(spec.budget().max_trials())}});
+  }
   ++next_study_id_;
   state->ApplyStudy(study);
   study_by_name_[spec.name()] = study.id();
@@ -330,6 +388,10 @@ absl::StatusOr<v1::Study> Coordinator::PauseStudy(absl::string_view ref) {
   batch.studies.push_back(state->study());
   batch.studies.back().set_state(v1::Study::PAUSED);
   RETURN_IF_ERROR(CommitLocked(std::move(batch)));
+  if (options_.log != nullptr) {
+    options_.log->Info("study_paused", {{"study", absl::StrCat(state->study().id())},
+                                        {"study_name", state->study().spec().name()}});
+  }
   return state->Snapshot();
 }
 
@@ -345,6 +407,10 @@ absl::StatusOr<v1::Study> Coordinator::ResumeStudy(absl::string_view ref) {
   batch.studies.push_back(state->study());
   batch.studies.back().set_state(v1::Study::ACTIVE);
   RETURN_IF_ERROR(CommitLocked(std::move(batch)));
+  if (options_.log != nullptr) {
+    options_.log->Info("study_resumed", {{"study", absl::StrCat(state->study().id())},
+                                         {"study_name", state->study().spec().name()}});
+  }
   return state->Snapshot();
 }
 
@@ -355,9 +421,9 @@ absl::Status Coordinator::SetBudgetLocked(StudyState& state, const v1::Budget& b
                                                       v1::Study::State_Name(study.state()), ")"));
   }
   if (budget.max_trials() < state.counts().total() || budget.max_trials() < 1) {
-    return absl::InvalidArgumentError(absl::StrCat("budget.max_trials: must be >= ",
-                                                   std::max(1, state.counts().total()),
-                                                   " (trials already created), got ", budget.max_trials()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("budget.max_trials: must be >= ", std::max(1, state.counts().total()),
+                     " (trials already created), got ", budget.max_trials()));
   }
   v1::Study updated = study;
   *updated.mutable_spec()->mutable_budget() = budget;
@@ -414,7 +480,8 @@ absl::StatusOr<v1::Trial> Coordinator::BestTrial(absl::string_view ref) const {
   ASSIGN_OR_RETURN(const StudyState* state, FindLocked(ref));
   const v1::Study snapshot = state->Snapshot();
   if (snapshot.best_trial_id() < 0) {
-    return absl::NotFoundError(absl::StrCat("study '", snapshot.spec().name(), "' has no succeeded trial yet"));
+    return absl::NotFoundError(
+        absl::StrCat("study '", snapshot.spec().name(), "' has no succeeded trial yet"));
   }
   return state->trials()[snapshot.best_trial_id()];
 }
@@ -440,9 +507,34 @@ absl::Status Coordinator::RegisterWorker(const v1::WorkerInfo& info) {
     return absl::InvalidArgumentError(absl::StrCat("worker.slots: must be in [1, 4096], got ", info.slots()));
   }
   std::lock_guard<std::mutex> lock(mu_);
+  if (evicted_.count(info.id())) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("worker '", info.id(), "' was evicted by an operator; ",
+                     "start it under another --id (or restart the coordinator)"));
+  }
+  auto it = workers_.find(info.id());
+  if (it == workers_.end() && static_cast<int>(workers_.size()) >= options_.max_workers) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("worker '", info.id(), "': ", workers_.size(),
+                     " workers registered, the limit max_workers = ", options_.max_workers));
+  }
+  const bool fresh = it == workers_.end();
   WorkerRecord& record = workers_[info.id()];
   record.info = info;
   record.last_seen_ms = clock_->NowMs();
+  if (fresh && options_.log != nullptr) {
+    std::string executors, allowed;
+    for (const std::string& e : info.executors())
+      absl::StrAppend(&executors, executors.empty() ? "" : ",", e);
+    for (const std::string& a : info.allowed_commands())
+      absl::StrAppend(&allowed, allowed.empty() ? "" : ",", a);
+    options_.log->Info("worker_registered", {{"worker", info.id()},
+                                             {"host", info.host()},
+                                             {"slots", absl::StrCat(info.slots())},
+                                             {"threads", absl::StrCat(info.threads())},
+                                             {"executors", executors},
+                                             {"allowed_commands", allowed.empty() ? "-" : allowed}});
+  }
   return absl::OkStatus();
 }
 
@@ -455,18 +547,21 @@ absl::StatusOr<Coordinator::WorkerRecord*> Coordinator::TouchWorkerLocked(absl::
   return &it->second;
 }
 
-absl::StatusOr<std::vector<v1::Assignment>> Coordinator::Acquire(absl::string_view worker_id, int max_trials) {
+absl::StatusOr<std::vector<v1::Assignment>> Coordinator::Acquire(absl::string_view worker_id,
+                                                                 int max_trials) {
   if (max_trials < 1 || max_trials > options_.max_acquire) {
     return absl::InvalidArgumentError(
         absl::StrCat("max_trials: must be in [1, ", options_.max_acquire, "], got ", max_trials));
   }
   std::lock_guard<std::mutex> lock(mu_);
-  RETURN_IF_ERROR(TouchWorkerLocked(worker_id).status());
+  ASSIGN_OR_RETURN(WorkerRecord * worker, TouchWorkerLocked(worker_id));
+  if (worker->draining) return std::vector<v1::Assignment>{};
   const int64_t now = clock_->NowMs();
 
   // Plan: one trial per active study per round, starting after the study served last (a fair share).
   std::vector<StudyState*> order;
-  for (auto it = studies_.upper_bound(round_robin_); it != studies_.end(); ++it) order.push_back(it->second.get());
+  for (auto it = studies_.upper_bound(round_robin_); it != studies_.end(); ++it)
+    order.push_back(it->second.get());
   for (auto it = studies_.begin(); it != studies_.end() && it->first <= round_robin_; ++it) {
     order.push_back(it->second.get());
   }
@@ -516,6 +611,12 @@ absl::StatusOr<std::vector<v1::Assignment>> Coordinator::Acquire(absl::string_vi
     a.set_study_name(state.study().spec().name());
     *a.mutable_task() = state.study().spec().task();
     *a.mutable_objective() = state.study().spec().objective();
+    if (options_.log != nullptr) {
+      options_.log->Info("trial_leased", {{"study", absl::StrCat(trial.study_id())},
+                                          {"trial", absl::StrCat(trial.id())},
+                                          {"worker", std::string(worker_id)},
+                                          {"attempt", absl::StrCat(trial.attempt())}});
+    }
     out.push_back(std::move(a));
   }
   return out;
@@ -538,8 +639,11 @@ absl::Status Coordinator::SuggestAndLeaseLocked(StudyState& s, int count, absl::
   while (count > 0 && s.active() && s.counts().total() < s.planned_trials()) {
     const int ask = static_cast<int>(std::min<int64_t>(count, s.planned_trials() - s.counts().total()));
     std::string strategy_state = s.strategy_state();
-    ASSIGN_OR_RETURN(std::vector<searcher::Assignment> suggested,
-                     s.strategy().Suggest(s.history(), ask, strategy_state));
+    const auto suggest_start = std::chrono::steady_clock::now();
+    absl::StatusOr<std::vector<searcher::Assignment>> suggestion =
+        s.strategy().Suggest(s.history(), ask, strategy_state);
+    if (options_.metrics != nullptr) options_.metrics->ObserveSuggest(SecondsSince(suggest_start));
+    ASSIGN_OR_RETURN(std::vector<searcher::Assignment> suggested, std::move(suggestion));
     if (suggested.empty()) break;
     storage::JournalBatch batch;
     std::unordered_map<std::string, int64_t> in_batch;  // Fingerprint -> new trial that will run it.
@@ -584,7 +688,8 @@ absl::Status Coordinator::SuggestAndLeaseLocked(StudyState& s, int count, absl::
       }
       batch.trials.push_back(std::move(trial));
     }
-    if (strategy_state != s.strategy_state()) batch.searcher_states.emplace_back(s.study().id(), strategy_state);
+    if (strategy_state != s.strategy_state())
+      batch.searcher_states.emplace_back(s.study().id(), strategy_state);
     RETURN_IF_ERROR(CommitLocked(std::move(batch)));
   }
   return absl::OkStatus();
@@ -626,7 +731,8 @@ absl::StatusOr<std::vector<v1::TrialReportResult>> Coordinator::Report(
     if (!state.ok()) continue;
     (*state)->mutable_trial(ref.trial_id()).set_lease_expire_unix_ms(now + options_.lease_timeout_ms);
     if (reports[i].measurements().empty()) continue;
-    auto [it, inserted] = changed.try_emplace({ref.study_id(), ref.trial_id()}, (*state)->trials()[ref.trial_id()]);
+    auto [it, inserted] =
+        changed.try_emplace({ref.study_id(), ref.trial_id()}, (*state)->trials()[ref.trial_id()]);
     v1::Trial& trial = it->second;
     for (const v1::Measurement& m : reports[i].measurements()) {
       storage::MeasurementRecord record{ref.study_id(), ref.trial_id(), trial.measurement_count(), m};
@@ -667,9 +773,9 @@ absl::StatusOr<std::vector<v1::ItemStatus>> Coordinator::Complete(
     absl::StatusOr<StudyState*> state = CheckLeaseLocked(c.lease());
     if (state.ok() && changed.count(key)) state = absl::AbortedError("trial completed twice in one call");
     if (state.ok() && (!IsTerminal(c.state()) || c.state() == v1::Trial::CANCELLED)) {
-      state = absl::InvalidArgumentError(absl::StrCat("completions[", i, "].state: must be SUCCEEDED, FAILED, ",
-                                                      "STOPPED or INFEASIBLE, got ",
-                                                      v1::Trial::State_Name(c.state())));
+      state = absl::InvalidArgumentError(
+          absl::StrCat("completions[", i, "].state: must be SUCCEEDED, FAILED, ",
+                       "STOPPED or INFEASIBLE, got ", v1::Trial::State_Name(c.state())));
     }
     results[i] = ItemOf(state.status());
     if (!state.ok()) continue;
@@ -703,6 +809,14 @@ absl::StatusOr<std::vector<v1::ItemStatus>> Coordinator::Complete(
     if (results[i].code() != 0) continue;
     StudyState& state = *studies_.at(completions[i].lease().study_id());
     const int64_t trial = completions[i].lease().trial_id();
+    if (options_.log != nullptr) {
+      const v1::Trial& done = state.trials()[trial];
+      options_.log->Info("trial_completed", {{"study", absl::StrCat(done.study_id())},
+                                             {"trial", absl::StrCat(trial)},
+                                             {"worker", std::string(worker_id)},
+                                             {"state", v1::Trial::State_Name(done.state())},
+                                             {"reason", done.reason().substr(0, 200)}});
+    }
     for (const v1::Measurement& m : completions[i].measurements()) state.AddMeasurement(trial, m);
     if (state.trials()[trial].state() == v1::Trial::SUCCEEDED) state.MarkCompleted(trial);
   }
@@ -721,8 +835,9 @@ absl::Status Coordinator::ExpireLeases() {
       v1::Trial trial = running;
       if (trial.attempt() >= max_attempts) {
         trial.set_state(v1::Trial::FAILED);
-        trial.set_reason(absl::StrCat("lease expired ", trial.attempt(), " times (budget.max_attempts); last worker ",
-                                      trial.worker_id(), " stopped reporting"));
+        trial.set_reason(absl::StrCat("lease expired ", trial.attempt(),
+                                      " times (budget.max_attempts); last worker ", trial.worker_id(),
+                                      " stopped reporting"));
         trial.set_end_unix_ms(now);
       } else {
         trial.set_state(v1::Trial::PENDING);
@@ -730,25 +845,38 @@ absl::Status Coordinator::ExpireLeases() {
       }
       trial.clear_lease_id();
       trial.clear_lease_expire_unix_ms();
+      if (options_.log != nullptr) {
+        options_.log->Warn("lease_expired", {{"study", absl::StrCat(trial.study_id())},
+                                             {"trial", absl::StrCat(trial.id())},
+                                             {"worker", trial.worker_id()},
+                                             {"attempt", absl::StrCat(trial.attempt())},
+                                             {"state", v1::Trial::State_Name(trial.state())}});
+      }
       batch.trials.push_back(std::move(trial));
     }
   }
-  return CommitLocked(std::move(batch));
+  const int64_t expired = static_cast<int64_t>(batch.trials.size());
+  RETURN_IF_ERROR(CommitLocked(std::move(batch)));
+  if (options_.metrics != nullptr && expired > 0) options_.metrics->CountLeaseExpiries(expired);
+  return absl::OkStatus();
 }
 
 // ------------------------------------------------------------------------------------------------
 // Admin.
 
 v1::GetStatusResponse Coordinator::Status() const {
-  std::lock_guard<std::mutex> lock(mu_);
   v1::GetStatusResponse out;
-  out.set_version(HYPERLAB_VERSION);
-  out.set_uptime_ms(clock_->NowMs() - start_ms_);
-  out.set_workers(static_cast<int32_t>(workers_.size()));
-  for (const auto& [id, state] : studies_) {
-    if (state->active()) out.set_active_studies(out.active_studies() + 1);
-    *out.add_studies() = state->Snapshot();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    out.set_version(HYPERLAB_VERSION);
+    out.set_uptime_ms(clock_->NowMs() - start_ms_);
+    for (const auto& [id, state] : studies_) {
+      if (state->active()) out.set_active_studies(out.active_studies() + 1);
+      *out.add_studies() = state->Snapshot();
+    }
   }
+  for (v1::WorkerStatus& w : Workers()) *out.add_worker_status() = std::move(w);
+  out.set_workers(out.worker_status_size());
   return out;
 }
 
@@ -759,6 +887,7 @@ std::vector<v1::WorkerStatus> Coordinator::Workers() const {
     v1::WorkerStatus& status = out[id];
     *status.mutable_info() = record.info;
     status.set_last_seen_unix_ms(record.last_seen_ms);
+    status.set_draining(record.draining);
   }
   for (const auto& [id, state] : studies_) {
     if (state->counts().running() == 0) continue;
@@ -774,6 +903,158 @@ std::vector<v1::WorkerStatus> Coordinator::Workers() const {
   std::vector<v1::WorkerStatus> list;
   for (auto& [id, status] : out) list.push_back(std::move(status));
   return list;
+}
+
+bool Coordinator::IsDraining(absl::string_view worker_id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = workers_.find(worker_id);
+  return it != workers_.end() && it->second.draining;
+}
+
+absl::StatusOr<v1::WorkerStatus> Coordinator::DrainWorker(absl::string_view worker_id, bool drain) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = workers_.find(worker_id);
+    if (it == workers_.end()) return absl::NotFoundError(absl::StrCat("no worker with id '", worker_id, "'"));
+    it->second.draining = drain;
+    if (options_.log != nullptr) {
+      options_.log->Info(drain ? "worker_drained" : "worker_undrained", {{"worker", std::string(worker_id)}});
+    }
+  }
+  for (v1::WorkerStatus& w : Workers()) {
+    if (w.info().id() == worker_id) return w;
+  }
+  return absl::NotFoundError(absl::StrCat("no worker with id '", worker_id, "'"));  // Evicted meanwhile.
+}
+
+absl::StatusOr<std::vector<v1::LeaseRef>> Coordinator::EvictWorker(absl::string_view worker_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = workers_.find(worker_id);
+  if (it == workers_.end()) return absl::NotFoundError(absl::StrCat("no worker with id '", worker_id, "'"));
+  storage::JournalBatch batch;
+  std::vector<v1::LeaseRef> requeued;
+  for (auto& [id, state] : studies_) {
+    if (state->ended() || state->counts().running() == 0) continue;
+    for (const v1::Trial& running : state->trials()) {
+      if (running.state() != v1::Trial::RUNNING || running.worker_id() != worker_id) continue;
+      v1::Trial trial = running;
+      trial.set_state(v1::Trial::PENDING);
+      trial.set_reason(absl::StrCat("worker ", worker_id, " evicted by an operator; requeued"));
+      trial.clear_lease_id();
+      trial.clear_lease_expire_unix_ms();
+      v1::LeaseRef& ref = requeued.emplace_back();
+      ref.set_study_id(trial.study_id());
+      ref.set_trial_id(trial.id());
+      ref.set_lease_id(running.lease_id());
+      batch.trials.push_back(std::move(trial));
+    }
+  }
+  RETURN_IF_ERROR(CommitLocked(std::move(batch)));
+  workers_.erase(it);
+  evicted_.insert(std::string(worker_id));
+  if (options_.log != nullptr) {
+    options_.log->Warn("worker_evicted",
+                       {{"worker", std::string(worker_id)}, {"requeued", absl::StrCat(requeued.size())}});
+  }
+  return requeued;
+}
+
+absl::StatusOr<std::pair<StudyState*, const v1::Trial*>> Coordinator::FindTrialLocked(
+    absl::string_view study, int64_t trial_id) const {
+  ASSIGN_OR_RETURN(StudyState * state, FindLocked(study));
+  if (trial_id < 0 || trial_id >= static_cast<int64_t>(state->trials().size())) {
+    return absl::NotFoundError(
+        absl::StrCat("study '", state->study().spec().name(), "' has no trial ", trial_id));
+  }
+  return std::make_pair(state, &state->trials()[trial_id]);
+}
+
+absl::StatusOr<v1::Trial> Coordinator::RequeueTrial(absl::string_view study, int64_t trial_id,
+                                                    absl::string_view reason) {
+  std::lock_guard<std::mutex> lock(mu_);
+  ASSIGN_OR_RETURN(auto found, FindTrialLocked(study, trial_id));
+  auto [state, current] = found;
+  const v1::Study::State study_state = state->study().state();
+  const std::string where = absl::StrCat("trial ", state->study().spec().name(), "/", trial_id);
+  if (study_state == v1::Study::FAILED || study_state == v1::Study::CANCELLED) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(where, ": the study has ended (", v1::Study::State_Name(study_state), ")"));
+  }
+  if (current->state() == v1::Trial::SUCCEEDED || current->state() == v1::Trial::PENDING) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        where, ": is ", v1::Trial::State_Name(current->state()),
+        current->state() == v1::Trial::SUCCEEDED ? "; a succeeded result stands (no experiment runs twice)"
+                                                 : " already"));
+  }
+  v1::Trial trial = *current;
+  trial.set_state(v1::Trial::PENDING);
+  trial.set_reason(absl::StrCat("requeued by an operator", reason.empty() ? "" : ": ", reason));
+  trial.clear_lease_id();
+  trial.clear_lease_expire_unix_ms();
+  trial.clear_metrics();
+  trial.clear_end_unix_ms();
+  trial.clear_waiting_for();
+  storage::JournalBatch batch;
+  batch.trials.push_back(trial);
+  if (study_state == v1::Study::COMPLETED) {
+    v1::Study reopened = state->study();
+    reopened.set_state(v1::Study::ACTIVE);
+    reopened.clear_reason();
+    reopened.clear_end_unix_ms();
+    batch.studies.push_back(std::move(reopened));
+  }
+  RETURN_IF_ERROR(CommitLocked(std::move(batch)));
+  if (options_.log != nullptr) {
+    options_.log->Warn("trial_requeued", {{"study", absl::StrCat(trial.study_id())},
+                                          {"trial", absl::StrCat(trial_id)},
+                                          {"worker", trial.worker_id()},
+                                          {"reason", std::string(reason)}});
+  }
+  return state->trials()[trial_id];
+}
+
+absl::StatusOr<v1::Trial> Coordinator::FailTrial(absl::string_view study, int64_t trial_id,
+                                                 absl::string_view reason) {
+  std::lock_guard<std::mutex> lock(mu_);
+  ASSIGN_OR_RETURN(auto found, FindTrialLocked(study, trial_id));
+  auto [state, current] = found;
+  const std::string where = absl::StrCat("trial ", state->study().spec().name(), "/", trial_id);
+  if (state->ended()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(where, ": the study has ended (", v1::Study::State_Name(state->study().state()), ")"));
+  }
+  if (current->state() != v1::Trial::PENDING && current->state() != v1::Trial::RUNNING) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(where, ": has finished (", v1::Trial::State_Name(current->state()), ")"));
+  }
+  v1::Trial trial = *current;
+  trial.set_state(v1::Trial::FAILED);
+  trial.set_reason(absl::StrCat("failed by an operator", reason.empty() ? "" : ": ", reason));
+  trial.clear_lease_id();
+  trial.clear_lease_expire_unix_ms();
+  trial.clear_waiting_for();
+  trial.set_end_unix_ms(clock_->NowMs());
+  storage::JournalBatch batch;
+  batch.trials.push_back(trial);
+  RETURN_IF_ERROR(CommitLocked(std::move(batch)));
+  if (options_.log != nullptr) {
+    options_.log->Warn("trial_failed_by_operator", {{"study", absl::StrCat(trial.study_id())},
+                                                    {"trial", absl::StrCat(trial_id)},
+                                                    {"worker", trial.worker_id()},
+                                                    {"reason", std::string(reason)}});
+  }
+  return state->trials()[trial_id];
+}
+
+JournalCounts Coordinator::CountJournal() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  JournalCounts out;
+  out.studies = static_cast<int64_t>(studies_.size());
+  for (const auto& [id, state] : studies_) {
+    out.trials += static_cast<int64_t>(state->trials().size());
+    for (const v1::Trial& t : state->trials()) out.measurements += t.measurement_count();
+  }
+  return out;
 }
 
 }  // namespace hyperlab::coordinator

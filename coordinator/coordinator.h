@@ -32,14 +32,16 @@
 #include <memory>
 #include <mutex>
 #include <set>
-#include <unordered_map>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "coordinator/clock.h"
+#include "coordinator/event_log.h"
+#include "coordinator/metrics.h"
 #include "coordinator/study_state.h"
 #include "hyperlab/v1/services.pb.h"
 #include "storage/journal.h"
@@ -53,6 +55,19 @@ struct CoordinatorOptions {
   int max_acquire = 256;
   // Most items in one Report or Complete call. Default 1024.
   int max_batch = 1024;
+  // Most workers registered at once; one more is RESOURCE_EXHAUSTED. Default 10000.
+  int max_workers = 10000;
+  // Structured event log (study, trial and worker events); null: none. Must outlive the coordinator.
+  EventLog* log = nullptr;
+  // Journal write and suggest latencies, lease expiries; null: none. Must outlive the coordinator.
+  CoordinatorMetrics* metrics = nullptr;
+};
+
+// Counts of what the journal holds (StorageStats without the disk figures).
+struct JournalCounts {
+  int64_t studies = 0;
+  int64_t trials = 0;
+  int64_t measurements = 0;
 };
 
 class Coordinator {
@@ -68,7 +83,8 @@ class Coordinator {
   // The same name with the same spec returns the existing study and `true` (a spec that differs only in
   // its budget updates the budget, as SetStudyBudget); a different spec under a taken name is
   // ALREADY_EXISTS. UNIMPLEMENTED for a strategy not built yet. `warnings` (may be null) receives notes
-  // for the submitter, e.g. another study with the same task and search space.
+  // for the submitter, e.g. another study with the same task and search space, or that no registered
+  // worker can run its task (worker_capability.h; not said when no worker is registered at all).
   absl::StatusOr<std::pair<v1::Study, bool>> CreateStudy(const v1::StudySpec& spec,
                                                          std::vector<std::string>* warnings = nullptr);
   absl::StatusOr<v1::Study> GetStudy(absl::string_view ref) const;
@@ -96,9 +112,12 @@ class Coordinator {
 
   // --- Workers.
 
-  // Records (or refreshes) a worker. INVALID_ARGUMENT for an empty id or non-positive slots.
+  // Records (or refreshes) a worker. INVALID_ARGUMENT for an empty id or non-positive slots;
+  // FAILED_PRECONDITION for a worker evicted since this coordinator started; RESOURCE_EXHAUSTED for a new
+  // worker beyond options.max_workers. A drained worker stays drained when it registers again.
   absl::Status RegisterWorker(const v1::WorkerInfo& info);
-  // Leases up to `max_trials` trials to the worker. NOT_FOUND for an unregistered worker.
+  // Leases up to `max_trials` trials to the worker (none to a drained one). NOT_FOUND for an unregistered
+  // worker.
   absl::StatusOr<std::vector<v1::Assignment>> Acquire(absl::string_view worker_id, int max_trials);
   // Heartbeats and measurements; one result per report. NOT_FOUND for an unregistered worker.
   absl::StatusOr<std::vector<v1::TrialReportResult>> Report(absl::string_view worker_id,
@@ -110,8 +129,29 @@ class Coordinator {
   absl::Status ExpireLeases();
 
   // --- Admin.
+
+  // Version, uptime, studies and workers (GetStatusResponse without build and storage, which the server
+  // fills).
   v1::GetStatusResponse Status() const;
   std::vector<v1::WorkerStatus> Workers() const;
+  // Whether the worker has been drained (false for an unknown worker).
+  bool IsDraining(absl::string_view worker_id) const;
+  // Drains (or, with `drain` false, undrains) a worker: a drained worker gets no new trials; its running
+  // trials finish as usual. NOT_FOUND for an unknown worker. Not journaled (lost at restart).
+  absl::StatusOr<v1::WorkerStatus> DrainWorker(absl::string_view worker_id, bool drain);
+  // Forgets the worker and requeues its running trials at once (their leases are revoked: late reports
+  // get ABORTED). It may not register again until this coordinator restarts. NOT_FOUND for an unknown
+  // worker; UNAVAILABLE (nothing changed) when the journal refuses.
+  absl::StatusOr<std::vector<v1::LeaseRef>> EvictWorker(absl::string_view worker_id);
+  // Puts a RUNNING, FAILED, STOPPED, INFEASIBLE or CANCELLED trial back to PENDING (a running one loses its
+  // lease), with reason "requeued by an operator: <reason>". A COMPLETED study is reopened.
+  // FAILED_PRECONDITION for a SUCCEEDED trial (its result stands), a PENDING one, or a study that FAILED
+  // or was CANCELLED; NOT_FOUND for an unknown study or trial.
+  absl::StatusOr<v1::Trial> RequeueTrial(absl::string_view study, int64_t trial_id, absl::string_view reason);
+  // Marks a PENDING or RUNNING trial FAILED with reason "failed by an operator: <reason>" (its lease is
+  // revoked). FAILED_PRECONDITION for a trial that has finished or a study that has ended.
+  absl::StatusOr<v1::Trial> FailTrial(absl::string_view study, int64_t trial_id, absl::string_view reason);
+  JournalCounts CountJournal() const;
 
   int64_t lease_timeout_ms() const { return options_.lease_timeout_ms; }
 
@@ -121,6 +161,7 @@ class Coordinator {
   struct WorkerRecord {
     v1::WorkerInfo info;
     int64_t last_seen_ms = 0;
+    bool draining = false;
   };
 
   Coordinator(storage::Journal* journal, const Clock* clock, CoordinatorOptions options)
@@ -140,8 +181,8 @@ class Coordinator {
   void IndexLocked(const v1::Trial* before, const v1::Trial& after);
   // Creates up to `count` new trials of `state` from the strategy and leases those that must run to
   // `worker_id`, appending them to `leased`; reuses and waiters do not count against `count`.
-  absl::Status SuggestAndLeaseLocked(StudyState& state, int count, absl::string_view worker_id, int64_t now_ms,
-                                     std::vector<TrialKey>& leased);
+  absl::Status SuggestAndLeaseLocked(StudyState& state, int count, absl::string_view worker_id,
+                                     int64_t now_ms, std::vector<TrialKey>& leased);
   // Gives `trial` a new lease for `worker_id`.
   void Lease(v1::Trial& trial, absl::string_view worker_id, int64_t now_ms) const;
   // Sets the budget and, when that changes whether the study has room, its state.
@@ -154,6 +195,11 @@ class Coordinator {
   // changed) when the journal refuses.
   absl::Status CommitLocked(storage::JournalBatch batch);
   absl::StatusOr<WorkerRecord*> TouchWorkerLocked(absl::string_view worker_id);
+  // The study and trial an admin call names. NOT_FOUND for either unknown.
+  absl::StatusOr<std::pair<StudyState*, const v1::Trial*>> FindTrialLocked(absl::string_view study,
+                                                                           int64_t trial_id) const;
+  // Writes the batch through the journal, timing it when metrics are on.
+  absl::Status WriteJournal(const storage::JournalBatch& batch);
 
   storage::Journal* const journal_;
   const Clock* const clock_;
@@ -162,10 +208,11 @@ class Coordinator {
 
   mutable std::mutex mu_;
   mutable std::condition_variable changed_;
-  std::map<int64_t, std::unique_ptr<StudyState>> studies_;  // GUARDED_BY(mu_)
+  std::map<int64_t, std::unique_ptr<StudyState>> studies_;     // GUARDED_BY(mu_)
   std::map<std::string, int64_t, std::less<>> study_by_name_;  // GUARDED_BY(mu_)
-  std::map<std::string, WorkerRecord, std::less<>> workers_;  // GUARDED_BY(mu_)
-  int64_t next_study_id_ = 1;                                 // GUARDED_BY(mu_)
+  std::map<std::string, WorkerRecord, std::less<>> workers_;   // GUARDED_BY(mu_)
+  std::set<std::string, std::less<>> evicted_;                 // GUARDED_BY(mu_)
+  int64_t next_study_id_ = 1;                                  // GUARDED_BY(mu_)
   // Fingerprint -> the trial that computed that result / the trial computing it now. GUARDED_BY(mu_)
   std::unordered_map<std::string, TrialKey> done_by_fingerprint_;
   std::unordered_map<std::string, TrialKey> inflight_by_fingerprint_;

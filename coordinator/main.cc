@@ -1,4 +1,6 @@
-// hyperlab-coordinator: serves the journal in --data-dir over gRPC until SIGTERM or SIGINT.
+// hyperlab-coordinator: serves the journal in --data-dir over gRPC until SIGTERM or SIGINT (then it stops
+// accepting calls, lets running ones finish for up to 5 s, and closes the journal). Events go to stderr as
+// structured key=value lines.
 #include <signal.h>
 
 #include <iostream>
@@ -12,17 +14,32 @@ int main(int argc, char** argv) {
   options.listen = "127.0.0.1:7411";
   double lease_seconds = 30;
   CLI::App app{"hyperlab-coordinator: runs studies and hands their trials to workers"};
-  app.add_option("--listen", options.listen, "HOST:PORT to serve on (port 0 picks one)")->capture_default_str();
+  app.add_option("--listen", options.listen, "HOST:PORT to serve on (port 0 picks one)")
+      ->capture_default_str();
   app.add_option("--data-dir", options.data_dir, "directory of the journal (RocksDB)")->capture_default_str();
   app.add_option("--lease-seconds", lease_seconds, "a trial's lease lasts this long after its last heartbeat")
       ->capture_default_str()
       ->check(CLI::Range(0.1, 86400.0));
+  app.add_option(
+      "--auth-tokens", options.auth_tokens_file,
+      "file of `TOKEN ROLE [NAME]` lines (roles: read, submit, worker, admin); turns authentication on");
+  app.add_flag("--insecure-allow-remote", options.insecure_allow_remote,
+               "allow a non-loopback --listen without --auth-tokens");
+  app.add_option("--tls-cert", options.tls.cert_file, "PEM certificate chain: serve TLS");
+  app.add_option("--tls-key", options.tls.key_file, "PEM private key of --tls-cert");
+  app.add_option("--tls-client-ca", options.tls.client_ca_file,
+                 "PEM CA bundle: require client certificates signed by it (mTLS)");
+  app.add_option("--metrics-listen", options.metrics_listen,
+                 "HOST:PORT for Prometheus metrics (GET /metrics)");
+  bool quiet = false;
+  app.add_flag("--quiet", quiet, "no structured event log on stderr");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
   }
   options.core.lease_timeout_ms = static_cast<int64_t>(lease_seconds * 1000);
+  if (!quiet) options.event_log = &std::cerr;
 
   // Signals are taken by one thread with sigwait, so shutdown runs outside any signal handler.
   sigset_t signals;
@@ -33,11 +50,17 @@ int main(int argc, char** argv) {
 
   auto server = hyperlab::coordinator::CoordinatorServer::Start(options);
   if (!server.ok()) {
-    std::cerr << "hyperlab-coordinator: " << server.status().message() << "\n";
-    return 1;
+    std::cerr << "hyperlab-coordinator: " << absl::StatusCodeToString(server.status().code()) << ": "
+              << server.status().message() << "\n";
+    const absl::StatusCode code = server.status().code();
+    return code == absl::StatusCode::kInvalidArgument || code == absl::StatusCode::kFailedPrecondition ||
+                   code == absl::StatusCode::kNotFound
+               ? 2
+               : 1;
   }
-  std::cout << "hyperlab-coordinator: serving " << options.data_dir << " on port " << (*server)->port()
-            << std::endl;
+  std::cout << "hyperlab-coordinator: serving " << options.data_dir << " on port " << (*server)->port();
+  if ((*server)->metrics_port() != 0) std::cout << ", metrics on port " << (*server)->metrics_port();
+  std::cout << std::endl;
   std::thread waiter([&] {
     int signal = 0;
     sigwait(&signals, &signal);

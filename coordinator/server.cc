@@ -2,44 +2,96 @@
 
 #include <chrono>
 #include <iostream>
+#include <optional>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "coordinator/listen_policy.h"
+#include "coordinator/request_limits.h"
+#include "coordinator/rpc_metrics_interceptor.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "searcher/status_macros.h"
 
 namespace hyperlab::coordinator {
+namespace {
+
+// Services whose health is reported by name (and the whole server under "").
+constexpr const char* kServices[] = {"hyperlab.v1.StudyService", "hyperlab.v1.WorkerService",
+                                     "hyperlab.v1.AdminService"};
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<CoordinatorServer>> CoordinatorServer::Start(const ServerOptions& options,
                                                                             const Clock* clock) {
   std::unique_ptr<CoordinatorServer> server(new CoordinatorServer());
   server->options_ = options;
   if (clock == nullptr) clock = &server->real_clock_;
+  std::optional<TokenStore> tokens;
+  if (!options.auth_tokens_file.empty()) {
+    ASSIGN_OR_RETURN(tokens, TokenStore::Load(options.auth_tokens_file));
+  }
+  RETURN_IF_ERROR(CheckListenPolicy(options.listen, tokens.has_value(), options.insecure_allow_remote));
+  ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> credentials, MakeServerCredentials(options.tls));
+  if (options.event_log != nullptr) server->log_ = std::make_unique<EventLog>(options.event_log);
+  server->metrics_ = std::make_unique<CoordinatorMetrics>();
+  server->authorizer_ =
+      std::make_unique<Authorizer>(std::move(tokens), server->log_.get(), server->metrics_.get());
+
   ASSIGN_OR_RETURN(server->journal_,
                    storage::RocksDbJournal::Open(options.data_dir, {.read_only = options.read_only}));
-  ASSIGN_OR_RETURN(server->core_, Coordinator::Open(server->journal_.get(), clock, options.core));
-  server->study_service_ = std::make_unique<StudyServiceImpl>(server->core_.get());
-  server->worker_service_ = std::make_unique<WorkerServiceImpl>(server->core_.get());
-  server->admin_service_ = std::make_unique<AdminServiceImpl>(server->core_.get());
+  CoordinatorOptions core_options = options.core;
+  core_options.log = server->log_.get();
+  core_options.metrics = server->metrics_.get();
+  ASSIGN_OR_RETURN(server->core_, Coordinator::Open(server->journal_.get(), clock, core_options));
+  const Authorizer* auth = server->authorizer_.get();
+  server->study_service_ = std::make_unique<StudyServiceImpl>(server->core_.get(), auth);
+  server->worker_service_ = std::make_unique<WorkerServiceImpl>(server->core_.get(), auth);
+  server->admin_service_ = std::make_unique<AdminServiceImpl>(
+      server->core_.get(), auth,
+      AdminServiceOptions{.data_dir = options.data_dir, .tls_enabled = options.tls.enabled()});
 
   grpc::EnableDefaultHealthCheckService(true);
   // Debian links with --as-needed: without this explicit call reflection silently does not register.
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  if (!options.listen.empty()) {
-    builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(), &server->port_);
-  }
+  if (!options.listen.empty()) builder.AddListeningPort(options.listen, credentials, &server->port_);
   builder.RegisterService(server->study_service_.get());
   builder.RegisterService(server->worker_service_.get());
   builder.RegisterService(server->admin_service_.get());
-  builder.SetMaxReceiveMessageSize(16 << 20);
+  builder.SetMaxReceiveMessageSize(options.max_request_bytes);
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(std::make_unique<RpcMetricsInterceptorFactory>(server->metrics_.get()));
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || (!options.listen.empty() && server->port_ == 0)) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", options.listen));
   }
-  server->server_->GetHealthCheckService()->SetServingStatus(true);
+  grpc::HealthCheckServiceInterface* health = server->server_->GetHealthCheckService();
+  health->SetServingStatus(true);
+  for (const char* service : kServices) health->SetServingStatus(service, true);
+  if (!options.metrics_listen.empty()) {
+    ASSIGN_OR_RETURN(
+        server->metrics_http_,
+        MetricsHttpServer::Start(options.metrics_listen, [s = server.get()] { return s->RenderMetrics(); }));
+  }
   if (!options.read_only) server->expire_thread_ = std::thread([s = server.get()] { s->ExpireLoop(); });
+  if (server->log_ != nullptr) {
+    server->log_->Info("coordinator_started", {{"listen", options.listen},
+                                               {"port", absl::StrCat(server->port_)},
+                                               {"data_dir", options.data_dir},
+                                               {"auth", auth->enabled() ? "tokens" : "off"},
+                                               {"tls", !options.tls.enabled()               ? "off"
+                                                       : options.tls.client_ca_file.empty() ? "tls"
+                                                                                            : "mtls"},
+                                               {"metrics_port", absl::StrCat(server->metrics_port())},
+                                               {"version", HYPERLAB_VERSION}});
+  }
   return server;
+}
+
+std::string CoordinatorServer::RenderMetrics() const {
+  return metrics_->Render(admin_service_->FullStatus());
 }
 
 CoordinatorServer::~CoordinatorServer() { Shutdown(); }
@@ -57,7 +109,13 @@ void CoordinatorServer::ExpireLoop() {
     if (stopping_) break;
     lock.unlock();
     absl::Status status = core_->ExpireLeases();
-    if (!status.ok()) std::cerr << "hyperlab-coordinator: expiring leases: " << status << "\n";
+    if (!status.ok()) {
+      if (log_ != nullptr) {
+        log_->Error("expire_leases_failed", {{"error", std::string(status.message())}});
+      } else {
+        std::cerr << "hyperlab-coordinator: expiring leases: " << status << "\n";
+      }
+    }
     lock.lock();
   }
 }
@@ -69,10 +127,13 @@ void CoordinatorServer::Shutdown() {
     stopping_ = true;
   }
   stop_cv_.notify_all();
+  if (log_ != nullptr) log_->Info("coordinator_stopping", {{"listen", options_.listen}});
   if (server_) {
     server_->GetHealthCheckService()->SetServingStatus(false);
+    for (const char* service : kServices) server_->GetHealthCheckService()->SetServingStatus(service, false);
     server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
   }
+  if (metrics_http_) metrics_http_->Stop();
   if (expire_thread_.joinable()) expire_thread_.join();
   {
     std::lock_guard<std::mutex> lock(mu_);

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "searcher/status_macros.h"
+#include "worker/train/knobs.h"
 
 namespace hyperlab::coordinator {
 namespace {
@@ -282,7 +283,7 @@ absl::Status CheckTask(const v1::TaskSpec& task, const ParameterKinds& kinds) {
     case v1::TaskSpec::kCommand:
       return CheckCommand(task.command(), kinds);
     case v1::TaskSpec::kTrain:
-      return Invalid("task.train", "the built-in trainer is not in this build yet");
+      return absl::OkStatus();  // Checked with the whole spec by worker::train::ValidateTrainTask.
     case v1::TaskSpec::KIND_NOT_SET:
       break;
   }
@@ -299,10 +300,12 @@ absl::Status CheckEarlyStopping(const v1::EarlyStopping& e) {
   if (!e.metric().empty()) RETURN_IF_ERROR(CheckName("early_stopping.metric", e.metric(), /*metric=*/true));
   if (e.has_median()) {
     if (e.median().min_trials() < 0) {
-      return Invalid("early_stopping.median.min_trials", absl::StrCat("must be >= 0, got ", e.median().min_trials()));
+      return Invalid("early_stopping.median.min_trials",
+                     absl::StrCat("must be >= 0, got ", e.median().min_trials()));
     }
     if (e.median().min_step() < 0) {
-      return Invalid("early_stopping.median.min_step", absl::StrCat("must be >= 0, got ", e.median().min_step()));
+      return Invalid("early_stopping.median.min_step",
+                     absl::StrCat("must be >= 0, got ", e.median().min_step()));
     }
   }
   if (e.has_asha()) {
@@ -352,6 +355,7 @@ absl::Status ValidateStudySpec(const v1::StudySpec& spec) {
   RETURN_IF_ERROR(CheckAlgorithm(spec.algorithm()));
   RETURN_IF_ERROR(CheckBudget(spec.budget()));
   RETURN_IF_ERROR(CheckTask(spec.task(), kinds));
+  RETURN_IF_ERROR(worker::train::ValidateTrainTask(spec));
   RETURN_IF_ERROR(CheckEarlyStopping(spec.early_stopping()));
   return CheckMetrics(spec);
 }
@@ -379,8 +383,10 @@ v1::StudySpec WithDefaults(v1::StudySpec spec) {
   if (stopping.rule_case() != v1::EarlyStopping::RULE_NOT_SET) {
     if (stopping.metric().empty()) stopping.set_metric(spec.objective().metric());
     if (stopping.goal() == v1::Objective::GOAL_UNSPECIFIED) stopping.set_goal(spec.objective().goal());
-    if (stopping.has_median() && stopping.median().min_trials() == 0) stopping.mutable_median()->set_min_trials(5);
-    if (stopping.has_median() && stopping.median().min_step() == 0) stopping.mutable_median()->set_min_step(1);
+    if (stopping.has_median() && stopping.median().min_trials() == 0)
+      stopping.mutable_median()->set_min_trials(5);
+    if (stopping.has_median() && stopping.median().min_step() == 0)
+      stopping.mutable_median()->set_min_step(1);
     if (stopping.has_asha() && stopping.asha().min_step() == 0) stopping.mutable_asha()->set_min_step(1);
     if (stopping.has_asha() && stopping.asha().reduction_factor() == 0) {
       stopping.mutable_asha()->set_reduction_factor(3);

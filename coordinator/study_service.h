@@ -1,8 +1,10 @@
 // StudyService over gRPC: thin handlers that convert requests and call the Coordinator core.
+// Every handler first checks the caller's role and the request's limits (admission.h).
 // Thread safety: safe for concurrent calls (the core is).
 #ifndef HYPERLAB_COORDINATOR_STUDY_SERVICE_H_
 #define HYPERLAB_COORDINATOR_STUDY_SERVICE_H_
 
+#include "coordinator/authorizer.h"
 #include "coordinator/coordinator.h"
 #include "hyperlab/v1/services.grpc.pb.h"
 
@@ -10,7 +12,8 @@ namespace hyperlab::coordinator {
 
 class StudyServiceImpl final : public v1::StudyService::Service {
  public:
-  explicit StudyServiceImpl(Coordinator* core) : core_(core) {}
+  // `core` and `auth` must outlive the service.
+  StudyServiceImpl(Coordinator* core, const Authorizer* auth) : core_(core), auth_(auth) {}
 
   grpc::Status CreateStudy(grpc::ServerContext* context, const v1::CreateStudyRequest* request,
                            v1::CreateStudyResponse* response) override;
@@ -36,6 +39,7 @@ class StudyServiceImpl final : public v1::StudyService::Service {
 
  private:
   Coordinator* const core_;
+  const Authorizer* const auth_;
 };
 
 }  // namespace hyperlab::coordinator

@@ -1,35 +1,45 @@
 #include "coordinator/worker_service.h"
 
+#include "coordinator/admission.h"
 #include "coordinator/grpc_status.h"
 
 namespace hyperlab::coordinator {
 
-grpc::Status WorkerServiceImpl::RegisterWorker(grpc::ServerContext*, const v1::RegisterWorkerRequest* request,
+grpc::Status WorkerServiceImpl::RegisterWorker(grpc::ServerContext* context,
+                                               const v1::RegisterWorkerRequest* request,
                                                v1::RegisterWorkerResponse* response) {
+  HYPERLAB_ADMIT("WorkerService", RegisterWorker);
   absl::Status status = core_->RegisterWorker(request->worker());
   if (!status.ok()) return ToGrpcStatus(status);
   response->set_lease_timeout_ms(core_->lease_timeout_ms());
   return grpc::Status::OK;
 }
 
-grpc::Status WorkerServiceImpl::AcquireTrials(grpc::ServerContext*, const v1::AcquireTrialsRequest* request,
+grpc::Status WorkerServiceImpl::AcquireTrials(grpc::ServerContext* context,
+                                              const v1::AcquireTrialsRequest* request,
                                               v1::AcquireTrialsResponse* response) {
+  HYPERLAB_ADMIT("WorkerService", AcquireTrials);
   auto assignments = core_->Acquire(request->worker_id(), request->max_trials());
   if (!assignments.ok()) return ToGrpcStatus(assignments.status());
   for (v1::Assignment& a : *assignments) *response->add_assignments() = std::move(a);
+  if (assignments->empty()) response->set_draining(core_->IsDraining(request->worker_id()));
   return grpc::Status::OK;
 }
 
-grpc::Status WorkerServiceImpl::ReportTrials(grpc::ServerContext*, const v1::ReportTrialsRequest* request,
+grpc::Status WorkerServiceImpl::ReportTrials(grpc::ServerContext* context,
+                                             const v1::ReportTrialsRequest* request,
                                              v1::ReportTrialsResponse* response) {
+  HYPERLAB_ADMIT("WorkerService", ReportTrials);
   auto results = core_->Report(request->worker_id(), {request->reports().begin(), request->reports().end()});
   if (!results.ok()) return ToGrpcStatus(results.status());
   for (v1::TrialReportResult& r : *results) *response->add_results() = std::move(r);
   return grpc::Status::OK;
 }
 
-grpc::Status WorkerServiceImpl::CompleteTrials(grpc::ServerContext*, const v1::CompleteTrialsRequest* request,
+grpc::Status WorkerServiceImpl::CompleteTrials(grpc::ServerContext* context,
+                                               const v1::CompleteTrialsRequest* request,
                                                v1::CompleteTrialsResponse* response) {
+  HYPERLAB_ADMIT("WorkerService", CompleteTrials);
   auto results =
       core_->Complete(request->worker_id(), {request->completions().begin(), request->completions().end()});
   if (!results.ok()) return ToGrpcStatus(results.status());

@@ -1,8 +1,10 @@
 // WorkerService over gRPC: thin handlers over the Coordinator core's worker methods.
+// Every handler first checks the caller's role and the request's limits (admission.h).
 // Thread safety: safe for concurrent calls (the core is).
 #ifndef HYPERLAB_COORDINATOR_WORKER_SERVICE_H_
 #define HYPERLAB_COORDINATOR_WORKER_SERVICE_H_
 
+#include "coordinator/authorizer.h"
 #include "coordinator/coordinator.h"
 #include "hyperlab/v1/services.grpc.pb.h"
 
@@ -10,7 +12,8 @@ namespace hyperlab::coordinator {
 
 class WorkerServiceImpl final : public v1::WorkerService::Service {
  public:
-  explicit WorkerServiceImpl(Coordinator* core) : core_(core) {}
+  // `core` and `auth` must outlive the service.
+  WorkerServiceImpl(Coordinator* core, const Authorizer* auth) : core_(core), auth_(auth) {}
 
   grpc::Status RegisterWorker(grpc::ServerContext* context, const v1::RegisterWorkerRequest* request,
                               v1::RegisterWorkerResponse* response) override;
@@ -23,6 +26,7 @@ class WorkerServiceImpl final : public v1::WorkerService::Service {
 
  private:
   Coordinator* const core_;
+  const Authorizer* const auth_;
 };
 
 }  // namespace hyperlab::coordinator

@@ -2,7 +2,8 @@
 // or a journal directory opened read-only in-process), and the mapping of errors to exit codes.
 //
 // Exit codes (DESIGN.md): 0 success, 2 bad usage or bad input (INVALID_ARGUMENT), 1 other errors.
-// Errors print one line: "hyperlab: <CODE>: <what and where>".
+// Errors print one line: "hyperlab: <CODE>: <what and where>", with a hint for UNAUTHENTICATED (pass a
+// token), PERMISSION_DENIED (the token's role) and UNAVAILABLE (coordinator down, or TLS settings).
 // Thread safety: used from the main thread only.
 #ifndef HYPERLAB_TOOLS_CLI_H_
 #define HYPERLAB_TOOLS_CLI_H_
@@ -24,6 +25,12 @@ struct GlobalOptions {
   std::string format = "table";
   // Deadline of each call, seconds.
   double timeout_s = 30;
+  // Bearer token (--token; default $HYPERLAB_TOKEN) and TLS files (--tls-ca, --tls-cert, --tls-key); see
+  // coordinator/client_channel.h.
+  std::string token;
+  std::string tls_ca;
+  std::string tls_cert;
+  std::string tls_key;
 };
 
 struct Connection {
@@ -58,6 +65,14 @@ absl::StatusOr<int64_t> PrintReuses(const GlobalOptions& g, const std::shared_pt
 absl::Status Trials(const GlobalOptions& g, const std::string& study, const std::string& sort);
 absl::Status AdminStatus(const GlobalOptions& g);
 absl::Status AdminWorkers(const GlobalOptions& g);
+// Drains (`drain` true) or undrains a worker and prints its status.
+absl::Status AdminDrain(const GlobalOptions& g, const std::string& worker, bool drain);
+absl::Status AdminEvict(const GlobalOptions& g, const std::string& worker);
+absl::Status AdminRequeueTrial(const GlobalOptions& g, const std::string& study, int64_t trial,
+                               const std::string& reason);
+absl::Status AdminFailTrial(const GlobalOptions& g, const std::string& study, int64_t trial,
+                            const std::string& reason);
+absl::Status AdminStorage(const GlobalOptions& g);
 absl::Status Run(const GlobalOptions& g, const std::string& file, int workers, bool verbose);
 
 }  // namespace hyperlab::tools

@@ -16,6 +16,7 @@
 #include "tools/embedded_cluster.h"
 #include "tools/output_format.h"
 #include "tools/study_file.h"
+#include "worker/command_allowlist.h"
 
 namespace hyperlab::tools {
 namespace {
@@ -56,9 +57,22 @@ absl::Status Run(const GlobalOptions& g, const std::string& file, int workers, b
   ASSIGN_OR_RETURN(v1::StudySpec spec, LoadStudyFile(file));
   const std::string data_dir = g.data_dir.empty() ? "hyperlab-data" : g.data_dir;
   if (workers < 1) return absl::InvalidArgumentError(absl::StrCat("--workers: must be >= 1, got ", workers));
+  // The user's own machine and the user's own study: its program may run (and nothing else).
+  std::vector<std::string> allowed;
+  if (spec.task().has_command() && !spec.task().command().argv().empty()) {
+    absl::StatusOr<std::string> program =
+        worker::CommandAllowlist::Resolve(spec.task().command().argv(0), spec.task().command().working_dir());
+    if (program.ok()) {
+      allowed.push_back(*program);
+    } else {
+      std::cout << "warning: " << program.status().message() << "; the study's trials will fail" << std::endl;
+    }
+  }
   Interrupts interrupts;
-  ASSIGN_OR_RETURN(std::unique_ptr<EmbeddedCluster> cluster,
-                   EmbeddedCluster::Start({.data_dir = data_dir, .workers = workers, .log_trials = verbose}));
+  ASSIGN_OR_RETURN(
+      std::unique_ptr<EmbeddedCluster> cluster,
+      EmbeddedCluster::Start(
+          {.data_dir = data_dir, .workers = workers, .log_trials = verbose, .allowed_commands = allowed}));
   auto stub = v1::StudyService::NewStub(cluster->channel());
 
   v1::CreateStudyRequest create;
@@ -67,8 +81,8 @@ absl::Status Run(const GlobalOptions& g, const std::string& file, int workers, b
   RETURN_IF_ERROR(FromGrpc(stub->CreateStudy(CallContext(g).get(), create, &created)));
   const v1::Study& study = created.study();
   for (const std::string& warning : created.warnings()) std::cout << "warning: " << warning << std::endl;
-  std::cout << (created.existed() ? "continuing" : "created") << " study '" << spec.name() << "' (id " << study.id()
-            << ") in " << data_dir << " with " << workers << " local worker(s)" << std::endl;
+  std::cout << (created.existed() ? "continuing" : "created") << " study '" << spec.name() << "' (id "
+            << study.id() << ") in " << data_dir << " with " << workers << " local worker(s)" << std::endl;
 
   const auto start = std::chrono::steady_clock::now();
   auto last_print = start - std::chrono::hours(1);

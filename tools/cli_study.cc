@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "coordinator/client_channel.h"
 #include "hyperlab/v1/services.grpc.pb.h"
 #include "searcher/status_macros.h"
 #include "tools/cli.h"
@@ -16,8 +17,8 @@ namespace hyperlab::tools {
 absl::StatusOr<Connection> Connect(const GlobalOptions& options) {
   Connection c;
   if (!options.data_dir.empty()) {
-    ASSIGN_OR_RETURN(c.local,
-                     coordinator::CoordinatorServer::Start({.data_dir = options.data_dir, .read_only = true}));
+    ASSIGN_OR_RETURN(
+        c.local, coordinator::CoordinatorServer::Start({.data_dir = options.data_dir, .read_only = true}));
     c.channel = c.local->InProcessChannel();
     return c;
   }
@@ -26,7 +27,12 @@ absl::StatusOr<Connection> Connect(const GlobalOptions& options) {
     const char* env = std::getenv("HYPERLAB_COORDINATOR");
     address = env != nullptr && *env != '\0' ? env : "127.0.0.1:7411";
   }
-  c.channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+  ASSIGN_OR_RETURN(c.channel,
+                   coordinator::NewClientChannel({.address = address,
+                                                  .token = coordinator::TokenFromFlagOrEnv(options.token),
+                                                  .tls_ca_file = options.tls_ca,
+                                                  .tls_cert_file = options.tls_cert,
+                                                  .tls_key_file = options.tls_key}));
   return c;
 }
 
@@ -52,14 +58,22 @@ int ReportError(const absl::Status& status) {
     if (ch == '\n') ch = ' ';
   }
   std::cerr << "hyperlab: " << code << ": " << message;
-  if (status.code() == absl::StatusCode::kUnavailable) std::cerr << " (is the coordinator running?)";
+  if (status.code() == absl::StatusCode::kUnavailable) {
+    std::cerr << " (is the coordinator running, and do --tls-ca/--tls-cert match its TLS settings?)";
+  } else if (status.code() == absl::StatusCode::kUnauthenticated) {
+    std::cerr << " (hint: pass --token TOKEN or set HYPERLAB_TOKEN to a token from the coordinator's "
+                 "--auth-tokens file)";
+  } else if (status.code() == absl::StatusCode::kPermissionDenied) {
+    std::cerr << " (hint: this token's role does not allow the command; use a token with the role named)";
+  }
   std::cerr << "\n";
   return status.code() == absl::StatusCode::kInvalidArgument ? 2 : 1;
 }
 
 namespace {
 
-absl::StatusOr<v1::Study> GetStudy(const GlobalOptions& g, v1::StudyService::Stub& stub, const std::string& ref) {
+absl::StatusOr<v1::Study> GetStudy(const GlobalOptions& g, v1::StudyService::Stub& stub,
+                                   const std::string& ref) {
   v1::GetStudyRequest request;
   request.set_study(ref);
   v1::Study study;
@@ -77,7 +91,8 @@ absl::Status StudySubmit(const GlobalOptions& g, const std::string& file) {
   *request.mutable_spec() = spec;
   v1::CreateStudyResponse response;
   RETURN_IF_ERROR(FromGrpc(stub->CreateStudy(CallContext(g).get(), request, &response)));
-  for (const std::string& warning : response.warnings()) std::cerr << "hyperlab: warning: " << warning << "\n";
+  for (const std::string& warning : response.warnings())
+    std::cerr << "hyperlab: warning: " << warning << "\n";
   if (response.existed()) {
     std::cerr << "hyperlab: study '" << spec.name() << "' already exists with this spec (id "
               << response.study().id() << ", " << v1::Study::State_Name(response.study().state())
@@ -116,8 +131,8 @@ absl::StatusOr<v1::Study> Follow(const GlobalOptions& g, const std::string& ref,
   auto stub = v1::StudyService::NewStub(c.channel);
   const auto start = std::chrono::steady_clock::now();
   auto expired = [&] {
-    return timeout_s > 0 &&
-           std::chrono::steady_clock::now() - start > std::chrono::milliseconds(static_cast<int64_t>(timeout_s * 1e3));
+    return timeout_s > 0 && std::chrono::steady_clock::now() - start >
+                                std::chrono::milliseconds(static_cast<int64_t>(timeout_s * 1e3));
   };
   while (true) {
     auto context = CallContext(g, /*stream=*/true);
@@ -138,7 +153,8 @@ absl::StatusOr<v1::Study> Follow(const GlobalOptions& g, const std::string& ref,
     absl::Status status = FromGrpc(reader->Finish());
     if (status.ok() && any && last.state() != v1::Study::ACTIVE) return last;
     if (expired() || status.code() == absl::StatusCode::kDeadlineExceeded) {
-      return absl::DeadlineExceededError(absl::StrCat("study '", ref, "' still running after ", timeout_s, " s"));
+      return absl::DeadlineExceededError(
+          absl::StrCat("study '", ref, "' still running after ", timeout_s, " s"));
     }
     if (!status.ok() && status.code() != absl::StatusCode::kUnavailable) return status;
     std::this_thread::sleep_for(std::chrono::seconds(1));  // The coordinator is away; try again.
@@ -154,7 +170,8 @@ absl::Status StudyWatch(const GlobalOptions& g, const std::string& ref) {
   ASSIGN_OR_RETURN(v1::Study last, Follow(g, ref, 0, [&](const v1::Study& s) {
                      if (s.counts().reused() > reused_seen) {
                        reused_seen = s.counts().reused();
-                       if (auto next = PrintReuses(g, c.channel, s.id(), next_trial); next.ok()) next_trial = *next;
+                       if (auto next = PrintReuses(g, c.channel, s.id(), next_trial); next.ok())
+                         next_trial = *next;
                      }
                      const double elapsed =
                          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -291,6 +308,30 @@ absl::Status Trials(const GlobalOptions& g, const std::string& ref, const std::s
   return absl::OkStatus();
 }
 
+namespace {
+
+void PrintWorkers(const std::vector<v1::WorkerStatus>& workers) {
+  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+  std::cout << "id  host  slots  threads  executors  commands  state  running  last_seen\n";
+  for (const auto& w : workers) {
+    std::string executors, commands, running;
+    for (const auto& e : w.info().executors()) absl::StrAppend(&executors, executors.empty() ? "" : ",", e);
+    for (const auto& a : w.info().allowed_commands())
+      absl::StrAppend(&commands, commands.empty() ? "" : ",", a);
+    for (const auto& t : w.trials())
+      absl::StrAppend(&running, running.empty() ? "" : ",", t.study_id(), "/", t.trial_id());
+    std::cout << w.info().id() << "  " << w.info().host() << "  " << w.info().slots() << "  "
+              << w.info().threads() << "  " << executors << "  " << (commands.empty() ? "-" : commands)
+              << "  " << (w.draining() ? "draining" : "active") << "  " << w.trials_size()
+              << (running.empty() ? "" : " (" + running + ")") << "  "
+              << (now_ms - w.last_seen_unix_ms()) / 1000.0 << "s ago\n";
+  }
+}
+
+}  // namespace
+
 absl::Status AdminStatus(const GlobalOptions& g) {
   ASSIGN_OR_RETURN(OutputFormat format, ParseOutputFormat(g.format));
   ASSIGN_OR_RETURN(Connection c, Connect(g));
@@ -301,9 +342,19 @@ absl::Status AdminStatus(const GlobalOptions& g) {
     std::cout << nlohmann::json::parse(ProtoToJson(response)).dump(2) << std::endl;
     return absl::OkStatus();
   }
-  std::cout << "hyperlab " << response.version() << ", up " << response.uptime_ms() / 1000 << " s, "
-            << response.workers() << " worker(s), " << response.active_studies() << " active stud"
+  const v1::BuildInfo& b = response.build();
+  std::cout << "hyperlab " << response.version() << " (" << b.git_commit() << ", " << b.build_type() << ", "
+            << b.compiler() << ", gRPC " << b.grpc_version() << ", protobuf " << b.protobuf_version()
+            << "), up " << response.uptime_ms() / 1000 << " s, auth "
+            << (response.auth_enabled() ? "on" : "off") << ", TLS " << (response.tls_enabled() ? "on" : "off")
+            << "\n";
+  const v1::StorageStats& st = response.storage();
+  std::cout << "journal " << st.data_dir() << ": " << st.studies() << " studies, " << st.trials()
+            << " trials, " << st.measurements() << " measurements, " << st.disk_bytes() << " bytes in "
+            << st.files() << " files\n";
+  std::cout << response.workers() << " worker(s), " << response.active_studies() << " active stud"
             << (response.active_studies() == 1 ? "y" : "ies") << "\n";
+  PrintWorkers({response.worker_status().begin(), response.worker_status().end()});
   std::cout << FormatStudies({response.studies().begin(), response.studies().end()}, format);
   return absl::OkStatus();
 }
@@ -318,17 +369,96 @@ absl::Status AdminWorkers(const GlobalOptions& g) {
     std::cout << nlohmann::json::parse(ProtoToJson(response)).dump(2) << std::endl;
     return absl::OkStatus();
   }
-  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                             std::chrono::system_clock::now().time_since_epoch())
-                             .count();
-  std::cout << "id  host  slots  threads  executors  running  last_seen\n";
-  for (const auto& w : response.workers()) {
-    std::string executors;
-    for (const auto& e : w.info().executors()) absl::StrAppend(&executors, executors.empty() ? "" : ",", e);
-    std::cout << w.info().id() << "  " << w.info().host() << "  " << w.info().slots() << "  " << w.info().threads()
-              << "  " << executors << "  " << w.trials_size() << "  "
-              << (now_ms - w.last_seen_unix_ms()) / 1000.0 << "s ago\n";
+  PrintWorkers({response.workers().begin(), response.workers().end()});
+  return absl::OkStatus();
+}
+
+absl::Status AdminDrain(const GlobalOptions& g, const std::string& worker, bool drain) {
+  ASSIGN_OR_RETURN(Connection c, Connect(g));
+  auto stub = v1::AdminService::NewStub(c.channel);
+  v1::DrainWorkerRequest request;
+  request.set_worker_id(worker);
+  v1::WorkerStatus response;
+  RETURN_IF_ERROR(FromGrpc(drain ? stub->DrainWorker(CallContext(g).get(), request, &response)
+                                 : stub->UndrainWorker(CallContext(g).get(), request, &response)));
+  if (g.format == "json") {
+    std::cout << nlohmann::json::parse(ProtoToJson(response)).dump(2) << std::endl;
+  } else {
+    std::cout << "worker " << worker << (drain ? " drained: it takes no new trials; " : " undrained; ")
+              << response.trials_size() << " trial(s) running on it" << std::endl;
   }
+  return absl::OkStatus();
+}
+
+absl::Status AdminEvict(const GlobalOptions& g, const std::string& worker) {
+  ASSIGN_OR_RETURN(Connection c, Connect(g));
+  auto stub = v1::AdminService::NewStub(c.channel);
+  v1::EvictWorkerRequest request;
+  request.set_worker_id(worker);
+  v1::EvictWorkerResponse response;
+  RETURN_IF_ERROR(FromGrpc(stub->EvictWorker(CallContext(g).get(), request, &response)));
+  if (g.format == "json") {
+    std::cout << nlohmann::json::parse(ProtoToJson(response)).dump(2) << std::endl;
+    return absl::OkStatus();
+  }
+  std::cout << "worker " << worker << " evicted; " << response.requeued_size() << " trial(s) requeued";
+  for (const v1::LeaseRef& r : response.requeued()) std::cout << " " << r.study_id() << "/" << r.trial_id();
+  std::cout << std::endl;
+  return absl::OkStatus();
+}
+
+namespace {
+
+template <typename Call>
+absl::Status TrialAction(const GlobalOptions& g, const std::string& study, int64_t trial,
+                         const std::string& reason, Call call) {
+  ASSIGN_OR_RETURN(Connection c, Connect(g));
+  auto stub = v1::AdminService::NewStub(c.channel);
+  v1::TrialActionRequest request;
+  request.set_study(study);
+  request.set_trial_id(trial);
+  request.set_reason(reason);
+  v1::Trial response;
+  RETURN_IF_ERROR(FromGrpc(call(*stub, CallContext(g).get(), request, &response)));
+  if (g.format == "json") {
+    std::cout << TrialToJson(response).dump(2) << std::endl;
+  } else {
+    std::cout << "trial " << study << "/" << trial << " is now " << v1::Trial::State_Name(response.state())
+              << ": " << response.reason() << std::endl;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status AdminRequeueTrial(const GlobalOptions& g, const std::string& study, int64_t trial,
+                               const std::string& reason) {
+  return TrialAction(g, study, trial, reason, [](auto& stub, auto* context, const auto& r, auto* out) {
+    return stub.RequeueTrial(context, r, out);
+  });
+}
+
+absl::Status AdminFailTrial(const GlobalOptions& g, const std::string& study, int64_t trial,
+                            const std::string& reason) {
+  return TrialAction(g, study, trial, reason, [](auto& stub, auto* context, const auto& r, auto* out) {
+    return stub.FailTrial(context, r, out);
+  });
+}
+
+absl::Status AdminStorage(const GlobalOptions& g) {
+  ASSIGN_OR_RETURN(OutputFormat format, ParseOutputFormat(g.format));
+  ASSIGN_OR_RETURN(Connection c, Connect(g));
+  auto stub = v1::AdminService::NewStub(c.channel);
+  v1::StorageStats response;
+  RETURN_IF_ERROR(FromGrpc(stub->GetStorageStats(CallContext(g).get(), {}, &response)));
+  if (format == OutputFormat::kJson) {
+    std::cout << nlohmann::json::parse(ProtoToJson(response)).dump(2) << std::endl;
+    return absl::OkStatus();
+  }
+  std::cout << "data_dir  studies  trials  measurements  disk_bytes  files\n"
+            << response.data_dir() << "  " << response.studies() << "  " << response.trials() << "  "
+            << response.measurements() << "  " << response.disk_bytes() << "  " << response.files()
+            << std::endl;
   return absl::OkStatus();
 }
 

@@ -1,5 +1,6 @@
 // The single-process cluster of `hyperlab run`: a coordinator on the journal in a directory, served over
-// an in-process channel, and N local workers (one slot each) pulling from it.
+// an in-process channel, and N local workers (one slot each) pulling from it. No authentication (nothing
+// listens on a socket).
 //
 // The parts are the real ones (RocksDB journal, gRPC services, worker pull loops); only the transport is
 // in-process. Running it again on the same directory continues where the journal says.
@@ -24,11 +25,15 @@ struct EmbeddedOptions {
   int workers = 2;
   // Workers log each trial to stderr. Default false (the CLI shows progress instead).
   bool log_trials = false;
+  // Programs or directories the workers' command executor may run (worker/command_allowlist.h). Default:
+  // none. `hyperlab run` passes the study's own program.
+  std::vector<std::string> allowed_commands;
 };
 
 class EmbeddedCluster {
  public:
-  // UNAVAILABLE when the journal is locked by another process.
+  // UNAVAILABLE when the journal is locked by another process; NOT_FOUND for an allowed command that does
+  // not exist.
   static absl::StatusOr<std::unique_ptr<EmbeddedCluster>> Start(const EmbeddedOptions& options);
   ~EmbeddedCluster();
 

@@ -113,14 +113,16 @@ std::string ValueText(const v1::ParameterValue& value) {
   }
 }
 
-absl::Status SortTrials(const v1::StudySpec& spec, const std::string& key_flag, std::vector<v1::Trial>& trials) {
+absl::Status SortTrials(const v1::StudySpec& spec, const std::string& key_flag,
+                        std::vector<v1::Trial>& trials) {
   const bool descending = !key_flag.empty() && key_flag[0] == '-';
   const std::string key = descending ? key_flag.substr(1) : key_flag;
   bool known = key == "id" || key == spec.objective().metric();
   for (const auto& p : spec.parameters()) known = known || p.name() == key;
   for (const auto& m : spec.metrics()) known = known || m == key;
   for (const auto& t : trials) known = known || t.metrics().count(key);
-  if (!known) return absl::InvalidArgumentError(absl::StrCat("--sort: no metric or parameter named '", key, "'"));
+  if (!known)
+    return absl::InvalidArgumentError(absl::StrCat("--sort: no metric or parameter named '", key, "'"));
   std::stable_sort(trials.begin(), trials.end(), [&](const v1::Trial& a, const v1::Trial& b) {
     const std::optional<double> va = SortValue(a, key), vb = SortValue(b, key);
     if (!va || !vb) return va.has_value() && !vb.has_value();
@@ -133,20 +135,22 @@ nlohmann::json TrialToJson(const v1::Trial& trial) {
   nlohmann::json params = nlohmann::json::object(), metrics = nlohmann::json::object();
   for (const v1::Parameter& p : trial.parameters()) params[p.name()] = ValueJson(p.value());
   for (const auto& [name, value] : trial.metrics()) {
-    metrics[name] = std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(worker::FormatNumber(value));
+    metrics[name] =
+        std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(worker::FormatNumber(value));
   }
   nlohmann::json out = {{"id", trial.id()},
-          {"study_id", trial.study_id()},
-          {"state", v1::Trial::State_Name(trial.state())},
-          {"params", params},
-          {"metrics", metrics},
-          {"reason", trial.reason()},
-          {"attempt", trial.attempt()},
-          {"worker", trial.worker_id()},
-          {"start_unix_ms", trial.start_unix_ms()},
-          {"end_unix_ms", trial.end_unix_ms()},
-          {"runtime_seconds", RuntimeSeconds(trial)},
-          {"fingerprint", trial.fingerprint()}};
+                        {"study_id", trial.study_id()},
+                        {"state", v1::Trial::State_Name(trial.state())},
+                        {"params", params},
+                        {"metrics", metrics},
+                        {"reason", trial.reason()},
+                        {"attempt", trial.attempt()},
+                        {"worker", trial.worker_id()},
+                        {"start_unix_ms", trial.start_unix_ms()},
+                        {"end_unix_ms", trial.end_unix_ms()},
+                        {"runtime_seconds", RuntimeSeconds(trial)},
+                        {"fingerprint", trial.fingerprint()},
+                        {"measurements", trial.measurement_count()}};
   if (trial.has_reused_from()) {
     out["reused_from"] = absl::StrCat(trial.reused_from().study_name(), "/", trial.reused_from().trial_id());
   }
@@ -164,10 +168,17 @@ std::string FormatTrials(const v1::Study& study, const std::vector<v1::Trial>& t
   }
   // Columns: id, state, every parameter, the objective, then every other metric seen.
   const std::string& objective = study.spec().objective().metric();
+  // The table leaves out per-class metrics (`f1_3`, `precision_7`, ...) to stay readable; CSV and JSON
+  // keep every metric.
+  auto per_class = [](const std::string& name) {
+    const size_t underscore = name.rfind('_');
+    return underscore != std::string::npos && underscore + 1 < name.size() &&
+           name.find_first_not_of("0123456789", underscore + 1) == std::string::npos;
+  };
   std::set<std::string> others;
   for (const v1::Trial& t : trials) {
     for (const auto& [name, value] : t.metrics()) {
-      if (name != objective) others.insert(name);
+      if (name != objective && !(format == OutputFormat::kTable && per_class(name))) others.insert(name);
     }
   }
   Row header = {"id", "state"};
@@ -221,8 +232,8 @@ std::string FormatStudies(const std::vector<v1::Study>& studies, OutputFormat fo
     const v1::TrialCounts& c = s.counts();
     const int done = c.succeeded() + c.failed() + c.stopped() + c.infeasible();
     rows.push_back({absl::StrCat(s.id()), s.spec().name(), v1::Study::State_Name(s.state()),
-                    absl::StrCat(done, "/", s.planned_trials()), absl::StrCat(c.running()), absl::StrCat(c.failed()),
-                    s.best_trial_id() >= 0 ? Short(s.best_value()) : ""});
+                    absl::StrCat(done, "/", s.planned_trials()), absl::StrCat(c.running()),
+                    absl::StrCat(c.failed()), s.best_trial_id() >= 0 ? Short(s.best_value()) : ""});
   }
   return format == OutputFormat::kCsv ? RenderCsv(header, rows) : RenderTable(header, rows);
 }
@@ -236,12 +247,15 @@ std::string FormatStudyDetail(const v1::Study& s, OutputFormat format) {
   if (!s.reason().empty()) absl::StrAppend(&out, ": ", s.reason());
   absl::StrAppend(&out, "\n");
   if (!s.spec().hypothesis().empty()) absl::StrAppend(&out, "hypothesis  ", s.spec().hypothesis(), "\n");
-  absl::StrAppend(&out, "objective   ", absl::AsciiStrToLower(v1::Objective::Goal_Name(s.spec().objective().goal())),
-                  " ", s.spec().objective().metric(), "\n");
-  absl::StrAppend(&out, "trials      ", c.total(), " of ", s.planned_trials(), ": ", c.succeeded(), " succeeded, ",
-                  c.failed(), " failed, ", c.stopped(), " stopped, ", c.infeasible(), " infeasible, ", c.running(),
-                  " running, ", c.pending(), " pending, ", c.cancelled(), " cancelled\n");
-  absl::StrAppend(&out, "reused      ", c.reused(), " trial(s) took the result of an earlier identical experiment\n");
+  absl::StrAppend(&out, "objective   ",
+                  absl::AsciiStrToLower(v1::Objective::Goal_Name(s.spec().objective().goal())), " ",
+                  s.spec().objective().metric(), "\n");
+  absl::StrAppend(&out, "trials      ", c.total(), " of ", s.planned_trials(), ": ", c.succeeded(),
+                  " succeeded, ", c.failed(), " failed, ", c.stopped(), " stopped, ", c.infeasible(),
+                  " infeasible, ", c.running(), " running, ", c.pending(), " pending, ", c.cancelled(),
+                  " cancelled\n");
+  absl::StrAppend(&out, "reused      ", c.reused(),
+                  " trial(s) took the result of an earlier identical experiment\n");
   absl::StrAppend(&out, "strategy    ", s.spec().algorithm().ShortDebugString(), "; budget ",
                   s.spec().budget().ShortDebugString(), "\n");
   if (s.best_trial_id() >= 0) {
@@ -254,9 +268,9 @@ std::string FormatStudyDetail(const v1::Study& s, OutputFormat format) {
 std::string ProgressLine(const v1::Study& s, double elapsed_s) {
   const v1::TrialCounts& c = s.counts();
   const int done = c.succeeded() + c.failed() + c.stopped() + c.infeasible();
-  std::string out = absl::StrCat(s.spec().name(), ": ", done, "/", s.planned_trials(), " done (", c.succeeded(),
-                                 " ok, ", c.failed(), " failed", c.reused() ? absl::StrCat(", ", c.reused(), " reused") : "",
-                                 "), ", c.running(), " running");
+  std::string out = absl::StrCat(
+      s.spec().name(), ": ", done, "/", s.planned_trials(), " done (", c.succeeded(), " ok, ", c.failed(),
+      " failed", c.reused() ? absl::StrCat(", ", c.reused(), " reused") : "", "), ", c.running(), " running");
   if (s.best_trial_id() >= 0) {
     absl::StrAppend(&out, ", best ", s.spec().objective().metric(), "=", Short(s.best_value()), " (trial ",
                     s.best_trial_id(), ")");

@@ -8,7 +8,7 @@ packages=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev libeigen3-dev libdnnl-dev ocl-icd-opencl-dev librocksdb-dev
   libyaml-cpp-dev libgtest-dev libgmock-dev libbenchmark-dev
-  nlohmann-json3-dev libcli11-dev python3 procps
+  nlohmann-json3-dev libcli11-dev python3 procps zlib1g-dev dataset-fashion-mnist python3-yaml
 )
 
 missing=()
@@ -17,6 +17,12 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
+
+# kubectl renders the Kubernetes manifests in the deploy tests; any kubectl will do (some machines have one
+# from another vendor's package, which Debian's kubernetes-client would conflict with).
+if ! command -v kubectl >/dev/null 2>&1; then
+  missing+=(kubernetes-client)
+fi
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "setup: all ${#packages[@]} packages present"

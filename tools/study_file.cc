@@ -7,6 +7,7 @@
 #include <cstring>
 #include <limits>
 #include <map>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,6 +17,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "coordinator/spec_validation.h"
@@ -23,6 +25,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "nlohmann/json.hpp"
 #include "searcher/status_macros.h"
+#include "yaml-cpp/eventhandler.h"
 #include "yaml-cpp/yaml.h"
 
 namespace hyperlab::tools {
@@ -273,12 +276,80 @@ class YamlToJson {
 
 }  // namespace
 
+namespace {
+
+// The 1-based line of the first byte that cannot be in a study file, with what it is; {0, ""} when there is
+// none. A study file is UTF-8 text (the JSON step cannot carry anything else), and YAML allows no control
+// characters but tab, line feed and carriage return; yaml-cpp 0.7 loops without end, allocating, on some
+// inputs with a NUL byte. Both found by tools/fuzz/study_file_fuzzer.
+std::pair<int, std::string> FirstNonText(absl::string_view text) {
+  int line = 1;
+  for (size_t i = 0; i < text.size();) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c == '\n') ++line;
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) {
+      return {line, absl::StrFormat("control character 0x%02x; a study file is text", c)};
+    }
+    const size_t extra = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xe ? 2 : (c >> 3) == 0x1e ? 3 : 4;
+    bool valid = extra < 4 && c != 0xc0 && c != 0xc1 && c <= 0xf4 && i + extra < text.size();
+    for (size_t k = 1; valid && k <= extra; ++k)
+      valid = (static_cast<unsigned char>(text[i + k]) >> 6) == 0x2;
+    if (valid && extra >= 2) {  // No overlong forms, no surrogates, nothing above U+10FFFF (RFC 3629).
+      const unsigned char d = static_cast<unsigned char>(text[i + 1]);
+      valid = !(c == 0xe0 && d < 0xa0) && !(c == 0xed && d > 0x9f) && !(c == 0xf0 && d < 0x90) &&
+              !(c == 0xf4 && d > 0x8f);
+    }
+    if (!valid) return {line, "not UTF-8 text (a study file must be UTF-8)"};
+    i += extra + 1;
+  }
+  return {0, ""};
+}
+
+// Counts documents and remembers where each starts, building nothing.
+class DocumentCounter : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark.line + 1); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+  }
+  void OnMapEnd() override {}
+  std::vector<int> starts;  // Line of each document's start.
+};
+
+// The file's documents, at most two (enough to say "one document only"). Unlike YAML::LoadAll, it always
+// ends: yaml-cpp 0.7's LoadAll loops without end, allocating, on a stray ',' where a document starts
+// (found by tools/fuzz/study_file_fuzzer). Throws YAML::Exception on a syntax error.
+std::vector<YAML::Node> LoadAtMostTwoDocuments(const std::string& text, int* second_line) {
+  std::stringstream stream(text);
+  YAML::Parser parser(stream);
+  DocumentCounter counter;
+  while (counter.starts.size() < 2 && parser.HandleNextDocument(counter)) {
+  }
+  if (counter.starts.empty()) return {};
+  std::vector<YAML::Node> documents = {YAML::Load(text)};
+  if (counter.starts.size() > 1) {
+    *second_line = counter.starts[1];
+    documents.push_back(YAML::Node());
+  }
+  return documents;
+}
+
+}  // namespace
+
 absl::StatusOr<v1::StudySpec> ParseStudyYaml(absl::string_view yaml,
                                              const std::string& file_name_for_errors) {
   YamlToJson converter(file_name_for_errors);
+  if (auto [line, what] = FirstNonText(yaml); line != 0) return converter.Error(line, "", what);
   std::vector<YAML::Node> documents;
+  int second_document_line = 0;
   try {
-    documents = YAML::LoadAll(std::string(yaml));
+    documents = LoadAtMostTwoDocuments(std::string(yaml), &second_document_line);
   } catch (const YAML::Exception& e) {
     return converter.Error(e.mark.is_null() ? 0 : e.mark.line + 1, "",
                            absl::StrCat("YAML syntax error: ", e.msg));
@@ -288,7 +359,7 @@ absl::StatusOr<v1::StudySpec> ParseStudyYaml(absl::string_view yaml,
                            "empty study file; expected a map of fields (name, objective, parameters, ...)");
   }
   if (documents.size() > 1) {
-    return converter.Error(LineOf(documents[1]), "", "expected one YAML document, found a second one");
+    return converter.Error(second_document_line, "", "expected one YAML document, found a second one");
   }
   const YAML::Node& root = documents[0];
   if (!root.IsMap()) {
@@ -306,7 +377,9 @@ absl::StatusOr<v1::StudySpec> ParseStudyYaml(absl::string_view yaml,
   v1::StudySpec spec;
   pb::util::JsonParseOptions options;
   options.ignore_unknown_fields = false;
-  const auto parsed = pb::util::JsonStringToMessage(spec_json.dump(), &spec, options);
+  // `replace`: never throw on a string that is not UTF-8 (the text check above should make that impossible).
+  const auto parsed = pb::util::JsonStringToMessage(
+      spec_json.dump(-1, ' ', false, json::error_handler_t::replace), &spec, options);
   if (!parsed.ok()) {
     return converter.Error(0, "", std::string(parsed.message().data(), parsed.message().size()));
   }

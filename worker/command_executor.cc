@@ -139,9 +139,10 @@ struct Child {
   Fd out, err, exit;
 };
 
-// Starts argv[0] (looked up in PATH) in a new process group. The error names the program.
-absl::StatusOr<Child> Spawn(const std::vector<std::string>& argv, const std::vector<std::string>& env,
-                            const std::string& working_dir) {
+// Starts `program` (an absolute path the allowlist checked) with `argv` in a new process group. The error
+// names argv[0].
+absl::StatusOr<Child> Spawn(const std::string& program, const std::vector<std::string>& argv,
+                            const std::vector<std::string>& env, const std::string& working_dir) {
   absl::StatusOr<Pipe> out = MakePipe();
   if (!out.ok()) return out.status();
   absl::StatusOr<Pipe> err = MakePipe();
@@ -177,7 +178,7 @@ absl::StatusOr<Child> Spawn(const std::vector<std::string>& argv, const std::vec
 
   Child child;
   const int error = posix_spawnp(&child.pid, argv[0].c_str(), &actions, &attributes, argv_pointers.data(),
-                                 env_pointers.data());
+                                env_pointers.data());
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attributes);
   if (error != 0) {
@@ -416,7 +417,18 @@ std::string ParametersJson(const v1::Trial& trial) {
   return params.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
-CommandExecutor::CommandExecutor(CommandExecutorOptions options) : options_(options) {}
+CommandExecutor::CommandExecutor(CommandExecutorOptions options) : options_(std::move(options)) {}
+
+void ConfigureCommandExecutor(std::vector<std::unique_ptr<Executor>>& executors,
+                              CommandExecutorOptions options) {
+  for (auto& e : executors) {
+    if (e->Kind() == "command") {
+      e = std::make_unique<CommandExecutor>(std::move(options));
+      return;
+    }
+  }
+  executors.push_back(std::make_unique<CommandExecutor>(std::move(options)));
+}
 
 TrialOutcome CommandExecutor::Run(const v1::Assignment& assignment, TrialContext& context) {
   const v1::CommandTask& task = assignment.task().command();
@@ -434,8 +446,10 @@ TrialOutcome CommandExecutor::Run(const v1::Assignment& assignment, TrialContext
                         (stat(task.working_dir().c_str(), &info) != 0 || !S_ISDIR(info.st_mode))) {
     return Failed(absl::StrCat("working directory '", task.working_dir(), "' is not a directory"));
   }
+  absl::StatusOr<std::string> program = options_.allowlist.Check(argv[0], task.working_dir());
+  if (!program.ok()) return Failed(std::string(program.status().message()));
   if (context.StopRequested()) return TrialOutcome{v1::Trial::STOPPED, {}, "stopped"};
-  absl::StatusOr<Child> child = Spawn(argv, *env, task.working_dir());
+  absl::StatusOr<Child> child = Spawn(*program, argv, *env, task.working_dir());
   if (!child.ok()) return Failed(std::string(child.status().message()));
   const pid_t pid = child->pid;
 

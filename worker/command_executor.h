@@ -14,7 +14,9 @@
 // group gets SIGTERM and, after a grace period, SIGKILL. When the program itself exits, whatever it left
 // running in its process group is killed too: no process outlives its trial (except one that moved itself
 // to another process group or session, which this executor cannot see).
-// The program is looked up in the worker's PATH (not a PATH given in task.command.env).
+// The program is looked up in the worker's PATH (not a PATH given in task.command.env), and runs only when
+// the worker's allowlist allows it (command_allowlist.h; hyperlab-worker --allow-command PATH): otherwise
+// the trial FAILS with a reason that says so and how to allow it. The default allowlist allows nothing.
 //
 // Thread safety: Run may be called concurrently from several threads (pipes are close-on-exec, so one
 // trial's program never inherits another's pipe). The worker must not ignore SIGCHLD (SIG_IGN would reap
@@ -23,10 +25,13 @@
 #define HYPERLAB_WORKER_COMMAND_EXECUTOR_H_
 
 #include <cstddef>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "worker/command_allowlist.h"
 #include "worker/executor.h"
 
 namespace hyperlab::worker {
@@ -37,6 +42,8 @@ struct CommandExecutorOptions {
   double kill_grace_seconds = 2.0;
   // Bytes kept from the end of the program's stderr for the failure reason. Default 4096.
   size_t stderr_tail_bytes = 4096;
+  // What may run. Default: nothing (every command trial fails with the reason).
+  CommandAllowlist allowlist;
 };
 
 class CommandExecutor : public Executor {
@@ -44,10 +51,12 @@ class CommandExecutor : public Executor {
   explicit CommandExecutor(CommandExecutorOptions options = {});
 
   std::string Kind() const override { return "command"; }
+  const CommandAllowlist& allowlist() const { return options_.allowlist; }
 
   // Runs the program to its end. SUCCEEDED when it exits 0 having reported the objective metric;
   // STOPPED ("stopped") when the context asked to stop; FAILED otherwise, with a reason: a bad
-  // placeholder, a program that cannot be started (named, with the errno text), "timed out after N s",
+  // placeholder, a program the allowlist refuses (see above), a program that cannot be started (named,
+  // with the errno text), "timed out after N s",
   // "exit code N: <stderr tail>", "killed by signal N (SIGX)", or "program did not report metric 'M'".
   // Malformed `hyperlab:` lines are ignored, and mentioned in the reason when the trial fails.
   TrialOutcome Run(const v1::Assignment& assignment, TrialContext& context) override;
@@ -55,6 +64,11 @@ class CommandExecutor : public Executor {
  private:
   const CommandExecutorOptions options_;
 };
+
+// Replaces the "command" executor in `executors` (if any, else appends one) by one with `options`.
+// hyperlab-worker and `hyperlab run` use it to apply --allow-command to MakeDefaultExecutors().
+void ConfigureCommandExecutor(std::vector<std::unique_ptr<Executor>>& executors,
+                              CommandExecutorOptions options);
 
 // Replaces every `{name}` in `arg` by the value of the trial's parameter `name` (double: shortest
 // round-trip form, see FormatNumber; integer: decimal; string: as is). `{{` and `}}` stand for literal

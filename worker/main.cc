@@ -5,7 +5,9 @@
 #include <thread>
 
 #include "CLI/CLI.hpp"
+#include "coordinator/client_channel.h"
 #include "grpcpp/grpcpp.h"
+#include "worker/command_executor.h"
 #include "worker/worker.h"
 
 int main(int argc, char** argv) {
@@ -14,17 +16,43 @@ int main(int argc, char** argv) {
   bool quiet = false;
   CLI::App app{"hyperlab-worker: runs trials for a hyperlab coordinator"};
   app.add_option("--coordinator", coordinator, "HOST:PORT of the coordinator")->capture_default_str();
-  app.add_option("--slots", options.slots, "trials run at once")->capture_default_str()->check(CLI::Range(1, 1024));
-  app.add_option("--threads", options.threads, "threads per trial")->capture_default_str()->check(CLI::Range(1, 1024));
+  app.add_option("--slots", options.slots, "trials run at once")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1024));
+  app.add_option("--threads", options.threads, "threads per trial")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1024));
   app.add_option("--id", options.id, "worker id (default: host-pid-random)");
   app.add_flag("--quiet", quiet, "do not log each trial");
   app.add_option("--ack-log", options.ack_log_path, "append each acknowledged completion as a JSON line");
+  hyperlab::coordinator::ClientChannelOptions channel_options;
+  app.add_option(
+      "--token", channel_options.token,
+      "bearer token with role worker (default $HYPERLAB_TOKEN; prefer the variable: flags show in ps)");
+  app.add_option("--tls-ca", channel_options.tls_ca_file,
+                 "PEM CA bundle to verify the coordinator (turns TLS on)");
+  app.add_option("--tls-cert", channel_options.tls_cert_file, "PEM client certificate for mTLS");
+  app.add_option("--tls-key", channel_options.tls_key_file, "PEM private key of --tls-cert");
+  std::vector<std::string> allow_command;
+  app.add_option("--allow-command", allow_command,
+                 "a program, or a directory of programs, that command trials may run (repeatable); "
+                 "without it command trials fail");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
   }
   options.log_trials = !quiet;
+  absl::StatusOr<hyperlab::worker::CommandAllowlist> allowlist =
+      hyperlab::worker::CommandAllowlist::Make(allow_command);
+  if (!allowlist.ok()) {
+    std::cerr << "hyperlab-worker: " << allowlist.status().message() << "\n";
+    return 2;
+  }
+  options.allowed_commands = allowlist->Announced();
+  std::vector<std::unique_ptr<hyperlab::worker::Executor>> executors =
+      hyperlab::worker::MakeDefaultExecutors(options.threads);
+  hyperlab::worker::ConfigureCommandExecutor(executors, {.allowlist = *allowlist});
 
   sigset_t signals;
   sigemptyset(&signals);
@@ -35,10 +63,21 @@ int main(int argc, char** argv) {
   grpc::ChannelArguments args;
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
-  auto channel = grpc::CreateCustomChannel(coordinator, grpc::InsecureChannelCredentials(), args);
-  hyperlab::worker::Worker worker(channel, options, hyperlab::worker::MakeDefaultExecutors());
+  channel_options.address = coordinator;
+  channel_options.token = hyperlab::coordinator::TokenFromFlagOrEnv(channel_options.token);
+  auto channel = hyperlab::coordinator::NewClientChannel(channel_options, args);
+  if (!channel.ok()) {
+    std::cerr << "hyperlab-worker: " << channel.status().message() << "\n";
+    return 2;
+  }
+  hyperlab::worker::Worker worker(*channel, options, std::move(executors));
   std::cerr << "hyperlab-worker " << worker.id() << ": pulling from " << coordinator << " with "
-            << options.slots << " slot(s)" << std::endl;
+            << options.slots << " slot(s)"
+            << (allowlist->empty() ? "; commands: none allowed" : "; commands allowed: ");
+  for (size_t i = 0; i < options.allowed_commands.size(); ++i) {
+    std::cerr << (i ? ", " : "") << options.allowed_commands[i];
+  }
+  std::cerr << std::endl;
   std::thread waiter([&] {
     int signal = 0;
     sigwait(&signals, &signal);

@@ -14,6 +14,7 @@
 #include "worker/command_executor.h"
 #include "worker/metric_line.h"
 #include "worker/synthetic_executor.h"
+#include "worker/train/train_executor.h"
 
 namespace hyperlab::worker {
 namespace {
@@ -47,8 +48,8 @@ std::string TaskKind(const v1::TaskSpec& task) {
 }
 
 std::string Describe(const v1::TrialCompletion& c) {
-  std::string out = absl::StrCat(c.lease().study_id(), "/", c.lease().trial_id(), " ",
-                                 v1::Trial::State_Name(c.state()));
+  std::string out =
+      absl::StrCat(c.lease().study_id(), "/", c.lease().trial_id(), " ", v1::Trial::State_Name(c.state()));
   for (const auto& [name, value] : c.metrics()) absl::StrAppend(&out, " ", name, "=", FormatNumber(value));
   if (!c.reason().empty()) absl::StrAppend(&out, " (", c.reason().substr(0, 200), ")");
   return out;
@@ -56,10 +57,12 @@ std::string Describe(const v1::TrialCompletion& c) {
 
 }  // namespace
 
-std::vector<std::unique_ptr<Executor>> MakeDefaultExecutors() {
+std::vector<std::unique_ptr<Executor>> MakeDefaultExecutors(int threads_per_trial) {
   std::vector<std::unique_ptr<Executor>> out;
   out.push_back(std::make_unique<SyntheticExecutor>());
   out.push_back(std::make_unique<CommandExecutor>());
+  out.push_back(
+      std::make_unique<train::TrainExecutor>(train::TrainExecutorOptions{.threads = threads_per_trial}));
   return out;
 }
 
@@ -107,7 +110,9 @@ struct Worker::Slot : public TrialContext {
 
 Worker::Worker(std::shared_ptr<grpc::Channel> channel, WorkerOptions options,
                std::vector<std::unique_ptr<Executor>> executors)
-    : stub_(v1::WorkerService::NewStub(channel)), options_(std::move(options)), executors_(std::move(executors)) {
+    : stub_(v1::WorkerService::NewStub(channel)),
+      options_(std::move(options)),
+      executors_(std::move(executors)) {
   if (options_.id.empty()) options_.id = DefaultWorkerId();
   options_.slots = std::max(1, options_.slots);
   if (!options_.ack_log_path.empty()) {
@@ -141,7 +146,8 @@ void Worker::Stop() {
 
 std::unique_ptr<grpc::ClientContext> Worker::NewContext() const {
   auto context = std::make_unique<grpc::ClientContext>();
-  context->set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(options_.call_timeout_ms));
+  context->set_deadline(std::chrono::system_clock::now() +
+                        std::chrono::milliseconds(options_.call_timeout_ms));
   return context;
 }
 
@@ -164,6 +170,8 @@ bool Worker::Register() {
   info->set_slots(options_.slots);
   info->set_threads(options_.threads);
   for (const auto& e : executors_) info->add_executors(e->Kind());
+  for (const std::string& allowed : options_.allowed_commands) info->add_allowed_commands(allowed);
+  info->set_version(HYPERLAB_VERSION);
   v1::RegisterWorkerResponse response;
   grpc::Status status = stub_->RegisterWorker(NewContext().get(), request, &response);
   if (!status.ok()) {
@@ -195,6 +203,11 @@ void Worker::AcquireTrials(int free_slots) {
     return;
   }
   backoff_ms_ = 0;
+  if (response.draining() != draining_) {
+    draining_ = response.draining();
+    std::cerr << "hyperlab-worker " << options_.id << ": "
+              << (draining_ ? "drained by an operator: taking no new trials" : "no longer drained") << "\n";
+  }
   for (const v1::Assignment& assignment : response.assignments()) {
     auto slot = std::make_unique<Slot>(assignment, &stopping_);
     Slot* raw = slot.get();
@@ -263,7 +276,8 @@ void Worker::FlushOutbox() {
     if (result.code() == 0) {
       ++completed_;
       LogAcknowledged(outbox_[i]);
-      if (options_.log_trials) std::cerr << "hyperlab-worker " << options_.id << ": " << Describe(outbox_[i]) << "\n";
+      if (options_.log_trials)
+        std::cerr << "hyperlab-worker " << options_.id << ": " << Describe(outbox_[i]) << "\n";
     } else {
       std::cerr << "hyperlab-worker " << options_.id << ": completion refused: " << result.message() << "\n";
     }
@@ -296,7 +310,8 @@ void Worker::Heartbeat() {
   for (size_t i = 0; i < order.size() && i < static_cast<size_t>(response.results_size()); ++i) {
     const v1::TrialReportResult& result = response.results(static_cast<int>(i));
     if (result.status().code() != 0) {
-      std::cerr << "hyperlab-worker " << options_.id << ": dropping trial: " << result.status().message() << "\n";
+      std::cerr << "hyperlab-worker " << options_.id << ": dropping trial: " << result.status().message()
+                << "\n";
       order[i]->lost = true;
       order[i]->stop = true;
     } else if (result.should_stop()) {
@@ -328,7 +343,8 @@ void Worker::Run() {
     if (free_slots > 0 && now >= next_acquire && registered_ && !stopping_) {
       const size_t before = running_.size();
       AcquireTrials(free_slots);
-      if (running_.size() == before) next_acquire = Clock::now() + std::chrono::milliseconds(options_.idle_poll_ms);
+      if (running_.size() == before)
+        next_acquire = Clock::now() + std::chrono::milliseconds(options_.idle_poll_ms);
     }
     std::unique_lock<std::mutex> lock(mu_);
     wake_.wait_for(lock, std::chrono::milliseconds(50), [this] {

@@ -50,10 +50,13 @@ struct WorkerOptions {
   // When set, one JSON line per completion the coordinator acknowledged is appended (and flushed) to this
   // file: {"study_id", "trial_id", "state", "metrics"}. For crash tests. Default: none.
   std::string ack_log_path;
+  // What the worker announces as WorkerInfo.allowed_commands (CommandAllowlist::Announced of the command
+  // executor's allowlist), so the coordinator can warn at submit. Default: none.
+  std::vector<std::string> allowed_commands;
 };
 
-// The executors every worker has: synthetic and command.
-std::vector<std::unique_ptr<Executor>> MakeDefaultExecutors();
+// The executors every worker has: synthetic, command and train (whose trials use `threads_per_trial`).
+std::vector<std::unique_ptr<Executor>> MakeDefaultExecutors(int threads_per_trial = 1);
 
 class Worker {
  public:
@@ -96,10 +99,11 @@ class Worker {
   std::mutex mu_;
   std::condition_variable wake_;
   std::map<TrialKey, std::unique_ptr<Slot>> running_;  // Touched only by the Run thread.
-  std::deque<v1::TrialCompletion> outbox_;              // Touched only by the Run thread.
+  std::deque<v1::TrialCompletion> outbox_;             // Touched only by the Run thread.
   int64_t heartbeat_interval_ms_ = 1000;
   int64_t backoff_ms_ = 0;
   bool registered_ = false;
+  bool draining_ = false;  // The coordinator said this worker is drained. Touched only by the Run thread.
 };
 
 }  // namespace hyperlab::worker

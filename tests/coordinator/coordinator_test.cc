@@ -37,6 +37,8 @@ v1::WorkerInfo Worker(const std::string& id, int slots = 4) {
   v1::WorkerInfo info;
   info.set_id(id);
   info.set_slots(slots);
+  info.add_executors(
+      "synthetic");  // As a real worker announces (CreateStudy warns when none can run a study).
   return info;
 }
 
@@ -117,7 +119,7 @@ TEST_F(CoordinatorTest, RunsExactlyTheBudgetWithinMaxParallel) {
   while (true) {
     std::vector<v1::Trial> got = Acquire("w", 8);
     if (got.empty()) break;
-    EXPECT_LE(got.size(), 3u);  // max_parallel
+    EXPECT_LE(got.size(), 3u);             // max_parallel
     EXPECT_TRUE(Acquire("w", 8).empty());  // Nothing more while three run.
     total += static_cast<int>(got.size());
     CompleteAll("w", got);

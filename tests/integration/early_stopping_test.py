@@ -16,7 +16,8 @@ def test(cluster):
     assert stopped and succeeded and len(stopped) + len(succeeded) == 16, states
     steps = []
     for t in stopped:
-        assert "stopped early" in t["reason"] and "loss" in t["metrics"], t
+        # Its last measurement (or, when the stop crossed the program's own end, its final metrics).
+        assert "stopped early" in t["reason"] and t["metrics"], t
         steps.append(int(t["reason"].rsplit(" ", 1)[1]))
     # Most were stopped at the first rungs (steps 1 and 3), long before the 9 steps of a full run.
     assert sum(steps) < 0.5 * 9 * len(steps), steps

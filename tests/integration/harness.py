@@ -6,6 +6,7 @@ processes, drives them through the `hyperlab` CLI exactly as a user would, and c
 import argparse
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -67,17 +68,24 @@ class Cluster:
         self.logs.append(path)
         return open(path, "ab")
 
-    def start_coordinator(self, lease_seconds=5.0):
+    def start_coordinator(self, lease_seconds=5.0, extra=()):
         exe = os.path.join(self.bin, "coordinator", "hyperlab-coordinator")
         self.coordinator = subprocess.Popen(
-            [exe, "--listen", self.address, "--data-dir", self.data_dir, "--lease-seconds", str(lease_seconds)],
+            [exe, "--listen", self.address, "--data-dir", self.data_dir, "--lease-seconds", str(lease_seconds),
+             *extra],
             stdout=self._log("coordinator"), stderr=subprocess.STDOUT)
         wait_for_port(self.port)
         return self.coordinator
 
-    def start_worker(self, slots=2, worker_id=None, ack_log=None):
+    def start_worker(self, slots=2, worker_id=None, ack_log=None, allow_commands=None, extra=()):
+        """allow_commands: --allow-command entries; default: python3 and sh as PATH finds them (what the
+        example studies run). Pass () for a worker that runs no command."""
+        if allow_commands is None:
+            allow_commands = [p for p in (shutil.which("python3"), shutil.which("sh")) if p]
         exe = os.path.join(self.bin, "worker", "hyperlab-worker")
-        argv = [exe, "--coordinator", self.address, "--slots", str(slots)]
+        argv = [exe, "--coordinator", self.address, "--slots", str(slots), *extra]
+        for path in allow_commands:
+            argv += ["--allow-command", path]
         if worker_id:
             argv += ["--id", worker_id]
         if ack_log:

@@ -96,12 +96,19 @@ bool GoneWithin(pid_t pid, std::chrono::milliseconds limit) {
   return true;
 }
 
+// These tests are about running programs, not about the allowlist (command_allowlist_test.cc): allow all.
+CommandExecutorOptions AllowAll() {
+  CommandExecutorOptions options;
+  options.allowlist = *CommandAllowlist::Make({"/"});
+  return options;
+}
+
 double SecondsSince(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
 TEST(CommandExecutorTest, ReportsFinalMetricsAndSteps) {
-  CommandExecutor executor;
+  CommandExecutor executor(AllowAll());
   EXPECT_EQ(executor.Kind(), "command");
   FakeContext context;
   const int64_t before_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -138,7 +145,7 @@ TEST(CommandExecutorTest, SubstitutesParametersIntoArguments) {
   AddParameter(*assignment.mutable_trial(), "optimizer", "adam");
   AddParameter(*assignment.mutable_trial(), "batch", 64.0);
   FakeContext context;
-  TrialOutcome outcome = CommandExecutor().Run(assignment, context);
+  TrialOutcome outcome = CommandExecutor(AllowAll()).Run(assignment, context);
   EXPECT_EQ(outcome.state, v1::Trial::SUCCEEDED) << outcome.reason;
   EXPECT_THAT(outcome.metrics, ElementsAre(Pair("value", 64.0)));
 }
@@ -147,7 +154,7 @@ TEST(CommandExecutorTest, UnknownPlaceholderFailsNamingIt) {
   v1::Assignment assignment = ShellAssignment("echo hyperlab: value=1", {"--lr={learning_rate}"});
   AddParameter(*assignment.mutable_trial(), "lr", 0.1);
   FakeContext context;
-  TrialOutcome outcome = CommandExecutor().Run(assignment, context);
+  TrialOutcome outcome = CommandExecutor(AllowAll()).Run(assignment, context);
   EXPECT_EQ(outcome.state, v1::Trial::FAILED);
   EXPECT_THAT(outcome.reason, StartsWith("argv[4]: unknown parameter '{learning_rate}'"));
 }
@@ -188,7 +195,7 @@ TEST(CommandExecutorTest, PassesEnvironmentAndWorkingDirectory) {
   env["HYPERLAB_TRIAL_ID"] = "overridden by the executor";
   assignment.mutable_task()->mutable_command()->set_working_dir(dir);
   FakeContext context;
-  TrialOutcome outcome = CommandExecutor().Run(assignment, context);
+  TrialOutcome outcome = CommandExecutor(AllowAll()).Run(assignment, context);
   EXPECT_EQ(outcome.state, v1::Trial::SUCCEEDED) << outcome.reason;
 }
 
@@ -196,33 +203,36 @@ TEST(CommandExecutorTest, MissingWorkingDirectoryFails) {
   v1::Assignment assignment = ShellAssignment("echo hyperlab: value=1");
   assignment.mutable_task()->mutable_command()->set_working_dir("/nonexistent/hyperlab-dir");
   FakeContext context;
-  TrialOutcome outcome = CommandExecutor().Run(assignment, context);
+  TrialOutcome outcome = CommandExecutor(AllowAll()).Run(assignment, context);
   EXPECT_EQ(outcome.state, v1::Trial::FAILED);
   EXPECT_THAT(outcome.reason, HasSubstr("'/nonexistent/hyperlab-dir'"));
 }
 
 TEST(CommandExecutorTest, NonZeroExitFailsWithStderrTail) {
   FakeContext context;
-  TrialOutcome outcome = CommandExecutor().Run(
-      ShellAssignment("echo 'hyperlab: value=1'; echo starting >&2; echo 'ValueError: boom' >&2; exit 3"),
-      context);
+  TrialOutcome outcome =
+      CommandExecutor(AllowAll())
+          .Run(ShellAssignment(
+                   "echo 'hyperlab: value=1'; echo starting >&2; echo 'ValueError: boom' >&2; exit 3"),
+               context);
   EXPECT_EQ(outcome.state, v1::Trial::FAILED);
   EXPECT_EQ(outcome.reason, "exit code 3: starting\nValueError: boom");
 }
 
 TEST(CommandExecutorTest, KilledBySignalFails) {
   FakeContext context;
-  TrialOutcome outcome = CommandExecutor().Run(ShellAssignment("kill -9 $$"), context);
+  TrialOutcome outcome = CommandExecutor(AllowAll()).Run(ShellAssignment("kill -9 $$"), context);
   EXPECT_EQ(outcome.state, v1::Trial::FAILED);
   EXPECT_THAT(outcome.reason, StartsWith("killed by signal 9 (SIGKILL)"));
 }
 
 TEST(CommandExecutorTest, StderrTailIsBoundedAndPrintable) {
   FakeContext context;
-  TrialOutcome outcome = CommandExecutor().Run(
-      ShellAssignment(
-          R"(head -c 300000 /dev/zero | tr '\0' x >&2; printf '\377bad\033[0m end\n' >&2; exit 2)"),
-      context);
+  TrialOutcome outcome =
+      CommandExecutor(AllowAll())
+          .Run(ShellAssignment(
+                   R"(head -c 300000 /dev/zero | tr '\0' x >&2; printf '\377bad\033[0m end\n' >&2; exit 2)"),
+               context);
   EXPECT_EQ(outcome.state, v1::Trial::FAILED);
   EXPECT_THAT(outcome.reason, StartsWith("exit code 2: ...xxx"));
   EXPECT_THAT(outcome.reason, testing::EndsWith("x?bad?[0m end"));
@@ -231,13 +241,14 @@ TEST(CommandExecutorTest, StderrTailIsBoundedAndPrintable) {
 
 TEST(CommandExecutorTest, LargeOutputDoesNotDeadlock) {
   FakeContext context;
-  TrialOutcome outcome = CommandExecutor().Run(ShellAssignment(R"(
+  TrialOutcome outcome = CommandExecutor(AllowAll())
+                             .Run(ShellAssignment(R"(
     head -c 1000000 /dev/zero | tr '\0' e >&2
     head -c 1000000 /dev/zero | tr '\0' o
     echo
     i=0; while [ $i -lt 500 ]; do echo "hyperlab: step=$i loss=$i"; i=$((i+1)); done
     echo "hyperlab: value=5")"),
-                                               context);
+                                  context);
   EXPECT_EQ(outcome.state, v1::Trial::SUCCEEDED) << outcome.reason;
   EXPECT_THAT(outcome.metrics, ElementsAre(Pair("value", 5.0)));
   ASSERT_EQ(context.measurements.size(), 500);
@@ -249,7 +260,7 @@ TEST(CommandExecutorTest, TimeoutKillsTheProgram) {
   assignment.mutable_task()->mutable_command()->set_timeout_seconds(0.3);
   FakeContext context;
   const auto start = Clock::now();
-  TrialOutcome outcome = CommandExecutor().Run(assignment, context);
+  TrialOutcome outcome = CommandExecutor(AllowAll()).Run(assignment, context);
   EXPECT_EQ(outcome.state, v1::Trial::FAILED);
   EXPECT_EQ(outcome.reason, "timed out after 0.3 s");
   EXPECT_GE(SecondsSince(start), 0.3);
@@ -266,7 +277,7 @@ TEST(CommandExecutorTest, StopKillsTheWholeProcessGroup) {
   FakeContext context;
   context.stop_after_measurements = 1;
   const auto start = Clock::now();
-  TrialOutcome outcome = CommandExecutor().Run(assignment, context);
+  TrialOutcome outcome = CommandExecutor(AllowAll()).Run(assignment, context);
   EXPECT_EQ(outcome.state, v1::Trial::STOPPED);
   EXPECT_EQ(outcome.reason, "stopped");
   EXPECT_LT(SecondsSince(start), 3.0);
@@ -280,7 +291,7 @@ TEST(CommandExecutorTest, StopBeforeStartRunsNothing) {
   const std::string marker = TempPath("ran");
   FakeContext context;
   context.stop_after_measurements = 0;
-  TrialOutcome outcome = CommandExecutor().Run(ShellAssignment(R"(touch "$1")", {marker}), context);
+  TrialOutcome outcome = CommandExecutor(AllowAll()).Run(ShellAssignment(R"(touch "$1")", {marker}), context);
   EXPECT_EQ(outcome.state, v1::Trial::STOPPED);
   EXPECT_NE(access(marker.c_str(), F_OK), 0);
 }
@@ -295,7 +306,7 @@ TEST(CommandExecutorTest, StopEscalatesToSigkillAfterTheGracePeriod) {
                                               {pid_file});
   FakeContext context;
   context.stop_after_measurements = 1;
-  CommandExecutorOptions options;
+  CommandExecutorOptions options = AllowAll();
   options.kill_grace_seconds = 0.3;
   const auto start = Clock::now();
   TrialOutcome outcome = CommandExecutor(options).Run(assignment, context);
@@ -312,8 +323,10 @@ TEST(CommandExecutorTest, ProcessesLeftBehindByAFinishedProgramAreKilled) {
   const std::string pid_file = TempPath("leftover.pid");
   FakeContext context;
   const auto start = Clock::now();
-  TrialOutcome outcome = CommandExecutor().Run(
-      ShellAssignment(R"(sleep 60 & echo $! > "$1"; echo "hyperlab: value=2")", {pid_file}), context);
+  TrialOutcome outcome =
+      CommandExecutor(AllowAll())
+          .Run(ShellAssignment(R"(sleep 60 & echo $! > "$1"; echo "hyperlab: value=2")", {pid_file}),
+               context);
   EXPECT_EQ(outcome.state, v1::Trial::SUCCEEDED) << outcome.reason;
   EXPECT_LT(SecondsSince(start), 3.0);
   const pid_t background = ReadPid(pid_file);
@@ -324,10 +337,11 @@ TEST(CommandExecutorTest, ProcessesLeftBehindByAFinishedProgramAreKilled) {
 
 TEST(CommandExecutorTest, MissingObjectiveFails) {
   FakeContext context;
-  TrialOutcome outcome = CommandExecutor().Run(
-      ShellAssignment(
-          "echo 'hyperlab: loss=0.3'; echo 'hyperlab: step=1 value=2'; echo 'hyperlab: value=abc'"),
-      context);
+  TrialOutcome outcome =
+      CommandExecutor(AllowAll())
+          .Run(ShellAssignment(
+                   "echo 'hyperlab: loss=0.3'; echo 'hyperlab: step=1 value=2'; echo 'hyperlab: value=abc'"),
+               context);
   EXPECT_EQ(outcome.state, v1::Trial::FAILED);
   EXPECT_THAT(outcome.reason, StartsWith("program did not report metric 'value'"));
   EXPECT_THAT(outcome.reason, HasSubstr("hyperlab: value="));
@@ -342,7 +356,7 @@ TEST(CommandExecutorTest, NonexistentProgramFailsNamingIt) {
     assignment.mutable_objective()->set_metric("value");
     assignment.mutable_task()->mutable_command()->add_argv(program);
     FakeContext context;
-    TrialOutcome outcome = CommandExecutor().Run(assignment, context);
+    TrialOutcome outcome = CommandExecutor(AllowAll()).Run(assignment, context);
     EXPECT_EQ(outcome.state, v1::Trial::FAILED);
     EXPECT_THAT(outcome.reason, HasSubstr(absl::StrCat("'", program, "'")));
     EXPECT_THAT(outcome.reason, HasSubstr("No such file or directory"));
@@ -353,11 +367,11 @@ TEST(CommandExecutorTest, EmptyArgvFails) {
   v1::Assignment assignment;
   assignment.mutable_task()->mutable_command();
   FakeContext context;
-  EXPECT_EQ(CommandExecutor().Run(assignment, context).state, v1::Trial::FAILED);
+  EXPECT_EQ(CommandExecutor(AllowAll()).Run(assignment, context).state, v1::Trial::FAILED);
 }
 
 TEST(CommandExecutorTest, ConcurrentTrialsKeepTheirOwnOutput) {
-  CommandExecutor executor;
+  CommandExecutor executor(AllowAll());
   constexpr int kTrials = 6;
   std::vector<TrialOutcome> outcomes(kTrials);
   std::vector<std::thread> threads;

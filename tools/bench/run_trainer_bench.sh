@@ -6,7 +6,11 @@
 # Usage: tools/bench/run_trainer_bench.sh [BUILD_DIR] [ROUNDS] [EPOCHS]
 #   BUILD_DIR default build; the target is hyperlab-trainer-bench (worker/train/CMakeLists.txt).
 # PyTorch runs with OMP_WAIT_POLICY=PASSIVE and torch.set_num_threads(2), as in the issue's protocol;
-# ours with the OpenMP defaults. Needs a quiet machine: other processes skew both sides.
+# ours with the OpenMP defaults. Needs a quiet machine: other processes skew both sides (on a shared machine
+# run it under `nice -n -20`).
+# TORCH_BLAS_DIR: a directory with libblas.so.3 for PyTorch (Debian's torch is built with BLAS_INFO=generic
+# and uses whatever libblas.so.3 the system selects; the reference BLAS makes it ~30x slower). E.g. unpack
+# libopenblas0-pthread (apt-get download; dpkg -x) and point this at .../openblas-pthread.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-build}
@@ -20,7 +24,7 @@ for r in $(seq "$rounds"); do
   line=$("$bench" --epochs "$epochs" --threads 2 | tail -1)
   echo "round $r: $line"
   ours+=("$(sed -E 's/.*samples_per_second=([0-9.]+).*/\1/' <<<"$line")")
-  line=$(OMP_WAIT_POLICY=PASSIVE "$python" "$here/torch_mlp.py" --epochs "$epochs" --threads 2 | tail -1)
+  line=$(OMP_WAIT_POLICY=PASSIVE LD_LIBRARY_PATH="${TORCH_BLAS_DIR:-}" "$python" "$here/torch_mlp.py" --epochs "$epochs" --threads 2 | tail -1)
   echo "round $r: $line"
   theirs+=("$(sed -E 's/.*samples_per_second=([0-9.]+).*/\1/' <<<"$line")")
 done

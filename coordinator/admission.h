@@ -1,0 +1,36 @@
+// What every RPC handler does first: the access check (authorizer.h) and the request limits
+// (request_limits.h), as one gRPC status: OK to go on, or the refusal to return as it is.
+//
+// Example (in a handler of a class with an `auth_` member, `context` and `request` parameters):
+//   HYPERLAB_ADMIT("StudyService", CreateStudy);  // returns the refusal, if any
+//
+// Thread safety: pure function over thread-safe parts.
+#ifndef HYPERLAB_COORDINATOR_ADMISSION_H_
+#define HYPERLAB_COORDINATOR_ADMISSION_H_
+
+#include "absl/strings/string_view.h"
+#include "coordinator/authorizer.h"
+#include "coordinator/grpc_status.h"
+#include "coordinator/request_limits.h"
+#include "grpcpp/server_context.h"
+
+namespace hyperlab::coordinator {
+
+template <typename Request>
+grpc::Status Admit(const Authorizer& auth, const grpc::ServerContext* context, absl::string_view method,
+                   const Request& request) {
+  absl::Status status = auth.Check(*context, method);
+  if (status.ok()) status = ValidateRequest(request);
+  return ToGrpcStatus(status);
+}
+
+}  // namespace hyperlab::coordinator
+
+// Returns the refusal from the enclosing handler when Admit refuses the call.
+#define HYPERLAB_ADMIT(service, method)                                                                   \
+  if (grpc::Status hyperlab_refused_ =                                                                    \
+          ::hyperlab::coordinator::Admit(*auth_, context, "/hyperlab.v1." service "/" #method, *request); \
+      !hyperlab_refused_.ok())                                                                            \
+  return hyperlab_refused_
+
+#endif  // HYPERLAB_COORDINATOR_ADMISSION_H_

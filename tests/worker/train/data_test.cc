@@ -1,0 +1,236 @@
+#include <zlib.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "worker/train/csv_reader.h"
+#include "worker/train/data_cache.h"
+#include "worker/train/dataset.h"
+#include "worker/train/idx_reader.h"
+#include "worker/train/prepared_data.h"
+#include "worker/train/sha256.h"
+#include "worker/train/synthetic_data.h"
+
+namespace hyperlab::worker::train {
+namespace {
+
+using ::testing::HasSubstr;
+
+std::string TempPath(const std::string& name) {
+  std::string test = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  std::replace(test.begin(), test.end(), '/', '_');  // Parameterised tests: "Name/Plain".
+  return ::testing::TempDir() + "/" + test + "_" + name;
+}
+
+void WriteBytes(const std::string& path, const std::vector<uint8_t>& bytes, bool gzip) {
+  if (gzip) {
+    gzFile f = gzopen(path.c_str(), "wb");
+    gzwrite(f, bytes.data(), static_cast<unsigned>(bytes.size()));
+    gzclose(f);
+  } else {
+    std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  }
+}
+
+std::vector<uint8_t> Idx(int dims, std::vector<uint32_t> shape, std::vector<uint8_t> data) {
+  std::vector<uint8_t> out = {0, 0, 8, static_cast<uint8_t>(dims)};
+  for (uint32_t d : shape) {
+    for (int s = 24; s >= 0; s -= 8) out.push_back(static_cast<uint8_t>(d >> s));
+  }
+  out.insert(out.end(), data.begin(), data.end());
+  return out;
+}
+
+TEST(Sha256Test, KnownVectors) {
+  Sha256 empty;
+  EXPECT_EQ(empty.HexDigest(), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  Sha256 abc;
+  abc.Update("abc", 3);
+  EXPECT_EQ(abc.HexDigest(), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  Sha256 two_blocks;
+  const std::string s = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+  two_blocks.Update(s.data(), 10);
+  two_blocks.Update(s.data() + 10, s.size() - 10);
+  EXPECT_EQ(two_blocks.HexDigest(), "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+}
+
+class IdxTest : public ::testing::TestWithParam<bool> {};
+
+TEST_P(IdxTest, ReadsImagesAndLabels) {
+  const std::string images = TempPath("images"), labels = TempPath("labels");
+  WriteBytes(images, Idx(3, {2, 2, 3}, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 255}), GetParam());
+  WriteBytes(labels, Idx(1, {2}, {4, 1}), GetParam());
+  absl::StatusOr<Examples> e = ReadIdxPair(images, labels);
+  ASSERT_TRUE(e.ok()) << e.status();
+  EXPECT_EQ(e->rows, 2);
+  EXPECT_EQ(e->cols, 6);
+  EXPECT_EQ(e->row(1)[5], 255.f);
+  EXPECT_EQ(e->y, (std::vector<float>{4, 1}));
+}
+
+TEST_P(IdxTest, TruncatedFileIsDataLossNamingIt) {
+  const std::string images = TempPath("images"), labels = TempPath("labels");
+  WriteBytes(images, Idx(3, {2, 2, 3}, {1, 2, 3, 4, 5}), GetParam());
+  WriteBytes(labels, Idx(1, {2}, {4, 1}), GetParam());
+  absl::Status s = ReadIdxPair(images, labels).status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(s.message(), HasSubstr(images + ": truncated: expected 12 bytes of data, got 5"));
+}
+
+INSTANTIATE_TEST_SUITE_P(Compression, IdxTest, ::testing::Values(false, true),
+                         [](const auto& info) { return info.param ? "Gzip" : "Plain"; });
+
+TEST(IdxErrorsTest, MissingInconsistentAndWrongMagic) {
+  const std::string images = TempPath("images"), labels = TempPath("labels");
+  std::remove(images.c_str());
+  EXPECT_EQ(ReadIdxPair(images, labels).status().code(), absl::StatusCode::kNotFound);
+  WriteBytes(images, Idx(3, {2, 1, 1}, {1, 2}), false);
+  WriteBytes(labels, Idx(1, {3}, {0, 1, 2}), false);
+  absl::Status s = ReadIdxPair(images, labels).status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(s.message(), HasSubstr("has 2 images but " + labels + " has 3 labels"));
+  WriteBytes(labels, Idx(3, {2, 1, 1}, {1, 2}), false);
+  EXPECT_THAT(ReadIdxPair(images, labels).status().message(), HasSubstr(labels + ": not an IDX file"));
+}
+
+TEST(CsvTest, ClassificationWithNamedLabelColumn) {
+  const std::string path = TempPath("data.csv");
+  std::ofstream(path) << "a,kind,b\n1,cat,2\n3,dog,4\n5,cat,6.5\n";
+  absl::StatusOr<CsvData> d = ReadCsv(path, "kind", false);
+  ASSERT_TRUE(d.ok()) << d.status();
+  EXPECT_EQ(d->examples.rows, 3);
+  EXPECT_EQ(d->examples.cols, 2);
+  EXPECT_EQ(d->examples.x, (std::vector<float>{1, 2, 3, 4, 5, 6.5}));
+  EXPECT_EQ(d->examples.y, (std::vector<float>{0, 1, 0}));
+  EXPECT_EQ(d->class_names, (std::vector<std::string>{"cat", "dog"}));
+}
+
+TEST(CsvTest, RegressionAndErrors) {
+  const std::string path = TempPath("data.csv");
+  std::ofstream(path) << "x,y\n1,2.5\n2,4.5\n";
+  absl::StatusOr<CsvData> d = ReadCsv(path, "", true);
+  ASSERT_TRUE(d.ok()) << d.status();
+  EXPECT_EQ(d->examples.y, (std::vector<float>{2.5, 4.5}));
+  std::ofstream(path) << "x,y\n1,2\nfoo,3\n";
+  EXPECT_THAT(ReadCsv(path, "", true).status().message(),
+              HasSubstr(path + ":3: column 'x': 'foo' is not a number"));
+  std::ofstream(path) << "x,y\n1,2,3\n";
+  EXPECT_THAT(ReadCsv(path, "", true).status().message(), HasSubstr(path + ":2: 3 fields"));
+  EXPECT_THAT(ReadCsv(path, "label", true).status().message(), HasSubstr("no column 'label'"));
+  EXPECT_EQ(ReadCsv(TempPath("missing.csv"), "", true).status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST(SyntheticTest, EverySetHasItsShapeAndIsDeterministic) {
+  for (const std::string name : {"spiral", "moons", "circles", "xor", "blobs"}) {
+    absl::StatusOr<Examples> a = MakeSyntheticSet(name, 300, 0.1, 3, 7);
+    ASSERT_TRUE(a.ok()) << name;
+    EXPECT_EQ(a->rows, 300);
+    EXPECT_EQ(a->cols, 2);
+    std::set<float> labels(a->y.begin(), a->y.end());
+    EXPECT_EQ(labels.size(), name == "spiral" || name == "blobs" ? 3u : 2u) << name;
+    EXPECT_EQ(MakeSyntheticSet(name, 300, 0.1, 3, 7)->x, a->x) << name;
+    EXPECT_NE(MakeSyntheticSet(name, 300, 0.1, 3, 8)->x, a->x) << name;
+  }
+  // Circles: the two classes lie at radius 1 and 0.5 when noise is 0.
+  absl::StatusOr<Examples> c = MakeSyntheticSet("circles", 10, 0, 2, 1);
+  for (int i = 0; i < 10; ++i) {
+    EXPECT_NEAR(std::hypot(c->row(i)[0], c->row(i)[1]), c->y[i] == 0 ? 1.0 : 0.5, 1e-5);
+  }
+}
+
+TEST(SplitTest, TrainDevTestAreDisjointAndSized) {
+  v1::TrainData data;
+  data.set_dev_fraction(0.25);
+  data.set_test_fraction(0.2);
+  SplitIndices s = ComputeSplit(100, false, data, 0);
+  EXPECT_EQ(s.test.size(), 20u);
+  EXPECT_EQ(s.dev.size(), 20u);
+  EXPECT_EQ(s.train.size(), 60u);
+  std::set<int64_t> all(s.train.begin(), s.train.end());
+  all.insert(s.dev.begin(), s.dev.end());
+  all.insert(s.test.begin(), s.test.end());
+  EXPECT_EQ(all.size(), 100u);
+  data.set_split_seed(2);
+  EXPECT_NE(ComputeSplit(100, false, data, 0).train, s.train);
+}
+
+TEST(SplitTest, KFoldDevSetsPartitionThePool) {
+  v1::TrainData data;
+  data.set_k_folds(4);
+  std::multiset<int64_t> devs;
+  std::vector<int64_t> test;
+  for (int fold = 0; fold < 4; ++fold) {
+    SplitIndices s = ComputeSplit(50, false, data, fold);
+    EXPECT_EQ(s.train.size() + s.dev.size(), 40u);
+    std::set<int64_t> train(s.train.begin(), s.train.end());
+    for (int64_t d : s.dev) EXPECT_EQ(train.count(d), 0u);
+    devs.insert(s.dev.begin(), s.dev.end());
+    if (fold == 0) test = s.test;
+    EXPECT_EQ(s.test, test);  // The test set is the same for every fold.
+  }
+  EXPECT_EQ(devs.size(), 40u);
+  EXPECT_EQ(std::set<int64_t>(devs.begin(), devs.end()).size(), 40u);  // Each example in exactly one fold.
+}
+
+TEST(PrepareDataTest, StandardizesWithTrainingStatistics) {
+  v1::TrainData data;
+  data.set_synthetic("blobs");
+  absl::StatusOr<SourceData> source = LoadSource(data);
+  ASSERT_TRUE(source.ok());
+  absl::StatusOr<PreparedData> d = PrepareData(*source, data, 0);
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->train.rows + d->dev.rows + d->test.rows, 1000);
+  for (int c = 0; c < 2; ++c) {
+    double sum = 0, sq = 0;
+    for (int64_t r = 0; r < d->train.rows; ++r) {
+      sum += d->train.row(r)[c];
+      sq += d->train.row(r)[c] * d->train.row(r)[c];
+    }
+    EXPECT_NEAR(sum / d->train.rows, 0, 1e-4);
+    EXPECT_NEAR(sq / d->train.rows, 1, 1e-3);
+  }
+  data.set_train_limit(50);
+  EXPECT_EQ(PrepareData(*source, data, 0)->train.rows, 50);
+}
+
+TEST(DataCacheTest, LoadsOnceForConcurrentTrialsAndDigestsContent) {
+  DataCache cache;
+  v1::TrainData data;
+  data.set_synthetic("spiral");
+  data.set_samples(5000);
+  std::vector<std::thread> threads;
+  std::vector<std::shared_ptr<const PreparedData>> got(4);
+  for (int i = 0; i < 4; ++i) {
+    threads.emplace_back([&, i] { got[i] = *cache.Prepared(data, 0); });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(cache.loads(), 1);
+  for (const auto& g : got) EXPECT_EQ(g.get(), got[0].get());
+  EXPECT_EQ(got[0]->digest.size(), 64u);
+  data.set_dev_fraction(0.3);  // Another split of the same source: same digest, no new load.
+  EXPECT_EQ((*cache.Prepared(data, 0))->digest, got[0]->digest);
+  EXPECT_EQ(cache.loads(), 1);
+  data.set_noise(0.2);  // Other content: another digest.
+  EXPECT_NE((*cache.Source(data))->digest, got[0]->digest);
+}
+
+TEST(DataCacheTest, MissingFileIsNotFoundAndNotCached) {
+  DataCache cache;
+  v1::TrainData data;
+  data.set_csv(TempPath("later.csv"));
+  std::remove(data.csv().c_str());
+  EXPECT_EQ(cache.Source(data).status().code(), absl::StatusCode::kNotFound);
+  std::ofstream(data.csv()) << "x,y\n1,0\n2,1\n";
+  EXPECT_TRUE(cache.Source(data).ok());
+}
+
+}  // namespace
+}  // namespace hyperlab::worker::train

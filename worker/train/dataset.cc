@@ -1,0 +1,91 @@
+#include "worker/train/dataset.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "searcher/status_macros.h"
+#include "worker/train/csv_reader.h"
+#include "worker/train/idx_reader.h"
+#include "worker/train/sha256.h"
+#include "worker/train/synthetic_data.h"
+
+namespace hyperlab::worker::train {
+namespace {
+
+void HashExamples(Sha256& h, const Examples& e) {
+  const int64_t shape[2] = {e.rows, e.cols};
+  h.Update(shape, sizeof(shape));
+  h.Update(e.x.data(), e.x.size() * sizeof(float));
+  h.Update(e.y.data(), e.y.size() * sizeof(float));
+}
+
+std::vector<std::string> NumberNames(int n) {
+  std::vector<std::string> names;
+  for (int i = 0; i < n; ++i) names.push_back(absl::StrCat(i));
+  return names;
+}
+
+int ClassesOf(const Examples& e) {
+  float top = 0;
+  for (float v : e.y) top = std::max(top, v);
+  return static_cast<int>(top) + 1;
+}
+
+}  // namespace
+
+std::string ContentDigest(const SourceData& s) {
+  Sha256 h;
+  const int64_t kind[2] = {s.classes, s.test.has_value()};
+  h.Update(kind, sizeof(kind));
+  HashExamples(h, s.train);
+  if (s.test) HashExamples(h, *s.test);
+  return h.HexDigest();
+}
+
+absl::StatusOr<SourceData> LoadSource(const v1::TrainData& data) {
+  SourceData s;
+  if (data.has_name() || data.has_train_images()) {
+    std::string train_images = data.train_images(), train_labels = data.train_labels();
+    std::string test_images = data.test_images(), test_labels = data.test_labels();
+    if (data.has_name()) {
+      if (data.name() != "fashion-mnist") {
+        return absl::InvalidArgumentError(absl::StrCat("unknown dataset '", data.name(), "'"));
+      }
+      const auto files = FashionMnistFiles();
+      train_images = files[0];
+      train_labels = files[1];
+      test_images = files[2];
+      test_labels = files[3];
+    }
+    ASSIGN_OR_RETURN(s.train, ReadIdxPair(train_images, train_labels));
+    if (!test_images.empty()) {
+      ASSIGN_OR_RETURN(s.test, ReadIdxPair(test_images, test_labels));
+      if (s.test->cols != s.train.cols) {
+        return absl::DataLossError(absl::StrCat(test_images, ": images of ", s.test->cols, " pixels; ",
+                                                train_images, " has ", s.train.cols));
+      }
+    }
+    s.classes = std::max(ClassesOf(s.train), s.test ? ClassesOf(*s.test) : 0);
+    s.class_names = NumberNames(s.classes);
+  } else if (data.has_csv()) {
+    ASSIGN_OR_RETURN(CsvData csv, ReadCsv(data.csv(), data.label_column(), data.regression()));
+    s.train = std::move(csv.examples);
+    s.class_names = std::move(csv.class_names);
+    s.classes = static_cast<int>(s.class_names.size());
+  } else if (data.has_synthetic()) {
+    const int classes = data.has_classes()                                              ? data.classes()
+                        : (data.synthetic() == "spiral" || data.synthetic() == "blobs") ? 3
+                                                                                        : 2;
+    ASSIGN_OR_RETURN(s.train, MakeSyntheticSet(data.synthetic(), data.has_samples() ? data.samples() : 1000,
+                                               data.has_noise() ? data.noise() : 0.1, classes,
+                                               data.has_data_seed() ? data.data_seed() : 1));
+    s.classes = classes;
+    s.class_names = NumberNames(classes);
+  } else {
+    return absl::InvalidArgumentError("data: no source (name, train_images, csv or synthetic)");
+  }
+  s.digest = ContentDigest(s);
+  return s;
+}
+
+}  // namespace hyperlab::worker::train

@@ -1,0 +1,30 @@
+#include "worker/train/onednn_util.h"
+
+#include <algorithm>
+
+namespace hyperlab::worker::train {
+
+const dnnl::engine& CpuEngine() {
+  static const auto* engine = new dnnl::engine(dnnl::engine::kind::cpu, 0);
+  return *engine;
+}
+
+std::vector<float> ToPlain(dnnl::stream& stream, const dnnl::memory& from, const dnnl::memory::desc& plain) {
+  dnnl::memory out(plain, CpuEngine());
+  dnnl::reorder(from, out).execute(stream, const_cast<dnnl::memory&>(from), out);
+  stream.wait();
+  const float* p = Floats(out);
+  return std::vector<float>(p, p + plain.get_size() / sizeof(float));
+}
+
+void FromPlain(dnnl::stream& stream, const std::vector<float>& values, const dnnl::memory::desc& plain,
+               dnnl::memory& to) {
+  dnnl::memory in(plain, CpuEngine());
+  std::copy(values.begin(), values.end(), Floats(in));
+  // Zero first so that padding of blocked layouts stays zero.
+  std::fill_n(Floats(to), to.get_desc().get_size() / sizeof(float), 0.f);
+  dnnl::reorder(in, to).execute(stream, in, to);
+  stream.wait();
+}
+
+}  // namespace hyperlab::worker::train

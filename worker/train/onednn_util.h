@@ -1,0 +1,27 @@
+// Small helpers around oneDNN shared by the layers: the process's CPU engine, the post-op algorithm of an
+// activation, and copying between plain float vectors and memory objects of any layout.
+//
+// Thread safety: CpuEngine() is safe to call from any thread (oneDNN engines may be shared); the copy
+// helpers run on the caller's stream and must not race with other users of that stream.
+#ifndef HYPERLAB_WORKER_TRAIN_ONEDNN_UTIL_H_
+#define HYPERLAB_WORKER_TRAIN_ONEDNN_UTIL_H_
+
+#include <vector>
+
+#include "oneapi/dnnl/dnnl.hpp"
+
+namespace hyperlab::worker::train {
+
+const dnnl::engine& CpuEngine();
+
+// Reorders `from` (any layout) into a plain row-major vector.
+std::vector<float> ToPlain(dnnl::stream& stream, const dnnl::memory& from, const dnnl::memory::desc& plain);
+// Reorders a plain row-major vector into `to` (any layout).
+void FromPlain(dnnl::stream& stream, const std::vector<float>& values, const dnnl::memory::desc& plain,
+               dnnl::memory& to);
+
+inline float* Floats(const dnnl::memory& m) { return static_cast<float*>(m.get_data_handle()); }
+
+}  // namespace hyperlab::worker::train
+
+#endif  // HYPERLAB_WORKER_TRAIN_ONEDNN_UTIL_H_

@@ -1,0 +1,217 @@
+#include "worker/train/trainer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <numeric>
+#include <random>
+
+#include "absl/strings/str_cat.h"
+#include "worker/train/optimizer.h"
+
+namespace hyperlab::worker::train {
+namespace {
+
+// A mean batch loss above this many times the loss of chance (ln classes) -- or, for regression, the
+// first batch's loss -- counts as divergence: such a network's weights are exploding even if the floats
+// have not overflowed yet.
+constexpr double kDivergenceFactor = 1000;
+
+double Seconds(std::chrono::steady_clock::time_point since) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
+}
+
+}  // namespace
+
+Trainer::Trainer(const TrainConfig& config, const PreparedData& data, bool pick_layouts)
+    : config_(config), data_(data), pick_layouts_(pick_layouts) {}
+
+void Trainer::LoadBatch(const Examples& examples, const int64_t* rows, int64_t first, int count) {
+  float* in = model_->input();
+  float* targets = model_->targets();
+  const int64_t cols = examples.cols;
+  for (int i = 0; i < count; ++i) {
+    const int64_t r = rows != nullptr ? rows[i] : first + i;
+    std::memcpy(in + i * cols, examples.row(r), cols * sizeof(float));
+    targets[i] = examples.y[r];
+  }
+  const int batch = model_->spec().batch;
+  if (count < batch) {
+    std::fill(in + count * cols, in + batch * cols, 0.f);
+    std::fill(targets + count, targets + batch, 0.f);
+  }
+}
+
+Trainer::Evaluation Trainer::Evaluate(const Examples& examples, bool keep_predictions) {
+  Evaluation e;
+  const int batch = model_->spec().batch;
+  const int outputs = model_->spec().outputs;
+  double loss = 0;
+  int64_t correct = 0;
+  for (int64_t start = 0; start < examples.rows; start += batch) {
+    const int count = static_cast<int>(std::min<int64_t>(batch, examples.rows - start));
+    LoadBatch(examples, nullptr, start, count);
+    const LossResult r = model_->Forward(count, /*training=*/false);
+    loss += r.loss_sum;
+    correct += r.correct;
+    if (!keep_predictions) continue;
+    const float* out = model_->output();
+    for (int i = 0; i < count; ++i) {
+      if (data_.classes == 0) {
+        e.predictions.push_back(out[i]);
+      } else {
+        const float* z = out + static_cast<int64_t>(i) * outputs;
+        e.predicted_classes.push_back(static_cast<int>(std::max_element(z, z + outputs) - z));
+      }
+    }
+  }
+  e.loss = examples.rows > 0 ? loss / examples.rows : 0;
+  e.accuracy = examples.rows > 0 ? static_cast<double>(correct) / examples.rows : 0;
+  return e;
+}
+
+absl::StatusOr<RunResult> Trainer::Run(const TrainerHooks& hooks) {
+  const bool regression = data_.classes == 0;
+  ModelSpec spec;
+  spec.inputs = static_cast<int>(data_.train.cols);
+  spec.hidden = config_.hidden;
+  spec.outputs = regression ? 1 : data_.classes;
+  spec.regression = regression;
+  spec.activation = config_.activation;
+  spec.dropout = config_.dropout;
+  spec.batch = static_cast<int>(std::min<int64_t>(config_.batch_size, data_.train.rows));
+  spec.init = config_.init;
+  spec.init_stddev = config_.init_stddev;
+  spec.seed = config_.seed;
+  spec.pick_layouts = pick_layouts_;
+  auto model = Model::Create(spec);
+  if (!model.ok()) return model.status();
+  model_ = std::move(*model);
+  const OptimizerOptions options{config_.optimizer, config_.momentum, config_.beta1, config_.beta2,
+                                 config_.epsilon,   config_.l1,       config_.l2};
+  Optimizer optimizer(options, model_->params());
+
+  RunResult result;
+  std::mt19937_64 rng(config_.seed ^ 0x5eed5eedull);
+  std::vector<int64_t> order(data_.train.rows);
+  std::iota(order.begin(), order.end(), 0);
+  double best_dev = std::numeric_limits<double>::infinity();
+  int since_best = 0;
+  std::vector<float> best_weights;
+  const int batch = spec.batch;
+  double divergence_limit = 0;  // Set from the first batch.
+  for (int epoch = 0; epoch < config_.epochs; ++epoch) {
+    std::shuffle(order.begin(), order.end(), rng);
+    const double lr = DecayedLearningRate(config_, epoch);
+    double loss_sum = 0;
+    int64_t correct = 0, seen = 0;
+    const auto start = std::chrono::steady_clock::now();
+    int64_t batch_index = 0;
+    for (int64_t at = 0; at < data_.train.rows; at += batch, ++batch_index) {
+      if (hooks.stop_requested && hooks.stop_requested()) {
+        result.end = RunResult::End::kStopped;
+        result.reason = absl::StrCat("stopped at epoch ", epoch + 1, ", batch ", batch_index + 1);
+        break;
+      }
+      const int count = static_cast<int>(std::min<int64_t>(batch, data_.train.rows - at));
+      LoadBatch(data_.train, order.data() + at, 0, count);
+      const LossResult r = model_->Forward(count, /*training=*/true);
+      const double batch_loss = r.loss_sum / count;
+      if (divergence_limit == 0) {
+        divergence_limit =
+            kDivergenceFactor * (regression ? std::max(batch_loss, 1e-3) : std::log(data_.classes));
+      }
+      if (!std::isfinite(batch_loss) || batch_loss > divergence_limit) {
+        result.end = RunResult::End::kDiverged;
+        result.reason =
+            std::isfinite(batch_loss)
+                ? absl::StrCat("loss diverged to ", batch_loss, " at epoch ", epoch + 1, ", batch ",
+                               batch_index + 1, " (over ", divergence_limit, ", ", kDivergenceFactor,
+                               regression ? " x the first batch's loss" : " x the loss of chance",
+                               "; learning_rate ", lr, ")")
+                : absl::StrCat("loss became ", std::isnan(batch_loss) ? "NaN" : "infinite", " at epoch ",
+                               epoch + 1, ", batch ", batch_index + 1, " (learning_rate ", lr, ")");
+        break;
+      }
+      model_->Backward(count);
+      optimizer.Step(model_->params(), lr);
+      loss_sum += r.loss_sum;
+      correct += r.correct;
+      seen += count;
+    }
+    result.train_seconds += Seconds(start);
+    result.samples_trained += seen;
+    if (result.end != RunResult::End::kCompleted) break;
+    const Evaluation dev = Evaluate(data_.dev, false);
+    EpochMetrics m{epoch + 1, loss_sum / seen, static_cast<double>(correct) / seen,
+                   dev.loss,  dev.accuracy,    lr};
+    if (!std::isfinite(dev.loss)) {
+      result.end = RunResult::End::kDiverged;
+      result.reason = absl::StrCat("dev loss became ", std::isnan(dev.loss) ? "NaN" : "infinite",
+                                   " after epoch ", epoch + 1, " (learning_rate ", lr, ")");
+      break;
+    }
+    result.history.push_back(m);
+    if (hooks.on_epoch) hooks.on_epoch(m);
+    if (config_.patience > 0) {
+      if (dev.loss < best_dev) {
+        best_dev = dev.loss;
+        since_best = 0;
+        best_weights = model_->Snapshot();
+      } else if (++since_best >= config_.patience) {
+        break;
+      }
+    }
+  }
+  auto& out = result.metrics;
+  out["epochs_run"] = static_cast<double>(result.history.size());
+  out["samples_per_second"] = result.train_seconds > 0 ? result.samples_trained / result.train_seconds : 0;
+  if (!result.history.empty()) {
+    const EpochMetrics& last = result.history.back();
+    out["train_loss"] = last.train_loss;
+    out["dev_loss"] = last.dev_loss;
+    if (!regression) {
+      out["train_accuracy"] = last.train_accuracy;
+      out["dev_accuracy"] = last.dev_accuracy;
+    }
+  }
+  if (result.end != RunResult::End::kCompleted) return result;
+  if (!best_weights.empty()) model_->Restore(best_weights);
+
+  const Evaluation train = Evaluate(data_.train, false);
+  const Evaluation dev = Evaluate(data_.dev, false);
+  const Evaluation test = Evaluate(data_.test, true);
+  out["train_loss"] = train.loss;
+  out["dev_loss"] = dev.loss;
+  out["test_loss"] = test.loss;
+  if (regression) {
+    const RegressionReport r = Regress(data_.test.y, test.predictions);
+    out["mse"] = r.mse;
+    out["mae"] = r.mae;
+    out["r2"] = r.r2;
+    out["train_mse"] = train.loss;
+    out["dev_mse"] = dev.loss;
+    return result;
+  }
+  std::vector<int> truth(data_.test.y.begin(), data_.test.y.end());
+  result.test_report = Classify(truth, test.predicted_classes, data_.classes);
+  out["train_accuracy"] = train.accuracy;
+  out["dev_accuracy"] = dev.accuracy;
+  out["test_accuracy"] = test.accuracy;
+  out["train_error"] = 1 - train.accuracy;
+  out["dev_error"] = 1 - dev.accuracy;
+  out["test_error"] = 1 - test.accuracy;
+  AddClassificationMetrics(result.test_report, out);
+  if (config_.human_level_error) {
+    const Gaps g =
+        MetricGaps(*config_.human_level_error, 1 - train.accuracy, 1 - dev.accuracy, 1 - test.accuracy);
+    out["avoidable_bias"] = g.avoidable_bias;
+    out["variance"] = g.variance;
+    out["dev_overfit"] = g.dev_overfit;
+  }
+  return result;
+}
+
+}  // namespace hyperlab::worker::train

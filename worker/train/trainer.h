@@ -1,0 +1,87 @@
+// Trains one network on one prepared split: mini-batch gradient descent over shuffled training examples
+// for the configured epochs, learning-rate decay per epoch, early stopping on the dev loss with patience
+// (keeping the best weights), and a divergence check after every batch. Then evaluates on train, dev and
+// test.
+//
+// Divergence: the batch's mean loss is NaN or infinite, or above 1000 x the loss of chance (ln classes;
+// 1000 x ln 10 = 2303 for Fashion-MNIST) -- for regression 1000 x the first batch's loss. A ReLU network
+// trained with a learning rate of 100 typically reaches losses of 1e9 to 1e22 without overflowing, so
+// NaN alone would let it "succeed" with garbage.
+//
+// Per-epoch train metrics are running averages over the epoch's batches (dropout on), as Keras and
+// PyTorch loops report them; the final `train_loss`/`train_accuracy` re-evaluate the whole training split
+// with dropout off, so that the metric-analysis gaps compare like with like.
+//
+// Thread safety: a Trainer is used by one thread at a time. Several trainers may share one PreparedData.
+#ifndef HYPERLAB_WORKER_TRAIN_TRAINER_H_
+#define HYPERLAB_WORKER_TRAIN_TRAINER_H_
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "worker/train/knobs.h"
+#include "worker/train/metrics.h"
+#include "worker/train/model.h"
+#include "worker/train/prepared_data.h"
+
+namespace hyperlab::worker::train {
+
+struct EpochMetrics {
+  int epoch = 0;  // 1-based.
+  double train_loss = 0, train_accuracy = 0, dev_loss = 0, dev_accuracy = 0, learning_rate = 0;
+};
+
+struct RunResult {
+  enum class End { kCompleted, kStopped, kDiverged };
+  End end = End::kCompleted;
+  std::string reason;  // For kStopped and kDiverged.
+  std::vector<EpochMetrics> history;
+  // Final metrics (see docs/trainer.md); after kStopped/kDiverged, the last epoch's metrics.
+  std::map<std::string, double> metrics;
+  ClassificationReport test_report;  // Classification only, kCompleted only.
+  int64_t samples_trained = 0;
+  double train_seconds = 0;  // Time in forward/backward/update steps only.
+};
+
+struct TrainerHooks {
+  // Polled before every batch; true ends the run with kStopped.
+  std::function<bool()> stop_requested;
+  // Called after every epoch.
+  std::function<void(const EpochMetrics&)> on_epoch;
+};
+
+class Trainer {
+ public:
+  // `data` must outlive the trainer.
+  Trainer(const TrainConfig& config, const PreparedData& data, bool pick_layouts = true);
+
+  // INTERNAL when oneDNN fails; otherwise the run's result (divergence is a result, not an error).
+  absl::StatusOr<RunResult> Run(const TrainerHooks& hooks);
+
+  // Loss (mean) and accuracy of the current model on `examples`, dropout off.
+  struct Evaluation {
+    double loss = 0, accuracy = 0;
+    std::vector<int> predicted_classes;  // Classification.
+    std::vector<float> predictions;      // Regression.
+  };
+  Evaluation Evaluate(const Examples& examples, bool keep_predictions);
+
+  Model* model() { return model_.get(); }
+
+ private:
+  // Copies `count` examples into the model's input: rows[i], or first + i when rows is null.
+  void LoadBatch(const Examples& examples, const int64_t* rows, int64_t first, int count);
+
+  TrainConfig config_;
+  const PreparedData& data_;
+  bool pick_layouts_;
+  std::unique_ptr<Model> model_;
+};
+
+}  // namespace hyperlab::worker::train
+
+#endif  // HYPERLAB_WORKER_TRAIN_TRAINER_H_
