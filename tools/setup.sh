@@ -8,7 +8,7 @@ packages=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev libeigen3-dev libdnnl-dev ocl-icd-opencl-dev librocksdb-dev
   libyaml-cpp-dev libgtest-dev libgmock-dev libbenchmark-dev
-  nlohmann-json3-dev libcli11-dev python3 procps zlib1g-dev dataset-fashion-mnist python3-yaml
+  nlohmann-json3-dev libcli11-dev python3 procps zlib1g-dev dataset-fashion-mnist python3-yaml openssl
 )
 
 missing=()

@@ -177,7 +177,7 @@ absl::StatusOr<Child> Spawn(const std::string& program, const std::vector<std::s
   env_pointers.push_back(nullptr);
 
   Child child;
-  const int error = posix_spawnp(&child.pid, argv[0].c_str(), &actions, &attributes, argv_pointers.data(),
+  const int error = posix_spawn(&child.pid, program.c_str(), &actions, &attributes, argv_pointers.data(),
                                 env_pointers.data());
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attributes);
