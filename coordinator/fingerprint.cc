@@ -18,7 +18,9 @@ uint64_t Avalanche(uint64_t z) {
 }
 
 // Length-prefixed so that field boundaries cannot be confused ("ab"+"c" != "a"+"bc").
-void Field(std::string& out, const std::string& value) { absl::StrAppend(&out, value.size(), ":", value, ";"); }
+void Field(std::string& out, const std::string& value) {
+  absl::StrAppend(&out, value.size(), ":", value, ";");
+}
 
 bool IsLog(const v1::StudySpec& spec, const std::string& name) {
   for (const auto& p : spec.parameters()) {
@@ -37,7 +39,7 @@ std::string CanonicalValue(const v1::ParameterValue& value, bool log_scale) {
     default: {
       double v = value.double_value();
       if (log_scale && v > 0) v = std::log(v);
-      if (v == 0) v = 0;  // -0 and +0 are one value.
+      if (v == 0) v = 0;                    // -0 and +0 are one value.
       return absl::StrFormat("d%.11e", v);  // 12 significant digits.
     }
   }

@@ -45,8 +45,8 @@ searcher::SearchSpace ToSearchSpace(const v1::StudySpec& spec) {
 
 searcher::AlgorithmConfig ToAlgorithmConfig(const v1::StudySpec& spec) {
   searcher::AlgorithmConfig config;
-  config.goal =
-      spec.objective().goal() == v1::Objective::MAXIMIZE ? searcher::Goal::kMaximize : searcher::Goal::kMinimize;
+  config.goal = spec.objective().goal() == v1::Objective::MAXIMIZE ? searcher::Goal::kMaximize
+                                                                   : searcher::Goal::kMinimize;
   switch (spec.algorithm().kind_case()) {
     case v1::AlgorithmSpec::kGrid:
       config.kind = searcher::AlgorithmConfig::Kind::kGrid;

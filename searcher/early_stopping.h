@@ -43,8 +43,8 @@ struct EarlyStoppingConfig {
   enum class Kind { kNone, kMedian, kAsha };
   Kind kind = Kind::kNone;
   Goal goal = Goal::kMinimize;
-  int min_trials = 5;          // Median: completed trials needed.
-  int64_t min_step = 1;        // Median: no stop before; ASHA: the first rung.
+  int min_trials = 5;           // Median: completed trials needed.
+  int64_t min_step = 1;         // Median: no stop before; ASHA: the first rung.
   double reduction_factor = 3;  // ASHA.
 };
 

@@ -77,7 +77,8 @@ Assignment GridStrategy::Point(int64_t index) const {
 absl::StatusOr<std::vector<Assignment>> GridStrategy::Suggest(absl::Span<const TrialView> history, int count,
                                                               std::string& state) const {
   std::vector<Assignment> out;
-  for (int64_t i = static_cast<int64_t>(history.size()); i < size_ && static_cast<int>(out.size()) < count; ++i) {
+  for (int64_t i = static_cast<int64_t>(history.size()); i < size_ && static_cast<int>(out.size()) < count;
+       ++i) {
     out.push_back(Point(i));
   }
   return out;

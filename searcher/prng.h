@@ -25,7 +25,9 @@ class Prng {
   double Uniform() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
 
   // Uniform integer in [0, n), n > 0 (Lemire's multiply-shift; bias below 2^-64 * n, negligible).
-  uint64_t Below(uint64_t n) { return static_cast<uint64_t>((static_cast<unsigned __int128>(Next()) * n) >> 64); }
+  uint64_t Below(uint64_t n) {
+    return static_cast<uint64_t>((static_cast<unsigned __int128>(Next()) * n) >> 64);
+  }
 
  private:
   static uint64_t Mix(uint64_t z) {

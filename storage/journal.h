@@ -65,7 +65,8 @@ class Journal {
   // The trials of one study, by increasing trial id.
   virtual absl::StatusOr<std::vector<v1::Trial>> LoadTrials(int64_t study_id) = 0;
   // The intermediate measurements of one trial, in the order they were written.
-  virtual absl::StatusOr<std::vector<v1::Measurement>> LoadMeasurements(int64_t study_id, int64_t trial_id) = 0;
+  virtual absl::StatusOr<std::vector<v1::Measurement>> LoadMeasurements(int64_t study_id,
+                                                                        int64_t trial_id) = 0;
   // The searcher state of a study; empty when none was written.
   virtual absl::StatusOr<std::string> LoadSearcherState(int64_t study_id) = 0;
 

@@ -110,8 +110,8 @@ absl::StatusOr<std::vector<Message>> RocksDbJournal::Scan(const std::string& pre
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
     Message message;
     if (!message.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
-      return absl::DataLossError(absl::StrCat("journal ", dir_, ": corrupted record at key '",
-                                              it->key().ToString(), "'"));
+      return absl::DataLossError(
+          absl::StrCat("journal ", dir_, ": corrupted record at key '", it->key().ToString(), "'"));
     }
     out.push_back(std::move(message));
   }
@@ -128,7 +128,7 @@ absl::StatusOr<std::vector<v1::Trial>> RocksDbJournal::LoadTrials(int64_t study_
 }
 
 absl::StatusOr<std::vector<v1::Measurement>> RocksDbJournal::LoadMeasurements(int64_t study_id,
-                                                                            int64_t trial_id) {
+                                                                              int64_t trial_id) {
   return Scan<v1::Measurement>(keys::MeasurementPrefix(study_id, trial_id));
 }
 

@@ -30,7 +30,7 @@ class RocksDbJournal : public Journal {
   // UNAVAILABLE when the directory is locked by another process or cannot be written; FAILED_PRECONDITION
   // for a newer schema version.
   static absl::StatusOr<std::unique_ptr<RocksDbJournal>> Open(const std::string& dir,
-                                                             const JournalOptions& options = {});
+                                                              const JournalOptions& options = {});
 
   absl::Status Write(const JournalBatch& batch) override;
   absl::StatusOr<std::vector<v1::Study>> LoadStudies() override;

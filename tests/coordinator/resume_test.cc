@@ -42,10 +42,10 @@ v1::StudySpec Spec(const std::string& algorithm) {
 // Runs the study to its end, two trials at a time, restarting the coordinator after `restart_after`
 // completed trials (never when negative); returns every trial's parameters in creation order.
 std::vector<std::string> RunStudy(const std::string& algorithm, int restart_after) {
-  const std::string dir = (std::filesystem::temp_directory_path() /
-                           ("resume_test_" + std::to_string(getpid()) + "_" + algorithm + "_" +
-                            std::to_string(restart_after)))
-                              .string();
+  const std::string dir =
+      (std::filesystem::temp_directory_path() /
+       ("resume_test_" + std::to_string(getpid()) + "_" + algorithm + "_" + std::to_string(restart_after)))
+          .string();
   std::filesystem::remove_all(dir);
   testing::FakeClock clock;
   std::unique_ptr<storage::RocksDbJournal> journal;
@@ -76,7 +76,8 @@ std::vector<std::string> RunStudy(const std::string& algorithm, int restart_afte
       c.mutable_lease()->set_lease_id(a.trial().lease_id());
       c.set_state(v1::Trial::SUCCEEDED);
       const double x1 = p[0].value().double_value(), x2 = p[1].value().double_value();
-      (*c.mutable_metrics())["value"] = (x1 - 2) * (x1 - 2) + (x2 - 3) * (x2 - 3) / 10 + p[2].value().int_value() / 1e3;
+      (*c.mutable_metrics())["value"] =
+          (x1 - 2) * (x1 - 2) + (x2 - 3) * (x2 - 3) / 10 + p[2].value().int_value() / 1e3;
       done.push_back(c);
     }
     EXPECT_TRUE(core->Complete("w", done).ok());
@@ -84,10 +85,11 @@ std::vector<std::string> RunStudy(const std::string& algorithm, int restart_afte
     if (completed == restart_after) open();
   }
   std::vector<std::string> out;
-  const std::vector<v1::TrialWithMeasurements> trials = core->ListTrials(Spec(algorithm).name(), false).value();
+  const std::vector<v1::TrialWithMeasurements> trials =
+      core->ListTrials(Spec(algorithm).name(), false).value();
   for (const auto& t : trials) {
-    out.push_back(t.trial().parameters(0).ShortDebugString() +
-                  t.trial().parameters(1).ShortDebugString() + t.trial().parameters(2).ShortDebugString());
+    out.push_back(t.trial().parameters(0).ShortDebugString() + t.trial().parameters(1).ShortDebugString() +
+                  t.trial().parameters(2).ShortDebugString());
   }
   core.reset();
   journal.reset();

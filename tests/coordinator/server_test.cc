@@ -50,7 +50,8 @@ std::string ListServicesByReflection(const std::shared_ptr<grpc::Channel>& chann
   grpc::CompletionQueue cq;
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
-  auto call = stub.PrepareCall(&context, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", &cq);
+  auto call =
+      stub.PrepareCall(&context, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", &cq);
   void* tag;
   bool ok;
   call->StartCall(reinterpret_cast<void*>(1));
@@ -91,7 +92,8 @@ TEST_F(ServerTest, ServesHealthAndReflectionOnARealSocket) {
   EXPECT_EQ(health, std::string("\x08\x01", 2));  // status: SERVING
 
   const std::string services = ListServicesByReflection(channel);
-  for (const char* name : {"hyperlab.v1.StudyService", "hyperlab.v1.WorkerService", "hyperlab.v1.AdminService"}) {
+  for (const char* name :
+       {"hyperlab.v1.StudyService", "hyperlab.v1.WorkerService", "hyperlab.v1.AdminService"}) {
     EXPECT_NE(services.find(name), std::string::npos) << name << " missing from reflection";
   }
 
