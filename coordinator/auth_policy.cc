@@ -15,7 +15,8 @@ constexpr absl::string_view kReadMethods[] = {
 constexpr absl::string_view kSubmitMethods[] = {
     "/hyperlab.v1.StudyService/CreateStudy",    "/hyperlab.v1.StudyService/CancelStudy",
     "/hyperlab.v1.StudyService/PauseStudy",     "/hyperlab.v1.StudyService/ResumeStudy",
-    "/hyperlab.v1.StudyService/SetStudyBudget",
+    "/hyperlab.v1.StudyService/SetStudyBudget", "/hyperlab.v1.StudyService/ConcludeStudy",
+    "/hyperlab.v1.StudyService/AddTrialNote",
 };
 constexpr absl::string_view kWorkerServicePrefix = "/hyperlab.v1.WorkerService/";
 

@@ -6,6 +6,7 @@
 #include <random>
 #include <set>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -13,9 +14,11 @@
 #include "coordinator/request_limits.h"
 #include "coordinator/spec_convert.h"
 #include "coordinator/spec_validation.h"
+#include "coordinator/warm_start.h"
 #include "coordinator/worker_capability.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "searcher/status_macros.h"
+#include "worker/train/data_files.h"
 
 namespace hyperlab::coordinator {
 namespace {
@@ -41,11 +44,28 @@ std::string NewLeaseId() {
   return absl::StrFormat("%016x", rng());
 }
 
-absl::StatusOr<std::unique_ptr<StudyState>> NewStudyState(const v1::Study& study,
-                                                          std::string strategy_state) {
+absl::StatusOr<std::unique_ptr<StudyState>> NewStudyState(const v1::Study& study, std::string strategy_state,
+                                                          std::vector<searcher::TrialView> prior = {}) {
+  searcher::AlgorithmConfig config = ToAlgorithmConfig(study.spec());
+  config.prior = std::move(prior);
   ASSIGN_OR_RETURN(std::unique_ptr<searcher::Strategy> strategy,
-                   searcher::MakeStrategy(ToSearchSpace(study.spec()), ToAlgorithmConfig(study.spec())));
+                   searcher::MakeStrategy(ToSearchSpace(study.spec()), config));
   return std::make_unique<StudyState>(study, std::move(strategy), std::move(strategy_state));
+}
+
+// Digests the train task's data files into study.data_digest when this machine can read them; otherwise
+// trials are fingerprinted by the files' paths (the workers may have data the coordinator does not), and
+// the submitter is told.
+absl::Status DigestData(v1::Study& study, std::vector<std::string>* warnings) {
+  if (!study.spec().task().has_train()) return absl::OkStatus();
+  absl::StatusOr<std::string> digest = worker::train::DataFilesDigest(study.spec().task().train().data());
+  if (digest.ok()) {
+    study.set_data_digest(*digest);
+  } else if (warnings != nullptr) {
+    warnings->push_back(absl::StrCat("the coordinator cannot read the data (", digest.status().message(),
+                                     "): trials are fingerprinted by the data's paths, not its content"));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -58,7 +78,19 @@ absl::StatusOr<std::unique_ptr<Coordinator>> Coordinator::Open(storage::Journal*
   std::lock_guard<std::mutex> lock(core->mu_);
   for (const v1::Study& study : studies) {
     ASSIGN_OR_RETURN(std::string strategy_state, journal->LoadSearcherState(study.id()));
-    ASSIGN_OR_RETURN(std::unique_ptr<StudyState> state, NewStudyState(study, std::move(strategy_state)));
+    // Warm-start sources have smaller ids, so they are loaded already.
+    std::vector<searcher::TrialView> prior;
+    for (int64_t source_id : study.warm_start_study_ids()) {
+      auto source = core->studies_.find(source_id);
+      if (source == core->studies_.end()) {
+        return absl::DataLossError(absl::StrCat("study ", study.id(), ": warm-start study ", source_id,
+                                                " is missing from the journal"));
+      }
+      AppendWarmStartObservations(study, source->second->study(), source->second->trials(),
+                                  study.create_unix_ms(), prior);
+    }
+    ASSIGN_OR_RETURN(std::unique_ptr<StudyState> state,
+                     NewStudyState(study, std::move(strategy_state), std::move(prior)));
     ASSIGN_OR_RETURN(std::vector<v1::Trial> trials, journal->LoadTrials(study.id()));
     core->done_by_fingerprint_.reserve(core->done_by_fingerprint_.size() + trials.size());
     for (v1::Trial& trial : trials) {
@@ -285,7 +317,9 @@ absl::StatusOr<std::pair<v1::Study, bool>> Coordinator::CreateStudy(const v1::St
   v1::Study study;
   study.set_state(v1::Study::ACTIVE);
   *study.mutable_spec() = spec;
-  ASSIGN_OR_RETURN(std::unique_ptr<StudyState> state, NewStudyState(study, ""));
+  RETURN_IF_ERROR(DigestData(study, warnings));
+  // Checks the spec suits its strategy before anything else (the warm-start prior comes later).
+  RETURN_IF_ERROR(NewStudyState(study, "").status());
 
   std::lock_guard<std::mutex> lock(mu_);
   auto existing = study_by_name_.find(spec.name());
@@ -306,9 +340,9 @@ absl::StatusOr<std::pair<v1::Study, bool>> Coordinator::CreateStudy(const v1::St
     return std::make_pair(old.Snapshot(), true);
   }
   if (warnings != nullptr) {
-    const std::string space = SpaceFingerprint(spec);
+    const std::string space = SpaceFingerprint(spec, study.data_digest());
     for (const auto& [id, other] : studies_) {
-      if (SpaceFingerprint(other->study().spec()) != space) continue;
+      if (SpaceFingerprint(other->study().spec(), other->study().data_digest()) != space) continue;
       warnings->push_back(absl::StrCat("study '", other->study().spec().name(), "' (id ", id,
                                        ") has the same task and search space: results of points it has run ",
                                        "will be reused, not run again"));
@@ -331,6 +365,24 @@ absl::StatusOr<std::pair<v1::Study, bool>> Coordinator::CreateStudy(const v1::St
   }
   study.set_id(next_study_id_);
   study.set_create_unix_ms(clock_->NowMs());
+  std::vector<searcher::TrialView> prior;
+  for (int i = 0; i < spec.warm_start().studies_size(); ++i) {
+    absl::StatusOr<StudyState*> source = FindLocked(spec.warm_start().studies(i));
+    if (!source.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("warm_start.studies[", i, "]: ", source.status().message()));
+    }
+    RETURN_IF_ERROR(CheckWarmStartSource(study, (*source)->study(), i));
+    const int used = AppendWarmStartObservations(study, (*source)->study(), (*source)->trials(),
+                                                 study.create_unix_ms(), prior);
+    study.add_warm_start_study_ids((*source)->study().id());
+    if (warnings != nullptr) {
+      warnings->push_back(absl::StrCat("warm start: ", used, " trials of study '",
+                                       (*source)->study().spec().name(), "' seed the model",
+                                       spec.algorithm().has_bayesian() ? "" : " (only bayesian uses them)"));
+    }
+  }
+  ASSIGN_OR_RETURN(std::unique_ptr<StudyState> state, NewStudyState(study, "", std::move(prior)));
   storage::JournalBatch batch;
   batch.studies.push_back(study);
   RETURN_IF_ERROR(WriteJournal(batch));
@@ -355,11 +407,54 @@ absl::StatusOr<v1::Study> Coordinator::GetStudy(absl::string_view ref) const {
   return state->Snapshot();
 }
 
-std::vector<v1::Study> Coordinator::ListStudies() const {
+std::vector<v1::Study> Coordinator::ListStudies(absl::string_view tag) const {
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<v1::Study> out;
-  for (const auto& [id, state] : studies_) out.push_back(state->Snapshot());
+  for (const auto& [id, state] : studies_) {
+    const auto& tags = state->study().spec().tags();
+    if (!tag.empty() && std::find(tags.begin(), tags.end(), tag) == tags.end()) continue;
+    out.push_back(state->Snapshot());
+  }
   return out;
+}
+
+absl::StatusOr<v1::Study> Coordinator::ConcludeStudy(absl::string_view ref, const std::string& conclusion) {
+  if (absl::StripAsciiWhitespace(conclusion).empty()) {
+    return absl::InvalidArgumentError("conclusion: must not be empty");
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  ASSIGN_OR_RETURN(StudyState * state, FindLocked(ref));
+  v1::Study updated = state->study();
+  updated.set_conclusion(conclusion);
+  updated.set_conclusion_unix_ms(clock_->NowMs());
+  storage::JournalBatch batch;
+  batch.studies.push_back(std::move(updated));
+  RETURN_IF_ERROR(CommitLocked(std::move(batch)));
+  return state->Snapshot();
+}
+
+absl::StatusOr<v1::Trial> Coordinator::AddTrialNote(absl::string_view ref, int64_t trial_id,
+                                                    const std::string& text) {
+  if (absl::StripAsciiWhitespace(text).empty()) return absl::InvalidArgumentError("text: must not be empty");
+  std::lock_guard<std::mutex> lock(mu_);
+  ASSIGN_OR_RETURN(StudyState * state, FindLocked(ref));
+  if (trial_id < 0 || trial_id >= static_cast<int64_t>(state->trials().size())) {
+    return absl::NotFoundError(absl::StrCat("study '", state->study().spec().name(), "' has no trial ",
+                                            trial_id, " (it has ", state->trials().size(), ")"));
+  }
+  v1::Trial trial = state->trials()[trial_id];
+  if (trial.notes_size() >= kMaxNotesPerTrial) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("trial ", trial_id, ": ", trial.notes_size(),
+                     " notes, the limit max_notes_per_trial = ", kMaxNotesPerTrial));
+  }
+  v1::Note* note = trial.add_notes();
+  note->set_text(text);
+  note->set_time_unix_ms(clock_->NowMs());
+  storage::JournalBatch batch;
+  batch.trials.push_back(trial);
+  RETURN_IF_ERROR(CommitLocked(std::move(batch)));
+  return state->trials()[trial_id];
 }
 
 absl::StatusOr<v1::Study> Coordinator::CancelStudy(absl::string_view ref) {
@@ -653,7 +748,7 @@ absl::Status Coordinator::SuggestAndLeaseLocked(StudyState& s, int count, absl::
       trial.set_id(s.counts().total() + static_cast<int64_t>(i));
       for (v1::Parameter& p : ToParameters(spec, suggested[i])) *trial.add_parameters() = std::move(p);
       trial.set_create_unix_ms(now_ms);
-      trial.set_fingerprint(TrialFingerprint(spec, trial.parameters()));
+      trial.set_fingerprint(TrialFingerprint(spec, trial.parameters(), s.study().data_digest()));
       auto twin_of = [&](int64_t study_id, int64_t trial_id) {
         v1::TrialRef ref;
         ref.set_study_id(study_id);

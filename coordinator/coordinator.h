@@ -88,7 +88,8 @@ class Coordinator {
   absl::StatusOr<std::pair<v1::Study, bool>> CreateStudy(const v1::StudySpec& spec,
                                                          std::vector<std::string>* warnings = nullptr);
   absl::StatusOr<v1::Study> GetStudy(absl::string_view ref) const;
-  std::vector<v1::Study> ListStudies() const;
+  // Every study, or those whose spec has `tag` when it is not empty.
+  std::vector<v1::Study> ListStudies(absl::string_view tag = "") const;
   // Ends an active or paused study: pending and running trials become CANCELLED. FAILED_PRECONDITION when
   // the study has already ended.
   absl::StatusOr<v1::Study> CancelStudy(absl::string_view ref);
@@ -99,6 +100,11 @@ class Coordinator {
   // Sets budget.max_trials; a COMPLETED study with room left becomes ACTIVE again. INVALID_ARGUMENT below
   // the trials already created; FAILED_PRECONDITION for a failed or cancelled study.
   absl::StatusOr<v1::Study> SetStudyBudget(absl::string_view ref, int32_t max_trials);
+  // Records (replaces) the study's conclusion, in any state. INVALID_ARGUMENT when empty.
+  absl::StatusOr<v1::Study> ConcludeStudy(absl::string_view ref, const std::string& conclusion);
+  // Appends a note to a trial, in any state. INVALID_ARGUMENT when empty; NOT_FOUND for an unknown trial;
+  // RESOURCE_EXHAUSTED past kMaxNotesPerTrial notes.
+  absl::StatusOr<v1::Trial> AddTrialNote(absl::string_view ref, int64_t trial_id, const std::string& text);
   // Writes a consistent checkpoint of the journal into `dir` (see storage::Journal::Checkpoint).
   absl::StatusOr<int64_t> Backup(const std::string& dir);
   absl::StatusOr<std::vector<v1::TrialWithMeasurements>> ListTrials(absl::string_view ref,

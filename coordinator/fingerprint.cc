@@ -56,7 +56,7 @@ std::string Hash128(const std::string& text) {
   return absl::StrFormat("%016x%016x", Avalanche(a), Avalanche(b ^ Avalanche(a)));
 }
 
-std::string CanonicalTask(const v1::StudySpec& spec) {
+std::string CanonicalTask(const v1::StudySpec& spec, const std::string& data_digest) {
   const v1::TaskSpec& task = spec.task();
   std::string out;
   switch (task.kind_case()) {
@@ -75,9 +75,20 @@ std::string CanonicalTask(const v1::StudySpec& spec) {
     }
     case v1::TaskSpec::kTrain: {
       Field(out, "train");
+      v1::TrainTask train = task.train();
+      if (!data_digest.empty()) {  // The files' content stands for where they are.
+        v1::TrainData& data = *train.mutable_data();
+        data.clear_name();
+        data.clear_train_images();
+        data.clear_train_labels();
+        data.clear_test_images();
+        data.clear_test_labels();
+        data.clear_csv();
+      }
       std::string bytes;
-      task.train().SerializePartialToString(&bytes);  // Deterministic for a message without maps.
+      train.SerializePartialToString(&bytes);  // Deterministic for a message without maps.
       Field(out, bytes);
+      if (!data_digest.empty()) Field(out, absl::StrCat("data-sha256:", data_digest));
       break;
     }
     default:
@@ -87,8 +98,9 @@ std::string CanonicalTask(const v1::StudySpec& spec) {
 }
 
 std::string TrialFingerprint(const v1::StudySpec& spec,
-                             const google::protobuf::RepeatedPtrField<v1::Parameter>& parameters) {
-  std::string text = CanonicalTask(spec);
+                             const google::protobuf::RepeatedPtrField<v1::Parameter>& parameters,
+                             const std::string& data_digest) {
+  std::string text = CanonicalTask(spec, data_digest);
   std::vector<const v1::Parameter*> sorted;
   for (const auto& p : parameters) sorted.push_back(&p);
   std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->name() < b->name(); });
@@ -99,8 +111,8 @@ std::string TrialFingerprint(const v1::StudySpec& spec,
   return Hash128(text);
 }
 
-std::string SpaceFingerprint(const v1::StudySpec& spec) {
-  std::string text = CanonicalTask(spec);
+std::string SpaceFingerprint(const v1::StudySpec& spec, const std::string& data_digest) {
+  std::string text = CanonicalTask(spec, data_digest);
   std::vector<const v1::ParameterSpec*> sorted;
   for (const auto& p : spec.parameters()) sorted.push_back(&p);
   std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->name() < b->name(); });

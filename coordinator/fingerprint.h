@@ -21,16 +21,19 @@
 
 namespace hyperlab::coordinator {
 
-// The canonical text of the study's task (what the fingerprint hashes besides the parameters).
-std::string CanonicalTask(const v1::StudySpec& spec);
+// The canonical text of the study's task (what the fingerprint hashes besides the parameters). A train
+// task whose data files the coordinator digested (Study.data_digest) is named by that digest, not by the
+// files' paths: the same content anywhere is the same experiment, changed content a new one.
+std::string CanonicalTask(const v1::StudySpec& spec, const std::string& data_digest = "");
 
-// The fingerprint of a trial with `parameters` in a study with `spec`.
+// The fingerprint of a trial with `parameters` in a study with `spec` (and data digest).
 std::string TrialFingerprint(const v1::StudySpec& spec,
-                             const google::protobuf::RepeatedPtrField<v1::Parameter>& parameters);
+                             const google::protobuf::RepeatedPtrField<v1::Parameter>& parameters,
+                             const std::string& data_digest = "");
 
 // A hash of the task and the search space (parameter domains, in name order): equal for two studies that
 // would run the same experiments.
-std::string SpaceFingerprint(const v1::StudySpec& spec);
+std::string SpaceFingerprint(const v1::StudySpec& spec, const std::string& data_digest = "");
 
 // The 128-bit hash of `text` as 32 hex digits.
 std::string Hash128(const std::string& text);

@@ -63,7 +63,9 @@ absl::Status Lease(const std::string& field, const v1::LeaseRef& lease) {
 
 absl::Status ValidateRequest(const v1::CreateStudyRequest&) { return absl::OkStatus(); }
 absl::Status ValidateRequest(const v1::GetStudyRequest& r) { return StudyRef(r.study()); }
-absl::Status ValidateRequest(const v1::ListStudiesRequest&) { return absl::OkStatus(); }
+absl::Status ValidateRequest(const v1::ListStudiesRequest& r) {
+  return Length("tag", r.tag(), "max_name_length", kMaxMetricNameLength);
+}
 absl::Status ValidateRequest(const v1::CancelStudyRequest& r) { return StudyRef(r.study()); }
 absl::Status ValidateRequest(const v1::WatchStudyRequest& r) { return StudyRef(r.study()); }
 absl::Status ValidateRequest(const v1::ListTrialsRequest& r) { return StudyRef(r.study()); }
@@ -71,6 +73,14 @@ absl::Status ValidateRequest(const v1::GetBestTrialRequest& r) { return StudyRef
 absl::Status ValidateRequest(const v1::PauseStudyRequest& r) { return StudyRef(r.study()); }
 absl::Status ValidateRequest(const v1::ResumeStudyRequest& r) { return StudyRef(r.study()); }
 absl::Status ValidateRequest(const v1::SetStudyBudgetRequest& r) { return StudyRef(r.study()); }
+absl::Status ValidateRequest(const v1::ConcludeStudyRequest& r) {
+  RETURN_IF_ERROR(StudyRef(r.study()));
+  return Length("conclusion", r.conclusion(), "max_note_length", kMaxNoteLength);
+}
+absl::Status ValidateRequest(const v1::AddTrialNoteRequest& r) {
+  RETURN_IF_ERROR(StudyRef(r.study()));
+  return Length("text", r.text(), "max_note_length", kMaxNoteLength);
+}
 
 absl::Status ValidateRequest(const v1::RegisterWorkerRequest& r) {
   const v1::WorkerInfo& w = r.worker();

@@ -38,6 +38,8 @@ inline constexpr size_t kMaxReasonLength = 65536;      // max_reason_length: a c
 inline constexpr int kMaxArtifactsPerCompletion = 64;  // max_artifacts_per_completion
 inline constexpr size_t kMaxArtifactBytes = 1 << 20;   // max_artifact_bytes: one artifact's value.
 inline constexpr size_t kMaxOperatorReasonLength = 1024;  // max_operator_reason_length
+inline constexpr size_t kMaxNoteLength = 65536;           // max_note_length: a conclusion or a trial note.
+inline constexpr int kMaxNotesPerTrial = 1000;            // max_notes_per_trial
 inline constexpr int kMaxWorkers = 10000;  // max_workers: registered at once (RESOURCE_EXHAUSTED).
 
 // StudyService.
@@ -51,6 +53,8 @@ absl::Status ValidateRequest(const v1::GetBestTrialRequest& request);
 absl::Status ValidateRequest(const v1::PauseStudyRequest& request);
 absl::Status ValidateRequest(const v1::ResumeStudyRequest& request);
 absl::Status ValidateRequest(const v1::SetStudyBudgetRequest& request);
+absl::Status ValidateRequest(const v1::ConcludeStudyRequest& request);
+absl::Status ValidateRequest(const v1::AddTrialNoteRequest& request);
 // WorkerService.
 absl::Status ValidateRequest(const v1::RegisterWorkerRequest& request);
 absl::Status ValidateRequest(const v1::AcquireTrialsRequest& request);

@@ -60,6 +60,10 @@ absl::StatusOr<std::unique_ptr<CoordinatorServer>> CoordinatorServer::Start(cons
   builder.RegisterService(server->worker_service_.get());
   builder.RegisterService(server->admin_service_.get());
   builder.SetMaxReceiveMessageSize(options.max_request_bytes);
+  // gRPC sets SO_REUSEPORT by default, which would let a second coordinator bind the same port and take
+  // half the connections (two coordinators over one journal directory fail anyway, but a different one
+  // would split the cluster silently). Off: the second one fails to start, naming the port.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(std::make_unique<RpcMetricsInterceptorFactory>(server->metrics_.get()));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));

@@ -334,6 +334,38 @@ absl::Status CheckMetrics(const v1::StudySpec& spec) {
   return absl::OkStatus();
 }
 
+// Tags are metric-like names (letters, digits, `_./-`); warm-start entries name studies (checked to exist
+// by the coordinator, which knows them).
+absl::Status CheckTagsAndWarmStart(const v1::StudySpec& spec) {
+  if (spec.tags_size() > kMaxTags) {
+    return Invalid("tags", absl::StrCat(spec.tags_size(), " tags; at most ", kMaxTags));
+  }
+  std::map<std::string, int> seen;
+  for (int i = 0; i < spec.tags_size(); ++i) {
+    const std::string path = absl::StrCat("tags[", i, "]");
+    RETURN_IF_ERROR(CheckName(path, spec.tags(i), /*metric=*/true));
+    auto [it, inserted] = seen.emplace(spec.tags(i), i);
+    if (!inserted) {
+      return Invalid(path, absl::StrCat("duplicate tag '", spec.tags(i), "' (also tags[", it->second, "])"));
+    }
+  }
+  const auto& studies = spec.warm_start().studies();
+  if (studies.size() > kMaxWarmStartStudies) {
+    return Invalid("warm_start.studies",
+                   absl::StrCat(studies.size(), " studies; at most ", kMaxWarmStartStudies));
+  }
+  for (int i = 0; i < studies.size(); ++i) {
+    const std::string path = absl::StrCat("warm_start.studies[", i, "]");
+    if (studies[i].empty()) return Invalid(path, "required: a study name or id");
+    if (studies[i] == spec.name()) return Invalid(path, "a study cannot warm-start from itself");
+    if (studies[i].size() > kMaxNameLength) {
+      return Invalid(path,
+                     absl::StrCat("too long: ", studies[i].size(), " characters; at most ", kMaxNameLength));
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status ValidateStudySpec(const v1::StudySpec& spec) {
@@ -357,7 +389,8 @@ absl::Status ValidateStudySpec(const v1::StudySpec& spec) {
   RETURN_IF_ERROR(CheckTask(spec.task(), kinds));
   RETURN_IF_ERROR(worker::train::ValidateTrainTask(spec));
   RETURN_IF_ERROR(CheckEarlyStopping(spec.early_stopping()));
-  return CheckMetrics(spec);
+  RETURN_IF_ERROR(CheckMetrics(spec));
+  return CheckTagsAndWarmStart(spec);
 }
 
 v1::StudySpec WithDefaults(v1::StudySpec spec) {

@@ -31,6 +31,8 @@ inline constexpr int kMaxValuesPerParameter = 10000;  // Discrete and categorica
 inline constexpr int kMaxValueLength = 1024;          // One categorical value.
 inline constexpr int kMaxPointsPerDouble = 1000;
 inline constexpr int32_t kMaxTrials = 1000000;
+inline constexpr int kMaxTags = 64;
+inline constexpr int kMaxWarmStartStudies = 64;
 
 // Defaults filled by WithDefaults (also documented in study.proto).
 inline constexpr int32_t kDefaultPointsPerDouble = 5;

@@ -37,7 +37,7 @@ grpc::Status StudyServiceImpl::ListStudies(grpc::ServerContext* context,
                                            const v1::ListStudiesRequest* request,
                                            v1::ListStudiesResponse* response) {
   HYPERLAB_ADMIT("StudyService", ListStudies);
-  for (v1::Study& study : core_->ListStudies()) *response->add_studies() = std::move(study);
+  for (v1::Study& study : core_->ListStudies(request->tag())) *response->add_studies() = std::move(study);
   return grpc::Status::OK;
 }
 
@@ -63,6 +63,21 @@ grpc::Status StudyServiceImpl::SetStudyBudget(grpc::ServerContext* context,
                                               const v1::SetStudyBudgetRequest* request, v1::Study* response) {
   HYPERLAB_ADMIT("StudyService", SetStudyBudget);
   return Reply(core_->SetStudyBudget(request->study(), request->max_trials()), response);
+}
+
+grpc::Status StudyServiceImpl::ConcludeStudy(grpc::ServerContext* context,
+                                             const v1::ConcludeStudyRequest* request, v1::Study* response) {
+  HYPERLAB_ADMIT("StudyService", ConcludeStudy);
+  return Reply(core_->ConcludeStudy(request->study(), request->conclusion()), response);
+}
+
+grpc::Status StudyServiceImpl::AddTrialNote(grpc::ServerContext* context,
+                                            const v1::AddTrialNoteRequest* request, v1::Trial* response) {
+  HYPERLAB_ADMIT("StudyService", AddTrialNote);
+  auto trial = core_->AddTrialNote(request->study(), request->trial_id(), request->text());
+  if (!trial.ok()) return ToGrpcStatus(trial.status());
+  *response = std::move(*trial);
+  return grpc::Status::OK;
 }
 
 grpc::Status StudyServiceImpl::WatchStudy(grpc::ServerContext* context, const v1::WatchStudyRequest* request,

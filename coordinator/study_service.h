@@ -36,6 +36,10 @@ class StudyServiceImpl final : public v1::StudyService::Service {
                            v1::Study* response) override;
   grpc::Status SetStudyBudget(grpc::ServerContext* context, const v1::SetStudyBudgetRequest* request,
                               v1::Study* response) override;
+  grpc::Status ConcludeStudy(grpc::ServerContext* context, const v1::ConcludeStudyRequest* request,
+                             v1::Study* response) override;
+  grpc::Status AddTrialNote(grpc::ServerContext* context, const v1::AddTrialNoteRequest* request,
+                            v1::Trial* response) override;
 
  private:
   Coordinator* const core_;

@@ -126,6 +126,24 @@ absl::StatusOr<std::vector<Assignment>> GpStrategy::Suggest(absl::Span<const Tri
   std::vector<Eigen::VectorXd> succeeded, failed, pending;
   std::vector<double> objectives;
   PointSet seen;
+  int prior_succeeded = 0;
+  for (const TrialView& trial : config_.prior) {
+    if (trial.outcome != TrialView::Outcome::kSucceeded && trial.outcome != TrialView::Outcome::kFailed) {
+      continue;
+    }
+    Eigen::VectorXd x = encoding_.Encode(trial.assignment);
+    seen.Insert(x);
+    if (trial.outcome == TrialView::Outcome::kSucceeded && trial.objective &&
+        std::isfinite(*trial.objective)) {
+      objectives.push_back(sign * *trial.objective);
+      succeeded.push_back(std::move(x));
+      ++prior_succeeded;
+    } else {
+      failed.push_back(std::move(x));
+    }
+  }
+  // Warm-start observations take the place of that many quasi-random initial trials.
+  const int64_t initial_trials = std::max<int64_t>(0, initial_trials_ - prior_succeeded);
   for (const TrialView& trial : history) {
     Eigen::VectorXd x = encoding_.Encode(trial.assignment);
     seen.Insert(x);
@@ -153,7 +171,7 @@ absl::StatusOr<std::vector<Assignment>> GpStrategy::Suggest(absl::Span<const Tri
   };
 
   const int64_t first = static_cast<int64_t>(history.size());
-  const bool model_phase = first + count > initial_trials_ && succeeded.size() >= 2;
+  const bool model_phase = first + count > initial_trials && succeeded.size() >= 2;
   std::optional<GpModel> gp;
   Eigen::MatrixXd incumbents;
   double best = 0;
@@ -205,7 +223,7 @@ absl::StatusOr<std::vector<Assignment>> GpStrategy::Suggest(absl::Span<const Tri
   for (int i = 0; i < count; ++i) {
     const int64_t index = first + i;
     std::optional<Eigen::VectorXd> chosen;
-    if (gp && index >= initial_trials_) {
+    if (gp && index >= initial_trials) {
       const AcquisitionResult r =
           OptimizeAcquisition(*gp, encoding_, incumbents, best, seen, config_.seed,
                               static_cast<uint64_t>(index), OptionsFor(gp->size(), config_));

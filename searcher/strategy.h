@@ -50,6 +50,10 @@ struct AlgorithmConfig {
   // kBayesian: 0 = log expected improvement (the default); > 0 = upper confidence bound with this beta
   // (mean - beta * sd), larger is more exploratory.
   double ucb_beta = 0;
+  // kBayesian: observations from earlier studies of the same task (warm start): succeeded and failed
+  // trials join the model's data and are never suggested again; `index` is ignored. The initial design
+  // shrinks by the number of succeeded ones. Other kinds ignore them.
+  std::vector<TrialView> prior;
 };
 
 class Strategy {

@@ -9,11 +9,14 @@
 #define HYPERLAB_TOOLS_CLI_H_
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "coordinator/server.h"
 #include "grpcpp/grpcpp.h"
+#include "tools/plot/plots.h"
 
 namespace hyperlab::tools {
 
@@ -58,11 +61,37 @@ absl::Status StudyPause(const GlobalOptions& g, const std::string& study);
 absl::Status StudyResume(const GlobalOptions& g, const std::string& study);
 absl::Status StudySetBudget(const GlobalOptions& g, const std::string& study, int max_trials);
 absl::Status AdminBackup(const GlobalOptions& g, const std::string& dir);
+// Records the study's conclusion (replacing an earlier one).
+absl::Status StudyConclude(const GlobalOptions& g, const std::string& study, const std::string& conclusion);
+// `trial` is STUDY/TRIAL, e.g. "lr-sweep/7".
+absl::Status TrialNote(const GlobalOptions& g, const std::string& trial, const std::string& text);
 // Prints "trial N: reused result of S/T" for each reused trial of `study` with id >= `from`; returns the
 // next id to look from.
 absl::StatusOr<int64_t> PrintReuses(const GlobalOptions& g, const std::shared_ptr<grpc::Channel>& channel,
                                     int64_t study_id, int64_t from);
-absl::Status Trials(const GlobalOptions& g, const std::string& study, const std::string& sort);
+// `hyperlab trials` (tools/cli_lab.cc; the language and columns are in tools/lab/).
+struct TrialsOptions {
+  // Study ids or names; or else every study tagged `tag`. A `study` column appears for more than one.
+  std::vector<std::string> studies;
+  std::string tag;
+  std::string where;    // A query (tools/lab/query.h); empty: every trial.
+  std::string sort;     // NAME or -NAME (descending), comma-separated; missing values last.
+  std::string columns;  // Comma-separated names; empty: id, state, parameters, metrics, runtime, worker.
+  int limit = 0;        // 0: all.
+};
+absl::Status Trials(const GlobalOptions& g, const TrialsOptions& options);
+// `hyperlab study compare A B ...` (tools/lab/study_comparison.h). `target`: nullopt for the default,
+// the worst of the studies' best values.
+absl::Status StudyCompare(const GlobalOptions& g, const std::vector<std::string>& studies,
+                          std::optional<double> target);
+// ReportError for messages of several lines (a --where error with the expression and a caret under the
+// fault): the first line as ReportError prints it, the others below it unchanged.
+int ReportErrorWithDetail(const absl::Status& status);
+// `hyperlab plot S KIND -o FILE` and `hyperlab report S -o FILE` (tools/cli_plot.cc; the plots and the
+// report are in tools/plot/). FILE "-" is standard output.
+absl::Status Plot(const GlobalOptions& g, const std::string& study, const std::string& kind,
+                  const std::string& output, const plot::PlotOptions& options);
+absl::Status Report(const GlobalOptions& g, const std::string& study, const std::string& output);
 absl::Status AdminStatus(const GlobalOptions& g);
 absl::Status AdminWorkers(const GlobalOptions& g);
 // Drains (`drain` true) or undrains a worker and prints its status.

@@ -15,6 +15,7 @@
 #include "tools/cli.h"
 #include "tools/embedded_cluster.h"
 #include "tools/output_format.h"
+#include "tools/progress_printer.h"
 #include "tools/study_file.h"
 #include "worker/command_allowlist.h"
 
@@ -85,7 +86,7 @@ absl::Status Run(const GlobalOptions& g, const std::string& file, int workers, b
             << study.id() << ") in " << data_dir << " with " << workers << " local worker(s)" << std::endl;
 
   const auto start = std::chrono::steady_clock::now();
-  auto last_print = start - std::chrono::hours(1);
+  ProgressPrinter progress(std::cout, ProgressPrinter::StdoutIsTerminal());
   v1::Study last = study;
   grpc::ClientContext watch;
   interrupts.Watch(&watch);
@@ -94,17 +95,16 @@ absl::Status Run(const GlobalOptions& g, const std::string& file, int workers, b
   auto reader = stub->WatchStudy(&watch, request);
   int64_t next_trial = 0, reused_seen = study.counts().reused();
   for (v1::Study update; reader->Read(&update);) {
-    last = update;
     if (update.counts().reused() > reused_seen) {
       reused_seen = update.counts().reused();
+      progress.Break();
       ASSIGN_OR_RETURN(next_trial, PrintReuses(g, cluster->channel(), study.id(), next_trial));
     }
-    const auto now = std::chrono::steady_clock::now();
-    if (now - last_print >= std::chrono::seconds(1) || update.state() != v1::Study::ACTIVE) {
-      last_print = now;
-      std::cout << ProgressLine(update, std::chrono::duration<double>(now - start).count()) << std::endl;
-    }
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    progress.Update(ProgressLine(update, elapsed), TrialsEnded(last, update));
+    last = update;
   }
+  progress.Break();
   const grpc::Status watch_status = reader->Finish();
   interrupts.Watch(nullptr);
   cluster->Stop();

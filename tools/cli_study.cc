@@ -4,12 +4,14 @@
 #include <iostream>
 #include <thread>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "coordinator/client_channel.h"
 #include "hyperlab/v1/services.grpc.pb.h"
 #include "searcher/status_macros.h"
 #include "tools/cli.h"
 #include "tools/output_format.h"
+#include "tools/progress_printer.h"
 #include "tools/study_file.h"
 
 namespace hyperlab::tools {
@@ -167,16 +169,21 @@ absl::Status StudyWatch(const GlobalOptions& g, const std::string& ref) {
   const auto start = std::chrono::steady_clock::now();
   ASSIGN_OR_RETURN(Connection c, Connect(g));
   int64_t next_trial = 0, reused_seen = 0;
+  ProgressPrinter progress(std::cout, ProgressPrinter::StdoutIsTerminal());
+  v1::Study previous;
   ASSIGN_OR_RETURN(v1::Study last, Follow(g, ref, 0, [&](const v1::Study& s) {
                      if (s.counts().reused() > reused_seen) {
                        reused_seen = s.counts().reused();
+                       progress.Break();
                        if (auto next = PrintReuses(g, c.channel, s.id(), next_trial); next.ok())
                          next_trial = *next;
                      }
                      const double elapsed =
                          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-                     std::cout << ProgressLine(s, elapsed) << std::endl;
+                     progress.Update(ProgressLine(s, elapsed), TrialsEnded(previous, s));
+                     previous = s;
                    }));
+  progress.Break();
   std::cout << v1::Study::State_Name(last.state()) << (last.reason().empty() ? "" : ": " + last.reason())
             << std::endl;
   return absl::OkStatus();
@@ -259,6 +266,39 @@ absl::Status StudySetBudget(const GlobalOptions& g, const std::string& ref, int 
   });
 }
 
+absl::Status StudyConclude(const GlobalOptions& g, const std::string& ref, const std::string& conclusion) {
+  ASSIGN_OR_RETURN(Connection c, Connect(g));
+  auto stub = v1::StudyService::NewStub(c.channel);
+  v1::ConcludeStudyRequest request;
+  request.set_study(ref);
+  request.set_conclusion(conclusion);
+  v1::Study study;
+  RETURN_IF_ERROR(FromGrpc(stub->ConcludeStudy(CallContext(g).get(), request, &study)));
+  std::cout << "conclusion of study '" << study.spec().name() << "' (id " << study.id() << ") recorded"
+            << std::endl;
+  return absl::OkStatus();
+}
+
+absl::Status TrialNote(const GlobalOptions& g, const std::string& trial_ref, const std::string& text) {
+  const size_t slash = trial_ref.rfind('/');
+  int64_t trial_id = -1;
+  if (slash == std::string::npos || slash == 0 || !absl::SimpleAtoi(trial_ref.substr(slash + 1), &trial_id) ||
+      trial_id < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("trial: expected STUDY/TRIAL (e.g. my-study/7), got '", trial_ref, "'"));
+  }
+  ASSIGN_OR_RETURN(Connection c, Connect(g));
+  auto stub = v1::StudyService::NewStub(c.channel);
+  v1::AddTrialNoteRequest request;
+  request.set_study(trial_ref.substr(0, slash));
+  request.set_trial_id(trial_id);
+  request.set_text(text);
+  v1::Trial trial;
+  RETURN_IF_ERROR(FromGrpc(stub->AddTrialNote(CallContext(g).get(), request, &trial)));
+  std::cout << "note " << trial.notes_size() << " added to trial " << trial.id() << std::endl;
+  return absl::OkStatus();
+}
+
 absl::Status AdminBackup(const GlobalOptions& g, const std::string& dir) {
   ASSIGN_OR_RETURN(Connection c, Connect(g));
   auto stub = v1::AdminService::NewStub(c.channel);
@@ -290,22 +330,6 @@ absl::StatusOr<int64_t> PrintReuses(const GlobalOptions& g, const std::shared_pt
     next = t.id() + 1;
   }
   return next;
-}
-
-absl::Status Trials(const GlobalOptions& g, const std::string& ref, const std::string& sort) {
-  ASSIGN_OR_RETURN(OutputFormat format, ParseOutputFormat(g.format));
-  ASSIGN_OR_RETURN(Connection c, Connect(g));
-  auto stub = v1::StudyService::NewStub(c.channel);
-  ASSIGN_OR_RETURN(v1::Study study, GetStudy(g, *stub, ref));
-  v1::ListTrialsRequest request;
-  request.set_study(ref);
-  v1::ListTrialsResponse response;
-  RETURN_IF_ERROR(FromGrpc(stub->ListTrials(CallContext(g).get(), request, &response)));
-  std::vector<v1::Trial> trials;
-  for (const auto& t : response.trials()) trials.push_back(t.trial());
-  if (!sort.empty()) RETURN_IF_ERROR(SortTrials(study.spec(), sort, trials));
-  std::cout << FormatTrials(study, trials, format);
-  return absl::OkStatus();
 }
 
 namespace {

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "CLI/CLI.hpp"
+#include "absl/strings/str_split.h"
 #include "tools/cli.h"
 
 using hyperlab::tools::GlobalOptions;
@@ -24,7 +25,7 @@ int main(int argc, char** argv) {
   app.add_option("--tls-key", g.tls_key, "PEM private key of --tls-cert");
 
   absl::Status status;
-  std::string file, study, sort;
+  std::string file, study;
   int workers = 2;
   bool verbose = false;
   double wait_timeout = 0;
@@ -65,15 +66,73 @@ int main(int argc, char** argv) {
       [&] { return hyperlab::tools::StudySetBudget(g, study, max_trials); })
       ->add_option("max_trials", max_trials, "new budget.max_trials")
       ->required();
+  std::string text;
+  add("conclude", "record what the study showed (replaces an earlier conclusion)",
+      [&] { return hyperlab::tools::StudyConclude(g, study, text); })
+      ->add_option("conclusion", text, "the conclusion, in words")
+      ->required();
+  CLI::App* trial_cmd = app.add_subcommand("trial", "annotate one trial");
+  trial_cmd->fallthrough();
+  trial_cmd->require_subcommand(1);
+  std::string trial_ref;
+  CLI::App* note = trial_cmd->add_subcommand("note", "add a note to a trial");
+  note->fallthrough();
+  note->add_option("trial", trial_ref, "STUDY/TRIAL, e.g. lr-sweep/7")->required();
+  note->add_option("text", text, "the note")->required();
+  note->callback([&] { status = hyperlab::tools::TrialNote(g, trial_ref, text); });
+  std::vector<std::string> compare_studies;
+  double compare_target = 0;
+  CLI::App* compare = study_cmd->add_subcommand("compare", "studies with the same objective side by side");
+  compare->fallthrough();
+  compare->add_option("studies", compare_studies, "two or more study ids or names")->required();
+  CLI::Option* target_option = compare->add_option(
+      "--target", compare_target, "objective value to reach (default: the worst of the best values)");
+  compare->callback([&] {
+    status = hyperlab::tools::StudyCompare(
+        g, compare_studies,
+        target_option->count() > 0 ? std::optional<double>(compare_target) : std::nullopt);
+  });
   CLI::App* list = study_cmd->add_subcommand("list", "all studies");
   list->fallthrough();
   list->callback([&] { status = hyperlab::tools::StudyList(g); });
 
-  CLI::App* trials = app.add_subcommand("trials", "a study's trials");
+  CLI::App* trials =
+      app.add_subcommand("trials", "trials of one or more studies: filter, sort, pick columns");
   trials->fallthrough();
-  trials->add_option("study", study, "study id or name")->required();
-  trials->add_option("--sort", sort, "metric or parameter; -NAME sorts descending");
-  trials->callback([&] { status = hyperlab::tools::Trials(g, study, sort); });
+  hyperlab::tools::TrialsOptions trials_options;
+  trials->add_option("study", trials_options.studies, "study ids or names (or --tag)");
+  trials->add_option("--tag", trials_options.tag, "every study with this tag");
+  trials->add_option("--where", trials_options.where,
+                     "filter, e.g. \"learning_rate < 0.01 and optimizer = adam\" (docs/lab.md)");
+  trials->add_option("--sort", trials_options.sort, "column(s) to sort by; -NAME sorts descending");
+  trials->add_option("--columns", trials_options.columns, "comma-separated columns, e.g. id,state,lr,value");
+  trials->add_option("--limit", trials_options.limit, "show at most N trials (0: all)");
+  trials->callback([&] { status = hyperlab::tools::Trials(g, trials_options); });
+
+  std::string plot_kind, plot_output, plot_params;
+  hyperlab::tools::plot::PlotOptions plot_options;
+  CLI::App* plot = app.add_subcommand("plot", "draw one plot of a study as SVG");
+  plot->fallthrough();
+  plot->add_option("study", study, "study id or name")->required();
+  plot->add_option("kind", plot_kind, "history, slice, contour, curves, importance or confusion")->required();
+  plot->add_option("-o,--output", plot_output, "the SVG file to write (- for standard output)")->required();
+  plot->add_option("--metric", plot_options.metric,
+                   "metric to plot (default: the objective; curves: loss, i.e. train_loss and dev_loss)");
+  plot->add_option("--param", plot_options.param, "slice: only this parameter");
+  plot->add_option("--params", plot_params, "contour: two parameters P,Q (default: the first two)");
+  plot->add_option("--trial", plot_options.trial,
+                   "confusion: this trial (default: the best); curves: only this one");
+  plot->add_option("--top", plot_options.top, "curves: the best N trials")->capture_default_str();
+  plot->callback([&] {
+    if (!plot_params.empty()) plot_options.params = absl::StrSplit(plot_params, ',', absl::SkipWhitespace());
+    status = hyperlab::tools::Plot(g, study, plot_kind, plot_output, plot_options);
+  });
+  CLI::App* report = app.add_subcommand("report", "write a study's self-contained HTML report");
+  report->fallthrough();
+  report->add_option("study", study, "study id or name")->required();
+  report->add_option("-o,--output", plot_output, "the HTML file to write (- for standard output)")
+      ->required();
+  report->callback([&] { status = hyperlab::tools::Report(g, study, plot_output); });
 
   CLI::App* admin = app.add_subcommand("admin", "operator commands");
   admin->fallthrough();
@@ -126,5 +185,5 @@ int main(int argc, char** argv) {
     const int code = app.exit(e);
     return code == 0 ? 0 : 2;
   }
-  return hyperlab::tools::ReportError(status);
+  return hyperlab::tools::ReportErrorWithDetail(status);
 }

@@ -75,19 +75,6 @@ nlohmann::json ValueJson(const v1::ParameterValue& value) {
   }
 }
 
-// The value a trial has under `key` (a metric, a parameter, or "id") for sorting.
-std::optional<double> SortValue(const v1::Trial& trial, const std::string& key) {
-  if (key == "id") return static_cast<double>(trial.id());
-  auto metric = trial.metrics().find(key);
-  if (metric != trial.metrics().end()) return metric->second;
-  for (const v1::Parameter& p : trial.parameters()) {
-    if (p.name() != key) continue;
-    if (p.value().has_int_value()) return static_cast<double>(p.value().int_value());
-    if (p.value().has_double_value()) return p.value().double_value();
-  }
-  return std::nullopt;
-}
-
 double RuntimeSeconds(const v1::Trial& trial) {
   if (trial.start_unix_ms() == 0 || trial.end_unix_ms() == 0) return 0;
   return (trial.end_unix_ms() - trial.start_unix_ms()) / 1000.0;
@@ -113,24 +100,6 @@ std::string ValueText(const v1::ParameterValue& value) {
   }
 }
 
-absl::Status SortTrials(const v1::StudySpec& spec, const std::string& key_flag,
-                        std::vector<v1::Trial>& trials) {
-  const bool descending = !key_flag.empty() && key_flag[0] == '-';
-  const std::string key = descending ? key_flag.substr(1) : key_flag;
-  bool known = key == "id" || key == spec.objective().metric();
-  for (const auto& p : spec.parameters()) known = known || p.name() == key;
-  for (const auto& m : spec.metrics()) known = known || m == key;
-  for (const auto& t : trials) known = known || t.metrics().count(key);
-  if (!known)
-    return absl::InvalidArgumentError(absl::StrCat("--sort: no metric or parameter named '", key, "'"));
-  std::stable_sort(trials.begin(), trials.end(), [&](const v1::Trial& a, const v1::Trial& b) {
-    const std::optional<double> va = SortValue(a, key), vb = SortValue(b, key);
-    if (!va || !vb) return va.has_value() && !vb.has_value();
-    return descending ? *va > *vb : *va < *vb;
-  });
-  return absl::OkStatus();
-}
-
 nlohmann::json TrialToJson(const v1::Trial& trial) {
   nlohmann::json params = nlohmann::json::object(), metrics = nlohmann::json::object();
   for (const v1::Parameter& p : trial.parameters()) params[p.name()] = ValueJson(p.value());
@@ -149,8 +118,22 @@ nlohmann::json TrialToJson(const v1::Trial& trial) {
                         {"start_unix_ms", trial.start_unix_ms()},
                         {"end_unix_ms", trial.end_unix_ms()},
                         {"runtime_seconds", RuntimeSeconds(trial)},
+                        {"create_unix_ms", trial.create_unix_ms()},
                         {"fingerprint", trial.fingerprint()},
                         {"measurements", trial.measurement_count()}};
+  // The lab journal's records: what the experimenter noted, and what the trial ran with.
+  if (trial.notes_size() > 0) {
+    nlohmann::json notes = nlohmann::json::array();
+    for (const v1::Note& n : trial.notes())
+      notes.push_back({{"text", n.text()}, {"time_unix_ms", n.time_unix_ms()}});
+    out["notes"] = notes;
+  }
+  if (auto it = trial.artifacts().find("settings"); it != trial.artifacts().end()) {
+    out["settings"] = nlohmann::json::parse(it->second, nullptr, /*allow_exceptions=*/false);
+  }
+  if (auto it = trial.artifacts().find("data_digest"); it != trial.artifacts().end()) {
+    out["data_digest"] = it->second;
+  }
   if (trial.has_reused_from()) {
     out["reused_from"] = absl::StrCat(trial.reused_from().study_name(), "/", trial.reused_from().trial_id());
   }
@@ -226,14 +209,15 @@ std::string FormatStudies(const std::vector<v1::Study>& studies, OutputFormat fo
     for (const v1::Study& s : studies) out.push_back(nlohmann::json::parse(ProtoToJson(s)));
     return out.dump(2) + "\n";
   }
-  Row header = {"id", "name", "state", "done", "running", "failed", "best"};
+  Row header = {"id", "name", "state", "done", "running", "failed", "best", "tags"};
   std::vector<Row> rows;
   for (const v1::Study& s : studies) {
     const v1::TrialCounts& c = s.counts();
     const int done = c.succeeded() + c.failed() + c.stopped() + c.infeasible();
     rows.push_back({absl::StrCat(s.id()), s.spec().name(), v1::Study::State_Name(s.state()),
                     absl::StrCat(done, "/", s.planned_trials()), absl::StrCat(c.running()),
-                    absl::StrCat(c.failed()), s.best_trial_id() >= 0 ? Short(s.best_value()) : ""});
+                    absl::StrCat(c.failed()), s.best_trial_id() >= 0 ? Short(s.best_value()) : "",
+                    absl::StrJoin(s.spec().tags(), ",")});
   }
   return format == OutputFormat::kCsv ? RenderCsv(header, rows) : RenderTable(header, rows);
 }
@@ -262,23 +246,54 @@ std::string FormatStudyDetail(const v1::Study& s, OutputFormat format) {
     absl::StrAppend(&out, "best        trial ", s.best_trial_id(), ": ", s.spec().objective().metric(), "=",
                     Short(s.best_value()), "\n");
   }
+  if (!s.spec().tags().empty())
+    absl::StrAppend(&out, "tags        ", absl::StrJoin(s.spec().tags(), ", "), "\n");
+  if (!s.spec().warm_start().studies().empty()) {
+    absl::StrAppend(&out, "warm start  ", absl::StrJoin(s.spec().warm_start().studies(), ", "), "\n");
+  }
+  if (!s.data_digest().empty()) absl::StrAppend(&out, "data        sha256 ", s.data_digest(), "\n");
+  absl::StrAppend(&out, "conclusion  ",
+                  s.conclusion().empty() ? "(none yet: hyperlab study conclude)" : s.conclusion(), "\n");
   return out;
+}
+
+std::string Duration(double seconds) {
+  const int64_t s = static_cast<int64_t>(std::llround(std::max(0.0, seconds)));
+  if (s < 60) return absl::StrCat(s, "s");
+  if (s < 3600) return absl::StrFormat("%dm%02ds", s / 60, s % 60);
+  return absl::StrFormat("%dh%02dm", s / 3600, (s % 3600) / 60);
+}
+
+bool TrialsEnded(const v1::Study& before, const v1::Study& now) {
+  auto ended = [](const v1::TrialCounts& c) {
+    return c.succeeded() + c.failed() + c.stopped() + c.infeasible();
+  };
+  return now.state() != v1::Study::ACTIVE || ended(now.counts()) != ended(before.counts());
 }
 
 std::string ProgressLine(const v1::Study& s, double elapsed_s) {
   const v1::TrialCounts& c = s.counts();
   const int done = c.succeeded() + c.failed() + c.stopped() + c.infeasible();
-  std::string out = absl::StrCat(
-      s.spec().name(), ": ", done, "/", s.planned_trials(), " done (", c.succeeded(), " ok, ", c.failed(),
-      " failed", c.reused() ? absl::StrCat(", ", c.reused(), " reused") : "", "), ", c.running(), " running");
+  std::string out =
+      absl::StrCat(s.spec().name(), ": ", done, "/", s.planned_trials(), " done (", c.succeeded(), " ok");
+  if (c.failed()) absl::StrAppend(&out, ", ", c.failed(), " failed");
+  if (c.infeasible()) absl::StrAppend(&out, ", ", c.infeasible(), " infeasible");
+  if (c.stopped()) absl::StrAppend(&out, ", ", c.stopped(), " stopped");
+  if (c.reused()) absl::StrAppend(&out, ", ", c.reused(), " reused");
+  absl::StrAppend(&out, "), ", c.running(), " running");
   if (s.best_trial_id() >= 0) {
     absl::StrAppend(&out, ", best ", s.spec().objective().metric(), "=", Short(s.best_value()), " (trial ",
                     s.best_trial_id(), ")");
   }
   if (elapsed_s > 0) {
-    absl::StrAppend(&out, absl::StrFormat(", elapsed %.1fs", elapsed_s));
+    const double per_s = done / elapsed_s;
+    if (done > 0) {
+      absl::StrAppend(&out, per_s >= 1 ? absl::StrFormat(", %.1f trials/s", per_s)
+                                       : absl::StrFormat(", %.1f trials/min", per_s * 60));
+    }
+    absl::StrAppend(&out, ", elapsed ", Duration(elapsed_s));
     if (done > 0 && done < s.planned_trials()) {
-      absl::StrAppend(&out, absl::StrFormat(", eta %.1fs", elapsed_s / done * (s.planned_trials() - done)));
+      absl::StrAppend(&out, ", eta ", Duration(elapsed_s / done * (s.planned_trials() - done)));
     }
   }
   return out;

@@ -26,10 +26,6 @@ enum class OutputFormat { kTable, kJson, kCsv };
 // "table", "json" or "csv"; INVALID_ARGUMENT otherwise.
 absl::StatusOr<OutputFormat> ParseOutputFormat(const std::string& name);
 
-// Sorts trials by `key`: a metric or parameter name, or "id"; a leading '-' sorts descending. Trials
-// without the key come last. INVALID_ARGUMENT when no trial and no spec field has that name.
-absl::Status SortTrials(const v1::StudySpec& spec, const std::string& key, std::vector<v1::Trial>& trials);
-
 nlohmann::json TrialToJson(const v1::Trial& trial);
 std::string FormatTrials(const v1::Study& study, const std::vector<v1::Trial>& trials, OutputFormat format);
 
@@ -39,9 +35,14 @@ std::string FormatStudies(const std::vector<v1::Study>& studies, OutputFormat fo
 // One study in detail: spec, state, counts and best trial.
 std::string FormatStudyDetail(const v1::Study& study, OutputFormat format);
 
-// One line of progress: "name: 23/50 done (21 ok, 2 failed), 4 running, best value=0.4012 (trial 17)".
-// `elapsed_s` > 0 adds the elapsed time and an estimate of the time left.
+// One line of progress, e.g. "name: 23/50 done (20 ok, 1 failed, 2 stopped, 3 reused), 4 running,
+// best value=0.4012 (trial 17), 6.2 trials/min, elapsed 3m42s, eta 4m21s". States with no trial are left
+// out; `elapsed_s` > 0 adds the rate, the elapsed time and an estimate of the time left.
 std::string ProgressLine(const v1::Study& study, double elapsed_s);
+// True when `now` has more ended trials than `before`, or is no longer ACTIVE (worth a progress line).
+bool TrialsEnded(const v1::Study& before, const v1::Study& now);
+// "42s", "3m05s", "2h07m".
+std::string Duration(double seconds);
 
 // A parameter value as text: shortest exact form for numbers.
 std::string ValueText(const v1::ParameterValue& value);

@@ -86,9 +86,11 @@ TEST(AuthPolicyTest, EachRoleGetsExactlyItsMethods) {
                         "/hyperlab.v1.StudyService/WatchStudy",   "/hyperlab.v1.StudyService/ListTrials",
                         "/hyperlab.v1.StudyService/GetBestTrial", "/hyperlab.v1.AdminService/GetStatus",
                         "/hyperlab.v1.AdminService/ListWorkers"};
-  const char* submit[] = {"/hyperlab.v1.StudyService/CreateStudy", "/hyperlab.v1.StudyService/CancelStudy",
-                          "/hyperlab.v1.StudyService/PauseStudy", "/hyperlab.v1.StudyService/ResumeStudy",
-                          "/hyperlab.v1.StudyService/SetStudyBudget"};
+  const char* submit[] = {
+      "/hyperlab.v1.StudyService/CreateStudy",    "/hyperlab.v1.StudyService/CancelStudy",
+      "/hyperlab.v1.StudyService/PauseStudy",     "/hyperlab.v1.StudyService/ResumeStudy",
+      "/hyperlab.v1.StudyService/SetStudyBudget", "/hyperlab.v1.StudyService/ConcludeStudy",
+      "/hyperlab.v1.StudyService/AddTrialNote"};
   const char* worker[] = {
       "/hyperlab.v1.WorkerService/RegisterWorker", "/hyperlab.v1.WorkerService/AcquireTrials",
       "/hyperlab.v1.WorkerService/ReportTrials", "/hyperlab.v1.WorkerService/CompleteTrials"};

@@ -6,6 +6,7 @@
 
 #include "gtest/gtest.h"
 #include "storage/rocksdb_journal.h"
+#include "tests/testing/branin_spec.h"
 #include "tests/testing/fake_clock.h"
 
 namespace hyperlab::coordinator {
@@ -13,25 +14,7 @@ namespace {
 
 constexpr int64_t kLeaseMs = 10'000;
 
-v1::StudySpec BraninSpec(const std::string& name, int max_trials, int max_parallel) {
-  v1::StudySpec spec;
-  spec.set_name(name);
-  spec.mutable_objective()->set_metric("value");
-  spec.mutable_objective()->set_goal(v1::Objective::MINIMIZE);
-  auto* x1 = spec.add_parameters();
-  x1->set_name("x1");
-  x1->mutable_double_range()->set_min(-5);
-  x1->mutable_double_range()->set_max(10);
-  auto* x2 = spec.add_parameters();
-  x2->set_name("x2");
-  x2->mutable_double_range()->set_min(0);
-  x2->mutable_double_range()->set_max(15);
-  spec.mutable_algorithm()->mutable_random()->set_seed(7);
-  spec.mutable_budget()->set_max_trials(max_trials);
-  spec.mutable_budget()->set_max_parallel(max_parallel);
-  spec.mutable_task()->mutable_synthetic()->set_function("branin");
-  return spec;
-}
+using testing::BraninSpec;
 
 v1::WorkerInfo Worker(const std::string& id, int slots = 4) {
   v1::WorkerInfo info;

@@ -7,35 +7,23 @@
 #include "coordinator/coordinator.h"
 #include "gtest/gtest.h"
 #include "storage/rocksdb_journal.h"
+#include "tests/testing/branin_spec.h"
 #include "tests/testing/fake_clock.h"
 
 namespace hyperlab::coordinator {
 namespace {
 
 v1::StudySpec Spec(const std::string& algorithm) {
-  v1::StudySpec spec;
-  spec.set_name("resume-" + algorithm);
-  spec.mutable_objective()->set_metric("value");
-  spec.mutable_objective()->set_goal(v1::Objective::MINIMIZE);
-  auto* x1 = spec.add_parameters();
-  x1->set_name("x1");
-  x1->mutable_double_range()->set_min(-5);
-  x1->mutable_double_range()->set_max(10);
-  auto* x2 = spec.add_parameters();
-  x2->set_name("x2");
-  x2->mutable_double_range()->set_min(0);
-  x2->mutable_double_range()->set_max(15);
+  v1::StudySpec spec = testing::BraninSpec("resume-" + algorithm, 24, 2);
   auto* units = spec.add_parameters();
   units->set_name("units");
   units->mutable_integer()->set_min(8);
   units->mutable_integer()->set_max(512);
   units->mutable_integer()->set_scale(v1::LOG);
+  spec.clear_algorithm();
   if (algorithm == "grid") spec.mutable_algorithm()->mutable_grid()->set_points_per_double(4);
   if (algorithm == "random") spec.mutable_algorithm()->mutable_random()->set_seed(3);
   if (algorithm == "bayesian") spec.mutable_algorithm()->mutable_bayesian()->set_seed(3);
-  spec.mutable_budget()->set_max_trials(24);
-  spec.mutable_budget()->set_max_parallel(2);
-  spec.mutable_task()->mutable_synthetic()->set_function("branin");
   return spec;
 }
 

@@ -100,6 +100,12 @@ TEST_F(ServerTest, ServesHealthAndReflectionOnARealSocket) {
   // A second coordinator on the same journal is refused while the first holds it.
   auto second = CoordinatorServer::Start({.listen = "127.0.0.1:0", .data_dir = dir_});
   EXPECT_EQ(second.status().code(), absl::StatusCode::kUnavailable);
+  // So is a coordinator with another journal on the same port (no SO_REUSEPORT sharing).
+  const std::string port = std::to_string((*server)->port());
+  auto same_port = CoordinatorServer::Start({.listen = "127.0.0.1:" + port, .data_dir = dir_ + "-other"});
+  EXPECT_EQ(same_port.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_NE(same_port.status().message().find(port), std::string::npos) << same_port.status();
+  std::filesystem::remove_all(dir_ + "-other");
 
   (*server)->Shutdown();
   status = HealthCheck(channel, &health);

@@ -4,8 +4,8 @@
 // server would.
 //
 // Properties: no crash, leak or sanitizer report; every refusal is INVALID_ARGUMENT with a one-line
-// message as the client receives it (ToGrpcStatus); a spec accepted by ValidateStudySpec stays valid after WithDefaults, and WithDefaults is
-// idempotent.
+// message as the client receives it (ToGrpcStatus); a spec accepted by ValidateStudySpec stays valid after
+// WithDefaults, and WithDefaults is idempotent.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -70,7 +70,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const uint8_t kind = data[0];
   ++data;
   --size;
-  switch (kind % 21) {
+  switch (kind % 23) {
     case 0:
       ValidateCreate(data, size);
       break;
@@ -133,6 +133,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       break;
     case 20:
       Validate<v1::GetStorageStatsRequest>(data, size);
+      break;
+    case 21:
+      Validate<v1::ConcludeStudyRequest>(data, size);
+      break;
+    case 22:
+      Validate<v1::AddTrialNoteRequest>(data, size);
       break;
   }
   return 0;

@@ -57,16 +57,22 @@ absl::StatusOr<SourceData> LoadSource(const v1::TrainData& data) {
       test_images = files[2];
       test_labels = files[3];
     }
-    ASSIGN_OR_RETURN(s.train, ReadIdxPair(train_images, train_labels));
+    ASSIGN_OR_RETURN(s.train, ReadIdxPair(train_images, train_labels, &s.image));
     if (!test_images.empty()) {
-      ASSIGN_OR_RETURN(s.test, ReadIdxPair(test_images, test_labels));
-      if (s.test->cols != s.train.cols) {
-        return absl::DataLossError(absl::StrCat(test_images, ": images of ", s.test->cols, " pixels; ",
-                                                train_images, " has ", s.train.cols));
+      ImageShape test_shape;
+      ASSIGN_OR_RETURN(s.test, ReadIdxPair(test_images, test_labels, &test_shape));
+      if (test_shape.height != s.image.height || test_shape.width != s.image.width) {
+        return absl::DataLossError(absl::StrCat(test_images, ": images of ", test_shape.height, "x",
+                                                test_shape.width, " pixels; ", train_images, " has ",
+                                                s.image.height, "x", s.image.width));
       }
     }
     s.classes = std::max(ClassesOf(s.train), s.test ? ClassesOf(*s.test) : 0);
     s.class_names = NumberNames(s.classes);
+    if (data.has_name() && s.classes == 10) {  // The dataset's own names, for confusion matrices.
+      s.class_names = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+                       "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
+    }
   } else if (data.has_csv()) {
     ASSIGN_OR_RETURN(CsvData csv, ReadCsv(data.csv(), data.label_column(), data.regression()));
     s.train = std::move(csv.examples);

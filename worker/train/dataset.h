@@ -28,15 +28,22 @@ struct Examples {
   const float* row(int64_t i) const { return x.data() + i * cols; }
 };
 
+// The shape of an image example: features are channels x height x width, row-major (IDX: 1 x rows x
+// columns). All zero when the examples are not images (CSV, synthetic).
+struct ImageShape {
+  int channels = 0, height = 0, width = 0;
+  bool known() const { return channels > 0; }
+};
+
 struct SourceData {
   Examples train;
+  ImageShape image;              // Of every example, train and test.
   std::optional<Examples> test;  // The source's own test set, if it has one.
   int classes = 0;               // 0 for regression.
   std::vector<std::string> class_names;
   // SHA-256 (hex) of the loaded content: shapes, features and targets of train and test, and the kind.
   std::string digest;
 };
-
 
 // Loads the source named by `data` (only the source fields are read: not splits, normalisation or
 // limits). NOT_FOUND for a missing file, DATA_LOSS for a truncated or inconsistent one, INVALID_ARGUMENT

@@ -11,33 +11,6 @@ using dt = dnnl::memory::data_type;
 using tag = dnnl::memory::format_tag;
 using md = dnnl::memory::desc;
 
-dnnl::primitive_attr Attr(Activation a) {
-  dnnl::primitive_attr attr;
-  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
-  dnnl::post_ops ops;
-  switch (a) {
-    case Activation::kRelu:
-      ops.append_eltwise(1.f, dnnl::algorithm::eltwise_relu, 0.f, 0.f);
-      break;
-    case Activation::kSigmoid:
-      ops.append_eltwise(1.f, dnnl::algorithm::eltwise_logistic, 0.f, 0.f);
-      break;
-    case Activation::kTanh:
-      ops.append_eltwise(1.f, dnnl::algorithm::eltwise_tanh, 0.f, 0.f);
-      break;
-    case Activation::kIdentity:
-      break;
-  }
-  attr.set_post_ops(ops);
-  return attr;
-}
-
-dnnl::primitive_attr UserScratchpad() {
-  dnnl::primitive_attr attr;
-  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
-  return attr;
-}
-
 }  // namespace
 
 DenseLayer::DenseLayer(int batch, int inputs, int outputs, Activation activation, bool pick_layout)
@@ -63,12 +36,13 @@ void DenseLayer::Build(bool pick_layout) {
   const md wanted = pick_layout ? md({outputs_, inputs_}, dt::f32, tag::any) : plain_weights_desc();
   fwd_pd_ = dnnl::inner_product_forward::primitive_desc(
       dnnl::inner_product_forward::desc(dnnl::prop_kind::forward_training, src, wanted, bias, dst),
-      Attr(activation_), eng);
+      ActivationAttr(activation_), eng);
   const md weights = fwd_pd_.weights_desc();
   bwd_data_pd_ = dnnl::inner_product_backward_data::primitive_desc(
-      dnnl::inner_product_backward_data::desc(src, weights, dst), UserScratchpad(), eng, fwd_pd_);
+      dnnl::inner_product_backward_data::desc(src, weights, dst), UserScratchpadAttr(), eng, fwd_pd_);
   bwd_weights_pd_ = dnnl::inner_product_backward_weights::primitive_desc(
-      dnnl::inner_product_backward_weights::desc(src, weights, bias, dst), UserScratchpad(), eng, fwd_pd_);
+      dnnl::inner_product_backward_weights::desc(src, weights, bias, dst), UserScratchpadAttr(), eng,
+      fwd_pd_);
   if (bwd_data_pd_.weights_desc() != weights || bwd_weights_pd_.diff_weights_desc() != weights) {
     throw dnnl::error(dnnl_unimplemented, "backward primitives want another weights layout");
   }

@@ -68,7 +68,8 @@ absl::StatusOr<std::vector<uint32_t>> Header(const std::string& path, const std:
 
 }  // namespace
 
-absl::StatusOr<Examples> ReadIdxPair(const std::string& images_path, const std::string& labels_path) {
+absl::StatusOr<Examples> ReadIdxPair(const std::string& images_path, const std::string& labels_path,
+                                     ImageShape* shape) {
   ASSIGN_OR_RETURN(std::vector<uint8_t> images, ReadAll(images_path));
   ASSIGN_OR_RETURN(std::vector<uint32_t> image_shape, Header(images_path, images, 3));
   ASSIGN_OR_RETURN(std::vector<uint8_t> labels, ReadAll(labels_path));
@@ -82,6 +83,9 @@ absl::StatusOr<Examples> ReadIdxPair(const std::string& images_path, const std::
   e.cols = int64_t{image_shape[1]} * image_shape[2];
   e.x.assign(images.begin() + 16, images.end());
   e.y.assign(labels.begin() + 8, labels.end());
+  if (shape != nullptr) {
+    *shape = {1, static_cast<int>(image_shape[1]), static_cast<int>(image_shape[2])};
+  }
   return e;
 }
 

@@ -15,7 +15,9 @@ namespace hyperlab::worker::train {
 // Reads an image file and its label file into Examples (features = pixel values 0..255 as floats).
 // NOT_FOUND when a file cannot be opened; DATA_LOSS when a file is not IDX, is truncated, or when the
 // two files disagree on the number of examples; every message names the file.
-absl::StatusOr<Examples> ReadIdxPair(const std::string& images_path, const std::string& labels_path);
+// When `shape` is not null it receives the images' shape (1 x rows x columns).
+absl::StatusOr<Examples> ReadIdxPair(const std::string& images_path, const std::string& labels_path,
+                                     ImageShape* shape = nullptr);
 
 }  // namespace hyperlab::worker::train
 

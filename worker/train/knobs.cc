@@ -55,6 +55,16 @@ const std::vector<KnobSpec>& Specs() {
       {"patience", 0, 100000, false, {}, "0 (off)"},
       {"seed", 0, 1.8e19, false, {}, "1"},
       {"human_level_error", 0, 1, false, {}, "unset"},
+      {"conv_blocks", 0, 6, false, {}, "0 (fully connected)"},
+      {"filters", 1, 512, false, {}, "32"},
+      {"kernel_size", 1, 9, false, {}, "3"},
+      {"pooling", 0, 0, false, {"max", "avg", "none"}, "max"},
+      {"batch_norm", 0, 1, false, {"true", "false"}, "false"},
+      {"dense_units", 0, 65536, false, {}, "128"},
+      {"conv_dropout", 0, 0.99, false, {}, "0"},
+      {"dense_dropout", 0, 0.99, false, {}, "0"},
+      {"augment_shift", 0, 8, false, {}, "0"},
+      {"augment_flip", 0, 1, false, {"true", "false"}, "false"},
   };
   return *specs;
 }
@@ -74,6 +84,30 @@ const pb::FieldDescriptor* KnobField(absl::string_view name) {
   if (name == "data") return nullptr;
   return v1::TrainTask::descriptor()->FindFieldByName(std::string(name));
 }
+
+// The knobs that only make sense for images (see TrainTask in train.proto).
+bool IsImageKnob(absl::string_view name) {
+  for (const char* k : {"conv_blocks", "filters", "kernel_size", "pooling", "batch_norm", "dense_units",
+                        "conv_dropout", "dense_dropout", "augment_shift", "augment_flip"}) {
+    if (name == k) return true;
+  }
+  return false;
+}
+
+std::string DataKind(const v1::TrainData& data) {
+  if (data.has_csv()) return "csv";
+  if (data.has_synthetic()) return absl::StrCat("synthetic (", data.synthetic(), ")");
+  return "not given";
+}
+
+absl::Status NeedsImages(const std::string& path, absl::string_view knob, const v1::TrainData& data) {
+  return Invalid(path, absl::StrCat(knob,
+                                    " needs image data (data.name: fashion-mnist or data.train_images); "
+                                    "this task's data is ",
+                                    DataKind(data)));
+}
+
+bool IsBoolField(const pb::FieldDescriptor* f) { return f->cpp_type() == pb::FieldDescriptor::CPPTYPE_BOOL; }
 
 bool IsIntegerField(const pb::FieldDescriptor* f) {
   return f->cpp_type() == pb::FieldDescriptor::CPPTYPE_INT32 ||
@@ -134,10 +168,32 @@ absl::Status CheckTaskKnobs(const v1::TrainTask& task, const std::string& prefix
         RETURN_IF_ERROR(CheckNumber(path, s, r->GetDouble(task, f), false));
         break;
       default:
-        break;  // seed: every uint64 is fine.
+        break;  // seed: every uint64 is fine; bools are always valid.
+    }
+    // An image knob written with a value other than 0 / false needs image data.
+    if (IsImageKnob(s.name) && !IsImageData(task.data())) {
+      const bool on = f->cpp_type() == pb::FieldDescriptor::CPPTYPE_STRING ||
+                      (f->cpp_type() == pb::FieldDescriptor::CPPTYPE_BOOL && r->GetBool(task, f)) ||
+                      (f->cpp_type() == pb::FieldDescriptor::CPPTYPE_INT32 && r->GetInt32(task, f) != 0) ||
+                      (f->cpp_type() == pb::FieldDescriptor::CPPTYPE_DOUBLE && r->GetDouble(task, f) != 0);
+      if (on) return NeedsImages(path, s.name, task.data());
     }
   }
   return CheckTrainData(task.data(), prefix + ".data");
+}
+
+// A bool knob's value from a parameter: "true"/"false" (categorical) or 1/0 (integer, discrete).
+absl::StatusOr<bool> ParseBool(const v1::ParameterValue& v, absl::string_view knob) {
+  if (v.has_string_value()) {
+    const std::string text = absl::AsciiStrToLower(v.string_value());
+    if (text == "true") return true;
+    if (text == "false") return false;
+  } else if (v.has_int_value() && (v.int_value() == 0 || v.int_value() == 1)) {
+    return v.int_value() == 1;
+  } else if (v.has_double_value() && (v.double_value() == 0 || v.double_value() == 1)) {
+    return v.double_value() == 1;
+  }
+  return absl::InvalidArgumentError(absl::StrCat(knob, " takes true or false (or 1 or 0)"));
 }
 
 // A parameter value as a number; nullopt for strings.
@@ -156,6 +212,12 @@ absl::Status SetKnob(v1::TrainTask& task, const v1::Parameter& p, const std::str
   }
   const pb::Reflection* r = task.GetReflection();
   const std::optional<double> number = AsNumber(p.value());
+  if (IsBoolField(f)) {
+    absl::StatusOr<bool> b = ParseBool(p.value(), s->name);
+    if (!b.ok()) return Invalid(path, b.status().message());
+    r->SetBool(&task, f, *b);
+    return absl::OkStatus();
+  }
   if (f->is_repeated()) {
     if (!p.value().has_string_value()) {
       return Invalid(path, "layers takes a string like \"256,128\"");
@@ -187,13 +249,37 @@ absl::Status SetKnob(v1::TrainTask& task, const v1::Parameter& p, const std::str
 }
 
 // Every value a parameter's domain can produce must be valid for its knob.
-absl::Status CheckParameter(const v1::ParameterSpec& p, const std::string& path) {
+absl::Status CheckParameter(const v1::ParameterSpec& p, const std::string& path, const v1::TrainData& data) {
   const KnobSpec* s = FindSpec(p.name());
   if (s == nullptr) {
     return Invalid(path + ".name", absl::StrCat("'", p.name(), "' names no knob of the train task; knobs: ",
                                                 absl::StrJoin(KnobNames(), ", ")));
   }
+  if (IsImageKnob(s->name) && !IsImageData(data)) return NeedsImages(path + ".name", s->name, data);
   const pb::FieldDescriptor* f = KnobField(p.name());
+  if (IsBoolField(f)) {
+    switch (p.domain_case()) {
+      case v1::ParameterSpec::kCategorical:
+        for (int i = 0; i < p.categorical().values_size(); ++i) {
+          const std::string item = absl::StrCat(path, ".categorical.values[", i, "]");
+          RETURN_IF_ERROR(CheckChoice(item, *s, absl::AsciiStrToLower(p.categorical().values(i))));
+        }
+        return absl::OkStatus();
+      case v1::ParameterSpec::kInteger:
+        RETURN_IF_ERROR(CheckNumber(path + ".integer.min", *s, p.integer().min(), true));
+        return CheckNumber(path + ".integer.max", *s, p.integer().max(), true);
+      case v1::ParameterSpec::kDiscrete:
+        for (int i = 0; i < p.discrete().values_size(); ++i) {
+          RETURN_IF_ERROR(
+              CheckNumber(absl::StrCat(path, ".discrete.values[", i, "]"), *s, p.discrete().values(i), true));
+        }
+        return absl::OkStatus();
+      case v1::ParameterSpec::kDoubleRange:
+        return Invalid(path, absl::StrCat(s->name, " takes true or false: use categorical [true, false]"));
+      default:
+        return absl::OkStatus();
+    }
+  }
   const bool is_string = f->cpp_type() == pb::FieldDescriptor::CPPTYPE_STRING || f->is_repeated();
   const bool integer = IsIntegerField(f);
   switch (p.domain_case()) {
@@ -278,7 +364,8 @@ absl::Status ValidateTrainTask(const v1::StudySpec& spec) {
   if (!spec.task().has_train()) return absl::OkStatus();
   RETURN_IF_ERROR(CheckTaskKnobs(spec.task().train(), "task.train"));
   for (int i = 0; i < spec.parameters_size(); ++i) {
-    RETURN_IF_ERROR(CheckParameter(spec.parameters(i), absl::StrCat("parameters[", i, "]")));
+    RETURN_IF_ERROR(
+        CheckParameter(spec.parameters(i), absl::StrCat("parameters[", i, "]"), spec.task().train().data()));
   }
   return CheckTrainMetricName("objective.metric", spec.objective().metric(), spec.task().train().data());
 }
@@ -289,6 +376,9 @@ absl::StatusOr<TrainConfig> ResolveTrainConfig(
   bool layers_set = task.layers_size() > 0;
   for (int i = 0; i < parameters.size(); ++i) {
     const std::string path = absl::StrCat("parameter '", parameters[i].name(), "'");
+    if (IsImageKnob(parameters[i].name()) && !IsImageData(t.data())) {
+      return NeedsImages(path, parameters[i].name(), t.data());
+    }
     RETURN_IF_ERROR(SetKnob(t, parameters[i], path));
     if (parameters[i].name() == "layers") layers_set = true;
   }
@@ -335,6 +425,18 @@ absl::StatusOr<TrainConfig> ResolveTrainConfig(
   c.patience = Pick(t.has_patience(), t.patience(), c.patience);
   c.seed = Pick(t.has_seed(), t.seed(), c.seed);
   if (t.has_human_level_error()) c.human_level_error = t.human_level_error();
+  static const std::map<std::string, Pooling> kPool = {
+      {"max", Pooling::kMax}, {"avg", Pooling::kAvg}, {"none", Pooling::kNone}};
+  c.conv_blocks = Pick(t.has_conv_blocks(), t.conv_blocks(), c.conv_blocks);
+  c.filters = Pick(t.has_filters(), t.filters(), c.filters);
+  c.kernel_size = Pick(t.has_kernel_size(), t.kernel_size(), c.kernel_size);
+  if (t.has_pooling()) c.pooling = kPool.at(t.pooling());
+  c.batch_norm = Pick(t.has_batch_norm(), t.batch_norm(), c.batch_norm);
+  c.dense_units = Pick(t.has_dense_units(), t.dense_units(), c.dense_units);
+  c.conv_dropout = Pick(t.has_conv_dropout(), t.conv_dropout(), c.conv_dropout);
+  c.dense_dropout = Pick(t.has_dense_dropout(), t.dense_dropout(), c.dense_dropout);
+  c.augment_shift = Pick(t.has_augment_shift(), t.augment_shift(), c.augment_shift);
+  c.augment_flip = Pick(t.has_augment_flip(), t.augment_flip(), c.augment_flip);
   if ((c.lr_decay == LrDecay::kExponential || c.lr_decay == LrDecay::kStep) &&
       (c.lr_decay_rate <= 0 || c.lr_decay_rate > 1)) {
     return Invalid("task.train.lr_decay_rate",
@@ -350,6 +452,13 @@ Normalization EffectiveNormalization(const v1::TrainData& data) {
     return Normalization::kStandardize;
   }
   return (data.has_name() || data.has_train_images()) ? Normalization::kScale : Normalization::kStandardize;
+}
+
+bool IsImageData(const v1::TrainData& data) { return data.has_name() || data.has_train_images(); }
+
+const char* PoolingName(Pooling p) {
+  static const char* kNames[] = {"max", "avg", "none"};
+  return kNames[static_cast<int>(p)];
 }
 
 const char* ActivationName(Activation a) {

@@ -33,6 +33,7 @@ enum class Init { kHe, kGlorot, kNormal };
 enum class OptimizerKind { kSgd, kMomentum, kRmsprop, kAdam };
 enum class LrDecay { kNone, kExponential, kInverseTime, kStep };
 enum class Normalization { kNone, kScale, kStandardize };
+enum class Pooling { kMax, kAvg, kNone };
 
 // Everything one trial trains with: the task's knobs, overridden by the trial's parameters, defaults
 // filled in (the defaults are listed in docs/trainer.md and by KnobDefaults()).
@@ -59,6 +60,19 @@ struct TrainConfig {
   int patience = 0;
   uint64_t seed = 1;
   std::optional<double> human_level_error;
+
+  // Convolutional networks (conv_blocks > 0; image data only). Block b has filters * 2^b filters.
+  int conv_blocks = 0;  // 0: the fully connected network of `hidden`.
+  int filters = 32;
+  int kernel_size = 3;
+  Pooling pooling = Pooling::kMax;
+  bool batch_norm = false;
+  int dense_units = 128;  // 0: no dense hidden layer.
+  double conv_dropout = 0;
+  double dense_dropout = 0;
+  // Training-batch augmentation (image data, any model).
+  int augment_shift = 0;
+  bool augment_flip = false;
 };
 
 // The knob names, in TrainTask field order (every field but `data`).
@@ -87,9 +101,13 @@ absl::StatusOr<std::vector<int>> ParseLayers(absl::string_view text);
 // The normalisation a data spec asks for, with its default (scale for IDX sources, else standardize).
 Normalization EffectiveNormalization(const v1::TrainData& data);
 
+// True when `data` names image data (fashion-mnist or IDX files): what conv and augment knobs need.
+bool IsImageData(const v1::TrainData& data);
+
 // Names for messages and docs.
 const char* ActivationName(Activation a);
 const char* OptimizerName(OptimizerKind o);
+const char* PoolingName(Pooling p);
 
 }  // namespace hyperlab::worker::train
 

@@ -1,6 +1,7 @@
-// A fully connected network for a fixed batch size: DenseLayers (hidden ones with the activation fused,
-// dropout after each hidden layer), an identity output layer and the loss (softmax cross-entropy, or
-// squared error for regression). No hidden layer = logistic (or linear) regression.
+// A fully connected network (the trainer's Network when conv_blocks is 0) for a fixed batch size:
+// DenseLayers (hidden ones with the activation fused, dropout after each hidden layer), an identity output
+// layer and the loss (softmax cross-entropy, or squared error for regression). No hidden layer = logistic
+// (or linear) regression.
 //
 // One shape per model: a short last batch is padded (rows past `rows` are ignored and get zero
 // gradient), so the primitives are created once. Buffers are allocated in Create; Forward and Backward
@@ -26,6 +27,7 @@
 #include "worker/train/dense_layer.h"
 #include "worker/train/knobs.h"
 #include "worker/train/loss.h"
+#include "worker/train/network.h"
 
 namespace hyperlab::worker::train {
 
@@ -44,45 +46,40 @@ struct ModelSpec {
   bool pick_layouts = true;
 };
 
-// A trainable buffer and its gradient (same size and layout). Weights get the L1/L2 penalties; biases not.
-struct ParamBuffer {
-  float* value = nullptr;
-  float* grad = nullptr;
-  size_t size = 0;
-  bool is_weight = false;
-};
-
-class Model {
+class Model : public Network {
  public:
   // INVALID_ARGUMENT for a bad spec; INTERNAL when oneDNN cannot build the primitives.
   static absl::StatusOr<std::unique_ptr<Model>> Create(const ModelSpec& spec);
 
   const ModelSpec& spec() const { return spec_; }
   int layers() const { return static_cast<int>(layers_.size()); }
+  int batch() const override { return spec_.batch; }
+  int input_size() const override { return spec_.inputs; }
+  int outputs() const override { return spec_.outputs; }
   // batch x inputs, row-major: the caller writes the batch here.
-  float* input() { return static_cast<float*>(input_.get_data_handle()); }
+  float* input() override { return static_cast<float*>(input_.get_data_handle()); }
   // batch targets: class indices as floats, or regression targets.
-  float* targets() { return targets_.data(); }
+  float* targets() override { return targets_.data(); }
 
   // Runs rows [0, rows) of input(); rows past `rows` are padding. `training` turns dropout on (masks from
   // the dropout step, which then advances). Returns the summed data loss and correct count.
-  LossResult Forward(int rows, bool training);
+  LossResult Forward(int rows, bool training) override;
   // Gradients of the mean data loss of the last training Forward, into params()[i].grad.
-  void Backward(int rows);
+  void Backward(int rows) override;
   // batch x outputs after Forward: logits, or predictions for regression.
-  const float* output();
+  const float* output() override;
 
-  std::vector<ParamBuffer>& params() { return params_; }
+  std::vector<ParamBuffer>& params() override { return params_; }
   // l1 * sum |w| + l2 / 2 * sum w^2 over the weights.
-  double Penalty(double l1, double l2) const;
+  double Penalty(double l1, double l2) const override;
 
   std::vector<float> PlainWeights(int layer);
   void SetPlainWeights(int layer, const std::vector<float>& values);
   std::vector<float> PlainBias(int layer);
   // All parameters in their stored layout (for keeping the best weights while early stopping).
-  std::vector<float> Snapshot() const;
-  void Restore(const std::vector<float>& snapshot);
-  void set_dropout_step(uint64_t step) { dropout_step_ = step; }
+  std::vector<float> Snapshot() const override;
+  void Restore(const std::vector<float>& snapshot) override;
+  void set_dropout_step(uint64_t step) override { dropout_step_ = step; }
   // True when some layer's weights are in a oneDNN-chosen (blocked) layout.
   bool any_blocked() const;
 

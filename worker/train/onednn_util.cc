@@ -9,6 +9,34 @@ const dnnl::engine& CpuEngine() {
   return *engine;
 }
 
+dnnl::algorithm EltwiseAlgorithm(Activation a) {
+  switch (a) {
+    case Activation::kRelu:
+      return dnnl::algorithm::eltwise_relu;
+    case Activation::kSigmoid:
+      return dnnl::algorithm::eltwise_logistic;
+    case Activation::kTanh:
+      return dnnl::algorithm::eltwise_tanh;
+    case Activation::kIdentity:
+      break;
+  }
+  return dnnl::algorithm::eltwise_linear;
+}
+
+dnnl::primitive_attr ActivationAttr(Activation a) {
+  dnnl::primitive_attr attr = UserScratchpadAttr();
+  dnnl::post_ops ops;
+  if (a != Activation::kIdentity) ops.append_eltwise(1.f, EltwiseAlgorithm(a), 0.f, 0.f);
+  attr.set_post_ops(ops);
+  return attr;
+}
+
+dnnl::primitive_attr UserScratchpadAttr() {
+  dnnl::primitive_attr attr;
+  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+  return attr;
+}
+
 std::vector<float> ToPlain(dnnl::stream& stream, const dnnl::memory& from, const dnnl::memory::desc& plain) {
   dnnl::memory out(plain, CpuEngine());
   dnnl::reorder(from, out).execute(stream, const_cast<dnnl::memory&>(from), out);

@@ -9,10 +9,18 @@
 #include <vector>
 
 #include "oneapi/dnnl/dnnl.hpp"
+#include "worker/train/knobs.h"
 
 namespace hyperlab::worker::train {
 
 const dnnl::engine& CpuEngine();
+
+// The eltwise algorithm of an activation (kIdentity has none: callers skip it).
+dnnl::algorithm EltwiseAlgorithm(Activation a);
+// Attributes with a user-managed scratchpad and, unless kIdentity, the activation as an eltwise post-op.
+dnnl::primitive_attr ActivationAttr(Activation a);
+// Attributes with a user-managed scratchpad only.
+dnnl::primitive_attr UserScratchpadAttr();
 
 // Reorders `from` (any layout) into a plain row-major vector.
 std::vector<float> ToPlain(dnnl::stream& stream, const dnnl::memory& from, const dnnl::memory::desc& plain);

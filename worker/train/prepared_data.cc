@@ -110,6 +110,7 @@ absl::StatusOr<PreparedData> PrepareData(const SourceData& source, const v1::Tra
   d.train = Gather(source.train, s.train);
   d.dev = Gather(source.train, s.dev);
   d.test = source.test ? *source.test : Gather(source.train, s.test);
+  d.image = source.image;
   d.classes = source.classes;
   d.class_names = source.class_names;
   d.digest = source.digest;

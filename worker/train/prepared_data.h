@@ -17,7 +17,8 @@ namespace hyperlab::worker::train {
 
 struct PreparedData {
   Examples train, dev, test;
-  int classes = 0;  // 0 = regression.
+  ImageShape image;  // The source's image shape; unknown (all 0) for CSV and synthetic data.
+  int classes = 0;   // 0 = regression.
   std::vector<std::string> class_names;
   std::string digest;  // The source's content digest.
 };

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "worker/train/effective_settings.h"
 #include "worker/train/knobs.h"
 #include "worker/train/metrics.h"
 #include "worker/train/trainer.h"
@@ -46,10 +47,12 @@ TrialOutcome TrainExecutor::Run(const v1::Assignment& assignment, TrialContext& 
   std::vector<std::map<std::string, double>> fold_metrics;
   std::vector<std::vector<int64_t>> confusion;
   std::vector<std::string> class_names;
+  std::string data_digest;
   for (int fold = 0; fold < folds; ++fold) {
     absl::StatusOr<std::shared_ptr<const PreparedData>> data = options_.cache->Prepared(config->data, fold);
     if (!data.ok()) return Outcome(v1::Trial::FAILED, std::string(data.status().message()));
     class_names = (*data)->class_names;
+    data_digest = (*data)->digest;
     Trainer trainer(*config, **data, options_.pick_layouts);
     TrainerHooks hooks;
     hooks.stop_requested = [&context] { return context.StopRequested(); };
@@ -69,12 +72,19 @@ TrialOutcome TrainExecutor::Run(const v1::Assignment& assignment, TrialContext& 
       context.ReportMeasurement(measurement);
     };
     absl::StatusOr<RunResult> run = trainer.Run(hooks);
-    if (!run.ok()) return Outcome(v1::Trial::FAILED, std::string(run.status().message()));
+    if (!run.ok()) {
+      // Knobs that do not fit the data (e.g. more poolings than the image has pixels for) make the
+      // trial infeasible, like any other invalid configuration; anything else is a failure.
+      const bool invalid = run.status().code() == absl::StatusCode::kInvalidArgument;
+      return Outcome(invalid ? v1::Trial::INFEASIBLE : v1::Trial::FAILED,
+                     std::string(run.status().message()));
+    }
     if (run->end != RunResult::End::kCompleted) {
       TrialOutcome o =
           Outcome(run->end == RunResult::End::kStopped ? v1::Trial::STOPPED : v1::Trial::INFEASIBLE,
                   folds > 1 ? absl::StrCat("fold ", fold + 1, ": ", run->reason) : run->reason);
       o.metrics = run->metrics;
+      o.artifacts["settings"] = EffectiveSettingsJson(*config);
       return o;
     }
     fold_metrics.push_back(run->metrics);
@@ -89,6 +99,9 @@ TrialOutcome TrainExecutor::Run(const v1::Assignment& assignment, TrialContext& 
   if (folds > 1) o.metrics["folds"] = folds;
   o.metrics["runtime_seconds"] =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  // What a reader needs to reproduce the trial: every knob's value, defaults included, and the data.
+  o.artifacts["settings"] = EffectiveSettingsJson(*config);
+  if (!data_digest.empty()) o.artifacts["data_digest"] = data_digest;
   if (!confusion.empty()) {
     o.artifacts["confusion_matrix"] = ConfusionMatrixJson(ReportFromConfusion(confusion), class_names);
   }

@@ -9,6 +9,8 @@
 #include <random>
 
 #include "absl/strings/str_cat.h"
+#include "worker/train/conv_net.h"
+#include "worker/train/model.h"
 #include "worker/train/optimizer.h"
 
 namespace hyperlab::worker::train {
@@ -28,31 +30,92 @@ double Seconds(std::chrono::steady_clock::time_point since) {
 Trainer::Trainer(const TrainConfig& config, const PreparedData& data, bool pick_layouts)
     : config_(config), data_(data), pick_layouts_(pick_layouts) {}
 
-void Trainer::LoadBatch(const Examples& examples, const int64_t* rows, int64_t first, int count) {
+void Trainer::LoadBatch(const Examples& examples, const int64_t* rows, int64_t first, int count,
+                        bool training) {
   float* in = model_->input();
   float* targets = model_->targets();
   const int64_t cols = examples.cols;
+  const bool augment = training && augmenter_ != nullptr;
   for (int i = 0; i < count; ++i) {
     const int64_t r = rows != nullptr ? rows[i] : first + i;
-    std::memcpy(in + i * cols, examples.row(r), cols * sizeof(float));
+    if (augment) {
+      augmenter_->Apply(examples.row(r), in + i * cols);
+    } else {
+      std::memcpy(in + i * cols, examples.row(r), cols * sizeof(float));
+    }
     targets[i] = examples.y[r];
   }
-  const int batch = model_->spec().batch;
-  if (count < batch) {
+  const int batch = model_->batch();
+  if (count < batch && config_.conv_blocks > 0) {
+    for (int i = count; i < batch; ++i) {
+      std::memcpy(in + i * cols, in + (i % count) * cols, cols * sizeof(float));
+      targets[i] = targets[i % count];
+    }
+  } else if (count < batch) {
     std::fill(in + count * cols, in + batch * cols, 0.f);
     std::fill(targets + count, targets + batch, 0.f);
   }
 }
 
+absl::StatusOr<std::unique_ptr<Network>> Trainer::BuildNetwork(int batch) {
+  const bool regression = data_.classes == 0;
+  if (config_.conv_blocks == 0) {
+    ModelSpec spec;
+    spec.inputs = static_cast<int>(data_.train.cols);
+    spec.hidden = config_.hidden;
+    spec.outputs = regression ? 1 : data_.classes;
+    spec.regression = regression;
+    spec.activation = config_.activation;
+    spec.dropout = config_.dropout;
+    spec.batch = batch;
+    spec.init = config_.init;
+    spec.init_stddev = config_.init_stddev;
+    spec.seed = config_.seed;
+    spec.pick_layouts = pick_layouts_;
+    auto model = Model::Create(spec);
+    if (!model.ok()) return model.status();
+    return std::unique_ptr<Network>(std::move(*model));
+  }
+  if (!data_.image.known()) {
+    return absl::InvalidArgumentError("conv_blocks: a convolutional network needs image data");
+  }
+  if (regression) return absl::InvalidArgumentError("conv_blocks: convolutional networks classify only");
+  const ImageShape& im = data_.image;
+  if (static_cast<int64_t>(im.channels) * im.height * im.width != data_.train.cols) {
+    return absl::InvalidArgumentError(absl::StrCat("conv_blocks: images of ", im.channels, "x", im.height,
+                                                   "x", im.width, " but examples of ", data_.train.cols,
+                                                   " values"));
+  }
+  ConvNetSpec spec;
+  spec.image = data_.image;
+  spec.blocks = config_.conv_blocks;
+  spec.filters = config_.filters;
+  spec.kernel_size = config_.kernel_size;
+  spec.pooling = config_.pooling;
+  spec.batch_norm = config_.batch_norm;
+  spec.activation = config_.activation;
+  spec.dense_units = config_.dense_units;
+  spec.conv_dropout = config_.conv_dropout;
+  spec.dense_dropout = config_.dense_dropout;
+  spec.outputs = data_.classes;
+  spec.batch = batch;
+  spec.init = config_.init;
+  spec.init_stddev = config_.init_stddev;
+  spec.seed = config_.seed;
+  auto net = ConvNet::Create(spec);
+  if (!net.ok()) return net.status();
+  return std::unique_ptr<Network>(std::move(*net));
+}
+
 Trainer::Evaluation Trainer::Evaluate(const Examples& examples, bool keep_predictions) {
   Evaluation e;
-  const int batch = model_->spec().batch;
-  const int outputs = model_->spec().outputs;
+  const int batch = model_->batch();
+  const int outputs = model_->outputs();
   double loss = 0;
   int64_t correct = 0;
   for (int64_t start = 0; start < examples.rows; start += batch) {
     const int count = static_cast<int>(std::min<int64_t>(batch, examples.rows - start));
-    LoadBatch(examples, nullptr, start, count);
+    LoadBatch(examples, nullptr, start, count, /*training=*/false);
     const LossResult r = model_->Forward(count, /*training=*/false);
     loss += r.loss_sum;
     correct += r.correct;
@@ -74,21 +137,18 @@ Trainer::Evaluation Trainer::Evaluate(const Examples& examples, bool keep_predic
 
 absl::StatusOr<RunResult> Trainer::Run(const TrainerHooks& hooks) {
   const bool regression = data_.classes == 0;
-  ModelSpec spec;
-  spec.inputs = static_cast<int>(data_.train.cols);
-  spec.hidden = config_.hidden;
-  spec.outputs = regression ? 1 : data_.classes;
-  spec.regression = regression;
-  spec.activation = config_.activation;
-  spec.dropout = config_.dropout;
-  spec.batch = static_cast<int>(std::min<int64_t>(config_.batch_size, data_.train.rows));
-  spec.init = config_.init;
-  spec.init_stddev = config_.init_stddev;
-  spec.seed = config_.seed;
-  spec.pick_layouts = pick_layouts_;
-  auto model = Model::Create(spec);
+  auto model = BuildNetwork(static_cast<int>(std::min<int64_t>(config_.batch_size, data_.train.rows)));
   if (!model.ok()) return model.status();
   model_ = std::move(*model);
+  augmenter_.reset();
+  if (config_.augment_shift > 0 || config_.augment_flip) {
+    if (!data_.image.known()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          config_.augment_shift > 0 ? "augment_shift" : "augment_flip", ": augmentation needs image data"));
+    }
+    augmenter_ = std::make_unique<Augmenter>(data_.image, config_.augment_shift, config_.augment_flip,
+                                             config_.seed ^ 0xa0a0a0a0a0a0a0a0ull);
+  }
   const OptimizerOptions options{config_.optimizer, config_.momentum, config_.beta1, config_.beta2,
                                  config_.epsilon,   config_.l1,       config_.l2};
   Optimizer optimizer(options, model_->params());
@@ -100,7 +160,7 @@ absl::StatusOr<RunResult> Trainer::Run(const TrainerHooks& hooks) {
   double best_dev = std::numeric_limits<double>::infinity();
   int since_best = 0;
   std::vector<float> best_weights;
-  const int batch = spec.batch;
+  const int batch = model_->batch();
   double divergence_limit = 0;  // Set from the first batch.
   for (int epoch = 0; epoch < config_.epochs; ++epoch) {
     std::shuffle(order.begin(), order.end(), rng);
@@ -116,7 +176,7 @@ absl::StatusOr<RunResult> Trainer::Run(const TrainerHooks& hooks) {
         break;
       }
       const int count = static_cast<int>(std::min<int64_t>(batch, data_.train.rows - at));
-      LoadBatch(data_.train, order.data() + at, 0, count);
+      LoadBatch(data_.train, order.data() + at, 0, count, /*training=*/true);
       const LossResult r = model_->Forward(count, /*training=*/true);
       const double batch_loss = r.loss_sum / count;
       if (divergence_limit == 0) {

@@ -23,9 +23,10 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "worker/train/augment.h"
 #include "worker/train/knobs.h"
 #include "worker/train/metrics.h"
-#include "worker/train/model.h"
+#include "worker/train/network.h"
 #include "worker/train/prepared_data.h"
 
 namespace hyperlab::worker::train {
@@ -59,7 +60,9 @@ class Trainer {
   // `data` must outlive the trainer.
   Trainer(const TrainConfig& config, const PreparedData& data, bool pick_layouts = true);
 
-  // INTERNAL when oneDNN fails; otherwise the run's result (divergence is a result, not an error).
+  // INVALID_ARGUMENT when the knobs do not fit the data (conv or augment knobs without images, more
+  // poolings than the image has pixels for), naming the knob; INTERNAL when oneDNN fails; otherwise the
+  // run's result (divergence is a result, not an error).
   absl::StatusOr<RunResult> Run(const TrainerHooks& hooks);
 
   // Loss (mean) and accuracy of the current model on `examples`, dropout off.
@@ -70,16 +73,23 @@ class Trainer {
   };
   Evaluation Evaluate(const Examples& examples, bool keep_predictions);
 
-  Model* model() { return model_.get(); }
+  // The network of the last Run (a Model, or a ConvNet when conv_blocks > 0).
+  Network* network() { return model_.get(); }
 
  private:
-  // Copies `count` examples into the model's input: rows[i], or first + i when rows is null.
-  void LoadBatch(const Examples& examples, const int64_t* rows, int64_t first, int count);
+  // The network the config asks for: a Model when conv_blocks is 0 (the fully connected path as before),
+  // else a ConvNet.
+  absl::StatusOr<std::unique_ptr<Network>> BuildNetwork(int batch);
+  // Copies `count` examples into the model's input: rows[i], or first + i when rows is null. Training
+  // batches are augmented when an augmenter is on; a convolutional network's padding rows are filled
+  // with copies of the real ones (batch normalisation's statistics include them).
+  void LoadBatch(const Examples& examples, const int64_t* rows, int64_t first, int count, bool training);
 
   TrainConfig config_;
   const PreparedData& data_;
   bool pick_layouts_;
-  std::unique_ptr<Model> model_;
+  std::unique_ptr<Network> model_;
+  std::unique_ptr<Augmenter> augmenter_;  // Null when augmentation is off.
 };
 
 }  // namespace hyperlab::worker::train

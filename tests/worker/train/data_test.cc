@@ -74,6 +74,44 @@ TEST_P(IdxTest, ReadsImagesAndLabels) {
   EXPECT_EQ(e->cols, 6);
   EXPECT_EQ(e->row(1)[5], 255.f);
   EXPECT_EQ(e->y, (std::vector<float>{4, 1}));
+  ImageShape shape;
+  ASSERT_TRUE(ReadIdxPair(images, labels, &shape).ok());
+  EXPECT_EQ(shape.channels, 1);
+  EXPECT_EQ(shape.height, 2);
+  EXPECT_EQ(shape.width, 3);
+}
+
+TEST_P(IdxTest, ImageShapeReachesThePreparedSplitsAndMustAgree) {
+  const std::string images = TempPath("images"), labels = TempPath("labels");
+  const std::string test_images = TempPath("test_images"), test_labels = TempPath("test_labels");
+  std::vector<uint8_t> pixels(10 * 6);
+  for (size_t i = 0; i < pixels.size(); ++i) pixels[i] = static_cast<uint8_t>(i);
+  WriteBytes(images, Idx(3, {10, 2, 3}, pixels), GetParam());
+  WriteBytes(labels, Idx(1, {10}, {0, 1, 0, 1, 0, 1, 0, 1, 0, 1}), GetParam());
+  WriteBytes(test_images, Idx(3, {1, 2, 3}, {1, 2, 3, 4, 5, 6}), GetParam());
+  WriteBytes(test_labels, Idx(1, {1}, {1}), GetParam());
+  v1::TrainData data;
+  data.set_train_images(images);
+  data.set_train_labels(labels);
+  data.set_test_images(test_images);
+  data.set_test_labels(test_labels);
+  data.set_dev_fraction(0.2);
+  absl::StatusOr<SourceData> source = LoadSource(data);
+  ASSERT_TRUE(source.ok()) << source.status();
+  absl::StatusOr<PreparedData> prepared = PrepareData(*source, data, 0);
+  ASSERT_TRUE(prepared.ok()) << prepared.status();
+  EXPECT_EQ(prepared->image.channels, 1);
+  EXPECT_EQ(prepared->image.height, 2);
+  EXPECT_EQ(prepared->image.width, 3);
+  // Same pixel count, other shape: inconsistent.
+  WriteBytes(test_images, Idx(3, {1, 3, 2}, {1, 2, 3, 4, 5, 6}), GetParam());
+  absl::Status s = LoadSource(data).status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(s.message(), HasSubstr(test_images + ": images of 3x2 pixels"));
+  // Non-image sources have no shape.
+  v1::TrainData moons;
+  moons.set_synthetic("moons");
+  EXPECT_FALSE(LoadSource(moons)->image.known());
 }
 
 TEST_P(IdxTest, TruncatedFileIsDataLossNamingIt) {

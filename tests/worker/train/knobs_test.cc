@@ -235,6 +235,160 @@ TEST(ResolveTrainConfigTest, RejectsBadValues) {
   EXPECT_THAT(ResolveTrainConfig(task, {}).status().message(), HasSubstr("task.train.lr_decay_rate"));
 }
 
+constexpr char kCnn[] = R"pb(
+  name: "fashion-cnn"
+  objective { metric: "test_accuracy" goal: MAXIMIZE }
+  parameters {
+    name: "conv_blocks"
+    integer { min: 1 max: 3 }
+  }
+  parameters {
+    name: "pooling"
+    categorical { values: [ "max", "avg", "none" ] }
+  }
+  parameters {
+    name: "batch_norm"
+    categorical { values: [ "true", "false" ] }
+  }
+  task {
+    train {
+      data { name: "fashion-mnist" }
+      filters: 16
+      kernel_size: 5
+      dense_units: 64
+      conv_dropout: 0.1
+      augment_shift: 2
+      augment_flip: true
+    }
+  }
+)pb";
+
+TEST(ConvKnobsTest, AcceptsAConvolutionalStudyOnImages) {
+  const absl::Status s = ValidateTrainTask(Spec(kCnn));
+  EXPECT_TRUE(s.ok()) << s;
+}
+
+TEST(ConvKnobsTest, DefaultsAndTaskValues) {
+  absl::StatusOr<TrainConfig> c = ResolveTrainConfig(Spec(kBaseline).task().train(), {});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->conv_blocks, 0);  // The fully connected network unless asked.
+  EXPECT_EQ(c->filters, 32);
+  EXPECT_EQ(c->kernel_size, 3);
+  EXPECT_EQ(c->pooling, Pooling::kMax);
+  EXPECT_FALSE(c->batch_norm);
+  EXPECT_EQ(c->dense_units, 128);
+  EXPECT_EQ(c->conv_dropout, 0);
+  EXPECT_EQ(c->dense_dropout, 0);
+  EXPECT_EQ(c->augment_shift, 0);
+  EXPECT_FALSE(c->augment_flip);
+  c = ResolveTrainConfig(Spec(kCnn).task().train(), {});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->filters, 16);
+  EXPECT_EQ(c->kernel_size, 5);
+  EXPECT_EQ(c->dense_units, 64);
+  EXPECT_DOUBLE_EQ(c->conv_dropout, 0.1);
+  EXPECT_EQ(c->augment_shift, 2);
+  EXPECT_TRUE(c->augment_flip);
+}
+
+TEST(ConvKnobsTest, ParametersOverrideConvKnobs) {
+  google::protobuf::RepeatedPtrField<v1::Parameter> params;
+  *params.Add() = Param("conv_blocks", 2.0);
+  *params.Add() = Param("pooling", std::string("avg"));
+  *params.Add() = Param("batch_norm", std::string("true"));
+  *params.Add() = Param("filters", 48.0);
+  *params.Add() = Param("dense_dropout", 0.25);
+  *params.Add() = Param("augment_flip", 0.0);  // A discrete {0, 1} parameter gives doubles.
+  absl::StatusOr<TrainConfig> c = ResolveTrainConfig(Spec(kCnn).task().train(), params);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->conv_blocks, 2);
+  EXPECT_EQ(c->pooling, Pooling::kAvg);
+  EXPECT_TRUE(c->batch_norm);
+  EXPECT_EQ(c->filters, 48);
+  EXPECT_DOUBLE_EQ(c->dense_dropout, 0.25);
+  EXPECT_FALSE(c->augment_flip);  // The task said true.
+  v1::Parameter one;
+  one.set_name("batch_norm");
+  one.mutable_value()->set_int_value(0);
+  params.Clear();
+  *params.Add() = one;
+  c = ResolveTrainConfig(Spec(kCnn).task().train(), params);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_FALSE(c->batch_norm);
+}
+
+TEST(ConvKnobsTest, BadValuesNameTheKnob) {
+  google::protobuf::RepeatedPtrField<v1::Parameter> params;
+  *params.Add() = Param("pooling", std::string("min"));
+  EXPECT_THAT(ResolveTrainConfig(Spec(kCnn).task().train(), params).status().message(),
+              HasSubstr("task.train.pooling: unknown pooling 'min'; known: max, avg, none"));
+  params.Clear();
+  *params.Add() = Param("batch_norm", 0.5);
+  EXPECT_THAT(ResolveTrainConfig(Spec(kCnn).task().train(), params).status().message(),
+              HasSubstr("parameter 'batch_norm': batch_norm takes true or false"));
+  params.Clear();
+  *params.Add() = Param("kernel_size", 11.0);
+  EXPECT_THAT(ResolveTrainConfig(Spec(kCnn).task().train(), params).status().message(),
+              HasSubstr("parameter 'kernel_size': kernel_size must be in [1, 9], got 11"));
+
+  v1::StudySpec spec = Spec(kCnn);
+  spec.mutable_parameters(2)->mutable_categorical()->add_values("maybe");
+  EXPECT_THAT(
+      ValidateTrainTask(spec).message(),
+      HasSubstr("parameters[2].categorical.values[2]: unknown batch_norm 'maybe'; known: true, false"));
+  spec = Spec(kCnn);
+  *spec.mutable_parameters(2) = Spec(R"pb(parameters {
+                                            name: "batch_norm"
+                                            double_range { min: 0 max: 1 }
+                                          })pb")
+                                    .parameters(0);
+  EXPECT_THAT(ValidateTrainTask(spec).message(), HasSubstr("parameters[2]: batch_norm takes true or false"));
+  spec = Spec(kCnn);
+  spec.mutable_parameters(0)->mutable_integer()->set_max(7);
+  EXPECT_THAT(ValidateTrainTask(spec).message(),
+              HasSubstr("parameters[0].integer.max: conv_blocks must be in [0, 6], got 7"));
+  spec = Spec(kCnn);
+  spec.mutable_task()->mutable_train()->set_conv_dropout(1);
+  EXPECT_THAT(ValidateTrainTask(spec).message(),
+              HasSubstr("task.train.conv_dropout: conv_dropout must be in"));
+}
+
+TEST(ConvKnobsTest, ConvKnobsNeedImageData) {
+  // In the task: any conv or augment knob other than 0 / false names itself.
+  v1::StudySpec spec = Spec(kBaseline);
+  *spec.mutable_task()->mutable_train()->mutable_data() = Moons().data();
+  spec.mutable_task()->mutable_train()->set_conv_blocks(2);
+  absl::Status s = ValidateTrainTask(spec);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.message(),
+            "task.train.conv_blocks: conv_blocks needs image data (data.name: fashion-mnist or "
+            "data.train_images); this task's data is synthetic (moons)");
+  spec.mutable_task()->mutable_train()->set_conv_blocks(0);  // Explicitly off: fine.
+  spec.mutable_task()->mutable_train()->set_augment_flip(false);
+  EXPECT_TRUE(ValidateTrainTask(spec).ok());
+  spec.mutable_task()->mutable_train()->set_pooling("max");
+  EXPECT_THAT(ValidateTrainTask(spec).message(), HasSubstr("task.train.pooling: pooling needs image data"));
+  spec.mutable_task()->mutable_train()->clear_pooling();
+  spec.mutable_task()->mutable_train()->mutable_data()->clear_synthetic();
+  spec.mutable_task()->mutable_train()->mutable_data()->set_csv("x.csv");
+  spec.mutable_task()->mutable_train()->set_augment_shift(2);
+  EXPECT_THAT(
+      ValidateTrainTask(spec).message(),
+      HasSubstr("task.train.augment_shift: augment_shift needs image data (data.name: fashion-mnist or "
+                "data.train_images); this task's data is csv"));
+  // As a search parameter, whatever its values.
+  spec = Spec(kCnn);
+  *spec.mutable_task()->mutable_train() = Moons();
+  s = ValidateTrainTask(spec);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(s.message(), HasSubstr("parameters[0].name: conv_blocks needs image data"));
+  // On the worker too.
+  google::protobuf::RepeatedPtrField<v1::Parameter> params;
+  *params.Add() = Param("filters", 8.0);
+  EXPECT_THAT(ResolveTrainConfig(Moons(), params).status().message(),
+              HasSubstr("parameter 'filters': filters needs image data"));
+}
+
 TEST(KnobsTest, EveryTaskFieldButDataIsAKnob) {
   const std::vector<std::string> names = KnobNames();
   const auto* d = v1::TrainTask::descriptor();

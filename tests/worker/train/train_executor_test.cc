@@ -209,5 +209,48 @@ TEST(TrainExecutorTest, FashionMnistSubset) {
   EXPECT_EQ(DatasetDigest(Assignment("data { name: 'fashion-mnist' }").task().train().data())->size(), 64u);
 }
 
+TEST(TrainExecutorTest, ConvolutionalNetworkOnFashionMnistSubset) {
+  if (!std::filesystem::exists(std::string(kFashionMnistDir) + "/train-images-idx3-ubyte.gz")) {
+    GTEST_SKIP() << "dataset-fashion-mnist is not installed";
+  }
+  TrainExecutor executor({.threads = 2});
+  FakeContext context;
+  const std::string task =
+      "data { name: 'fashion-mnist' train_limit: 2000 } conv_blocks: 1 filters: 8 dense_units: 32 "
+      "batch_size: 64 epochs: 2 learning_rate: 0.003";
+  const TrialOutcome o = executor.Run(Assignment(task), context);
+  ASSERT_EQ(o.state, v1::Trial::SUCCEEDED) << o.reason;
+  EXPECT_GT(o.metrics.at("test_accuracy"), 0.7);
+  EXPECT_EQ(context.measurements.size(), 2u);
+  // Batch norm, both dropouts and augmentation: still reproducible for a seed.
+  const std::string busy =
+      "data { train_limit: 1000 } batch_norm: true conv_dropout: 0.1 dense_dropout: 0.2 augment_shift: 2 "
+      "augment_flip: true epochs: 1 pooling: 'avg'";
+  FakeContext c1, c2;
+  const TrialOutcome a = executor.Run(Assignment(task, {}, busy), c1);
+  const TrialOutcome b = executor.Run(Assignment(task, {}, busy), c2);
+  ASSERT_EQ(a.state, v1::Trial::SUCCEEDED) << a.reason;
+  EXPECT_EQ(a.metrics.at("test_loss"), b.metrics.at("test_loss"));
+  EXPECT_GT(a.metrics.at("test_accuracy"), 0.3);  // 16 steps of a heavily regularised net; chance is 0.1.
+}
+
+TEST(TrainExecutorTest, ConvShapesThatDoNotFitAreInfeasible) {
+  if (!std::filesystem::exists(std::string(kFashionMnistDir) + "/train-images-idx3-ubyte.gz")) {
+    GTEST_SKIP() << "dataset-fashion-mnist is not installed";
+  }
+  TrainExecutor executor;
+  FakeContext context;
+  // 28 -> 14 -> 7 -> 3 -> 1: a fifth 2x2 pooling has nothing to pool.
+  const TrialOutcome o =
+      executor.Run(Assignment("data { name: 'fashion-mnist' train_limit: 500 } filters: 1 epochs: 1",
+                              {{"conv_blocks", 5}}),
+                   context);
+  EXPECT_EQ(o.state, v1::Trial::INFEASIBLE);
+  EXPECT_THAT(o.reason, HasSubstr("conv_blocks: 5 blocks with 2x2 pooling need a larger image"));
+  const TrialOutcome csv = executor.Run(Assignment(kMoons, {{"conv_blocks", 1}}), context);
+  EXPECT_EQ(csv.state, v1::Trial::INFEASIBLE);
+  EXPECT_THAT(csv.reason, HasSubstr("conv_blocks needs image data"));
+}
+
 }  // namespace
 }  // namespace hyperlab::worker::train

@@ -1,0 +1,108 @@
+#include "coordinator/warm_start.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "absl/strings/str_cat.h"
+#include "coordinator/fingerprint.h"
+
+namespace hyperlab::coordinator {
+namespace {
+
+// The value of `p` in a source trial as this study's parameter `spec` takes it; nullopt when it is missing,
+// of another kind, or outside the domain.
+std::optional<searcher::Value> InDomain(const v1::ParameterSpec& spec, const v1::ParameterValue* value) {
+  if (value == nullptr) return std::nullopt;
+  auto number = [&]() -> std::optional<double> {
+    if (value->kind_case() == v1::ParameterValue::kDoubleValue) return value->double_value();
+    if (value->kind_case() == v1::ParameterValue::kIntValue) return static_cast<double>(value->int_value());
+    return std::nullopt;
+  };
+  switch (spec.domain_case()) {
+    case v1::ParameterSpec::kDoubleRange: {
+      std::optional<double> x = number();
+      if (!x || !std::isfinite(*x) || *x < spec.double_range().min() || *x > spec.double_range().max()) break;
+      return *x;
+    }
+    case v1::ParameterSpec::kInteger: {
+      std::optional<double> x = number();
+      if (!x || *x != std::floor(*x) || *x < spec.integer().min() || *x > spec.integer().max()) break;
+      return static_cast<int64_t>(*x);
+    }
+    case v1::ParameterSpec::kDiscrete: {
+      std::optional<double> x = number();
+      if (!x) break;
+      for (double v : spec.discrete().values()) {
+        if (std::abs(v - *x) <= 1e-12 * std::max(1.0, std::abs(v))) return v;
+      }
+      break;
+    }
+    case v1::ParameterSpec::kCategorical:
+      if (value->kind_case() != v1::ParameterValue::kStringValue) break;
+      for (const std::string& v : spec.categorical().values()) {
+        if (v == value->string_value()) return v;
+      }
+      break;
+    default:
+      break;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+absl::Status CheckWarmStartSource(const v1::Study& study, const v1::Study& source, int index) {
+  if (CanonicalTask(study.spec(), study.data_digest()) !=
+      CanonicalTask(source.spec(), source.data_digest())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("warm_start.studies[", index, "]: study '", source.spec().name(),
+                     "' ran another task (or other data); only trials of the same task can seed the model"));
+  }
+  return absl::OkStatus();
+}
+
+int AppendWarmStartObservations(const v1::Study& study, const v1::Study& source,
+                                const std::vector<v1::Trial>& trials, int64_t cutoff_ms,
+                                std::vector<searcher::TrialView>& prior) {
+  const v1::StudySpec& spec = study.spec();
+  int appended = 0;
+  for (const v1::Trial& trial : trials) {
+    if (trial.end_unix_ms() == 0 || trial.end_unix_ms() > cutoff_ms) continue;
+    searcher::TrialView view;
+    switch (trial.state()) {
+      case v1::Trial::SUCCEEDED: {
+        auto it = trial.metrics().find(spec.objective().metric());
+        if (it == trial.metrics().end() || !std::isfinite(it->second)) continue;
+        view.outcome = searcher::TrialView::Outcome::kSucceeded;
+        view.objective = it->second;
+        break;
+      }
+      case v1::Trial::FAILED:
+      case v1::Trial::INFEASIBLE:
+        view.outcome = searcher::TrialView::Outcome::kFailed;
+        break;
+      default:
+        continue;
+    }
+    std::map<std::string, const v1::ParameterValue*> values;
+    for (const v1::Parameter& p : trial.parameters()) values[p.name()] = &p.value();
+    bool usable = true;
+    for (const v1::ParameterSpec& p : spec.parameters()) {
+      auto it = values.find(p.name());
+      std::optional<searcher::Value> v = InDomain(p, it == values.end() ? nullptr : it->second);
+      if (!v) {
+        usable = false;
+        break;
+      }
+      view.assignment.push_back(*std::move(v));
+    }
+    if (!usable) continue;
+    view.index = static_cast<int64_t>(prior.size());
+    prior.push_back(std::move(view));
+    ++appended;
+  }
+  return appended;
+}
+
+}  // namespace hyperlab::coordinator

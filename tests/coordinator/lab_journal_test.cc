@@ -1,0 +1,268 @@
+// The lab journal's records on the core: conclusions, trial notes and tags (kept across a restart), the
+// data digest in fingerprints (same content anywhere = same experiment), and warm start (a warm-started
+// Bayesian study reaches a target in fewer trials, and continues identically after a restart).
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "coordinator/coordinator.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "storage/rocksdb_journal.h"
+#include "tests/testing/branin_spec.h"
+#include "tests/testing/fake_clock.h"
+
+namespace hyperlab::coordinator {
+namespace {
+
+using testing::Branin;
+using testing::BraninSpec;
+using ::testing::HasSubstr;
+
+class LabJournalTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = (std::filesystem::temp_directory_path() /
+            ("lab_journal_test_" + std::to_string(getpid()) + "_" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name()))
+               .string();
+    std::filesystem::remove_all(dir_);
+    Open();
+  }
+  void TearDown() override {
+    core_.reset();
+    journal_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  void Open() {
+    core_.reset();
+    journal_.reset();
+    journal_ = std::move(storage::RocksDbJournal::Open(dir_ + "/journal").value());
+    core_ = std::move(Coordinator::Open(journal_.get(), &clock_).value());
+    v1::WorkerInfo worker;
+    worker.set_id("w");
+    worker.set_slots(4);
+    worker.add_executors("synthetic");
+    ASSERT_TRUE(core_->RegisterWorker(worker).ok());
+  }
+  // Runs trials one at a time on Branin (tests keep one study active at a time) until `max` trials or no
+  // more; returns each trial's value in order.
+  std::vector<double> Run(int max = 1 << 30) {
+    std::vector<double> values;
+    while (static_cast<int>(values.size()) < max) {
+      auto leased = core_->Acquire("w", 1);
+      EXPECT_TRUE(leased.ok()) << leased.status();
+      if (!leased.ok() || leased->empty()) break;
+      const v1::Trial& t = leased->front().trial();
+      const double v = Branin(t.parameters(0).value().double_value(), t.parameters(1).value().double_value());
+      v1::TrialCompletion c;
+      c.mutable_lease()->set_study_id(t.study_id());
+      c.mutable_lease()->set_trial_id(t.id());
+      c.mutable_lease()->set_lease_id(t.lease_id());
+      c.set_state(v1::Trial::SUCCEEDED);
+      (*c.mutable_metrics())["value"] = v;
+      clock_.Advance(1000);
+      EXPECT_TRUE(core_->Complete("w", {c}).ok());
+      values.push_back(v);
+    }
+    return values;
+  }
+  std::string dir_;
+  testing::FakeClock clock_;
+  std::unique_ptr<storage::RocksDbJournal> journal_;
+  std::unique_ptr<Coordinator> core_;
+};
+
+v1::StudySpec Bayesian(const std::string& name, int trials, uint64_t seed) {
+  v1::StudySpec spec = BraninSpec(name, trials, 1);
+  spec.mutable_algorithm()->mutable_bayesian()->set_seed(seed);
+  return spec;
+}
+
+TEST_F(LabJournalTest, ConclusionAndNotesAreJournaled) {
+  ASSERT_TRUE(core_->CreateStudy(BraninSpec("s", 2, 1)).ok());
+  Run();
+  EXPECT_EQ(core_->ConcludeStudy("s", "  ").status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(core_->ConcludeStudy("nope", "x").status().code(), absl::StatusCode::kNotFound);
+  clock_.Advance(5000);
+  auto concluded = core_->ConcludeStudy("s", "Branin's minimum is not where we guessed.");
+  ASSERT_TRUE(concluded.ok()) << concluded.status();
+  EXPECT_EQ(concluded->state(), v1::Study::COMPLETED);  // Concluding changes nothing else.
+  EXPECT_EQ(concluded->conclusion_unix_ms(), clock_.NowMs());
+
+  EXPECT_EQ(core_->AddTrialNote("s", 7, "x").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(core_->AddTrialNote("s", 1, "").status().code(), absl::StatusCode::kInvalidArgument);
+  ASSERT_TRUE(core_->AddTrialNote("s", 1, "first look: plausible").ok());
+  auto noted = core_->AddTrialNote("s", 1, "rerun on clean data agreed");
+  ASSERT_TRUE(noted.ok()) << noted.status();
+  ASSERT_EQ(noted->notes_size(), 2);
+  EXPECT_EQ(noted->state(), v1::Trial::SUCCEEDED);
+
+  Open();  // Everything above survives a restart.
+  auto study = core_->GetStudy("s");
+  ASSERT_TRUE(study.ok());
+  EXPECT_EQ(study->conclusion(), "Branin's minimum is not where we guessed.");
+  EXPECT_EQ(study->counts().succeeded(), 2);
+  auto trials = core_->ListTrials("s", false);
+  ASSERT_TRUE(trials.ok());
+  ASSERT_EQ((*trials)[1].trial().notes_size(), 2);
+  EXPECT_EQ((*trials)[1].trial().notes(0).text(), "first look: plausible");
+  EXPECT_EQ((*trials)[1].trial().notes(1).text(), "rerun on clean data agreed");
+  EXPECT_EQ((*trials)[0].trial().notes_size(), 0);
+}
+
+TEST_F(LabJournalTest, ListStudiesByTag) {
+  v1::StudySpec a = BraninSpec("a", 1, 1), b = BraninSpec("b", 1, 1), c = BraninSpec("c", 1, 1);
+  a.add_tags("branin");
+  a.add_tags("sweep");
+  b.add_tags("sweep");
+  for (auto* spec : {&a, &b, &c}) ASSERT_TRUE(core_->CreateStudy(*spec).ok());
+  auto names = [&](const std::string& tag) {
+    std::vector<std::string> out;
+    for (const v1::Study& s : core_->ListStudies(tag)) out.push_back(s.spec().name());
+    return out;
+  };
+  EXPECT_EQ(names("sweep"), (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(names("branin"), (std::vector<std::string>{"a"}));
+  EXPECT_TRUE(names("other").empty());
+  EXPECT_EQ(names("").size(), 3u);
+
+  v1::StudySpec bad = BraninSpec("d", 1, 1);
+  bad.add_tags("x");
+  bad.add_tags("x");
+  EXPECT_THAT(std::string(core_->CreateStudy(bad).status().message()), HasSubstr("tags[1]: duplicate tag"));
+  bad.clear_tags();
+  bad.add_tags("has space");
+  EXPECT_THAT(std::string(core_->CreateStudy(bad).status().message()), HasSubstr("tags[0]"));
+}
+
+TEST_F(LabJournalTest, WarmStartedStudyReachesTheTargetInFewerTrials) {
+  // Branin's minimum is 0.397887; the target is within 0.1 of it.
+  constexpr double kTarget = 0.5;
+  ASSERT_TRUE(core_->CreateStudy(Bayesian("earlier", 25, 1)).ok());
+  Run();
+  auto first_hit = [](const std::vector<double>& values) {
+    for (size_t i = 0; i < values.size(); ++i) {
+      if (values[i] <= kTarget) return static_cast<int>(i) + 1;
+    }
+    return 1 << 20;
+  };
+  int warm_total = 0, cold_total = 0;
+  for (uint64_t seed : {2, 3, 4}) {
+    v1::StudySpec warm = Bayesian("warm" + std::to_string(seed), 15, seed);
+    warm.mutable_warm_start()->add_studies("earlier");
+    std::vector<std::string> warnings;
+    auto created = core_->CreateStudy(warm, &warnings);
+    ASSERT_TRUE(created.ok()) << created.status();
+    EXPECT_THAT(warnings, ::testing::Contains(HasSubstr("warm start: 25 trials of study 'earlier'")));
+    ASSERT_EQ(created->first.warm_start_study_ids_size(), 1);
+    const int warm_hit = first_hit(Run());
+    ASSERT_TRUE(core_->CreateStudy(Bayesian("cold" + std::to_string(seed), 15, seed)).ok());
+    const int cold_hit = first_hit(Run());
+    EXPECT_LE(warm_hit, 3) << "seed " << seed;  // The model starts from 25 observations.
+    warm_total += warm_hit;
+    cold_total += std::min(cold_hit, 16);
+  }
+  EXPECT_LT(warm_total, cold_total);
+}
+
+TEST_F(LabJournalTest, WarmStartContinuesIdenticallyAfterARestart) {
+  ASSERT_TRUE(core_->CreateStudy(Bayesian("earlier", 12, 1)).ok());
+  Run();
+  v1::StudySpec warm = Bayesian("warm", 8, 5);
+  warm.mutable_warm_start()->add_studies("earlier");
+  ASSERT_TRUE(core_->CreateStudy(warm).ok());
+  std::vector<double> restarted = Run(3);
+  Open();
+  for (double v : Run()) restarted.push_back(v);
+  ASSERT_EQ(restarted.size(), 8u);
+  // The same study under another name, never restarted: the same suggestions, hence the same values
+  // (its trials reuse the first study's results, as their fingerprints are equal).
+  v1::StudySpec twin = warm;
+  twin.set_name("twin");
+  ASSERT_TRUE(core_->CreateStudy(twin).ok());
+  Run();
+  auto trials = core_->ListTrials("twin", false);
+  ASSERT_TRUE(trials.ok());
+  std::vector<double> straight;
+  for (const auto& t : *trials) straight.push_back(t.trial().metrics().at("value"));
+  EXPECT_EQ(restarted, straight);
+}
+
+TEST_F(LabJournalTest, WarmStartErrorsNameTheField) {
+  ASSERT_TRUE(core_->CreateStudy(BraninSpec("earlier", 1, 1)).ok());
+  v1::StudySpec spec = Bayesian("s", 5, 1);
+  spec.mutable_warm_start()->add_studies("missing");
+  auto created = core_->CreateStudy(spec);
+  EXPECT_EQ(created.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(created.status().message()), HasSubstr("warm_start.studies[0]"));
+
+  spec.mutable_warm_start()->set_studies(0, "earlier");
+  spec.mutable_task()->mutable_synthetic()->set_function("hartmann6");
+  spec.clear_parameters();
+  for (int i = 1; i <= 6; ++i) {
+    auto* p = spec.add_parameters();
+    p->set_name("x" + std::to_string(i));
+    p->mutable_double_range()->set_max(1);
+  }
+  created = core_->CreateStudy(spec);
+  EXPECT_EQ(created.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(created.status().message()), HasSubstr("ran another task"));
+
+  spec.mutable_warm_start()->set_studies(0, "s");
+  EXPECT_THAT(std::string(core_->CreateStudy(spec).status().message()),
+              HasSubstr("cannot warm-start from itself"));
+}
+
+// A CSV train task: the fingerprint follows the file's content, not its path.
+v1::StudySpec CsvSpec(const std::string& name, const std::string& csv) {
+  v1::StudySpec spec;
+  spec.set_name(name);
+  spec.mutable_objective()->set_metric("test_accuracy");
+  spec.mutable_objective()->set_goal(v1::Objective::MAXIMIZE);
+  auto* lr = spec.add_parameters();
+  lr->set_name("learning_rate");
+  lr->mutable_double_range()->set_min(1e-4);
+  lr->mutable_double_range()->set_max(1e-1);
+  lr->mutable_double_range()->set_scale(v1::LOG);
+  spec.mutable_algorithm()->mutable_random()->set_seed(1);
+  spec.mutable_budget()->set_max_trials(2);
+  spec.mutable_task()->mutable_train()->mutable_data()->set_csv(csv);
+  return spec;
+}
+
+TEST_F(LabJournalTest, DataDigestMakesTheSameContentTheSameExperiment) {
+  auto write = [&](const std::string& file, const std::string& text) {
+    std::ofstream(dir_ + "/" + file) << text;
+    return dir_ + "/" + file;
+  };
+  const std::string rows = "a,b,label\n0,1,0\n1,0,1\n0.5,0.5,1\n0.2,0.1,0\n";
+  const std::string a = write("a.csv", rows), copy = write("copy.csv", rows),
+                    other = write("other.csv", rows + "0.9,0.9,1\n");
+  auto first = core_->CreateStudy(CsvSpec("a", a));
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->first.data_digest().size(), 64u);
+
+  std::vector<std::string> warnings;
+  auto same = core_->CreateStudy(CsvSpec("copy", copy), &warnings);
+  ASSERT_TRUE(same.ok()) << same.status();
+  EXPECT_EQ(same->first.data_digest(), first->first.data_digest());
+  EXPECT_THAT(warnings, ::testing::Contains(HasSubstr("has the same task and search space")));
+
+  warnings.clear();
+  auto changed = core_->CreateStudy(CsvSpec("other", other), &warnings);
+  ASSERT_TRUE(changed.ok()) << changed.status();
+  EXPECT_NE(changed->first.data_digest(), first->first.data_digest());
+  EXPECT_THAT(warnings, ::testing::Not(::testing::Contains(HasSubstr("has the same task and search space"))));
+
+  // Data the coordinator cannot read: fingerprinted by path, and the submitter is told.
+  warnings.clear();
+  auto unreadable = core_->CreateStudy(CsvSpec("remote", "/nonexistent/data.csv"), &warnings);
+  ASSERT_TRUE(unreadable.ok()) << unreadable.status();
+  EXPECT_TRUE(unreadable->first.data_digest().empty());
+  EXPECT_THAT(warnings, ::testing::Contains(HasSubstr("cannot read the data")));
+}
+
+}  // namespace
+}  // namespace hyperlab::coordinator

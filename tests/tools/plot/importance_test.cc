@@ -1,0 +1,72 @@
+// Importance: the parameter the metric depends on most comes first, bars sorted, shares in [0, 1].
+#include <cmath>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/tools/plot/fixtures.h"
+#include "tests/tools/plot/plot_test_util.h"
+#include "tools/plot/plots.h"
+
+namespace hyperlab::tools::plot {
+namespace {
+
+using ::testing::HasSubstr;
+using testing::ParseSvg;
+using testing::XmlNode;
+
+// 30 trials of y = strong(a) + weak(b) + nothing(c): a matters most, b a little, c not at all.
+StudyData KnownImportance() {
+  StudyData data;
+  data.study =
+      testing::MakeStudy("imp", "y", /*maximize=*/false,
+                         {testing::DoubleParam("c", 0, 1, false), testing::DoubleParam("a", 1e-3, 1, true),
+                          testing::CategoricalParam("b", {"x", "z"})});
+  for (int i = 0; i < 30; ++i) {
+    const double a = std::pow(10, -3 + 3 * std::fmod(i * 0.618034, 1.0));
+    const double c = std::fmod(i * 0.414214 + 0.2, 1.0);
+    const std::string b = i % 3 == 0 ? "x" : "z";
+    const double y = 4 * std::pow(std::log10(a) + 1.5, 2) + (b == "x" ? 0.5 : 0);
+    data.trials.push_back(
+        testing::MakeTrial(i, v1::Trial::SUCCEEDED, {{"c", c}, {"a", a}, {"b", b}}, {{"y", y}}));
+  }
+  return data;
+}
+
+TEST(ImportancePlotTest, BarsSortedWithTheStrongestParameterFirst) {
+  auto svg = ParseSvg(ImportancePlot(KnownImportance(), {}));
+  const auto bars = svg->WithClass("bar");
+  ASSERT_EQ(bars.size(), 3u);
+  EXPECT_EQ(bars[0]->Attr("data-parameter"), "a");
+  EXPECT_EQ(bars[1]->Attr("data-parameter"), "b");
+  EXPECT_EQ(bars[2]->Attr("data-parameter"), "c");
+  std::vector<double> shares;
+  for (const XmlNode* b : bars) shares.push_back(b->Number("data-share"));
+  EXPECT_GT(shares[0], 0.8);
+  EXPECT_LT(shares[2], 0.05);
+  for (size_t i = 0; i < shares.size(); ++i) {
+    EXPECT_GE(shares[i], 0);
+    EXPECT_LE(shares[i], 1);
+    if (i > 0) {
+      EXPECT_GE(shares[i - 1], shares[i]);
+      EXPECT_GE(bars[i - 1]->Number("width"), bars[i]->Number("width"));
+    }
+  }
+  EXPECT_THAT(svg->WithClass("note")[0]->text, HasSubstr("Main effects explain"));
+}
+
+TEST(ImportancePlotTest, FixtureStudyRanksTheLearningRateFirst) {
+  auto svg = ParseSvg(ImportancePlot(testing::FixtureStudy(), {}));
+  const auto bars = svg->WithClass("bar");
+  ASSERT_EQ(bars.size(), 3u);
+  EXPECT_EQ(bars[0]->Attr("data-parameter"), "lr");
+}
+
+TEST(ImportancePlotTest, TooFewTrialsIsAFailedPrecondition) {
+  StudyData data = KnownImportance();
+  data.trials.resize(2);
+  EXPECT_EQ(ImportancePlot(data, {}).status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ImportancePlot(data, {.metric = "nope"}).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace hyperlab::tools::plot

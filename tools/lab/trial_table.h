@@ -1,0 +1,72 @@
+// What `hyperlab trials` shows: which trials (--where), in which order (--sort), how many (--limit), and
+// which columns (--columns), over the trials of one or several studies.
+//
+// Example:
+//   FieldCatalog catalog = FieldCatalog::Build(specs, records);
+//   ASSIGN_OR_RETURN(records, SelectTrials(std::move(records), catalog,
+//                                          {.where = "optimizer = adam", .sort = "-dev_accuracy", .limit =
+//                                          5}));
+//   ASSIGN_OR_RETURN(std::vector<Column> columns, ParseColumns("id,learning_rate,dev_accuracy", catalog));
+//   std::cout << RenderCsv(BuildTable(columns, records));
+//
+// Errors are INVALID_ARGUMENT and start with the flag they are about ("--where: column 17: ...",
+// "--sort: unknown name 'acc'; parameters: ...").
+//
+// Thread safety: pure functions.
+#ifndef HYPERLAB_TOOLS_LAB_TRIAL_TABLE_H_
+#define HYPERLAB_TOOLS_LAB_TRIAL_TABLE_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "tools/lab/table_render.h"
+#include "tools/lab/trial_fields.h"
+
+namespace hyperlab::tools::lab {
+
+struct SortKey {
+  Field field;
+  bool descending = false;
+};
+
+// "-dev_accuracy" or "study,-value": names separated by commas, '-' before a name for descending order.
+absl::StatusOr<std::vector<SortKey>> ParseSortKeys(absl::string_view flag, const FieldCatalog& catalog);
+
+// Orders by the first key, then the next, ...; a trial without a value for a key comes after every trial
+// that has one, in either direction (the failed trials go last). Stable: ties keep their order.
+void SortRecords(const std::vector<SortKey>& keys, std::vector<TrialRecord>& records);
+
+struct Selection {
+  // A query (tools/lab/query.h); empty: every trial.
+  std::string where;
+  // Sort keys as for ParseSortKeys; empty: the order given (study, then trial id).
+  std::string sort;
+  // At most this many trials (after filtering and sorting); 0: all. Negative is an error.
+  int limit = 0;
+};
+
+// The records `selection` keeps, in its order.
+absl::StatusOr<std::vector<TrialRecord>> SelectTrials(std::vector<TrialRecord> records,
+                                                      const FieldCatalog& catalog,
+                                                      const Selection& selection);
+
+struct Column {
+  std::string header;
+  Field field;
+};
+
+// "id,state,learning_rate,dev_accuracy": names separated by commas (spaces around them ignored).
+absl::StatusOr<std::vector<Column>> ParseColumns(absl::string_view flag, const FieldCatalog& catalog);
+
+// The columns shown without --columns: `study` (when `with_study`), id, state, every parameter, every
+// metric, runtime, worker. `for_people` (the table format) leaves out per-class metrics (`f1_3`,
+// `precision_7`: ten more columns per metric) and adds `reason`; CSV and JSON keep every metric.
+std::vector<Column> DefaultColumns(const FieldCatalog& catalog, bool with_study, bool for_people);
+
+Table BuildTable(const std::vector<Column>& columns, const std::vector<TrialRecord>& records);
+
+}  // namespace hyperlab::tools::lab
+
+#endif  // HYPERLAB_TOOLS_LAB_TRIAL_TABLE_H_
