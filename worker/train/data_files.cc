@@ -19,8 +19,8 @@ std::vector<std::string> DataFiles(const v1::TrainData& data) {
     return {files.begin(), files.end()};
   }
   std::vector<std::string> out;
-  for (const std::string* f : {&data.train_images(), &data.train_labels(), &data.test_images(),
-                               &data.test_labels(), &data.csv()}) {
+  for (const std::string* f :
+       {&data.train_images(), &data.train_labels(), &data.test_images(), &data.test_labels(), &data.csv()}) {
     if (!f->empty()) out.push_back(*f);
   }
   return out;

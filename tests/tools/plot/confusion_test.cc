@@ -15,9 +15,8 @@ using testing::Texts;
 using testing::XmlNode;
 
 // What the trainer writes (worker/train/metrics.cc ConfusionMatrixJson).
-constexpr char kMatrix[] =
-    R"({"classes":["T-shirt/top","Bag & co","<Sneaker>"],"columns":"predicted",)"
-    R"("matrix":[[50,3,7],[2,40,8],[0,10,80]],"rows":"true"})";
+constexpr char kMatrix[] = R"({"classes":["T-shirt/top","Bag & co","<Sneaker>"],"columns":"predicted",)"
+                           R"("matrix":[[50,3,7],[2,40,8],[0,10,80]],"rows":"true"})";
 
 StudyData WithMatrix() {
   StudyData data = testing::FixtureStudy();
