@@ -1,6 +1,7 @@
 #include "worker/train/conv_layer.h"
 
 #include <algorithm>
+#include <string_view>
 
 #include "worker/train/activation_ops.h"
 #include "worker/train/onednn_util.h"
@@ -13,6 +14,11 @@ using tag = dnnl::memory::format_tag;
 using md = dnnl::memory::desc;
 
 void Zero(dnnl::memory& m) { std::fill_n(Floats(m), m.get_desc().get_size() / sizeof(float), 0.f); }
+
+template <typename PrimitiveDesc>
+bool IsReference(const PrimitiveDesc& pd) {
+  return std::string_view(pd.impl_info_str()).starts_with("ref");
+}
 
 }  // namespace
 
@@ -80,6 +86,25 @@ ConvLayer::ConvLayer(const ConvGeometry& g, const md& src_desc, Activation activ
     }
   }
   const md src = fwd_pd_.src_desc(), weights = fwd_pd_.weights_desc(), dst = fwd_pd_.dst_desc();
+  // On AVX2 machines the backward-weights kernels take no plain input beside a blocked output gradient (a
+  // first layer's one channel): oneDNN falls back to its reference kernel (~1000x slower). Its GEMM-based
+  // kernel takes both plain, so then the output gradient goes through a plain copy.
+  const md plain_dst({g.batch, g.filters, g.out_height(), g.out_width()}, dt::f32, tag::nchw);
+  if (algorithm_ == dnnl::algorithm::convolution_direct && IsReference(bwd_weights_pd_) && dst != plain_dst) {
+    try {
+      dnnl::convolution_backward_weights::primitive_desc plain(
+          dnnl::convolution_backward_weights::desc(algorithm_, src, any_weights, bias, plain_dst, strides,
+                                                   pad_l, pad_r),
+          UserScratchpadAttr(), eng, fwd_pd_);
+      if (!IsReference(plain)) {
+        bwd_weights_pd_ = plain;
+        plain_diff_dst_ = dnnl::memory(plain_dst, eng);
+        diff_dst_to_plain_ = dnnl::reorder(dnnl::reorder::primitive_desc(eng, dst, eng, plain_dst));
+      }
+    } catch (const dnnl::error&) {
+      // Keep the reference kernel: slow, but right.
+    }
+  }
   if (bwd_weights_pd_.diff_weights_desc() != weights) {
     bwd_diff_weights_ = dnnl::memory(bwd_weights_pd_.diff_weights_desc(), eng);
     diff_weights_from_bwd_ =
@@ -129,7 +154,7 @@ void ConvLayer::SetScratchpad(void* buffer) {
                {DNNL_ARG_DST, dst_},
                {DNNL_ARG_SCRATCHPAD, fwd_scratch_}};
   bwd_weights_args_ = {{DNNL_ARG_SRC, src_internal_},
-                       {DNNL_ARG_DIFF_DST, diff_dst_},
+                       {DNNL_ARG_DIFF_DST, diff_dst_to_plain_ ? plain_diff_dst_ : diff_dst_},
                        {DNNL_ARG_DIFF_WEIGHTS, diff_weights_from_bwd_ ? bwd_diff_weights_ : diff_weights_},
                        {DNNL_ARG_DIFF_BIAS, diff_bias_},
                        {DNNL_ARG_SCRATCHPAD, bwd_weights_scratch_}};
@@ -158,6 +183,7 @@ void ConvLayer::Backward(dnnl::stream& s, const dnnl::memory& src, dnnl::memory*
                        static_cast<int64_t>(dst_floats()));
   }
   bwd_weights_args_[DNNL_ARG_SRC] = src_reorder_ ? src_internal_ : src;
+  if (diff_dst_to_plain_) diff_dst_to_plain_->execute(s, diff_dst_, plain_diff_dst_);
   bwd_weights_.execute(s, bwd_weights_args_);
   if (diff_weights_from_bwd_) diff_weights_from_bwd_->execute(s, bwd_diff_weights_, diff_weights_);
   if (!backward_data_ || diff_src == nullptr) return;

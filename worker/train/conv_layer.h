@@ -10,7 +10,8 @@
 // the optimiser updates them element-wise; the backward passes choose their own weights layouts (on
 // AVX-512 the backward-data kernel wants the weights blocked the other way round, and given the forward
 // layout oneDNN falls back to its reference kernel, ~1000x slower), and the weights or their gradient are
-// reordered (a few thousand floats) when they differ. Primitives are created once; scratchpads are
+// reordered (a few thousand floats) when they differ. Where backward weights would still get the reference
+// kernel (AVX2, one input channel), the output gradient is copied to plain NCHW for the GEMM kernel. Primitives are created once; scratchpads are
 // user-managed. implementations() names the kernels oneDNN chose (for benchmarks and tests).
 //
 // Thread safety: a layer is used by one thread at a time.
@@ -97,6 +98,9 @@ class ConvLayer {
   // Weights bridges when a backward pass wants the weights in another layout than the forward pass.
   std::optional<dnnl::reorder> weights_to_bwd_data_, diff_weights_from_bwd_;
   dnnl::memory bwd_data_weights_, bwd_diff_weights_;
+  // Output-gradient bridge when only a plain layout keeps backward weights off the reference kernel.
+  std::optional<dnnl::reorder> diff_dst_to_plain_;
+  dnnl::memory plain_diff_dst_;
   dnnl::memory weights_, bias_, diff_weights_, diff_bias_, dst_, diff_dst_;
   dnnl::memory fwd_scratch_, bwd_data_scratch_, bwd_weights_scratch_;
   std::unordered_map<int, dnnl::memory> fwd_args_, bwd_data_args_, bwd_weights_args_;

@@ -97,7 +97,9 @@ TEST_P(ConvLayerTest, GradientsMatchFiniteDifferences) {
   ConvLayer conv(g, src_desc, c.activation, /*backward_data=*/true, /*fuse_activation_backward=*/true,
                  c.allow_winograd);
   SCOPED_TRACE(conv.implementations());
-  if (!c.allow_winograd) EXPECT_FALSE(conv.winograd());
+  if (!c.allow_winograd) {
+    EXPECT_FALSE(conv.winograd());
+  }
   std::vector<unsigned char> scratch(conv.ScratchpadBytes() + 64);
   conv.SetScratchpad(scratch.data() + (64 - reinterpret_cast<uintptr_t>(scratch.data()) % 64) % 64);
   Tensor x(s, src_desc), dx(s, src_desc), y(s, conv.dst().get_desc()), dy(s, conv.dst().get_desc());
