@@ -11,8 +11,9 @@
 // AVX-512 the backward-data kernel wants the weights blocked the other way round, and given the forward
 // layout oneDNN falls back to its reference kernel, ~1000x slower), and the weights or their gradient are
 // reordered (a few thousand floats) when they differ. Where backward weights would still get the reference
-// kernel (AVX2, one input channel), the output gradient is copied to plain NCHW for the GEMM kernel. Primitives are created once; scratchpads are
-// user-managed. implementations() names the kernels oneDNN chose (for benchmarks and tests).
+// kernel (AVX2, one input channel), the output gradient is copied to plain NCHW for the GEMM kernel.
+// Primitives are created once; scratchpads are user-managed. implementations() names the kernels oneDNN chose
+// (for benchmarks and tests).
 //
 // Thread safety: a layer is used by one thread at a time.
 #ifndef HYPERLAB_WORKER_TRAIN_CONV_LAYER_H_
