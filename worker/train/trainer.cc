@@ -135,6 +135,16 @@ Trainer::Evaluation Trainer::Evaluate(const Examples& examples, bool keep_predic
   return e;
 }
 
+const int64_t* StepRows(const std::vector<int64_t>& order, int64_t at, int batch,
+                        std::vector<int64_t>& scratch) {
+  const auto size = static_cast<int64_t>(order.size());
+  if (at + batch <= size) return order.data() + at;
+  scratch.assign(order.begin() + at, order.end());
+  for (int64_t i = 0; static_cast<int64_t>(scratch.size()) < batch; i = (i + 1) % size)
+    scratch.push_back(order[i]);
+  return scratch.data();
+}
+
 absl::StatusOr<RunResult> Trainer::Run(const TrainerHooks& hooks) {
   const bool regression = data_.classes == 0;
   auto model = BuildNetwork(static_cast<int>(std::min<int64_t>(config_.batch_size, data_.train.rows)));
@@ -155,7 +165,7 @@ absl::StatusOr<RunResult> Trainer::Run(const TrainerHooks& hooks) {
 
   RunResult result;
   std::mt19937_64 rng(config_.seed ^ 0x5eed5eedull);
-  std::vector<int64_t> order(data_.train.rows);
+  std::vector<int64_t> order(data_.train.rows), topped_up;
   std::iota(order.begin(), order.end(), 0);
   double best_dev = std::numeric_limits<double>::infinity();
   int since_best = 0;
@@ -175,10 +185,10 @@ absl::StatusOr<RunResult> Trainer::Run(const TrainerHooks& hooks) {
         result.reason = absl::StrCat("stopped at epoch ", epoch + 1, ", batch ", batch_index + 1);
         break;
       }
-      const int count = static_cast<int>(std::min<int64_t>(batch, data_.train.rows - at));
-      LoadBatch(data_.train, order.data() + at, 0, count, /*training=*/true);
-      const LossResult r = model_->Forward(count, /*training=*/true);
-      const double batch_loss = r.loss_sum / count;
+      const int64_t* rows = StepRows(order, at, batch, topped_up);
+      LoadBatch(data_.train, rows, 0, batch, /*training=*/true);
+      const LossResult r = model_->Forward(batch, /*training=*/true);
+      const double batch_loss = r.loss_sum / batch;
       if (divergence_limit == 0) {
         divergence_limit =
             kDivergenceFactor * (regression ? std::max(batch_loss, 1e-3) : std::log(data_.classes));
@@ -195,11 +205,11 @@ absl::StatusOr<RunResult> Trainer::Run(const TrainerHooks& hooks) {
                                epoch + 1, ", batch ", batch_index + 1, " (learning_rate ", lr, ")");
         break;
       }
-      model_->Backward(count);
+      model_->Backward(batch);
       optimizer.Step(model_->params(), lr);
       loss_sum += r.loss_sum;
       correct += r.correct;
-      seen += count;
+      seen += batch;
     }
     result.train_seconds += Seconds(start);
     result.samples_trained += seen;
