@@ -4,19 +4,6 @@
 
 namespace hyperlab::coordinator {
 
-std::string TaskKind(const v1::TaskSpec& task) {
-  switch (task.kind_case()) {
-    case v1::TaskSpec::kSynthetic:
-      return "synthetic";
-    case v1::TaskSpec::kCommand:
-      return "command";
-    case v1::TaskSpec::kTrain:
-      return "train";
-    default:
-      return "unknown";
-  }
-}
-
 bool CanRun(const v1::WorkerInfo& worker, const v1::TaskSpec& task) {
   const std::string kind = TaskKind(task);
   bool has_executor = false;

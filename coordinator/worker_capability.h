@@ -14,11 +14,10 @@
 #include <string>
 
 #include "hyperlab/v1/services.pb.h"
+#include "proto/task_kind.h"  // TaskKind, for callers naming the kind.
 
 namespace hyperlab::coordinator {
 
-// "synthetic", "command", "train", or "unknown".
-std::string TaskKind(const v1::TaskSpec& task);
 bool CanRun(const v1::WorkerInfo& worker, const v1::TaskSpec& task);
 
 }  // namespace hyperlab::coordinator

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "nlohmann/json.hpp"
+#include "proto/task_kind.h"
 #include "worker/command_executor.h"
 #include "worker/metric_line.h"
 #include "worker/synthetic_executor.h"
@@ -32,19 +33,6 @@ int64_t NowUnixMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-std::string TaskKind(const v1::TaskSpec& task) {
-  switch (task.kind_case()) {
-    case v1::TaskSpec::kSynthetic:
-      return "synthetic";
-    case v1::TaskSpec::kCommand:
-      return "command";
-    case v1::TaskSpec::kTrain:
-      return "train";
-    default:
-      return "unknown";
-  }
 }
 
 std::string Describe(const v1::TrialCompletion& c) {

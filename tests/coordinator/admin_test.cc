@@ -12,6 +12,7 @@
 #include "storage/rocksdb_journal.h"
 #include "tests/testing/branin_spec.h"
 #include "tests/testing/fake_clock.h"
+#include "tests/testing/test_dir.h"
 
 namespace hyperlab::coordinator {
 namespace {
@@ -44,11 +45,7 @@ v1::WorkerInfo Worker(const std::string& id, std::vector<std::string> executors 
 class AdminTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = (std::filesystem::temp_directory_path() /
-            ("admin_test_" + std::to_string(getpid()) + "_" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name()))
-               .string();
-    std::filesystem::remove_all(dir_);
+    dir_ = hyperlab::testing::FreshTestDir("admin_test");
     auto journal = storage::RocksDbJournal::Open(dir_);
     ASSERT_TRUE(journal.ok()) << journal.status();
     journal_ = std::move(*journal);

@@ -8,6 +8,7 @@
 #include "storage/rocksdb_journal.h"
 #include "tests/testing/branin_spec.h"
 #include "tests/testing/fake_clock.h"
+#include "tests/testing/test_dir.h"
 
 namespace hyperlab::coordinator {
 namespace {
@@ -46,11 +47,7 @@ v1::TrialReport Heartbeat(const v1::Trial& trial) {
 class CoordinatorTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = (std::filesystem::temp_directory_path() /
-            ("coordinator_test_" + std::to_string(getpid()) + "_" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name()))
-               .string();
-    std::filesystem::remove_all(dir_);
+    dir_ = hyperlab::testing::FreshTestDir("coordinator_test");
     Reopen();
   }
   void TearDown() override {

@@ -12,6 +12,7 @@
 #include "storage/rocksdb_journal.h"
 #include "tests/testing/branin_spec.h"
 #include "tests/testing/fake_clock.h"
+#include "tests/testing/test_dir.h"
 
 namespace hyperlab::coordinator {
 namespace {
@@ -23,11 +24,7 @@ using ::testing::HasSubstr;
 class LabJournalTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = (std::filesystem::temp_directory_path() /
-            ("lab_journal_test_" + std::to_string(getpid()) + "_" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name()))
-               .string();
-    std::filesystem::remove_all(dir_);
+    dir_ = hyperlab::testing::FreshTestDir("lab_journal_test");
     Open();
   }
   void TearDown() override {

@@ -8,19 +8,14 @@
 #include "rocksdb/db.h"
 #include "storage/keys.h"
 #include "storage/rocksdb_journal.h"
+#include "tests/testing/test_dir.h"
 
 namespace hyperlab::storage {
 namespace {
 
 class JournalTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = (std::filesystem::temp_directory_path() /
-            ("journal_test_" + std::to_string(getpid()) + "_" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name()))
-               .string();
-    std::filesystem::remove_all(dir_);
-  }
+  void SetUp() override { dir_ = hyperlab::testing::FreshTestDir("journal_test"); }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
   static v1::Trial MakeTrial(int64_t study, int64_t id, v1::Trial::State state) {
@@ -141,7 +136,8 @@ TEST_F(JournalTest, AcknowledgedWritesSurviveKill9) {
   }
   close(pipe_fds[1]);
   int64_t acknowledged = -1, value = 0;
-  while (acknowledged < 200 && read(pipe_fds[0], &value, sizeof(value)) == sizeof(value)) acknowledged = value;
+  while (acknowledged < 200 && read(pipe_fds[0], &value, sizeof(value)) == sizeof(value))
+    acknowledged = value;
   kill(child, SIGKILL);
   while (read(pipe_fds[0], &value, sizeof(value)) == sizeof(value)) acknowledged = value;
   close(pipe_fds[0]);
