@@ -3,10 +3,14 @@
 //
 // Example (in a handler of a class with an `auth_` member, `context` and `request` parameters):
 //   HYPERLAB_ADMIT("StudyService", CreateStudy);  // returns the refusal, if any
+//   std::string principal;
+//   HYPERLAB_ADMIT_AS("WorkerService", AcquireTrials, principal);  // and names the caller's token
 //
 // Thread safety: pure function over thread-safe parts.
 #ifndef HYPERLAB_COORDINATOR_ADMISSION_H_
 #define HYPERLAB_COORDINATOR_ADMISSION_H_
+
+#include <string>
 
 #include "absl/strings/string_view.h"
 #include "coordinator/authorizer.h"
@@ -18,8 +22,8 @@ namespace hyperlab::coordinator {
 
 template <typename Request>
 grpc::Status Admit(const Authorizer& auth, const grpc::ServerContext* context, absl::string_view method,
-                   const Request& request) {
-  absl::Status status = auth.Check(*context, method);
+                   const Request& request, std::string* principal = nullptr) {
+  absl::Status status = auth.Check(*context, method, principal);
   if (status.ok()) status = ValidateRequest(request);
   return ToGrpcStatus(status);
 }
@@ -31,6 +35,13 @@ grpc::Status Admit(const Authorizer& auth, const grpc::ServerContext* context, a
   if (grpc::Status hyperlab_refused_ =                                                                    \
           ::hyperlab::coordinator::Admit(*auth_, context, "/hyperlab.v1." service "/" #method, *request); \
       !hyperlab_refused_.ok())                                                                            \
+  return hyperlab_refused_
+
+// The same, keeping the caller's token NAME in `principal` (a std::string declared by the handler).
+#define HYPERLAB_ADMIT_AS(service, method, principal)                                    \
+  if (grpc::Status hyperlab_refused_ = ::hyperlab::coordinator::Admit(                   \
+          *auth_, context, "/hyperlab.v1." service "/" #method, *request, &(principal)); \
+      !hyperlab_refused_.ok())                                                           \
   return hyperlab_refused_
 
 #endif  // HYPERLAB_COORDINATOR_ADMISSION_H_

@@ -8,17 +8,20 @@
 
 namespace hyperlab::coordinator {
 
-absl::Status Authorizer::Check(const grpc::ServerContext& context, absl::string_view method) const {
+absl::Status Authorizer::Check(const grpc::ServerContext& context, absl::string_view method,
+                               std::string* principal) const {
+  if (principal != nullptr) principal->clear();
   if (!tokens_) return absl::OkStatus();
   const auto& metadata = context.client_metadata();
   auto it = metadata.find("authorization");
   absl::string_view header;
   if (it != metadata.end()) header = absl::string_view(it->second.data(), it->second.size());
-  return CheckHeader(header, method, context.peer());
+  return CheckHeader(header, method, context.peer(), principal);
 }
 
 absl::Status Authorizer::CheckHeader(absl::string_view authorization, absl::string_view method,
-                                     absl::string_view peer) const {
+                                     absl::string_view peer, std::string* principal) const {
+  if (principal != nullptr) principal->clear();
   if (!tokens_) return absl::OkStatus();
   if (authorization.empty()) {
     return Refuse(
@@ -45,6 +48,7 @@ absl::Status Authorizer::CheckHeader(absl::string_view authorization, absl::stri
                       "') may not call it; it needs role '", RoleName(RequiredRole(method)), "'")),
                   method, peer, who->name);
   }
+  if (principal != nullptr) *principal = who->name;
   return absl::OkStatus();
 }
 

@@ -15,6 +15,7 @@
 
 #include <memory>
 #include <optional>
+#include <string>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
@@ -33,11 +34,13 @@ class Authorizer {
 
   bool enabled() const { return tokens_.has_value(); }
 
-  // OK, UNAUTHENTICATED or PERMISSION_DENIED (see above).
-  absl::Status Check(const grpc::ServerContext& context, absl::string_view method) const;
+  // OK, UNAUTHENTICATED or PERMISSION_DENIED (see above). When allowed and `principal` is given, it gets
+  // the token's NAME ("" without authentication or for a token without a name).
+  absl::Status Check(const grpc::ServerContext& context, absl::string_view method,
+                     std::string* principal = nullptr) const;
   // The same decision from the raw `authorization` value (empty when absent); `peer` is for the log.
-  absl::Status CheckHeader(absl::string_view authorization, absl::string_view method,
-                           absl::string_view peer) const;
+  absl::Status CheckHeader(absl::string_view authorization, absl::string_view method, absl::string_view peer,
+                           std::string* principal = nullptr) const;
 
  private:
   absl::Status Refuse(absl::Status status, absl::string_view method, absl::string_view peer,

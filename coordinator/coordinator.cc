@@ -594,7 +594,21 @@ absl::StatusOr<std::pair<v1::Study, uint64_t>> Coordinator::WaitForChange(absl::
 // ------------------------------------------------------------------------------------------------
 // Workers.
 
-absl::Status Coordinator::RegisterWorker(const v1::WorkerInfo& info) {
+namespace {
+
+absl::Status NotTheOwner(absl::string_view worker_id, absl::string_view owner, absl::string_view caller) {
+  auto name = [](absl::string_view p) {
+    return p.empty() ? std::string("(no name)") : absl::StrCat("'", p, "'");
+  };
+  return absl::PermissionDeniedError(absl::StrCat(
+      "worker '", worker_id, "' was registered with the token named ", name(owner),
+      "; this call's token is named ", name(caller),
+      ": a worker id belongs to the token that registered it (start this worker under another --id)"));
+}
+
+}  // namespace
+
+absl::Status Coordinator::RegisterWorker(const v1::WorkerInfo& info, absl::string_view principal) {
   if (info.id().empty() || info.id().size() > 256) {
     return absl::InvalidArgumentError("worker.id: required, at most 256 characters");
   }
@@ -614,8 +628,11 @@ absl::Status Coordinator::RegisterWorker(const v1::WorkerInfo& info) {
                      " workers registered, the limit max_workers = ", options_.max_workers));
   }
   const bool fresh = it == workers_.end();
+  if (!fresh && it->second.principal != principal)
+    return NotTheOwner(info.id(), it->second.principal, principal);
   WorkerRecord& record = workers_[info.id()];
   record.info = info;
+  record.principal = std::string(principal);
   record.last_seen_ms = clock_->NowMs();
   if (fresh && options_.log != nullptr) {
     std::string executors, allowed;
@@ -633,23 +650,25 @@ absl::Status Coordinator::RegisterWorker(const v1::WorkerInfo& info) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<Coordinator::WorkerRecord*> Coordinator::TouchWorkerLocked(absl::string_view worker_id) {
+absl::StatusOr<Coordinator::WorkerRecord*> Coordinator::TouchWorkerLocked(absl::string_view worker_id,
+                                                                          absl::string_view principal) {
   auto it = workers_.find(worker_id);
   if (it == workers_.end()) {
     return absl::NotFoundError(absl::StrCat("worker '", worker_id, "' is not registered; register first"));
   }
+  if (it->second.principal != principal) return NotTheOwner(worker_id, it->second.principal, principal);
   it->second.last_seen_ms = clock_->NowMs();
   return &it->second;
 }
 
-absl::StatusOr<std::vector<v1::Assignment>> Coordinator::Acquire(absl::string_view worker_id,
-                                                                 int max_trials) {
+absl::StatusOr<std::vector<v1::Assignment>> Coordinator::Acquire(absl::string_view worker_id, int max_trials,
+                                                                 absl::string_view principal) {
   if (max_trials < 1 || max_trials > options_.max_acquire) {
     return absl::InvalidArgumentError(
         absl::StrCat("max_trials: must be in [1, ", options_.max_acquire, "], got ", max_trials));
   }
   std::lock_guard<std::mutex> lock(mu_);
-  ASSIGN_OR_RETURN(WorkerRecord * worker, TouchWorkerLocked(worker_id));
+  ASSIGN_OR_RETURN(WorkerRecord * worker, TouchWorkerLocked(worker_id, principal));
   if (worker->draining) return std::vector<v1::Assignment>{};
   const int64_t now = clock_->NowMs();
 
@@ -809,12 +828,12 @@ absl::StatusOr<StudyState*> Coordinator::CheckLeaseLocked(const v1::LeaseRef& le
 }
 
 absl::StatusOr<std::vector<v1::TrialReportResult>> Coordinator::Report(
-    absl::string_view worker_id, const std::vector<v1::TrialReport>& reports) {
+    absl::string_view worker_id, const std::vector<v1::TrialReport>& reports, absl::string_view principal) {
   if (static_cast<int>(reports.size()) > options_.max_batch) {
     return absl::InvalidArgumentError(absl::StrCat("reports: at most ", options_.max_batch, " per call"));
   }
   std::lock_guard<std::mutex> lock(mu_);
-  RETURN_IF_ERROR(TouchWorkerLocked(worker_id).status());
+  RETURN_IF_ERROR(TouchWorkerLocked(worker_id, principal).status());
   const int64_t now = clock_->NowMs();
   std::vector<v1::TrialReportResult> results(reports.size());
   std::map<TrialKey, v1::Trial> changed;
@@ -852,12 +871,13 @@ absl::StatusOr<std::vector<v1::TrialReportResult>> Coordinator::Report(
 }
 
 absl::StatusOr<std::vector<v1::ItemStatus>> Coordinator::Complete(
-    absl::string_view worker_id, const std::vector<v1::TrialCompletion>& completions) {
+    absl::string_view worker_id, const std::vector<v1::TrialCompletion>& completions,
+    absl::string_view principal) {
   if (static_cast<int>(completions.size()) > options_.max_batch) {
     return absl::InvalidArgumentError(absl::StrCat("completions: at most ", options_.max_batch, " per call"));
   }
   std::lock_guard<std::mutex> lock(mu_);
-  RETURN_IF_ERROR(TouchWorkerLocked(worker_id).status());
+  RETURN_IF_ERROR(TouchWorkerLocked(worker_id, principal).status());
   const int64_t now = clock_->NowMs();
   std::vector<v1::ItemStatus> results(completions.size());
   std::map<TrialKey, v1::Trial> changed;

@@ -121,16 +121,23 @@ class Coordinator {
   // Records (or refreshes) a worker. INVALID_ARGUMENT for an empty id or non-positive slots;
   // FAILED_PRECONDITION for a worker evicted since this coordinator started; RESOURCE_EXHAUSTED for a new
   // worker beyond options.max_workers. A drained worker stays drained when it registers again.
-  absl::Status RegisterWorker(const v1::WorkerInfo& info);
+  //
+  // `principal` is the NAME of the caller's token ("" without authentication). A worker id belongs to the
+  // principal that first registered it: registering it again, or acting as it (Acquire, Report, Complete),
+  // under another principal is PERMISSION_DENIED, so one token cannot take over another's trials.
+  absl::Status RegisterWorker(const v1::WorkerInfo& info, absl::string_view principal = "");
   // Leases up to `max_trials` trials to the worker (none to a drained one). NOT_FOUND for an unregistered
   // worker.
-  absl::StatusOr<std::vector<v1::Assignment>> Acquire(absl::string_view worker_id, int max_trials);
+  absl::StatusOr<std::vector<v1::Assignment>> Acquire(absl::string_view worker_id, int max_trials,
+                                                      absl::string_view principal = "");
   // Heartbeats and measurements; one result per report. NOT_FOUND for an unregistered worker.
   absl::StatusOr<std::vector<v1::TrialReportResult>> Report(absl::string_view worker_id,
-                                                            const std::vector<v1::TrialReport>& reports);
+                                                            const std::vector<v1::TrialReport>& reports,
+                                                            absl::string_view principal = "");
   // Final results; one status per completion (ABORTED for a lease no longer held).
   absl::StatusOr<std::vector<v1::ItemStatus>> Complete(absl::string_view worker_id,
-                                                       const std::vector<v1::TrialCompletion>& completions);
+                                                       const std::vector<v1::TrialCompletion>& completions,
+                                                       absl::string_view principal = "");
   // Requeues (or fails) every RUNNING trial whose lease has expired by the clock. Called periodically.
   absl::Status ExpireLeases();
 
@@ -168,6 +175,7 @@ class Coordinator {
     v1::WorkerInfo info;
     int64_t last_seen_ms = 0;
     bool draining = false;
+    std::string principal;  // The token NAME it registered with.
   };
 
   Coordinator(storage::Journal* journal, const Clock* clock, CoordinatorOptions options)
@@ -200,7 +208,9 @@ class Coordinator {
   // memory, wakes watchers, then ends (in a further commit) the studies it finished. UNAVAILABLE (nothing
   // changed) when the journal refuses.
   absl::Status CommitLocked(storage::JournalBatch batch);
-  absl::StatusOr<WorkerRecord*> TouchWorkerLocked(absl::string_view worker_id);
+  // The registered worker, seen now. NOT_FOUND when unregistered; PERMISSION_DENIED when `principal` is
+  // not the one it registered with.
+  absl::StatusOr<WorkerRecord*> TouchWorkerLocked(absl::string_view worker_id, absl::string_view principal);
   // The study and trial an admin call names. NOT_FOUND for either unknown.
   absl::StatusOr<std::pair<StudyState*, const v1::Trial*>> FindTrialLocked(absl::string_view study,
                                                                            int64_t trial_id) const;

@@ -28,6 +28,7 @@ constexpr char kSubmit[] = "submit-token-bbbbbbbbbbb";
 constexpr char kRead[] = "read-token-ccccccccccccc";
 constexpr char kWorker[] = "worker-token-ddddddddddd";
 constexpr char kUnknown[] = "not-a-token-eeeeeeeeeeee";
+constexpr char kOtherWorker[] = "worker-token-fffffffffff";  // Role worker, another NAME.
 
 // Who may call what: written out here, independently of coordinator/auth_policy.cc.
 enum class Needs { kRead, kSubmit, kWorker, kAdmin };
@@ -109,7 +110,8 @@ class AuthServerTest : public ::testing::Test {
                                    << kAdmin << " admin alice\n"
                                    << kSubmit << " submit ci\n"
                                    << kRead << " read dashboard\n"
-                                   << kWorker << " worker fleet\n";
+                                   << kWorker << " worker fleet\n"
+                                   << kOtherWorker << " worker lab-b\n";
     ServerOptions options;
     options.listen = "127.0.0.1:0";
     options.data_dir = (dir_ / "data").string();
@@ -170,6 +172,55 @@ TEST_F(AuthServerTest, EveryRoleAgainstEveryMethod) {
       }
     }
   }
+}
+
+TEST_F(AuthServerTest, AWorkerIdBelongsToTheTokenThatRegisteredIt) {
+  auto stub_for = [&](const char* token) {
+    auto channel = NewClientChannel({.address = address_, .token = token});
+    EXPECT_TRUE(channel.ok());
+    return v1::WorkerService::NewStub(*channel);
+  };
+  auto fleet = stub_for(kWorker), lab_b = stub_for(kOtherWorker);
+  auto registration = [](const std::string& id) {
+    v1::RegisterWorkerRequest r;
+    r.mutable_worker()->set_id(id);
+    r.mutable_worker()->set_slots(1);
+    return r;
+  };
+  v1::RegisterWorkerResponse registered;
+  grpc::ClientContext c1;
+  ASSERT_TRUE(fleet->RegisterWorker(&c1, registration("w1"), &registered).ok());
+
+  grpc::ClientContext c2;
+  const grpc::Status taken = lab_b->RegisterWorker(&c2, registration("w1"), &registered);
+  EXPECT_EQ(taken.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(taken.error_message(), HasSubstr("registered with the token named 'fleet'"));
+  EXPECT_THAT(taken.error_message(), HasSubstr("this call's token is named 'lab-b'"));
+  EXPECT_THAT(taken.error_message(), Not(HasSubstr(kWorker)));
+  EXPECT_THAT(taken.error_message(), Not(HasSubstr(kOtherWorker)));
+
+  v1::AcquireTrialsRequest acquire;
+  acquire.set_worker_id("w1");
+  acquire.set_max_trials(1);
+  v1::AcquireTrialsResponse leased;
+  grpc::ClientContext c3;
+  EXPECT_EQ(lab_b->AcquireTrials(&c3, acquire, &leased).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  v1::CompleteTrialsRequest complete;
+  complete.set_worker_id("w1");
+  v1::CompleteTrialsResponse completed;
+  grpc::ClientContext c4;
+  EXPECT_EQ(lab_b->CompleteTrials(&c4, complete, &completed).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  v1::ReportTrialsRequest report;
+  report.set_worker_id("w1");
+  v1::ReportTrialsResponse reported;
+  grpc::ClientContext c5;
+  EXPECT_EQ(lab_b->ReportTrials(&c5, report, &reported).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+
+  // The owner goes on as before, and the other token registers its own id.
+  grpc::ClientContext c6, c7;
+  EXPECT_TRUE(fleet->AcquireTrials(&c6, acquire, &leased).ok());
+  EXPECT_TRUE(lab_b->RegisterWorker(&c7, registration("w2"), &registered).ok());
 }
 
 TEST_F(AuthServerTest, MalformedAuthorizationIsUnauthenticated) {

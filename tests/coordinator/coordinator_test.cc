@@ -112,6 +112,31 @@ TEST_F(CoordinatorTest, RunsExactlyTheBudgetWithinMaxParallel) {
   EXPECT_EQ(final_study->counts().total(), 10);
 }
 
+TEST_F(CoordinatorTest, AWorkerIdBelongsToThePrincipalThatRegisteredIt) {
+  ASSERT_TRUE(core_->CreateStudy(testing::BraninSpec("s", 4, 4)).ok());
+  ASSERT_TRUE(core_->RegisterWorker(Worker("w"), "fleet").ok());
+  EXPECT_EQ(core_->RegisterWorker(Worker("w"), "other").code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(core_->RegisterWorker(Worker("w")).code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(core_->Acquire("w", 1, "other").status().code(), absl::StatusCode::kPermissionDenied);
+  auto leased = core_->Acquire("w", 1, "fleet");
+  ASSERT_TRUE(leased.ok()) << leased.status();
+  ASSERT_EQ(leased->size(), 1u);
+  v1::TrialCompletion done;
+  *done.mutable_lease() = Heartbeat(leased->front().trial()).lease();
+  done.set_state(v1::Trial::SUCCEEDED);
+  (*done.mutable_metrics())["value"] = 1.0;
+  EXPECT_EQ(core_->Report("w", {Heartbeat(leased->front().trial())}, "other").status().code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(core_->Complete("w", {done}, "other").status().code(), absl::StatusCode::kPermissionDenied);
+  auto trials = core_->ListTrials("s", false);
+  ASSERT_TRUE(trials.ok());
+  EXPECT_EQ(trials->front().trial().state(), v1::Trial::RUNNING) << "a refused completion must not land";
+  auto completed = core_->Complete("w", {done}, "fleet");
+  ASSERT_TRUE(completed.ok()) << completed.status();
+  EXPECT_EQ(completed->front().code(), 0) << completed->front().message();
+  ASSERT_TRUE(core_->RegisterWorker(Worker("w"), "fleet").ok()) << "the owner may register again";
+}
+
 TEST_F(CoordinatorTest, ExpiredLeaseIsRequeuedAndTheOldLeaseIsFenced) {
   Create(BraninSpec("s", 1, 1));
   ASSERT_TRUE(core_->RegisterWorker(Worker("dead")).ok());
