@@ -74,8 +74,10 @@ absl::StatusOr<std::unique_ptr<Coordinator>> Coordinator::Open(storage::Journal*
                                                                CoordinatorOptions options) {
   std::unique_ptr<Coordinator> core(new Coordinator(journal, clock, options));
   ASSIGN_OR_RETURN(std::vector<v1::Study> studies, journal->LoadStudies());
+  ASSIGN_OR_RETURN(std::vector<std::string> drained, journal->LoadDrainedWorkers());
   const int64_t now = clock->NowMs();
   std::lock_guard<std::mutex> lock(core->mu_);
+  core->drained_.insert(drained.begin(), drained.end());
   for (const v1::Study& study : studies) {
     ASSIGN_OR_RETURN(std::string strategy_state, journal->LoadSearcherState(study.id()));
     // Warm-start sources have smaller ids, so they are loaded already.
@@ -631,6 +633,7 @@ absl::Status Coordinator::RegisterWorker(const v1::WorkerInfo& info, absl::strin
   if (!fresh && it->second.principal != principal)
     return NotTheOwner(info.id(), it->second.principal, principal);
   WorkerRecord& record = workers_[info.id()];
+  if (fresh) record.draining = drained_.count(info.id()) > 0;
   record.info = info;
   record.principal = std::string(principal);
   record.last_seen_ms = clock_->NowMs();
@@ -1030,10 +1033,29 @@ absl::StatusOr<v1::WorkerStatus> Coordinator::DrainWorker(absl::string_view work
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = workers_.find(worker_id);
-    if (it == workers_.end()) return absl::NotFoundError(absl::StrCat("no worker with id '", worker_id, "'"));
-    it->second.draining = drain;
+    const bool was_drained = drained_.count(worker_id) > 0;
+    if (it == workers_.end() && !was_drained) {
+      return absl::NotFoundError(absl::StrCat("no worker with id '", worker_id, "'"));
+    }
+    if (was_drained != drain) {
+      storage::JournalBatch batch;
+      batch.worker_drains.emplace_back(std::string(worker_id), drain);
+      RETURN_IF_ERROR(WriteJournal(batch));
+      if (drain) {
+        drained_.insert(std::string(worker_id));
+      } else {
+        drained_.erase(drained_.find(worker_id));
+      }
+    }
+    if (it != workers_.end()) it->second.draining = drain;
     if (options_.log != nullptr) {
       options_.log->Info(drain ? "worker_drained" : "worker_undrained", {{"worker", std::string(worker_id)}});
+    }
+    if (it == workers_.end()) {  // Drained earlier, not registered since this coordinator started.
+      v1::WorkerStatus status;
+      status.mutable_info()->set_id(std::string(worker_id));
+      status.set_draining(drain);
+      return status;
     }
   }
   for (v1::WorkerStatus& w : Workers()) {
@@ -1064,9 +1086,11 @@ absl::StatusOr<std::vector<v1::LeaseRef>> Coordinator::EvictWorker(absl::string_
       batch.trials.push_back(std::move(trial));
     }
   }
+  if (drained_.count(worker_id)) batch.worker_drains.emplace_back(std::string(worker_id), false);
   RETURN_IF_ERROR(CommitLocked(std::move(batch)));
   workers_.erase(it);
   evicted_.insert(std::string(worker_id));
+  drained_.erase(std::string(worker_id));
   if (options_.log != nullptr) {
     options_.log->Warn("worker_evicted",
                        {{"worker", std::string(worker_id)}, {"requeued", absl::StrCat(requeued.size())}});

@@ -150,7 +150,9 @@ class Coordinator {
   // Whether the worker has been drained (false for an unknown worker).
   bool IsDraining(absl::string_view worker_id) const;
   // Drains (or, with `drain` false, undrains) a worker: a drained worker gets no new trials; its running
-  // trials finish as usual. NOT_FOUND for an unknown worker. Not journaled (lost at restart).
+  // trials finish as usual. Journaled: a drained worker that registers again, also with a restarted
+  // coordinator, stays drained until undrained. NOT_FOUND for a worker neither registered nor drained;
+  // UNAVAILABLE (nothing changed) when the journal refuses.
   absl::StatusOr<v1::WorkerStatus> DrainWorker(absl::string_view worker_id, bool drain);
   // Forgets the worker and requeues its running trials at once (their leases are revoked: late reports
   // get ABORTED). It may not register again until this coordinator restarts. NOT_FOUND for an unknown
@@ -228,6 +230,7 @@ class Coordinator {
   std::map<std::string, int64_t, std::less<>> study_by_name_;  // GUARDED_BY(mu_)
   std::map<std::string, WorkerRecord, std::less<>> workers_;   // GUARDED_BY(mu_)
   std::set<std::string, std::less<>> evicted_;                 // GUARDED_BY(mu_)
+  std::set<std::string, std::less<>> drained_;                 // GUARDED_BY(mu_); as journaled
   int64_t next_study_id_ = 1;                                  // GUARDED_BY(mu_)
   // Fingerprint -> the trial that computed that result / the trial computing it now. GUARDED_BY(mu_)
   std::unordered_map<std::string, TrialKey> done_by_fingerprint_;

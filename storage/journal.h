@@ -46,9 +46,12 @@ struct JournalBatch {
   std::vector<v1::Trial> trials;
   std::vector<MeasurementRecord> measurements;
   std::vector<std::pair<int64_t, std::string>> searcher_states;  // (study id, state bytes)
+  // (worker id, drained): an operator's drain, kept across restarts; false removes it.
+  std::vector<std::pair<std::string, bool>> worker_drains;
 
   bool empty() const {
-    return studies.empty() && trials.empty() && measurements.empty() && searcher_states.empty();
+    return studies.empty() && trials.empty() && measurements.empty() && searcher_states.empty() &&
+           worker_drains.empty();
   }
 };
 
@@ -69,6 +72,8 @@ class Journal {
                                                                         int64_t trial_id) = 0;
   // The searcher state of a study; empty when none was written.
   virtual absl::StatusOr<std::string> LoadSearcherState(int64_t study_id) = 0;
+  // The ids of the workers an operator drained (and did not undrain), in id order.
+  virtual absl::StatusOr<std::vector<std::string>> LoadDrainedWorkers() = 0;
 
   // Writes a consistent point-in-time copy of the journal into `dir`, which must not exist; a journal opened
   // on `dir` sees every batch written before the call. Returns the bytes in `dir`. ALREADY_EXISTS when `dir`

@@ -16,5 +16,6 @@ std::string Measurement(int64_t study_id, int64_t trial_id, int32_t seq) {
   return absl::StrFormat("m/%016x/%016x/%08x", study_id, trial_id, seq);
 }
 std::string SearcherState(int64_t study_id) { return absl::StrFormat("g/%016x", study_id); }
+std::string DrainedWorker(const std::string& worker_id) { return kDrainedWorkerPrefix + worker_id; }
 
 }  // namespace hyperlab::storage::keys

@@ -98,6 +98,13 @@ absl::Status RocksDbJournal::Write(const JournalBatch& batch) {
     Put(wb, keys::Measurement(m.study_id, m.trial_id, m.seq), m.measurement);
   }
   for (const auto& [study_id, state] : batch.searcher_states) wb.Put(keys::SearcherState(study_id), state);
+  for (const auto& [worker_id, drained] : batch.worker_drains) {
+    if (drained) {
+      wb.Put(keys::DrainedWorker(worker_id), "drained");
+    } else {
+      wb.Delete(keys::DrainedWorker(worker_id));
+    }
+  }
   rocksdb::WriteOptions options;
   options.sync = true;
   return FromRocks(db_->Write(options, &wb), "writing journal");
@@ -138,6 +145,17 @@ absl::StatusOr<std::string> RocksDbJournal::LoadSearcherState(int64_t study_id) 
   if (s.IsNotFound()) return std::string();
   RETURN_IF_ERROR(FromRocks(s, "reading searcher state"));
   return value;
+}
+
+absl::StatusOr<std::vector<std::string>> RocksDbJournal::LoadDrainedWorkers() {
+  const std::string prefix = keys::kDrainedWorkerPrefix;
+  std::vector<std::string> ids;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    ids.push_back(it->key().ToString().substr(prefix.size()));
+  }
+  RETURN_IF_ERROR(FromRocks(it->status(), absl::StrCat("scanning ", prefix)));
+  return ids;
 }
 
 absl::StatusOr<int64_t> RocksDbJournal::Checkpoint(const std::string& dir) {

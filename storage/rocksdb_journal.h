@@ -37,6 +37,7 @@ class RocksDbJournal : public Journal {
   absl::StatusOr<std::vector<v1::Trial>> LoadTrials(int64_t study_id) override;
   absl::StatusOr<std::vector<v1::Measurement>> LoadMeasurements(int64_t study_id, int64_t trial_id) override;
   absl::StatusOr<std::string> LoadSearcherState(int64_t study_id) override;
+  absl::StatusOr<std::vector<std::string>> LoadDrainedWorkers() override;
   absl::StatusOr<int64_t> Checkpoint(const std::string& dir) override;
   bool read_only() const override { return read_only_; }
 

@@ -147,7 +147,7 @@ int main(int argc, char** argv) {
   int64_t trial_id = 0;
   for (bool drain : {true, false}) {
     CLI::App* sub = admin->add_subcommand(drain ? "drain" : "undrain",
-                                          drain ? "give a worker no new trials (running ones finish)"
+                                          drain ? "give a worker no new trials (running ones finish; kept across restarts)"
                                                 : "let a drained worker take trials again");
     sub->fallthrough();
     sub->add_option("worker", worker_id, "worker id (see `admin workers`)")->required();

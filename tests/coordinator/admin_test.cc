@@ -12,6 +12,7 @@
 #include "storage/rocksdb_journal.h"
 #include "tests/testing/branin_spec.h"
 #include "tests/testing/fake_clock.h"
+#include "tests/testing/faulty_journal.h"
 #include "tests/testing/test_dir.h"
 
 namespace hyperlab::coordinator {
@@ -109,6 +110,53 @@ TEST_F(AdminTest, ADrainedWorkerGetsNoNewTrialsButFinishesItsOwn) {
   EXPECT_EQ(Acquire("w", 1).size(), 1u);
   EXPECT_EQ(core_->DrainWorker("nobody", true).status().code(), absl::StatusCode::kNotFound);
   EXPECT_THAT(log_stream_.str(), HasSubstr("event=worker_drained worker=w"));
+}
+
+TEST_F(AdminTest, ADrainOutlivesACoordinatorRestart) {
+  ASSERT_TRUE(Created(Spec("s", 10, 4)));
+  ASSERT_TRUE(core_->RegisterWorker(Worker("w")).ok());
+  ASSERT_TRUE(core_->RegisterWorker(Worker("v")).ok());
+  ASSERT_TRUE(core_->DrainWorker("w", true).ok());
+  ASSERT_TRUE(core_->DrainWorker("v", true).ok());
+  ASSERT_TRUE(core_->DrainWorker("v", false).ok());
+  auto restart = [&] {
+    core_.reset();
+    auto core = Coordinator::Open(journal_.get(), &clock_, {.lease_timeout_ms = kLeaseMs, .log = &log_});
+    ASSERT_TRUE(core.ok()) << core.status();
+    core_ = std::move(*core);
+  };
+  restart();
+  // Before it registers again, the drained worker can be undrained or drained by name; the other is unknown.
+  auto before = core_->DrainWorker("w", true);
+  ASSERT_TRUE(before.ok()) << before.status();
+  EXPECT_TRUE(before->draining());
+  EXPECT_EQ(core_->DrainWorker("v", true).status().code(), absl::StatusCode::kNotFound);
+  ASSERT_TRUE(core_->RegisterWorker(Worker("w")).ok());
+  ASSERT_TRUE(core_->RegisterWorker(Worker("v")).ok());
+  EXPECT_TRUE(core_->IsDraining("w")) << "the drain was journaled";
+  EXPECT_FALSE(core_->IsDraining("v")) << "so was the undrain";
+  EXPECT_TRUE(Acquire("w", 2).empty());
+  EXPECT_EQ(Acquire("v", 2).size(), 2u);
+  ASSERT_TRUE(core_->DrainWorker("w", false).ok());
+  restart();
+  ASSERT_TRUE(core_->RegisterWorker(Worker("w")).ok());
+  EXPECT_FALSE(core_->IsDraining("w"));
+}
+
+TEST_F(AdminTest, ADrainTheJournalRefusesChangesNothing) {
+  testing::FaultyJournal faulty(journal_.get());
+  core_.reset();
+  auto core = Coordinator::Open(&faulty, &clock_, {.lease_timeout_ms = kLeaseMs, .log = &log_});
+  ASSERT_TRUE(core.ok()) << core.status();
+  core_ = std::move(*core);
+  ASSERT_TRUE(core_->RegisterWorker(Worker("w")).ok());
+  faulty.set_disk_full(true);
+  EXPECT_EQ(core_->DrainWorker("w", true).status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_FALSE(core_->IsDraining("w"));
+  faulty.set_disk_full(false);
+  EXPECT_TRUE(core_->DrainWorker("w", true).ok());
+  EXPECT_TRUE(core_->IsDraining("w"));
+  core_.reset();  // Before `faulty` goes.
 }
 
 TEST_F(AdminTest, EvictRequeuesTheWorkersTrialsAndKeepsItOut) {

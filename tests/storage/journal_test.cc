@@ -67,6 +67,25 @@ TEST_F(JournalTest, WhatWasWrittenIsThereAfterReopen) {
   EXPECT_EQ(*(*journal)->LoadSearcherState(4), "");
 }
 
+TEST_F(JournalTest, DrainedWorkersAreKeptUntilUndrained) {
+  {
+    auto journal = RocksDbJournal::Open(dir_);
+    ASSERT_TRUE(journal.ok()) << journal.status();
+    JournalBatch drain;
+    drain.worker_drains = {{"host-b/7", true}, {"host-a", true}, {"gone", true}};
+    ASSERT_TRUE((*journal)->Write(drain).ok());
+    JournalBatch undrain;
+    undrain.worker_drains = {{"gone", false}, {"never-drained", false}};
+    ASSERT_TRUE((*journal)->Write(undrain).ok());
+  }
+  auto journal = RocksDbJournal::Open(dir_);
+  ASSERT_TRUE(journal.ok()) << journal.status();
+  auto drained = (*journal)->LoadDrainedWorkers();
+  ASSERT_TRUE(drained.ok()) << drained.status();
+  EXPECT_EQ(*drained, (std::vector<std::string>{"host-a", "host-b/7"}));
+  EXPECT_TRUE((*journal)->LoadStudies()->empty()) << "worker records are not studies";
+}
+
 TEST_F(JournalTest, ReadOnlyJournalSeesDataAndRefusesWrites) {
   {
     auto journal = RocksDbJournal::Open(dir_);

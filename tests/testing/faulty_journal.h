@@ -35,6 +35,9 @@ class FaultyJournal : public storage::Journal {
   absl::StatusOr<std::string> LoadSearcherState(int64_t study_id) override {
     return real_->LoadSearcherState(study_id);
   }
+  absl::StatusOr<std::vector<std::string>> LoadDrainedWorkers() override {
+    return real_->LoadDrainedWorkers();
+  }
   absl::StatusOr<int64_t> Checkpoint(const std::string& dir) override { return real_->Checkpoint(dir); }
   bool read_only() const override { return real_->read_only(); }
 
