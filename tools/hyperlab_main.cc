@@ -146,9 +146,10 @@ int main(int argc, char** argv) {
   std::string worker_id, reason;
   int64_t trial_id = 0;
   for (bool drain : {true, false}) {
-    CLI::App* sub = admin->add_subcommand(drain ? "drain" : "undrain",
-                                          drain ? "give a worker no new trials (running ones finish; kept across restarts)"
-                                                : "let a drained worker take trials again");
+    CLI::App* sub = admin->add_subcommand(
+        drain ? "drain" : "undrain",
+        drain ? "give a worker no new trials (running ones finish; kept across restarts)"
+              : "let a drained worker take trials again");
     sub->fallthrough();
     sub->add_option("worker", worker_id, "worker id (see `admin workers`)")->required();
     sub->callback([&, drain] { status = hyperlab::tools::AdminDrain(g, worker_id, drain); });

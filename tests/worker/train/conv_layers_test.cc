@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "tests/testing/finite_difference.h"
 #include "worker/train/batch_norm_layer.h"
 #include "worker/train/conv_layer.h"
 #include "worker/train/flatten_layer.h"
@@ -57,20 +58,13 @@ int CheckAgainstFiniteDifferences(std::vector<float> values,
   EXPECT_EQ(values.size(), analytic.size()) << what;
   int nonzero = 0;
   for (size_t i = 0; i < values.size(); ++i) {
-    const float saved = values[i];
-    values[i] = saved + static_cast<float>(h);
-    set(values);
-    const double up = objective();
-    values[i] = saved - static_cast<float>(h);
-    set(values);
-    const double down = objective();
-    values[i] = saved;
-    const double numeric = (up - down) / (2 * h);
+    const double numeric = hyperlab::testing::Nudge(
+                               values[i], h, [&] { set(values); }, objective)
+                               .Central(h);
     EXPECT_NEAR(analytic[i], numeric, abs_tol + rel_tol * std::fabs(numeric)) << what << " element " << i;
     nonzero += std::fabs(analytic[i]) > 1e-3;
   }
-  set(values);
-  return nonzero;
+  return nonzero;  // Nudge left every value as it was, applied.
 }
 
 double Dot(const std::vector<float>& a, const std::vector<float>& b) {

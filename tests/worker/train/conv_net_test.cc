@@ -12,6 +12,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/finite_difference.h"
 #include "worker/train/optimizer.h"
 
 namespace hyperlab::worker::train {
@@ -87,12 +88,9 @@ void CheckGradients(const Case& c) {
   for (size_t k = 0; k < m->params().size(); ++k) {
     ParamBuffer p = m->params()[k];
     for (size_t i = 0; i < p.size; ++i) {
-      const float saved = p.value[i];
-      p.value[i] = saved + static_cast<float>(h);
-      const double up = Objective(*m, c, rows);
-      p.value[i] = saved - static_cast<float>(h);
-      const double down = Objective(*m, c, rows);
-      p.value[i] = saved;
+      const hyperlab::testing::Nudged n =
+          hyperlab::testing::Nudge(p.value[i], h, [&] { return Objective(*m, c, rows); });
+      const double up = n.up, down = n.down;
       // ReLU and max pooling make the objective piecewise smooth: where a step of h crosses a kink (a
       // unit changes sign, a window changes winner) on one side, the central difference is not the
       // gradient, but the one-sided difference on the other side is. So the analytic gradient must match

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "tests/testing/finite_difference.h"
 #include "worker/train/loss.h"
 #include "worker/train/model.h"
 #include "worker/train/optimizer.h"
@@ -73,12 +74,8 @@ void CheckGradients(const Case& c) {
     ParamBuffer p = m->params()[k];
     for (size_t i = 0; i < p.size; ++i) {
       const float saved = p.value[i];
-      p.value[i] = saved + static_cast<float>(h);
-      const double up = Objective(*m, c, rows);
-      p.value[i] = saved - static_cast<float>(h);
-      const double down = Objective(*m, c, rows);
-      p.value[i] = saved;
-      double numeric = (up - down) / (2 * h);
+      double numeric =
+          hyperlab::testing::Nudge(p.value[i], h, [&] { return Objective(*m, c, rows); }).Central(h);
       // At w = 0 the L1 term has a kink; the subgradient 0 is what we use.
       if (c.l1 > 0 && p.is_weight && saved == 0)
         numeric -= c.l1 * (std::fabs(saved + h) - std::fabs(saved - h)) / (2 * h);
