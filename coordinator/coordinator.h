@@ -6,15 +6,25 @@
 //
 // Trial lifecycle: PENDING -> RUNNING (lease) -> SUCCEEDED | FAILED | STOPPED | INFEASIBLE, and
 // RUNNING -> PENDING when a lease expires (attempt + 1; FAILED once budget.max_attempts leases expired).
-// A report or completion whose lease id is not the trial's current lease is refused with ABORTED.
-// Leases are given round-robin across active studies (a fair share of slots), at most budget.max_parallel
-// running per study. After a restart, RUNNING trials keep their leases for one lease timeout, so live
-// workers re-attach with their next heartbeat; the others expire and are requeued.
+// A report or completion must name the trial's current lease id AND come from the worker that holds it;
+// otherwise ABORTED. Lease ids are 128-bit CSPRNG values (lease_id.h). Leases are given round-robin
+// across active studies (a fair share of slots), at most budget.max_parallel running per study. After a
+// restart, RUNNING trials keep their leases for one lease timeout, so live workers re-attach with their
+// next heartbeat; the others expire and are requeued.
 //
-// No experiment runs twice (coordinator/fingerprint.h): a suggested trial whose fingerprint has a succeeded
-// trial in any study is recorded as SUCCEEDED with `reused_from` and its metrics, and not dispatched; one
-// whose fingerprint is running somewhere waits (`waiting_for`) and takes that result, or runs itself if
-// that trial fails. The fingerprint indexes are derived from the journaled trials at Open.
+// No experiment runs twice (dedup_index.h): a suggested trial whose fingerprint has a succeeded or a
+// running twin in any study waits for it (`waiting_for`), then is recorded as SUCCEEDED with
+// `reused_from` and its metrics, or runs itself if the twin failed.
+//
+// Concurrency (docs/scale.md): each study is a StudyShard with its own lock; its changes run in groups
+// that share one synced journal write, and groups of different studies share syncs too
+// (journal_committer.h). A strategy whose suggestions depend on results (bayesian: a GP fit takes
+// 100 ms and more) never runs under a lock: its suggestions are prepared on a small executor from the
+// history at the moment they are asked for, and an Acquire takes what is ready (waiting at most
+// options.acquire_wait_ms, holding nothing, when no study had anything). Grid and random points are
+// O(parameters) functions of the trial's index, computed under the study's lock. Workers live in their own registry (worker_registry.h).
+// Lock order: create_mu_ -> a shard's mu -> registry_mu_ / dedup index / committer (leaves). No thread
+// holds two shards' locks at once.
 //
 // Example:
 //   ASSIGN_OR_RETURN(auto core, Coordinator::Open(journal.get(), &clock, {}));
@@ -26,27 +36,35 @@
 #ifndef HYPERLAB_COORDINATOR_COORDINATOR_H_
 #define HYPERLAB_COORDINATOR_COORDINATOR_H_
 
-#include <condition_variable>
+#include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
-#include <set>
 #include <string>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "coordinator/change_notifier.h"
 #include "coordinator/clock.h"
+#include "coordinator/dedup_index.h"
 #include "coordinator/event_log.h"
+#include "coordinator/journal_committer.h"
 #include "coordinator/metrics.h"
+#include "coordinator/mutex.h"
+#include "coordinator/study_shard.h"
 #include "coordinator/study_state.h"
+#include "coordinator/task_pool.h"
+#include "coordinator/worker_registry.h"
 #include "hyperlab/v1/services.pb.h"
+#include "searcher/strategy.h"
 #include "storage/journal.h"
 
 namespace hyperlab::coordinator {
+
+struct StudyGroup;
 
 struct CoordinatorOptions {
   // A lease lasts this long after the last heartbeat. Default 30 s.
@@ -57,10 +75,21 @@ struct CoordinatorOptions {
   int max_batch = 1024;
   // Most workers registered at once; one more is RESOURCE_EXHAUSTED. Default 10000.
   int max_workers = 10000;
+  // When no study had a trial ready but suggestions are being prepared, an Acquire waits this long (real
+  // time, holding no lock) for them before answering with nothing. Default 1000 ms.
+  int64_t acquire_wait_ms = 1000;
+  // Threads preparing suggestions (strategies run only there). Default 1.
+  int suggest_threads = 1;
   // Structured event log (study, trial and worker events); null: none. Must outlive the coordinator.
   EventLog* log = nullptr;
   // Journal write and suggest latencies, lease expiries; null: none. Must outlive the coordinator.
   CoordinatorMetrics* metrics = nullptr;
+  // Told after every durable change of a study (WatchStudy, the dashboard); null: none. Must outlive it.
+  ChangeNotifier* notifier = nullptr;
+  // Makes a study's strategy; null: searcher::MakeStrategy. Tests use it to inject slow strategies.
+  std::function<absl::StatusOr<std::unique_ptr<searcher::Strategy>>(const searcher::SearchSpace&,
+                                                                    const searcher::AlgorithmConfig&)>
+      strategy_factory;
 };
 
 // Counts of what the journal holds (StorageStats without the disk figures).
@@ -76,17 +105,19 @@ class Coordinator {
   // DATA_LOSS or UNAVAILABLE when the journal cannot be read.
   static absl::StatusOr<std::unique_ptr<Coordinator>> Open(storage::Journal* journal, const Clock* clock,
                                                            CoordinatorOptions options = {});
+  ~Coordinator();
 
   // --- Studies. `ref` is a study's id or its unique name; NOT_FOUND when it names none.
 
   // Validates the spec (INVALID_ARGUMENT naming the field), fills its defaults and creates the study.
   // The same name with the same spec returns the existing study and `true` (a spec that differs only in
   // its budget updates the budget, as SetStudyBudget); a different spec under a taken name is
-  // ALREADY_EXISTS. UNIMPLEMENTED for a strategy not built yet. `warnings` (may be null) receives notes
-  // for the submitter, e.g. another study with the same task and search space, or that no registered
-  // worker can run its task (worker_capability.h; not said when no worker is registered at all).
+  // ALREADY_EXISTS. RESOURCE_EXHAUSTED when `principal` (the submitter's token NAME) has
+  // kMaxOpenStudiesPerSubmitter studies not ended. `warnings` (may be null) receives notes for the
+  // submitter. The coordinator never reads the data files a spec names (workers digest them).
   absl::StatusOr<std::pair<v1::Study, bool>> CreateStudy(const v1::StudySpec& spec,
-                                                         std::vector<std::string>* warnings = nullptr);
+                                                         std::vector<std::string>* warnings = nullptr,
+                                                         absl::string_view principal = "");
   absl::StatusOr<v1::Study> GetStudy(absl::string_view ref) const;
   // Every study, or those whose spec has `tag` when it is not empty.
   std::vector<v1::Study> ListStudies(absl::string_view tag = "") const;
@@ -115,26 +146,26 @@ class Coordinator {
   // returns the study and its version.
   absl::StatusOr<std::pair<v1::Study, uint64_t>> WaitForChange(absl::string_view ref, uint64_t seen_version,
                                                                int64_t timeout_ms) const;
+  // The study id `ref` names (for change subscriptions). NOT_FOUND when none.
+  absl::StatusOr<int64_t> StudyId(absl::string_view ref) const;
 
   // --- Workers.
 
-  // Records (or refreshes) a worker. INVALID_ARGUMENT for an empty id or non-positive slots;
-  // FAILED_PRECONDITION for a worker evicted since this coordinator started; RESOURCE_EXHAUSTED for a new
-  // worker beyond options.max_workers. A drained worker stays drained when it registers again.
-  //
-  // `principal` is the NAME of the caller's token ("" without authentication). A worker id belongs to the
-  // principal that first registered it: registering it again, or acting as it (Acquire, Report, Complete),
-  // under another principal is PERMISSION_DENIED, so one token cannot take over another's trials.
+  // Records (or refreshes) a worker (worker_registry.h). `principal` is the NAME of the caller's token
+  // ("" without authentication); a worker id belongs to the principal that first registered it, also
+  // across restarts: acting as it under another principal is PERMISSION_DENIED.
   absl::Status RegisterWorker(const v1::WorkerInfo& info, absl::string_view principal = "");
   // Leases up to `max_trials` trials to the worker (none to a drained one). NOT_FOUND for an unregistered
   // worker.
   absl::StatusOr<std::vector<v1::Assignment>> Acquire(absl::string_view worker_id, int max_trials,
                                                       absl::string_view principal = "");
-  // Heartbeats and measurements; one result per report. NOT_FOUND for an unregistered worker.
+  // Heartbeats and measurements; one result per report. NOT_FOUND for an unregistered worker. A report
+  // whose measurements are over a limit gets INVALID_ARGUMENT (its lease is still refreshed).
   absl::StatusOr<std::vector<v1::TrialReportResult>> Report(absl::string_view worker_id,
                                                             const std::vector<v1::TrialReport>& reports,
                                                             absl::string_view principal = "");
-  // Final results; one status per completion (ABORTED for a lease no longer held).
+  // Final results; one status per completion (ABORTED for a lease this worker does not hold). A
+  // completion over a limit (request_limits.h) records the trial FAILED with the limit as its reason.
   absl::StatusOr<std::vector<v1::ItemStatus>> Complete(absl::string_view worker_id,
                                                        const std::vector<v1::TrialCompletion>& completions,
                                                        absl::string_view principal = "");
@@ -143,100 +174,92 @@ class Coordinator {
 
   // --- Admin.
 
-  // Version, uptime, studies and workers (GetStatusResponse without build and storage, which the server
-  // fills).
+  // Version, uptime, studies and workers (GetStatusResponse without build and storage).
   v1::GetStatusResponse Status() const;
   std::vector<v1::WorkerStatus> Workers() const;
   // Whether the worker has been drained (false for an unknown worker).
   bool IsDraining(absl::string_view worker_id) const;
-  // Drains (or, with `drain` false, undrains) a worker: a drained worker gets no new trials; its running
-  // trials finish as usual. Journaled: a drained worker that registers again, also with a restarted
-  // coordinator, stays drained until undrained. NOT_FOUND for a worker neither registered nor drained;
-  // UNAVAILABLE (nothing changed) when the journal refuses.
+  // Drains (or undrains) a worker: a drained worker gets no new trials. Journaled. NOT_FOUND for a worker
+  // neither registered nor drained; UNAVAILABLE (nothing changed) when the journal refuses.
   absl::StatusOr<v1::WorkerStatus> DrainWorker(absl::string_view worker_id, bool drain);
-  // Forgets the worker and requeues its running trials at once (their leases are revoked: late reports
-  // get ABORTED). It may not register again until this coordinator restarts. NOT_FOUND for an unknown
-  // worker; UNAVAILABLE (nothing changed) when the journal refuses.
+  // Forgets the worker and requeues its running trials at once (their leases are revoked). It may not
+  // register again until this coordinator restarts. NOT_FOUND for an unknown worker.
   absl::StatusOr<std::vector<v1::LeaseRef>> EvictWorker(absl::string_view worker_id);
-  // Puts a RUNNING, FAILED, STOPPED, INFEASIBLE or CANCELLED trial back to PENDING (a running one loses its
-  // lease), with reason "requeued by an operator: <reason>". A COMPLETED study is reopened.
-  // FAILED_PRECONDITION for a SUCCEEDED trial (its result stands), a PENDING one, or a study that FAILED
-  // or was CANCELLED; NOT_FOUND for an unknown study or trial.
+  // Puts a RUNNING, FAILED, STOPPED, INFEASIBLE or CANCELLED trial back to PENDING, with reason
+  // "requeued by an operator: <reason>". A COMPLETED study is reopened. FAILED_PRECONDITION for a
+  // SUCCEEDED or PENDING trial, or a study that FAILED or was CANCELLED.
   absl::StatusOr<v1::Trial> RequeueTrial(absl::string_view study, int64_t trial_id, absl::string_view reason);
-  // Marks a PENDING or RUNNING trial FAILED with reason "failed by an operator: <reason>" (its lease is
-  // revoked). FAILED_PRECONDITION for a trial that has finished or a study that has ended.
+  // Marks a PENDING or RUNNING trial FAILED with reason "failed by an operator: <reason>".
+  // FAILED_PRECONDITION for a trial that has finished or a study that has ended.
   absl::StatusOr<v1::Trial> FailTrial(absl::string_view study, int64_t trial_id, absl::string_view reason);
   JournalCounts CountJournal() const;
 
   int64_t lease_timeout_ms() const { return options_.lease_timeout_ms; }
+  // Journal writes and the batches they carried (group commit: batches / writes per sync).
+  const JournalCommitter& committer() const { return committer_; }
 
  private:
-  using TrialKey = std::pair<int64_t, int64_t>;  // (study id, trial id)
+  using Op = StudyShard::Op;
 
-  struct WorkerRecord {
-    v1::WorkerInfo info;
-    int64_t last_seen_ms = 0;
-    bool draining = false;
-    std::string principal;  // The token NAME it registered with.
-  };
+  Coordinator(storage::Journal* journal, const Clock* clock, CoordinatorOptions options);
 
-  Coordinator(storage::Journal* journal, const Clock* clock, CoordinatorOptions options)
-      : journal_(journal), clock_(clock), options_(options), start_ms_(clock->NowMs()) {}
+  // --- Lookups (coordinator.cc).
+  StudyShard* Find(int64_t study_id) const;
+  absl::StatusOr<StudyShard*> Find(absl::string_view ref) const;
+  std::vector<StudyShard*> AllShards() const;
+  std::string StudyName(int64_t study_id) const;
 
-  absl::StatusOr<StudyState*> FindLocked(absl::string_view ref) const;
-  absl::StatusOr<StudyState*> FindLocked(int64_t study_id) const;
-  // Checks that `lease` names the trial's current lease. ABORTED when not; FAILED_PRECONDITION when the
-  // study has ended.
-  absl::StatusOr<StudyState*> CheckLeaseLocked(const v1::LeaseRef& lease) const;
-  // Adds the study's end to `batch` when its trials say it is over (finished or too many failed).
-  void MaybeEndStudyLocked(StudyState& state, storage::JournalBatch& batch, int64_t now_ms) const;
-  // Adds to `batch` what the transitions in it mean for trials waiting on a twin: a success is reused, a
-  // failure releases the first waiter to run (the others then wait for it).
-  void ResolveWaitersLocked(storage::JournalBatch& batch, int64_t now_ms) const;
-  // Keeps the fingerprint indexes in step with a trial's change (`before` is null for a new trial).
-  void IndexLocked(const v1::Trial* before, const v1::Trial& after);
-  // Creates up to `count` new trials of `state` from the strategy and leases those that must run to
-  // `worker_id`, appending them to `leased`; reuses and waiters do not count against `count`.
-  absl::Status SuggestAndLeaseLocked(StudyState& state, int count, absl::string_view worker_id,
-                                     int64_t now_ms, std::vector<TrialKey>& leased);
-  // Gives `trial` a new lease for `worker_id`.
+  // --- Groups (study_groups.cc). Runs `run` as one operation of a group on `shard` (see StudyShard) and,
+  // after the group, tells the notifier and resolves waiters it released.
+  absl::Status Mutate(StudyShard& shard, std::function<absl::Status(StudyGroup&)> run);
+  void RunGroup(StudyShard& shard, std::vector<Op*>& ops, std::vector<TrialKey>& resolve, bool& changed)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(shard.mu);
+  // Rebuilds the study's memory from the journal (after a refused write).
+  absl::Status ReloadLocked(StudyShard& shard) ABSL_EXCLUSIVE_LOCKS_REQUIRED(shard.mu);
+  // Resolves a trial waiting for a twin, once the twin has finished.
+  void ResolveWaiter(const TrialKey& waiter);
+  // Adds the study's end to the group when its trials say it is over.
+  void MaybeEndStudy(StudyGroup& group);
+  void EndStudy(StudyGroup& group, v1::Study::State end, const std::string& reason);
+  // Refreshes the lock-free summary Acquire plans with.
+  static void Summarize(StudyShard& shard) ABSL_EXCLUSIVE_LOCKS_REQUIRED(shard.mu);
+
+  // --- Leasing (leasing.cc).
+  // Leases up to `count` trials of the group's study to `worker_id` into `out` (once durable), adding the
+  // trials it creates to `created`. A bayesian study without prepared suggestions starts preparing them
+  // and leases what it has.
+  absl::Status LeaseFromStudy(StudyGroup& group, int count, const std::string& worker_id,
+                              std::vector<v1::Assignment>& out, int& created);
+  // Starts preparing `count` suggestions of a bayesian study on the executor unless that is under way.
+  void StartPreparing(StudyShard& shard, int count) ABSL_EXCLUSIVE_LOCKS_REQUIRED(shard.mu);
+  void Prepare(StudyShard* shard, int count);
+  // The fingerprint of a trial of `study` with `parameters`.
+  static std::string Fingerprint(const v1::Study& study,
+                                 const google::protobuf::RepeatedPtrField<v1::Parameter>& parameters);
   void Lease(v1::Trial& trial, absl::string_view worker_id, int64_t now_ms) const;
-  // Sets the budget and, when that changes whether the study has room, its state.
-  absl::Status SetBudgetLocked(StudyState& state, const v1::Budget& budget);
-  // Ends a study: its pending and running trials become CANCELLED in `batch`.
-  void EndStudyLocked(StudyState& state, v1::Study::State end, const std::string& reason,
-                      storage::JournalBatch& batch, int64_t now_ms) const;
-  // Completes `batch` with its consequences for waiting trials, writes it to the journal, applies it to
-  // memory, wakes watchers, then ends (in a further commit) the studies it finished. UNAVAILABLE (nothing
-  // changed) when the journal refuses.
-  absl::Status CommitLocked(storage::JournalBatch batch);
-  // The registered worker, seen now. NOT_FOUND when unregistered; PERMISSION_DENIED when `principal` is
-  // not the one it registered with.
-  absl::StatusOr<WorkerRecord*> TouchWorkerLocked(absl::string_view worker_id, absl::string_view principal);
-  // The study and trial an admin call names. NOT_FOUND for either unknown.
-  absl::StatusOr<std::pair<StudyState*, const v1::Trial*>> FindTrialLocked(absl::string_view study,
-                                                                           int64_t trial_id) const;
-  // Writes the batch through the journal, timing it when metrics are on.
-  absl::Status WriteJournal(const storage::JournalBatch& batch);
+
+  absl::Status SetBudget(StudyGroup& group, const v1::Budget& budget);
+  absl::StatusOr<std::unique_ptr<searcher::Strategy>> MakeStrategy(const v1::Study& study,
+                                                                   std::vector<searcher::TrialView> prior) const;
+  absl::StatusOr<std::unique_ptr<StudyState>> NewStudyState(const v1::Study& study, std::string strategy_state,
+                                                            std::vector<searcher::TrialView> prior) const;
 
   storage::Journal* const journal_;
   const Clock* const clock_;
   const CoordinatorOptions options_;
   const int64_t start_ms_;
+  JournalCommitter committer_;
+  DedupIndex dedup_;
+  std::unique_ptr<WorkerRegistry> workers_;
 
-  mutable std::mutex mu_;
-  mutable std::condition_variable changed_;
-  std::map<int64_t, std::unique_ptr<StudyState>> studies_;     // GUARDED_BY(mu_)
-  std::map<std::string, int64_t, std::less<>> study_by_name_;  // GUARDED_BY(mu_)
-  std::map<std::string, WorkerRecord, std::less<>> workers_;   // GUARDED_BY(mu_)
-  std::set<std::string, std::less<>> evicted_;                 // GUARDED_BY(mu_)
-  std::set<std::string, std::less<>> drained_;                 // GUARDED_BY(mu_); as journaled
-  int64_t next_study_id_ = 1;                                  // GUARDED_BY(mu_)
-  // Fingerprint -> the trial that computed that result / the trial computing it now. GUARDED_BY(mu_)
-  std::unordered_map<std::string, TrialKey> done_by_fingerprint_;
-  std::unordered_map<std::string, TrialKey> inflight_by_fingerprint_;
-  std::map<TrialKey, std::set<TrialKey>> waiters_;  // Running trial -> trials waiting for it. GUARDED_BY(mu_)
-  int64_t round_robin_ = 0;  // The study id after which the next Acquire starts. GUARDED_BY(mu_)
+  Mutex create_mu_;  // Serializes CreateStudy (name checks, ids, warm start).
+  mutable Mutex registry_mu_;
+  std::map<int64_t, std::unique_ptr<StudyShard>> shards_ ABSL_GUARDED_BY(registry_mu_);  // Never erased.
+  std::map<std::string, int64_t, std::less<>> study_by_name_ ABSL_GUARDED_BY(registry_mu_);
+  int64_t next_study_id_ ABSL_GUARDED_BY(create_mu_) = 1;
+  std::atomic<int64_t> round_robin_{0};  // The study id after which the next Acquire starts.
+
+  TaskPool suggest_pool_;  // Last: stopped (joined) first, while everything its tasks use still exists.
 };
 
 }  // namespace hyperlab::coordinator

@@ -61,7 +61,11 @@ absl::Status Lease(const std::string& field, const v1::LeaseRef& lease) {
 
 }  // namespace
 
-absl::Status ValidateRequest(const v1::CreateStudyRequest&) { return absl::OkStatus(); }
+absl::Status ValidateRequest(const v1::CreateStudyRequest& r) {
+  const size_t bytes = r.spec().ByteSizeLong();
+  if (bytes > kMaxSpecBytes) return Over("spec", bytes, "bytes", "max_spec_bytes", kMaxSpecBytes);
+  return absl::OkStatus();
+}
 absl::Status ValidateRequest(const v1::GetStudyRequest& r) { return StudyRef(r.study()); }
 absl::Status ValidateRequest(const v1::ListStudiesRequest& r) {
   return Length("tag", r.tag(), "max_name_length", kMaxMetricNameLength);
@@ -113,32 +117,36 @@ absl::Status ValidateRequest(const v1::ReportTrialsRequest& r) {
   RETURN_IF_ERROR(WorkerId("worker_id", r.worker_id()));
   RETURN_IF_ERROR(Count("reports", r.reports(), "max_reports_per_call", kMaxReportsPerCall));
   for (int i = 0; i < r.reports_size(); ++i) {
-    const std::string field = absl::StrCat("reports[", i, "]");
-    RETURN_IF_ERROR(Lease(absl::StrCat(field, ".lease"), r.reports(i).lease()));
-    RETURN_IF_ERROR(Measurements(absl::StrCat(field, ".measurements"), r.reports(i).measurements()));
+    RETURN_IF_ERROR(Lease(absl::StrCat("reports[", i, "].lease"), r.reports(i).lease()));
   }
   return absl::OkStatus();
+}
+
+absl::Status ValidateReportItem(const v1::TrialReport& report, int index) {
+  return Measurements(absl::StrCat("reports[", index, "].measurements"), report.measurements());
 }
 
 absl::Status ValidateRequest(const v1::CompleteTrialsRequest& r) {
   RETURN_IF_ERROR(WorkerId("worker_id", r.worker_id()));
   RETURN_IF_ERROR(Count("completions", r.completions(), "max_reports_per_call", kMaxReportsPerCall));
   for (int i = 0; i < r.completions_size(); ++i) {
-    const v1::TrialCompletion& c = r.completions(i);
-    const std::string field = absl::StrCat("completions[", i, "]");
-    RETURN_IF_ERROR(Lease(absl::StrCat(field, ".lease"), c.lease()));
-    RETURN_IF_ERROR(Metrics(absl::StrCat(field, ".metrics"), c.metrics()));
-    RETURN_IF_ERROR(
-        Length(absl::StrCat(field, ".reason"), c.reason(), "max_reason_length", kMaxReasonLength));
-    RETURN_IF_ERROR(Measurements(absl::StrCat(field, ".measurements"), c.measurements()));
-    RETURN_IF_ERROR(Count(absl::StrCat(field, ".artifacts"), c.artifacts(), "max_artifacts_per_completion",
-                          kMaxArtifactsPerCompletion));
-    for (const auto& [name, value] : c.artifacts()) {
-      RETURN_IF_ERROR(Length(absl::StrCat(field, ".artifacts key"), name, "max_metric_name_length",
-                             kMaxMetricNameLength));
-      RETURN_IF_ERROR(Length(absl::StrCat(field, ".artifacts[\"", name, "\"]"), value, "max_artifact_bytes",
-                             kMaxArtifactBytes));
-    }
+    RETURN_IF_ERROR(Lease(absl::StrCat("completions[", i, "].lease"), r.completions(i).lease()));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateCompletionItem(const v1::TrialCompletion& c, int index) {
+  const std::string field = absl::StrCat("completions[", index, "]");
+  RETURN_IF_ERROR(Metrics(absl::StrCat(field, ".metrics"), c.metrics()));
+  RETURN_IF_ERROR(Length(absl::StrCat(field, ".reason"), c.reason(), "max_reason_length", kMaxReasonLength));
+  RETURN_IF_ERROR(Measurements(absl::StrCat(field, ".measurements"), c.measurements()));
+  RETURN_IF_ERROR(Count(absl::StrCat(field, ".artifacts"), c.artifacts(), "max_artifacts_per_completion",
+                        kMaxArtifactsPerCompletion));
+  for (const auto& [name, value] : c.artifacts()) {
+    RETURN_IF_ERROR(Length(absl::StrCat(field, ".artifacts key"), name, "max_metric_name_length",
+                           kMaxMetricNameLength));
+    RETURN_IF_ERROR(Length(absl::StrCat(field, ".artifacts[\"", name.substr(0, 64), "\"]"), value,
+                           "max_artifact_bytes", kMaxArtifactBytes));
   }
   return absl::OkStatus();
 }

@@ -36,6 +36,11 @@ absl::Status ValidateRequest(const v1::RegisterWorkerRequest& request);
 absl::Status ValidateRequest(const v1::AcquireTrialsRequest& request);
 absl::Status ValidateRequest(const v1::ReportTrialsRequest& request);
 absl::Status ValidateRequest(const v1::CompleteTrialsRequest& request);
+// The content of one report or completion (measurements, metrics, reason, artifacts), checked by the core
+// item by item: one trial's over-limit output fails that trial (a completion) or that item (a report),
+// never the whole call, so one bad trial cannot wedge a worker and the other trials it carries.
+absl::Status ValidateReportItem(const v1::TrialReport& report, int index);
+absl::Status ValidateCompletionItem(const v1::TrialCompletion& completion, int index);
 // AdminService.
 absl::Status ValidateRequest(const v1::GetStatusRequest& request);
 absl::Status ValidateRequest(const v1::ListWorkersRequest& request);

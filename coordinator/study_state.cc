@@ -87,6 +87,11 @@ void StudyState::Apply(const v1::Trial& trial) {
   } else {
     queued_.erase(id);
   }
+  if (trial.state() == v1::Trial::RUNNING) {
+    running_.insert(id);
+  } else {
+    running_.erase(id);
+  }
   searcher::TrialView& view = history_[id];
   view.objective = Objective(trial);
   switch (trial.state()) {

@@ -3,7 +3,7 @@
 //
 // The journal holds the truth; a StudyState is rebuilt from it at start and changed only through Apply,
 // after the change has been written. Keeping every derived field behind Apply means they cannot drift.
-// Thread safety: none; the Coordinator guards every StudyState with its mutex.
+// Thread safety: none; its StudyShard's mutex guards it.
 #ifndef HYPERLAB_COORDINATOR_STUDY_STATE_H_
 #define HYPERLAB_COORDINATOR_STUDY_STATE_H_
 
@@ -37,8 +37,13 @@ class StudyState {
   // PENDING trials ready for a worker (requeued after a lost lease, or released by a failed twin), by id.
   // Trials waiting for a twin's result (`waiting_for`) are pending but not queued.
   const std::set<int64_t>& queued() const { return queued_; }
+  // RUNNING trials, by id (lease expiry and worker listings visit only these).
+  const std::set<int64_t>& running() const { return running_; }
   const std::vector<searcher::TrialView>& history() const { return history_; }
   const searcher::Strategy& strategy() const { return *strategy_; }
+  // Hands the strategy to a rebuilt state (StudyState is rebuilt from the journal after a refused write;
+  // the strategy, which holds the warm-start prior, stays the same object).
+  std::unique_ptr<searcher::Strategy> TakeStrategy() { return std::move(strategy_); }
   const std::string& strategy_state() const { return strategy_state_; }
   // Dispatching new trials.
   bool active() const { return study_.state() == v1::Study::ACTIVE; }
@@ -74,6 +79,7 @@ class StudyState {
   std::vector<v1::Trial> trials_;
   std::vector<searcher::TrialView> history_;
   std::set<int64_t> queued_;
+  std::set<int64_t> running_;
   v1::TrialCounts counts_;
   int64_t best_trial_ = -1;
   searcher::EarlyStoppingConfig stopping_;

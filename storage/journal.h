@@ -14,8 +14,8 @@
 //   batch.trials.push_back(trial);
 //   RETURN_IF_ERROR(journal.Write(batch));   // durable from here on
 //
-// Thread safety: implementations are safe for concurrent use; concurrent synced writes share fsyncs
-// (group commit).
+// Thread safety: implementations are safe for concurrent use. Concurrent Write calls may become durable
+// in any order; a caller that needs an order (and shared syncs) uses WriteGroup or JournalCommitter.
 #ifndef HYPERLAB_STORAGE_JOURNAL_H_
 #define HYPERLAB_STORAGE_JOURNAL_H_
 
@@ -48,10 +48,12 @@ struct JournalBatch {
   std::vector<std::pair<int64_t, std::string>> searcher_states;  // (study id, state bytes)
   // (worker id, drained): an operator's drain, kept across restarts; false removes it.
   std::vector<std::pair<std::string, bool>> worker_drains;
+  // (worker id, token NAME): which token owns a worker id, kept across restarts (never removed).
+  std::vector<std::pair<std::string, std::string>> worker_owners;
 
   bool empty() const {
     return studies.empty() && trials.empty() && measurements.empty() && searcher_states.empty() &&
-           worker_drains.empty();
+           worker_drains.empty() && worker_owners.empty();
   }
 };
 
@@ -62,6 +64,10 @@ class Journal {
   // Writes `batch` atomically and durably. UNAVAILABLE when the disk refuses (full, I/O error): nothing of
   // the batch is stored and the caller may retry. FAILED_PRECONDITION on a read-only journal.
   virtual absl::Status Write(const JournalBatch& batch) = 0;
+  // Writes several batches as one atomic, durable write (one sync), in order: a later batch's record
+  // replaces an earlier one's with the same key. Group commit (coordinator/journal_committer.h) uses it.
+  // The default merges them and calls Write.
+  virtual absl::Status WriteGroup(const std::vector<const JournalBatch*>& batches);
 
   // All studies, by increasing id. DATA_LOSS naming the key when a record cannot be decoded.
   virtual absl::StatusOr<std::vector<v1::Study>> LoadStudies() = 0;
@@ -74,6 +80,8 @@ class Journal {
   virtual absl::StatusOr<std::string> LoadSearcherState(int64_t study_id) = 0;
   // The ids of the workers an operator drained (and did not undrain), in id order.
   virtual absl::StatusOr<std::vector<std::string>> LoadDrainedWorkers() = 0;
+  // (worker id, token NAME) of every worker id ever registered, in id order.
+  virtual absl::StatusOr<std::vector<std::pair<std::string, std::string>>> LoadWorkerOwners() = 0;
 
   // Writes a consistent point-in-time copy of the journal into `dir`, which must not exist; a journal opened
   // on `dir` sees every batch written before the call. Returns the bytes in `dir`. ALREADY_EXISTS when `dir`

@@ -18,4 +18,6 @@ std::string Measurement(int64_t study_id, int64_t trial_id, int32_t seq) {
 std::string SearcherState(int64_t study_id) { return absl::StrFormat("g/%016x", study_id); }
 std::string DrainedWorker(const std::string& worker_id) { return kDrainedWorkerPrefix + worker_id; }
 
+std::string WorkerOwner(const std::string& worker_id) { return kWorkerOwnerPrefix + worker_id; }
+
 }  // namespace hyperlab::storage::keys

@@ -53,6 +53,9 @@ absl::StatusOr<std::unique_ptr<RocksDbJournal>> RocksDbJournal::Open(const std::
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     if (ec) return absl::UnavailableError(absl::StrCat("cannot create ", dir, ": ", ec.message()));
+    // The journal holds every user's studies: the coordinator's user only, whatever the umask.
+    std::filesystem::permissions(dir, std::filesystem::perms::owner_all, ec);
+    if (ec) return absl::UnavailableError(absl::StrCat("cannot restrict ", dir, " to its owner: ", ec.message()));
     s = rocksdb::DB::Open(rocks, dir, &raw);
   }
   RETURN_IF_ERROR(FromRocks(s, absl::StrCat("opening journal ", dir)));
@@ -84,10 +87,7 @@ absl::Status RocksDbJournal::CheckSchema() {
   return absl::OkStatus();
 }
 
-absl::Status RocksDbJournal::Write(const JournalBatch& batch) {
-  if (read_only_) return absl::FailedPreconditionError(absl::StrCat("journal ", dir_, " is open read-only"));
-  if (batch.empty()) return absl::OkStatus();
-  rocksdb::WriteBatch wb;
+void RocksDbJournal::Encode(const JournalBatch& batch, rocksdb::WriteBatch& wb) {
   for (const v1::Study& study : batch.studies) {
     v1::Study stored = study;
     stored.clear_counts();  // Derived from the trials at load.
@@ -105,6 +105,16 @@ absl::Status RocksDbJournal::Write(const JournalBatch& batch) {
       wb.Delete(keys::DrainedWorker(worker_id));
     }
   }
+  for (const auto& [worker_id, owner] : batch.worker_owners) wb.Put(keys::WorkerOwner(worker_id), owner);
+}
+
+absl::Status RocksDbJournal::Write(const JournalBatch& batch) { return WriteGroup({&batch}); }
+
+absl::Status RocksDbJournal::WriteGroup(const std::vector<const JournalBatch*>& batches) {
+  if (read_only_) return absl::FailedPreconditionError(absl::StrCat("journal ", dir_, " is open read-only"));
+  rocksdb::WriteBatch wb;
+  for (const JournalBatch* batch : batches) Encode(*batch, wb);
+  if (wb.Count() == 0) return absl::OkStatus();
   rocksdb::WriteOptions options;
   options.sync = true;
   return FromRocks(db_->Write(options, &wb), "writing journal");
@@ -158,6 +168,17 @@ absl::StatusOr<std::vector<std::string>> RocksDbJournal::LoadDrainedWorkers() {
   return ids;
 }
 
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>> RocksDbJournal::LoadWorkerOwners() {
+  const std::string prefix = keys::kWorkerOwnerPrefix;
+  std::vector<std::pair<std::string, std::string>> owners;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    owners.emplace_back(it->key().ToString().substr(prefix.size()), it->value().ToString());
+  }
+  RETURN_IF_ERROR(FromRocks(it->status(), absl::StrCat("scanning ", prefix)));
+  return owners;
+}
+
 absl::StatusOr<int64_t> RocksDbJournal::Checkpoint(const std::string& dir) {
   if (std::filesystem::exists(dir)) return absl::AlreadyExistsError(absl::StrCat(dir, " already exists"));
   rocksdb::Checkpoint* raw = nullptr;
@@ -166,8 +187,16 @@ absl::StatusOr<int64_t> RocksDbJournal::Checkpoint(const std::string& dir) {
   // A log size of 0 flushes the memtable first, so the copy is complete without replaying a WAL.
   RETURN_IF_ERROR(FromRocks(checkpoint->CreateCheckpoint(dir, /*log_size_for_flush=*/0),
                             absl::StrCat("writing checkpoint to ", dir)));
+  // A backup holds every study and trial: readable by the coordinator's user only, whatever the umask.
+  std::error_code ec;
+  std::filesystem::permissions(dir, std::filesystem::perms::owner_all, ec);
+  if (ec) return absl::UnavailableError(absl::StrCat("cannot restrict ", dir, " to its owner: ", ec.message()));
   int64_t bytes = 0;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.is_regular_file()) {
+      std::filesystem::permissions(entry.path(),
+                                   std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, ec);
+    }
     if (entry.is_regular_file()) bytes += static_cast<int64_t>(entry.file_size());
   }
   return bytes;

@@ -33,11 +33,13 @@ class RocksDbJournal : public Journal {
                                                               const JournalOptions& options = {});
 
   absl::Status Write(const JournalBatch& batch) override;
+  absl::Status WriteGroup(const std::vector<const JournalBatch*>& batches) override;
   absl::StatusOr<std::vector<v1::Study>> LoadStudies() override;
   absl::StatusOr<std::vector<v1::Trial>> LoadTrials(int64_t study_id) override;
   absl::StatusOr<std::vector<v1::Measurement>> LoadMeasurements(int64_t study_id, int64_t trial_id) override;
   absl::StatusOr<std::string> LoadSearcherState(int64_t study_id) override;
   absl::StatusOr<std::vector<std::string>> LoadDrainedWorkers() override;
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> LoadWorkerOwners() override;
   absl::StatusOr<int64_t> Checkpoint(const std::string& dir) override;
   bool read_only() const override { return read_only_; }
 
@@ -46,6 +48,8 @@ class RocksDbJournal : public Journal {
       : db_(std::move(db)), dir_(std::move(dir)), read_only_(read_only) {}
 
   absl::Status CheckSchema();
+  // Appends `batch`'s records to `wb`.
+  static void Encode(const JournalBatch& batch, rocksdb::WriteBatch& wb);
   // Decodes every record whose key starts with `prefix` into `Message`, in key order.
   template <typename Message>
   absl::StatusOr<std::vector<Message>> Scan(const std::string& prefix);

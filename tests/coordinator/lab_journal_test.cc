@@ -229,36 +229,58 @@ v1::StudySpec CsvSpec(const std::string& name, const std::string& csv) {
   return spec;
 }
 
-TEST_F(LabJournalTest, DataDigestMakesTheSameContentTheSameExperiment) {
-  auto write = [&](const std::string& file, const std::string& text) {
-    std::ofstream(dir_ + "/" + file) << text;
-    return dir_ + "/" + file;
+// The coordinator never opens a path a submitter names (finding 4 of the trust issue: `csv: /dev/zero`
+// pinned a handler thread, and a token file's SHA-256 was published). The workers digest the data: the
+// first digest reported names the study's data; a worker with other data fails its trial.
+TEST_F(LabJournalTest, DataDigestComesFromTheWorkersNeverFromTheCoordinatorReadingAPath) {
+  auto hung = core_->CreateStudy(CsvSpec("zero", "/dev/zero"));
+  ASSERT_TRUE(hung.ok()) << hung.status();
+  EXPECT_TRUE(hung->first.data_digest().empty());
+  const std::string readable = dir_ + "/a.csv";
+  std::ofstream(readable) << "a,b,label\n0,1,0\n1,0,1\n";
+  auto created = core_->CreateStudy(CsvSpec("a", readable));
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_TRUE(created->first.data_digest().empty()) << "the coordinator read a submitter's file";
+
+  v1::WorkerInfo w;
+  w.set_id("w");
+  w.set_slots(4);
+  ASSERT_TRUE(core_->RegisterWorker(w).ok());
+  v1::WorkerInfo w2 = w;
+  w2.set_id("w2");
+  ASSERT_TRUE(core_->RegisterWorker(w2).ok());
+  auto complete = [&](const std::string& worker, const v1::Trial& t, const std::string& digest) {
+    v1::TrialCompletion c;
+    c.mutable_lease()->set_study_id(t.study_id());
+    c.mutable_lease()->set_trial_id(t.id());
+    c.mutable_lease()->set_lease_id(t.lease_id());
+    c.set_state(v1::Trial::SUCCEEDED);
+    (*c.mutable_metrics())["test_accuracy"] = 0.5;
+    (*c.mutable_artifacts())["data_digest"] = digest;
+    return core_->Complete(worker, {c});
   };
-  const std::string rows = "a,b,label\n0,1,0\n1,0,1\n0.5,0.5,1\n0.2,0.1,0\n";
-  const std::string a = write("a.csv", rows), copy = write("copy.csv", rows),
-                    other = write("other.csv", rows + "0.9,0.9,1\n");
-  auto first = core_->CreateStudy(CsvSpec("a", a));
-  ASSERT_TRUE(first.ok()) << first.status();
-  EXPECT_EQ(first->first.data_digest().size(), 64u);
+  auto lease = [&](const std::string& worker) {
+    for (int i = 0; i < 4; ++i) {
+      auto got = core_->Acquire(worker, 1);
+      if (got.ok() && !got->empty() && got->front().study_name() == "a") return got->front().trial();
+    }
+    return v1::Trial();
+  };
+  const v1::Trial first = lease("w");
+  ASSERT_FALSE(first.lease_id().empty());
+  EXPECT_EQ(first.fingerprint().rfind("path:", 0), 0u) << "before a digest, trials are known by path only";
+  const std::string digest(64, 'a');
+  ASSERT_EQ((*complete("w", first, digest))[0].code(), 0);
+  EXPECT_EQ(core_->GetStudy("a")->data_digest(), digest);
 
-  std::vector<std::string> warnings;
-  auto same = core_->CreateStudy(CsvSpec("copy", copy), &warnings);
-  ASSERT_TRUE(same.ok()) << same.status();
-  EXPECT_EQ(same->first.data_digest(), first->first.data_digest());
-  EXPECT_THAT(warnings, ::testing::Contains(HasSubstr("has the same task and search space")));
-
-  warnings.clear();
-  auto changed = core_->CreateStudy(CsvSpec("other", other), &warnings);
-  ASSERT_TRUE(changed.ok()) << changed.status();
-  EXPECT_NE(changed->first.data_digest(), first->first.data_digest());
-  EXPECT_THAT(warnings, ::testing::Not(::testing::Contains(HasSubstr("has the same task and search space"))));
-
-  // Data the coordinator cannot read: fingerprinted by path, and the submitter is told.
-  warnings.clear();
-  auto unreadable = core_->CreateStudy(CsvSpec("remote", "/nonexistent/data.csv"), &warnings);
-  ASSERT_TRUE(unreadable.ok()) << unreadable.status();
-  EXPECT_TRUE(unreadable->first.data_digest().empty());
-  EXPECT_THAT(warnings, ::testing::Contains(HasSubstr("cannot read the data")));
+  ASSERT_TRUE(core_->SetStudyBudget("a", 3).ok());
+  const v1::Trial second = lease("w2");
+  ASSERT_FALSE(second.lease_id().empty());
+  EXPECT_NE(second.fingerprint().rfind("path:", 0), 0u) << "after the digest, trials are known by content";
+  ASSERT_EQ((*complete("w2", second, std::string(64, 'b')))[0].code(), 0);
+  const v1::Trial refused = core_->ListTrials("a", false)->at(second.id()).trial();
+  EXPECT_EQ(refused.state(), v1::Trial::FAILED);
+  EXPECT_THAT(refused.reason(), HasSubstr("other data"));
 }
 
 }  // namespace

@@ -38,6 +38,9 @@ class FaultyJournal : public storage::Journal {
   absl::StatusOr<std::vector<std::string>> LoadDrainedWorkers() override {
     return real_->LoadDrainedWorkers();
   }
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> LoadWorkerOwners() override {
+    return real_->LoadWorkerOwners();
+  }
   absl::StatusOr<int64_t> Checkpoint(const std::string& dir) override { return real_->Checkpoint(dir); }
   bool read_only() const override { return real_->read_only(); }
 

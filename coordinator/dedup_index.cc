@@ -1,0 +1,61 @@
+#include "coordinator/dedup_index.h"
+
+#include "absl/strings/match.h"
+
+namespace hyperlab::coordinator {
+
+bool DedupIndex::Eligible(const std::string& fingerprint) {
+  return !fingerprint.empty() && !absl::StartsWith(fingerprint, "path:");
+}
+
+std::optional<TrialKey> DedupIndex::Twin(const std::string& fingerprint) const {
+  if (!Eligible(fingerprint)) return std::nullopt;
+  MutexLock lock(&mu_);
+  if (auto it = done_.find(fingerprint); it != done_.end()) return it->second;
+  if (auto it = inflight_.find(fingerprint); it != inflight_.end()) return it->second;
+  return std::nullopt;
+}
+
+bool DedupIndex::InFlightLocked(const TrialKey& key, const std::string& fingerprint) const {
+  auto it = inflight_.find(fingerprint);
+  return it != inflight_.end() && it->second == key;
+}
+
+void DedupIndex::Update(const v1::Trial* before, const v1::Trial& after, std::vector<TrialKey>& resolve) {
+  const std::string& fp = after.fingerprint();
+  if (!Eligible(fp)) return;
+  const TrialKey key{after.study_id(), after.id()};
+  MutexLock lock(&mu_);
+  if (before != nullptr && before->has_waiting_for()) {
+    const TrialKey old{before->waiting_for().study_id(), before->waiting_for().trial_id()};
+    auto it = waiters_.find(old);
+    if (it != waiters_.end() && (it->second.erase(key), it->second.empty())) waiters_.erase(it);
+  }
+  const bool waiting = after.has_waiting_for() && after.state() == v1::Trial::PENDING;
+  const bool inflight = after.state() == v1::Trial::RUNNING ||
+                        (after.state() == v1::Trial::PENDING && !after.has_waiting_for());
+  auto it = inflight_.find(fp);
+  if (inflight) {
+    if (it == inflight_.end()) inflight_.try_emplace(fp, key);
+  } else if (it != inflight_.end() && it->second == key) {
+    inflight_.erase(it);
+  }
+  if (after.state() == v1::Trial::SUCCEEDED && !after.has_reused_from()) done_.try_emplace(fp, key);
+  if (waiting) {
+    const TrialKey awaited{after.waiting_for().study_id(), after.waiting_for().trial_id()};
+    waiters_[awaited].insert(key);
+    // The awaited trial may have finished before this waiter became durable.
+    if (!InFlightLocked(awaited, fp)) resolve.push_back(key);
+  }
+  if (!inflight && !waiting && after.state() != v1::Trial::PENDING) {
+    auto w = waiters_.find(key);
+    if (w != waiters_.end()) resolve.insert(resolve.end(), w->second.begin(), w->second.end());
+  }
+}
+
+size_t DedupIndex::done_size() const {
+  MutexLock lock(&mu_);
+  return done_.size();
+}
+
+}  // namespace hyperlab::coordinator

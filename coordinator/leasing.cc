@@ -1,0 +1,505 @@
+// The workers' calls: registering, leasing trials (with suggestions prepared off-lock), heartbeats and
+// measurements, completions, and lease expiry.
+#include <chrono>
+#include <cmath>
+#include <map>
+
+#include "absl/strings/str_cat.h"
+#include "coordinator/coordinator.h"
+#include "coordinator/lease_id.h"
+#include "coordinator/request_limits.h"
+#include "coordinator/spec_convert.h"
+#include "coordinator/study_group.h"
+#include "searcher/status_macros.h"
+
+namespace hyperlab::coordinator {
+namespace {
+
+bool IsTerminal(v1::Trial::State s) {
+  return s == v1::Trial::SUCCEEDED || s == v1::Trial::FAILED || s == v1::Trial::STOPPED ||
+         s == v1::Trial::INFEASIBLE || s == v1::Trial::CANCELLED;
+}
+
+v1::ItemStatus ItemOf(const absl::Status& status) {
+  v1::ItemStatus out;
+  out.set_code(static_cast<int32_t>(status.code()));
+  out.set_message(std::string(status.message()));
+  return out;
+}
+
+// Checks that `lease` names the trial's current lease and that `worker_id` holds it. ABORTED when not;
+// FAILED_PRECONDITION when the study has ended; NOT_FOUND for an unknown trial.
+absl::Status CheckLease(const StudyState& state, const v1::LeaseRef& lease, absl::string_view worker_id) {
+  if (lease.trial_id() < 0 || lease.trial_id() >= static_cast<int64_t>(state.trials().size())) {
+    return absl::NotFoundError(absl::StrCat("study ", lease.study_id(), " has no trial ", lease.trial_id()));
+  }
+  if (state.ended()) {
+    return absl::FailedPreconditionError(absl::StrCat("study ", lease.study_id(), " has ended (",
+                                                      v1::Study::State_Name(state.study().state()), ")"));
+  }
+  const v1::Trial& trial = state.trials()[lease.trial_id()];
+  if (trial.state() != v1::Trial::RUNNING || trial.lease_id() != lease.lease_id() ||
+      trial.worker_id() != worker_id) {
+    return absl::AbortedError(absl::StrCat("trial ", lease.study_id(), "/", lease.trial_id(),
+                                           ": this lease is not held by worker '", worker_id, "' (trial is ",
+                                           v1::Trial::State_Name(trial.state()), ")"));
+  }
+  return absl::OkStatus();
+}
+
+// Groups item indexes by the study their lease names.
+template <typename Items>
+std::map<int64_t, std::vector<size_t>> ByStudy(const Items& items) {
+  std::map<int64_t, std::vector<size_t>> out;
+  for (size_t i = 0; i < items.size(); ++i) out[items[i].lease().study_id()].push_back(i);
+  return out;
+}
+
+}  // namespace
+
+absl::Status Coordinator::RegisterWorker(const v1::WorkerInfo& info, absl::string_view principal) {
+  return workers_->Register(info, principal, clock_->NowMs());
+}
+
+bool Coordinator::IsDraining(absl::string_view worker_id) const { return workers_->IsDraining(worker_id); }
+
+void Coordinator::Lease(v1::Trial& trial, absl::string_view worker_id, int64_t now_ms) const {
+  trial.set_state(v1::Trial::RUNNING);
+  trial.set_lease_id(NewLeaseId());
+  trial.set_worker_id(std::string(worker_id));
+  trial.set_attempt(trial.attempt() + 1);
+  trial.set_start_unix_ms(now_ms);
+  trial.set_lease_expire_unix_ms(now_ms + options_.lease_timeout_ms);
+  trial.clear_reason();
+}
+
+absl::StatusOr<std::vector<v1::Assignment>> Coordinator::Acquire(absl::string_view worker_id, int max_trials,
+                                                                 absl::string_view principal) {
+  if (max_trials < 1 || max_trials > options_.max_acquire) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("max_trials: must be in [1, ", options_.max_acquire, "], got ", max_trials));
+  }
+  ASSIGN_OR_RETURN(bool draining, workers_->Touch(worker_id, principal, clock_->NowMs()));
+  std::vector<v1::Assignment> out;
+  if (draining) return out;
+  const std::string worker(worker_id);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.acquire_wait_ms);
+  for (int pass = 0;; ++pass) {
+    // A fair share: studies in turn, starting after the one served last, each at most its share per call.
+    std::vector<StudyShard*> order;
+    {
+      const int64_t after = round_robin_.load(std::memory_order_relaxed);
+      MutexLock lock(&registry_mu_);
+      for (auto it = shards_.upper_bound(after); it != shards_.end(); ++it) {
+        if (it->second->dispatchable.load(std::memory_order_relaxed) > 0) order.push_back(it->second.get());
+      }
+      for (auto it = shards_.begin(); it != shards_.end() && it->first <= after; ++it) {
+        if (it->second->dispatchable.load(std::memory_order_relaxed) > 0) order.push_back(it->second.get());
+      }
+    }
+    absl::Status failure;
+    int created = 0;  // Trials created in this pass (some may wait for a twin's result).
+    for (size_t i = 0; i < order.size() && static_cast<int>(out.size()) < max_trials; ++i) {
+      StudyShard* shard = order[i];
+      const int want = max_trials - static_cast<int>(out.size());
+      const int share = std::max<int>(1, (want + static_cast<int>(order.size() - i) - 1) /
+                                             static_cast<int>(order.size() - i));
+      const int take = static_cast<int>(
+          std::min<int64_t>(share, shard->dispatchable.load(std::memory_order_relaxed)));
+      if (take <= 0) continue;
+      std::vector<v1::Assignment> got;
+      absl::Status status =
+          Mutate(*shard, [&](StudyGroup& g) { return LeaseFromStudy(g, take, worker, got, created); });
+      if (!status.ok()) {
+        failure = status;
+        continue;
+      }
+      if (!got.empty()) round_robin_.store(shard->id(), std::memory_order_relaxed);
+      for (v1::Assignment& a : got) out.push_back(std::move(a));
+    }
+    if (!out.empty()) break;
+    if (!failure.ok()) return failure;
+    // Nothing was ready anywhere: wait (holding no lock another caller needs) for a study whose
+    // suggestions are being prepared, if any, until they are ready or the wait is over.
+    StudyShard* awaited = nullptr;
+    bool ready = false;  // A preparation finished during the pass.
+    for (StudyShard* shard : AllShards()) {
+      if (shard->awaiting.load(std::memory_order_relaxed)) awaited = shard;
+      if (shard->dispatchable.load(std::memory_order_relaxed) > 0) ready = true;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) break;
+    if (awaited == nullptr) {
+      if (ready && (created > 0 || pass < 2)) continue;
+      break;
+    }
+    MutexLock lock(&awaited->mu);
+    while (awaited->suggesting && std::chrono::steady_clock::now() < deadline) {
+      awaited->changed.WaitFor(&awaited->mu, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                 deadline - std::chrono::steady_clock::now() +
+                                                 std::chrono::milliseconds(1)));
+    }
+  }
+  if (options_.log != nullptr) {
+    for (const v1::Assignment& a : out) {
+      options_.log->Info("trial_leased", {{"study", absl::StrCat(a.trial().study_id())},
+                                          {"trial", absl::StrCat(a.trial().id())},
+                                          {"worker", worker},
+                                          {"attempt", absl::StrCat(a.trial().attempt())}});
+    }
+  }
+  return out;
+}
+
+absl::Status Coordinator::LeaseFromStudy(StudyGroup& g, int count, const std::string& worker_id,
+                                         std::vector<v1::Assignment>& out, int& created) {
+  StudyState& s = g.state;
+  StudyShard& shard = g.shard;
+  shard.mu.AssertHeld();
+  if (!shard.suggest_error.ok()) {
+    absl::Status error = shard.suggest_error;
+    shard.suggest_error = absl::OkStatus();
+    return error;
+  }
+  if (!s.active()) return absl::OkStatus();
+  const v1::StudySpec& spec = s.study().spec();
+  const int room = static_cast<int>(std::min<int64_t>(count, spec.budget().max_parallel() - s.counts().running()));
+  int leased = 0;
+  std::vector<v1::Trial> lease;
+  // Trials waiting for a worker again (a lost lease, a failed twin) first.
+  for (auto it = s.queued().begin(); it != s.queued().end() && leased < room; ++it, ++leased) {
+    lease.push_back(s.trials()[*it]);
+  }
+  for (v1::Trial& trial : lease) {
+    Lease(trial, worker_id, g.now_ms);
+    storage::JournalBatch batch;
+    batch.trials.push_back(trial);
+    g.Stage(std::move(batch));
+  }
+  std::vector<v1::Trial> leased_trials = std::move(lease);
+  // New trials: a strategy whose suggestions depend on results (bayesian) runs off-lock on the executor
+  // and its points wait in `prepared`; grid and random points are O(parameters) functions of the trial's
+  // index, computed here. A twin of a done or running trial waits for it and takes no slot.
+  const bool prepared_only = shard.prepared_only;
+  while (leased < room && s.counts().total() < s.planned_trials()) {
+    PreparedSuggestion item;
+    if (prepared_only) {
+      if (shard.prepared.empty()) {
+        StartPreparing(shard, room - leased);
+        break;
+      }
+      item = std::move(shard.prepared.front());
+      shard.prepared.pop_front();
+    } else {
+      item.state_after = s.strategy_state();
+      absl::StatusOr<std::vector<searcher::Assignment>> one = s.strategy().Suggest(s.history(), 1, item.state_after);
+      if (!one.ok() && leased_trials.empty()) return one.status();  // Nothing staged yet.
+      if (!one.ok() || one->empty()) break;  // A finished grid (or an error after some trials were leased).
+      item.assignment = std::move(one->front());
+    }
+    v1::Trial trial;
+    trial.set_study_id(s.study().id());
+    trial.set_id(s.counts().total());
+    for (v1::Parameter& p : ToParameters(spec, item.assignment)) *trial.add_parameters() = std::move(p);
+    trial.set_create_unix_ms(g.now_ms);
+    trial.set_fingerprint(Fingerprint(s.study(), trial.parameters()));
+    std::optional<TrialKey> twin;
+    if (DedupIndex::Eligible(trial.fingerprint())) {
+      if (auto in_group = g.started.find(trial.fingerprint()); in_group != g.started.end()) {
+        twin = TrialKey{s.study().id(), in_group->second};
+      } else {
+        twin = dedup_.Twin(trial.fingerprint());
+      }
+    }
+    ++created;
+    if (twin) {
+      trial.set_state(v1::Trial::PENDING);
+      v1::TrialRef* ref = trial.mutable_waiting_for();
+      ref->set_study_id(twin->first);
+      ref->set_trial_id(twin->second);
+      ref->set_study_name(twin->first == shard.id() ? shard.name() : StudyName(twin->first));
+      // A bayesian study's next suggestion must see this trial's reused result (resolved right after
+      // this group), not guess around a pending point: suggest again on a later pass.
+      if (prepared_only) {
+        storage::JournalBatch batch;
+        if (item.state_after != s.strategy_state()) {
+          batch.searcher_states.emplace_back(s.study().id(), item.state_after);
+        }
+        batch.trials.push_back(std::move(trial));
+        g.Stage(std::move(batch));
+        break;
+      }
+    } else {
+      Lease(trial, worker_id, g.now_ms);
+      g.started.emplace(trial.fingerprint(), trial.id());
+      leased_trials.push_back(trial);
+      ++leased;
+    }
+    storage::JournalBatch batch;
+    if (item.state_after != s.strategy_state()) batch.searcher_states.emplace_back(s.study().id(), item.state_after);
+    batch.trials.push_back(std::move(trial));
+    g.Stage(std::move(batch));
+  }
+  // Hand out what is still leased to this worker once the group is durable (a later operation of the
+  // group may have ended the study).
+  g.on_durable.push_back([&out, &g, worker_id, trials = std::move(leased_trials)] {
+    for (const v1::Trial& t : trials) {
+      const v1::Trial& now = g.state.trials()[t.id()];
+      if (now.state() != v1::Trial::RUNNING || now.lease_id() != t.lease_id()) continue;
+      v1::Assignment a;
+      *a.mutable_trial() = now;
+      a.set_study_name(g.state.study().spec().name());
+      *a.mutable_task() = g.state.study().spec().task();
+      *a.mutable_objective() = g.state.study().spec().objective();
+      out.push_back(std::move(a));
+    }
+  });
+  return absl::OkStatus();
+}
+
+void Coordinator::StartPreparing(StudyShard& shard, int count) {
+  if (shard.suggesting) return;
+  shard.suggesting = true;
+  suggest_pool_.Submit([this, s = &shard, count] { Prepare(s, count); });
+}
+
+void Coordinator::Prepare(StudyShard* shard, int count) {
+  std::vector<searcher::TrialView> history;
+  std::string base, state;
+  const searcher::Strategy* strategy = nullptr;
+  int64_t room = 0;
+  {
+    MutexLock lock(&shard->mu);
+    const StudyState& s = shard->state();
+    history = s.history();
+    // Prepared points count as pending trials, so a batch of suggestions spreads out.
+    for (const PreparedSuggestion& p : shard->prepared) {
+      history.push_back({.index = static_cast<int64_t>(history.size()), .assignment = p.assignment});
+    }
+    base = shard->prepared.empty() ? s.strategy_state() : shard->prepared.back().state_after;
+    state = base;
+    strategy = &s.strategy();
+    room = s.planned_trials() - s.counts().total() - static_cast<int64_t>(shard->prepared.size());
+  }
+  const int want = static_cast<int>(std::max<int64_t>(0, std::min<int64_t>(count, room)));
+  std::vector<PreparedSuggestion> made;
+  absl::Status status;
+  const auto start = std::chrono::steady_clock::now();
+  if (want > 0) {
+    // One pending-aware batch on the history as it is now; every point carries the state after it.
+    absl::StatusOr<std::vector<searcher::Assignment>> batch = strategy->Suggest(history, want, state);
+    if (batch.ok()) {
+      for (searcher::Assignment& a : *batch) made.push_back({std::move(a), state});
+    } else {
+      status = batch.status();
+    }
+  }
+  if (options_.metrics != nullptr) {
+    options_.metrics->ObserveSuggest(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  }
+  MutexLock lock(&shard->mu);
+  shard->suggesting = false;
+  const std::string now_base =
+      shard->prepared.empty() ? shard->state().strategy_state() : shard->prepared.back().state_after;
+  if (!status.ok()) {
+    shard->suggest_error = status;
+  } else if (now_base == base) {  // Else the study changed under it (a reload): drop these.
+    for (PreparedSuggestion& p : made) shard->prepared.push_back(std::move(p));
+  }
+  Summarize(*shard);
+  shard->changed.SignalAll();
+}
+
+absl::StatusOr<std::vector<v1::TrialReportResult>> Coordinator::Report(
+    absl::string_view worker_id, const std::vector<v1::TrialReport>& reports, absl::string_view principal) {
+  if (static_cast<int>(reports.size()) > options_.max_batch) {
+    return absl::InvalidArgumentError(absl::StrCat("reports: at most ", options_.max_batch, " per call"));
+  }
+  RETURN_IF_ERROR(workers_->Touch(worker_id, principal, clock_->NowMs()).status());
+  std::vector<v1::TrialReportResult> results(reports.size());
+  for (const auto& by_study : ByStudy(reports)) {
+    const int64_t study_id = by_study.first;
+    const std::vector<size_t>& items = by_study.second;
+    StudyShard* shard = Find(study_id);
+    if (shard == nullptr) {
+      for (size_t i : items) {
+        *results[i].mutable_status() = ItemOf(absl::NotFoundError(absl::StrCat("no study with id ", study_id)));
+      }
+      continue;
+    }
+    RETURN_IF_ERROR(Mutate(*shard, [&](StudyGroup& g) {
+      for (size_t i : items) {
+        const v1::LeaseRef& ref = reports[i].lease();
+        absl::Status status = CheckLease(g.state, ref, worker_id);
+        if (status.ok()) {
+          g.state.mutable_trial(ref.trial_id()).set_lease_expire_unix_ms(g.now_ms + options_.lease_timeout_ms);
+          status = ValidateReportItem(reports[i], static_cast<int>(i));
+        }
+        *results[i].mutable_status() = ItemOf(status);
+        if (!status.ok() || reports[i].measurements().empty()) continue;
+        v1::Trial trial = g.state.trials()[ref.trial_id()];
+        storage::JournalBatch batch;
+        for (const v1::Measurement& m : reports[i].measurements()) {
+          storage::MeasurementRecord record{ref.study_id(), ref.trial_id(), trial.measurement_count(), m};
+          if (record.measurement.time_unix_ms() == 0) record.measurement.set_time_unix_ms(g.now_ms);
+          batch.measurements.push_back(std::move(record));
+          trial.set_measurement_count(trial.measurement_count() + 1);
+        }
+        batch.trials.push_back(std::move(trial));
+        g.Stage(std::move(batch));
+        // Early stopping judges the measurements once they are journaled.
+        g.on_durable.push_back([&g, &results, &reports, i, trial_id = ref.trial_id()] {
+          for (const v1::Measurement& m : reports[i].measurements()) {
+            if (g.state.AddMeasurement(trial_id, m)) results[i].set_should_stop(true);
+          }
+          if (g.state.trials()[trial_id].state() != v1::Trial::RUNNING) results[i].set_should_stop(false);
+        });
+      }
+      return absl::OkStatus();
+    }));
+  }
+  return results;
+}
+
+absl::StatusOr<std::vector<v1::ItemStatus>> Coordinator::Complete(
+    absl::string_view worker_id, const std::vector<v1::TrialCompletion>& completions,
+    absl::string_view principal) {
+  if (static_cast<int>(completions.size()) > options_.max_batch) {
+    return absl::InvalidArgumentError(absl::StrCat("completions: at most ", options_.max_batch, " per call"));
+  }
+  RETURN_IF_ERROR(workers_->Touch(worker_id, principal, clock_->NowMs()).status());
+  std::vector<v1::ItemStatus> results(completions.size());
+  for (const auto& by_study : ByStudy(completions)) {
+    const int64_t study_id = by_study.first;
+    const std::vector<size_t>& items = by_study.second;
+    StudyShard* shard = Find(study_id);
+    if (shard == nullptr) {
+      for (size_t i : items) results[i] = ItemOf(absl::NotFoundError(absl::StrCat("no study with id ", study_id)));
+      continue;
+    }
+    RETURN_IF_ERROR(Mutate(*shard, [&](StudyGroup& g) {
+      for (size_t i : items) {
+        const v1::TrialCompletion& c = completions[i];
+        absl::Status status = CheckLease(g.state, c.lease(), worker_id);
+        if (status.ok() && (!IsTerminal(c.state()) || c.state() == v1::Trial::CANCELLED)) {
+          status = absl::InvalidArgumentError(absl::StrCat("completions[", i, "].state: must be SUCCEEDED, ",
+                                                           "FAILED, STOPPED or INFEASIBLE, got ",
+                                                           v1::Trial::State_Name(c.state())));
+        }
+        results[i] = ItemOf(status);
+        if (!status.ok()) continue;
+        const int64_t id = c.lease().trial_id();
+        v1::Trial trial = g.state.trials()[id];
+        trial.set_end_unix_ms(g.now_ms);
+        trial.clear_lease_id();
+        trial.clear_lease_expire_unix_ms();
+        storage::JournalBatch batch;
+        // One trial's over-limit output fails that trial, with the limit as its reason; its payload is
+        // dropped and the worker's other trials go on.
+        if (absl::Status over = ValidateCompletionItem(c, static_cast<int>(i)); !over.ok()) {
+          trial.set_state(v1::Trial::FAILED);
+          trial.set_reason(absl::StrCat("the worker's result was refused: ", over.message()));
+          batch.trials.push_back(std::move(trial));
+          g.Stage(std::move(batch));
+          continue;
+        }
+        trial.set_state(c.state());
+        *trial.mutable_metrics() = c.metrics();
+        *trial.mutable_artifacts() = c.artifacts();
+        trial.set_reason(c.reason().substr(0, 4096));
+        const v1::Study& study = g.state.study();
+        if (study.spec().task().has_train()) {
+          auto digest = c.artifacts().find("data_digest");
+          if (digest != c.artifacts().end() && !digest->second.empty()) {
+            if (study.data_digest().empty()) {
+              // The first worker to load the data names it; later trials are fingerprinted by content.
+              v1::Study named = study;
+              named.set_data_digest(digest->second.substr(0, 128));
+              batch.studies.push_back(std::move(named));
+            } else if (digest->second != study.data_digest()) {
+              trial.set_state(v1::Trial::FAILED);
+              trial.set_reason(absl::StrCat("worker '", worker_id, "' has other data (digest ",
+                                            digest->second.substr(0, 16), "...) than the study's (",
+                                            study.data_digest().substr(0, 16),
+                                            "...): its result would not be comparable"));
+            }
+          }
+        }
+        const std::string& metric = study.spec().objective().metric();
+        if (trial.state() == v1::Trial::SUCCEEDED) {
+          auto it = c.metrics().find(metric);
+          if (it == c.metrics().end() || !std::isfinite(it->second)) {
+            trial.set_state(v1::Trial::FAILED);
+            trial.set_reason(it == c.metrics().end()
+                                 ? absl::StrCat("objective metric '", metric, "' was not reported")
+                                 : absl::StrCat("objective metric '", metric, "' is ", it->second));
+          }
+        }
+        for (const v1::Measurement& m : c.measurements()) {
+          batch.measurements.push_back({c.lease().study_id(), id, trial.measurement_count(), m});
+          trial.set_measurement_count(trial.measurement_count() + 1);
+        }
+        batch.trials.push_back(std::move(trial));
+        g.Stage(std::move(batch));
+        g.on_durable.push_back([this, &g, &c, id, worker = std::string(worker_id)] {
+          const v1::Trial& done = g.state.trials()[id];
+          if (options_.log != nullptr) {
+            options_.log->Info("trial_completed", {{"study", absl::StrCat(done.study_id())},
+                                                   {"trial", absl::StrCat(id)},
+                                                   {"worker", worker},
+                                                   {"state", v1::Trial::State_Name(done.state())},
+                                                   {"reason", done.reason().substr(0, 200)}});
+          }
+          for (const v1::Measurement& m : c.measurements()) g.state.AddMeasurement(id, m);
+          if (done.state() == v1::Trial::SUCCEEDED) g.state.MarkCompleted(id);
+        });
+      }
+      return absl::OkStatus();
+    }));
+  }
+  return results;
+}
+
+absl::Status Coordinator::ExpireLeases() {
+  int64_t expired = 0;
+  for (StudyShard* shard : AllShards()) {
+    if (shard->running.load(std::memory_order_relaxed) == 0) continue;
+    RETURN_IF_ERROR(Mutate(*shard, [&](StudyGroup& g) {
+      const StudyState& state = g.state;
+      if (state.ended()) return absl::OkStatus();
+      const int max_attempts = state.study().spec().budget().max_attempts();
+      storage::JournalBatch batch;
+      for (int64_t id : state.running()) {
+        const v1::Trial& running = state.trials()[id];
+        if (running.lease_expire_unix_ms() > g.now_ms) continue;
+        v1::Trial trial = running;
+        if (trial.attempt() >= max_attempts) {
+          trial.set_state(v1::Trial::FAILED);
+          trial.set_reason(absl::StrCat("lease expired ", trial.attempt(), " times (budget.max_attempts); ",
+                                        "last worker ", trial.worker_id(), " stopped reporting"));
+          trial.set_end_unix_ms(g.now_ms);
+        } else {
+          trial.set_state(v1::Trial::PENDING);
+          trial.set_reason(absl::StrCat("lease of worker ", trial.worker_id(), " expired; requeued"));
+        }
+        trial.clear_lease_id();
+        trial.clear_lease_expire_unix_ms();
+        if (options_.log != nullptr) {
+          options_.log->Warn("lease_expired", {{"study", absl::StrCat(trial.study_id())},
+                                               {"trial", absl::StrCat(trial.id())},
+                                               {"worker", trial.worker_id()},
+                                               {"attempt", absl::StrCat(trial.attempt())},
+                                               {"state", v1::Trial::State_Name(trial.state())}});
+        }
+        batch.trials.push_back(std::move(trial));
+      }
+      expired += static_cast<int64_t>(batch.trials.size());
+      g.Stage(std::move(batch));
+      return absl::OkStatus();
+    }));
+  }
+  if (options_.metrics != nullptr && expired > 0) options_.metrics->CountLeaseExpiries(expired);
+  return absl::OkStatus();
+}
+
+}  // namespace hyperlab::coordinator

@@ -1,0 +1,205 @@
+// Grouped changes of one study (study_shard.h, study_group.h): running a group, writing it, undoing a
+// refused one, and what follows a durable change: waiters resolved, studies ended, watchers told.
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "coordinator/coordinator.h"
+#include "coordinator/study_group.h"
+#include "searcher/status_macros.h"
+
+namespace hyperlab::coordinator {
+
+absl::Status Coordinator::Mutate(StudyShard& shard, std::function<absl::Status(StudyGroup&)> run) {
+  Op op;
+  op.run = std::move(run);
+  std::vector<TrialKey> resolve;
+  bool changed = false;
+  shard.Run(op, [&](std::vector<Op*>& ops) {
+    shard.mu.AssertHeld();
+    RunGroup(shard, ops, resolve, changed);
+  });
+  if (changed && options_.notifier != nullptr) options_.notifier->Notify(shard.id());
+  for (const TrialKey& key : resolve) ResolveWaiter(key);
+  return op.status;
+}
+
+void Coordinator::RunGroup(StudyShard& shard, std::vector<Op*>& ops, std::vector<TrialKey>& resolve,
+                           bool& changed) {
+  StudyGroup group(shard, shard.state(), clock_->NowMs());
+  for (Op* op : ops) op->status = op->run(group);
+  MaybeEndStudy(group);
+  absl::Status written = committer_.Commit(group.journal);
+  if (!written.ok()) {
+    for (Op* op : ops) {
+      if (op->status.ok()) op->status = written;
+    }
+    if (absl::Status reloaded = ReloadLocked(shard); !reloaded.ok() && options_.log != nullptr) {
+      options_.log->Error("study_reload_failed",
+                          {{"study", absl::StrCat(shard.id())}, {"error", std::string(reloaded.message())}});
+    }
+    Summarize(shard);
+    return;
+  }
+  for (const auto& [before, after] : group.staged) {
+    dedup_.Update(before ? &*before : nullptr, after, resolve);
+  }
+  for (const auto& f : group.on_durable) f();
+  if (!group.journal.empty()) {
+    changed = true;
+    shard.changed.SignalAll();
+  }
+  Summarize(shard);
+}
+
+absl::Status Coordinator::ReloadLocked(StudyShard& shard) {
+  shard.prepared.clear();
+  ASSIGN_OR_RETURN(std::vector<v1::Study> studies, journal_->LoadStudies());
+  const v1::Study* study = nullptr;
+  for (const v1::Study& s : studies) {
+    if (s.id() == shard.id()) study = &s;
+  }
+  if (study == nullptr) return absl::DataLossError(absl::StrCat("study ", shard.id(), " left the journal"));
+  ASSIGN_OR_RETURN(std::string strategy_state, journal_->LoadSearcherState(shard.id()));
+  ASSIGN_OR_RETURN(std::vector<v1::Trial> trials, journal_->LoadTrials(shard.id()));
+  auto state = std::make_unique<StudyState>(*study, shard.state().TakeStrategy(), std::move(strategy_state));
+  const int64_t now = clock_->NowMs();
+  for (v1::Trial& trial : trials) {
+    if (trial.state() == v1::Trial::RUNNING) trial.set_lease_expire_unix_ms(now + options_.lease_timeout_ms);
+    state->Apply(trial);
+    if (state->has_early_stopping() && trial.measurement_count() > 0) {
+      ASSIGN_OR_RETURN(std::vector<v1::Measurement> curve, journal_->LoadMeasurements(shard.id(), trial.id()));
+      for (const v1::Measurement& m : curve) state->AddMeasurement(trial.id(), m);
+      if (trial.state() == v1::Trial::SUCCEEDED) state->MarkCompleted(trial.id());
+    }
+  }
+  shard.ReplaceState(std::move(state));
+  return absl::OkStatus();
+}
+
+void Coordinator::Summarize(StudyShard& shard) {
+  const StudyState& s = shard.state();
+  int64_t dispatchable = 0;
+  if (s.active()) {
+    const int64_t room = s.study().spec().budget().max_parallel() - s.counts().running();
+    const int64_t available = static_cast<int64_t>(s.queued().size()) + s.planned_trials() - s.counts().total();
+    dispatchable = std::max<int64_t>(0, std::min(room, available));
+  }
+  // A bayesian study with nothing prepared and a preparation under way has nothing to lease until it ends.
+  const bool awaiting = dispatchable > 0 && shard.prepared_only && shard.prepared.empty() && shard.suggesting &&
+                        s.queued().empty();
+  shard.awaiting.store(awaiting, std::memory_order_relaxed);
+  shard.dispatchable.store(awaiting ? 0 : dispatchable, std::memory_order_relaxed);
+  shard.running.store(s.counts().running(), std::memory_order_relaxed);
+}
+
+void Coordinator::ResolveWaiter(const TrialKey& waiter) {
+  StudyShard* shard = Find(waiter.first);
+  if (shard == nullptr) return;
+  v1::TrialRef awaited;
+  {
+    MutexLock lock(&shard->mu);
+    const StudyState& s = shard->state();
+    if (waiter.second >= static_cast<int64_t>(s.trials().size())) return;
+    const v1::Trial& w = s.trials()[waiter.second];
+    if (w.state() != v1::Trial::PENDING || !w.has_waiting_for()) return;
+    awaited = w.waiting_for();
+  }
+  // The awaited trial, read under its own study's lock (never two studies' locks at once).
+  v1::Trial target;
+  if (StudyShard* other = Find(awaited.study_id()); other != nullptr) {
+    MutexLock lock(&other->mu);
+    const StudyState& s = other->state();
+    if (awaited.trial_id() < static_cast<int64_t>(s.trials().size())) target = s.trials()[awaited.trial_id()];
+  }
+  if (target.state() == v1::Trial::PENDING || target.state() == v1::Trial::RUNNING) return;  // Later.
+  absl::Status status = Mutate(*shard, [&](StudyGroup& g) {
+    const v1::Trial& current = g.state.trials()[waiter.second];
+    if (current.state() != v1::Trial::PENDING || current.waiting_for().study_id() != awaited.study_id() ||
+        current.waiting_for().trial_id() != awaited.trial_id()) {
+      return absl::OkStatus();  // Resolved meanwhile.
+    }
+    v1::Trial w = current;
+    if (target.state() == v1::Trial::SUCCEEDED && target.study_id() == awaited.study_id()) {
+      w.set_state(v1::Trial::SUCCEEDED);
+      *w.mutable_metrics() = target.metrics();
+      *w.mutable_artifacts() = target.artifacts();
+      *w.mutable_reused_from() = target.has_reused_from() ? target.reused_from() : awaited;
+      w.set_start_unix_ms(g.now_ms);
+      w.set_end_unix_ms(g.now_ms);
+      w.clear_waiting_for();
+    } else {
+      // The twin did not succeed: wait for another trial computing the same point, or run.
+      std::optional<TrialKey> twin = dedup_.Twin(w.fingerprint());
+      if (twin && *twin != waiter && *twin != TrialKey{awaited.study_id(), awaited.trial_id()}) {
+        v1::TrialRef ref;
+        ref.set_study_id(twin->first);
+        ref.set_trial_id(twin->second);
+        ref.set_study_name(twin->first == g.shard.id() ? g.shard.name() : StudyName(twin->first));
+        *w.mutable_waiting_for() = ref;
+      } else {
+        w.clear_waiting_for();  // Runs itself: queued for the next worker.
+      }
+    }
+    storage::JournalBatch batch;
+    batch.trials.push_back(std::move(w));
+    g.Stage(std::move(batch));
+    return absl::OkStatus();
+  });
+  if (!status.ok() && options_.log != nullptr) {
+    options_.log->Error("resolve_waiter_failed", {{"study", absl::StrCat(waiter.first)},
+                                                  {"trial", absl::StrCat(waiter.second)},
+                                                  {"error", std::string(status.message())}});
+  }
+}
+
+void Coordinator::EndStudy(StudyGroup& group, v1::Study::State end, const std::string& reason) {
+  const StudyState& state = group.state;
+  if (options_.log != nullptr) {
+    options_.log->Info("study_ended", {{"study", absl::StrCat(state.study().id())},
+                                       {"study_name", state.study().spec().name()},
+                                       {"state", v1::Study::State_Name(end)},
+                                       {"reason", reason}});
+  }
+  storage::JournalBatch batch;
+  v1::Study study = state.study();
+  study.set_state(end);
+  study.set_reason(reason);
+  study.set_end_unix_ms(group.now_ms);
+  batch.studies.push_back(std::move(study));
+  for (const v1::Trial& trial : state.trials()) {
+    if (trial.state() != v1::Trial::PENDING && trial.state() != v1::Trial::RUNNING) continue;
+    v1::Trial cancelled = trial;
+    cancelled.set_state(v1::Trial::CANCELLED);
+    cancelled.set_reason(reason.empty() ? "study ended" : reason);
+    cancelled.clear_lease_id();
+    cancelled.clear_lease_expire_unix_ms();
+    cancelled.set_end_unix_ms(group.now_ms);
+    batch.trials.push_back(std::move(cancelled));
+  }
+  group.Stage(std::move(batch));
+}
+
+void Coordinator::MaybeEndStudy(StudyGroup& group) {
+  const StudyState& state = group.state;
+  if (!state.active()) return;
+  const int max_failed = state.study().spec().budget().max_failed();
+  if (state.counts().failed() > max_failed) {
+    // The latest failure's reason says why, e.g. a worker that may not run the study's command.
+    std::string last;
+    int64_t last_end = -1;
+    for (const v1::Trial& t : state.trials()) {
+      if (t.state() == v1::Trial::FAILED && !t.reason().empty() && t.end_unix_ms() >= last_end) {
+        last_end = t.end_unix_ms();
+        last = t.reason();
+      }
+    }
+    if (last.size() > 300) last = absl::StrCat(last.substr(0, 300), "...");
+    EndStudy(group, v1::Study::FAILED,
+             absl::StrCat(state.counts().failed(), " trials failed, more than budget.max_failed (", max_failed,
+                          ")", last.empty() ? "" : "; last: ", last));
+  } else if (state.Finished()) {
+    EndStudy(group, v1::Study::COMPLETED, "");
+  }
+}
+
+}  // namespace hyperlab::coordinator

@@ -1,0 +1,35 @@
+#include "coordinator/study_shard.h"
+
+namespace hyperlab::coordinator {
+namespace {
+
+// Most operations in one group: bounds the time the study's lock is held at once.
+constexpr size_t kMaxGroup = 256;
+
+}  // namespace
+
+void StudyShard::Run(Op& op, const std::function<void(std::vector<Op*>&)>& run_group) {
+  std::vector<Op*> group;
+  {
+    MutexLock lock(&queue_mu_);
+    queue_.push_back(&op);
+    while (!op.done && queue_.front() != &op) queue_cv_.Wait(&queue_mu_);
+    if (op.done) return;
+    for (Op* o : queue_) {
+      if (group.size() == kMaxGroup) break;
+      group.push_back(o);
+    }
+  }
+  {
+    MutexLock lock(&mu);
+    run_group(group);
+  }
+  MutexLock lock(&queue_mu_);
+  for (Op* o : group) {
+    queue_.pop_front();
+    o->done = true;
+  }
+  queue_cv_.SignalAll();
+}
+
+}  // namespace hyperlab::coordinator
