@@ -227,6 +227,20 @@ TEST_F(WatchStudyTest, SendsTheStudyThenItsChangesAndEndsOkWhenCancelled) {
   EXPECT_TRUE(Eventually([&] { return notifier_->subscriptions() == 0; }));
 }
 
+// `hyperlab run` and the CLI's --data-dir mode talk to the server through its in-process channel.
+TEST_F(WatchStudyTest, WorksOverTheInProcessChannel) {
+  const v1::Study study = Create("in-process", 10);
+  auto stub = v1::StudyService::NewStub(server_->InProcessChannel(grpc::ChannelArguments()));
+  Watcher watch(stub.get(), "in-process");
+  ASSERT_TRUE(Eventually([&] { return watch.count() == 1; }));
+  Acquire(study.id(), 1);
+  ASSERT_TRUE(Eventually([&] { return watch.last().counts().running() == 1; }));
+  Cancel(study.id());
+  ASSERT_TRUE(Eventually([&] { return watch.done(); }));
+  EXPECT_TRUE(watch.status().ok()) << watch.status().error_message();
+  EXPECT_EQ(watch.last().state(), v1::Study::CANCELLED);
+}
+
 TEST_F(WatchStudyTest, EndsOkWithTheFinalStateWhenTheStudyCompletes) {
   const v1::Study study = Create("one-trial", 1);
   Watcher watch(stub_.get(), std::to_string(study.id()));
