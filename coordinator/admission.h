@@ -5,6 +5,7 @@
 //   HYPERLAB_ADMIT("StudyService", CreateStudy);  // returns the refusal, if any
 //   std::string principal;
 //   HYPERLAB_ADMIT_AS("WorkerService", AcquireTrials, principal);  // and names the caller's token
+// A callback-API handler (which returns a reactor, not a status) calls Admit itself.
 //
 // Thread safety: pure function over thread-safe parts.
 #ifndef HYPERLAB_COORDINATOR_ADMISSION_H_
@@ -21,7 +22,7 @@
 namespace hyperlab::coordinator {
 
 template <typename Request>
-grpc::Status Admit(const Authorizer& auth, const grpc::ServerContext* context, absl::string_view method,
+grpc::Status Admit(const Authorizer& auth, const grpc::ServerContextBase* context, absl::string_view method,
                    const Request& request, std::string* principal = nullptr) {
   absl::Status status = auth.Check(*context, method, principal);
   if (status.ok()) status = ValidateRequest(request);

@@ -8,7 +8,7 @@
 
 namespace hyperlab::coordinator {
 
-absl::Status Authorizer::Check(const grpc::ServerContext& context, absl::string_view method,
+absl::Status Authorizer::Check(const grpc::ServerContextBase& context, absl::string_view method,
                                std::string* principal) const {
   if (principal != nullptr) principal->clear();
   if (!tokens_) return absl::OkStatus();

@@ -35,8 +35,9 @@ class Authorizer {
   bool enabled() const { return tokens_.has_value(); }
 
   // OK, UNAUTHENTICATED or PERMISSION_DENIED (see above). When allowed and `principal` is given, it gets
-  // the token's NAME ("" without authentication or for a token without a name).
-  absl::Status Check(const grpc::ServerContext& context, absl::string_view method,
+  // the token's NAME ("" without authentication or for a token without a name). `context` is a synchronous
+  // handler's grpc::ServerContext or a callback handler's grpc::CallbackServerContext.
+  absl::Status Check(const grpc::ServerContextBase& context, absl::string_view method,
                      std::string* principal = nullptr) const;
   // The same decision from the raw `authorization` value (empty when absent); `peer` is for the log.
   absl::Status CheckHeader(absl::string_view authorization, absl::string_view method, absl::string_view peer,

@@ -40,12 +40,15 @@ absl::StatusOr<std::unique_ptr<CoordinatorServer>> CoordinatorServer::Start(cons
 
   ASSIGN_OR_RETURN(server->journal_,
                    storage::RocksDbJournal::Open(options.data_dir, {.read_only = options.read_only}));
+  server->notifier_ = std::make_unique<ChangeNotifierImpl>();
   CoordinatorOptions core_options = options.core;
+  core_options.notifier = server->notifier_.get();
   core_options.log = server->log_.get();
   core_options.metrics = server->metrics_.get();
   ASSIGN_OR_RETURN(server->core_, Coordinator::Open(server->journal_.get(), clock, core_options));
   const Authorizer* auth = server->authorizer_.get();
-  server->study_service_ = std::make_unique<StudyServiceImpl>(server->core_.get(), auth);
+  server->study_service_ =
+      std::make_unique<StudyServiceImpl>(server->core_.get(), auth, server->notifier_.get());
   server->worker_service_ = std::make_unique<WorkerServiceImpl>(server->core_.get(), auth);
   server->admin_service_ = std::make_unique<AdminServiceImpl>(
       server->core_.get(), auth,

@@ -23,6 +23,7 @@
 #include "absl/status/statusor.h"
 #include "coordinator/admin_service.h"
 #include "coordinator/authorizer.h"
+#include "coordinator/change_notifier_impl.h"
 #include "coordinator/clock.h"
 #include "coordinator/coordinator.h"
 #include "coordinator/event_log.h"
@@ -96,6 +97,8 @@ class CoordinatorServer {
   std::unique_ptr<EventLog> log_;
   std::unique_ptr<CoordinatorMetrics> metrics_;
   std::unique_ptr<Authorizer> authorizer_;
+  // Outlives the core and the gRPC server: open WatchStudy streams unsubscribe when they end.
+  std::unique_ptr<ChangeNotifierImpl> notifier_;
   std::unique_ptr<storage::RocksDbJournal> journal_;
   std::unique_ptr<Coordinator> core_;
   std::unique_ptr<StudyServiceImpl> study_service_;

@@ -1,19 +1,32 @@
 // StudyService over gRPC: thin handlers that convert requests and call the Coordinator core.
 // Every handler first checks the caller's role and the request's limits (admission.h).
-// Thread safety: safe for concurrent calls (the core is).
+//
+// WatchStudy uses gRPC's callback API, so an open stream holds no thread: each stream is a reactor that
+// subscribes to the study's change notifications (change_notifier.h) and writes the newest state when
+// one arrives; changes that arrive while a write is in flight are coalesced into one later write. The
+// other methods are synchronous.
+//
+// No reply carries a trial's lease id: a lease id is what lets a worker report and complete the trial,
+// so only the worker that holds the lease gets it (from AcquireTrials).
+//
+// Thread safety: safe for concurrent calls (the core and the notifier are).
 #ifndef HYPERLAB_COORDINATOR_STUDY_SERVICE_H_
 #define HYPERLAB_COORDINATOR_STUDY_SERVICE_H_
 
 #include "coordinator/authorizer.h"
+#include "coordinator/change_notifier.h"
 #include "coordinator/coordinator.h"
 #include "hyperlab/v1/services.grpc.pb.h"
 
 namespace hyperlab::coordinator {
 
-class StudyServiceImpl final : public v1::StudyService::Service {
+class StudyServiceImpl final
+    : public v1::StudyService::WithCallbackMethod_WatchStudy<v1::StudyService::Service> {
  public:
-  // `core` and `auth` must outlive the service.
-  StudyServiceImpl(Coordinator* core, const Authorizer* auth) : core_(core), auth_(auth) {}
+  // `core`, `auth` and `changes` must outlive the service; `changes` is where the core announces every
+  // change it applies. Without `changes` (null), WatchStudy is UNIMPLEMENTED.
+  StudyServiceImpl(Coordinator* core, const Authorizer* auth, ChangeNotifier* changes = nullptr)
+      : core_(core), auth_(auth), changes_(changes) {}
 
   grpc::Status CreateStudy(grpc::ServerContext* context, const v1::CreateStudyRequest* request,
                            v1::CreateStudyResponse* response) override;
@@ -23,9 +36,11 @@ class StudyServiceImpl final : public v1::StudyService::Service {
                            v1::ListStudiesResponse* response) override;
   grpc::Status CancelStudy(grpc::ServerContext* context, const v1::CancelStudyRequest* request,
                            v1::Study* response) override;
-  // Sends the study now and after each change, until it ends or the client goes away.
-  grpc::Status WatchStudy(grpc::ServerContext* context, const v1::WatchStudyRequest* request,
-                          grpc::ServerWriter<v1::Study>* writer) override;
+  // Sends the study now and after each change (the newest state, when several changes came during one
+  // write), until it is no longer ACTIVE (OK, after sending that state) or the client cancels (CANCELLED).
+  // RESOURCE_EXHAUSTED when the notifier holds its most subscriptions.
+  grpc::ServerWriteReactor<v1::Study>* WatchStudy(grpc::CallbackServerContext* context,
+                                                  const v1::WatchStudyRequest* request) override;
   grpc::Status ListTrials(grpc::ServerContext* context, const v1::ListTrialsRequest* request,
                           v1::ListTrialsResponse* response) override;
   grpc::Status GetBestTrial(grpc::ServerContext* context, const v1::GetBestTrialRequest* request,
@@ -44,6 +59,7 @@ class StudyServiceImpl final : public v1::StudyService::Service {
  private:
   Coordinator* const core_;
   const Authorizer* const auth_;
+  ChangeNotifier* const changes_;
 };
 
 }  // namespace hyperlab::coordinator
