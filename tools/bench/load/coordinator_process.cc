@@ -2,11 +2,13 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -14,8 +16,6 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-
-extern char** environ;
 
 namespace hyperlab::bench::load {
 namespace {
@@ -63,18 +63,34 @@ absl::Status CoordinatorProcess::Launch(int port) {
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
 
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, options_.log_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_APPEND, 0644);
-  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-  posix_spawn_file_actions_addclose(&actions, STDIN_FILENO);
-  pid_t pid = -1;
-  const int rc = posix_spawn(&pid, options_.binary.c_str(), &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) {
+  if (access(options_.binary.c_str(), X_OK) != 0) {
     return absl::FailedPreconditionError(
-        absl::StrCat("cannot start --coordinator-bin ", options_.binary, ": ", strerror(rc)));
+        absl::StrCat("--coordinator-bin ", options_.binary, " is not an executable file: ", strerror(errno)));
+  }
+  // Opened before fork: between fork and exec the child only makes async-signal-safe calls.
+  const int log_fd = open(options_.log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (log_fd < 0) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot open ", options_.log_path, ": ", strerror(errno)));
+  }
+  const pid_t parent = getpid();
+  const pid_t pid = fork();
+  if (pid == 0) {
+    // The coordinator dies with the load generator, even when that crashes or is killed.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(127);
+    dup2(log_fd, STDOUT_FILENO);
+    dup2(log_fd, STDERR_FILENO);
+    const int null_fd = open("/dev/null", O_RDONLY);
+    if (null_fd >= 0) dup2(null_fd, STDIN_FILENO);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  const int fork_errno = errno;
+  close(log_fd);
+  if (pid < 0) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot start --coordinator-bin ", options_.binary, ": ", strerror(fork_errno)));
   }
   pid_ = pid;
 

@@ -24,6 +24,8 @@ class StudyWatchers::Watcher : public CqEvent {
       return;
     }
     step_ = Step::kStart;
+    // The reader lives in the call's arena, which the context owns: drop it before the context.
+    stream_.reset();
     context_ = std::make_unique<grpc::ClientContext>();
     v1::WatchStudyRequest request;
     request.set_study(owner_->study_);

@@ -216,6 +216,11 @@ class WorkerFleet::Slot : public CqEvent {
 
   void NewCall(Step step) {
     step_ = step;
+    // The readers live in the call's arena, which the context owns: drop them before the context.
+    register_call_.reset();
+    acquire_call_.reset();
+    report_call_.reset();
+    complete_call_.reset();
     context_ = std::make_unique<grpc::ClientContext>();
     context_->set_deadline(std::chrono::system_clock::now() +
                            std::chrono::milliseconds(fleet_->options_.call_timeout_ms));
