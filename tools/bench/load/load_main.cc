@@ -135,7 +135,7 @@ v1::StudySpec StudySpecFor(const std::string& name, bool bayesian, const Flags& 
 }
 
 absl::Status CreateStudies(const std::shared_ptr<grpc::Channel>& channel, const Flags& flags,
-                           std::vector<std::string>* names) {
+                           std::vector<std::string>* names, std::vector<int64_t>* ids) {
   auto stub = v1::StudyService::NewStub(channel);
   for (int i = 0; i < flags.random_studies + flags.bayesian_studies; ++i) {
     const bool bayesian = i >= flags.random_studies;
@@ -154,6 +154,7 @@ absl::Status CreateStudies(const std::shared_ptr<grpc::Channel>& channel, const 
                           absl::StrCat("CreateStudy ", name, ": ", status.error_message()));
     }
     names->push_back(name);
+    ids->push_back(response.study().id());
   }
   return absl::OkStatus();
 }
@@ -196,16 +197,18 @@ int Drive(const Flags& flags, const std::vector<Phase>& phases, const std::strin
       flags.channels > 0 ? flags.channels : std::max(1, std::min(flags.fleet.workers + flags.watchers, 64));
   std::vector<std::shared_ptr<grpc::Channel>> channels = MakeChannels(target, channel_count);
   std::vector<std::string> studies;
-  if (absl::Status s = CreateStudies(channels[0], flags, &studies); !s.ok()) {
+  FleetOptions fleet_options = flags.fleet;
+  if (absl::Status s = CreateStudies(channels[0], flags, &studies, &fleet_options.study_ids); !s.ok()) {
     std::cerr << "hyperlab-load: " << s.message() << "\n";
     return 1;
   }
 
   std::vector<std::unique_ptr<PhaseStats>> stats;
-  for (size_t i = 0; i <= phases.size(); ++i) stats.push_back(std::make_unique<PhaseStats>());  // + the drain
+  for (size_t i = 0; i <= phases.size(); ++i)
+    stats.push_back(std::make_unique<PhaseStats>(studies.size()));  // + the drain
   PhaseClock clock(stats[0].get());
   CompletionQueuePool pool(flags.threads);
-  WorkerFleet fleet(flags.fleet, channels, &pool, &clock);
+  WorkerFleet fleet(fleet_options, channels, &pool, &clock);
   StudyWatchers watchers(flags.watchers, flags.random_studies > 0 ? studies[0] : studies.back(), channels,
                          &pool, &clock);
 
@@ -290,7 +293,7 @@ int Drive(const Flags& flags, const std::vector<Phase>& phases, const std::strin
     }
     cpu.load_average_1m = LoadAverage();
     clock.Switch(stats.back().get());
-    run["phases"].push_back(PhaseJson(phases[i].name, wall, *stats[i], cpu));
+    run["phases"].push_back(PhaseJson(phases[i].name, wall, *stats[i], cpu, studies));
   }
   run["coordinator_rss_mib"] = coordinator != nullptr ? coordinator->RssMiB() : -1.0;
   watchers.Stop();

@@ -1,5 +1,6 @@
 #include "tools/bench/load/load_report.h"
 
+#include <algorithm>
 #include <fstream>
 #include <thread>
 
@@ -8,7 +9,7 @@
 namespace hyperlab::bench::load {
 
 nlohmann::json PhaseJson(const std::string& name, double seconds, const PhaseStats& stats,
-                         const PhaseCpu& cpu) {
+                         const PhaseCpu& cpu, const std::vector<std::string>& studies) {
   nlohmann::json phase;
   phase["name"] = name;
   phase["seconds"] = seconds;
@@ -31,6 +32,13 @@ nlohmann::json PhaseJson(const std::string& name, double seconds, const PhaseSta
   phase["load_generator_cpu_cores"] = cpu.load_generator_cores;
   phase["coordinator_cpu_cores"] = cpu.coordinator_cores;
   phase["load_average_1m"] = cpu.load_average_1m;
+  phase["studies"] = nlohmann::json::array();
+  for (size_t i = 0; i < studies.size() && i < stats.studies(); ++i) {
+    const int64_t n = stats.completed_in(i);
+    phase["studies"].push_back({{"name", studies[i]},
+                                {"completed", n},
+                                {"trials_per_s", seconds > 0 ? static_cast<double>(n) / seconds : 0.0}});
+  }
   return phase;
 }
 
@@ -92,6 +100,22 @@ void PrintTable(const nlohmann::json& run, std::ostream& out) {
     out << absl::StrFormat("%-10s   cpu cores: load generator %s, coordinator %s; load average %s\n", "",
                            Cores(p["load_generator_cpu_cores"]), Cores(p["coordinator_cpu_cores"]),
                            Cores(p["load_average_1m"]));
+    // Per kind of study (names end in -random-I or -bayesian-I): trials/s of all, and of the slowest one.
+    for (const char* kind : {"random", "bayesian"}) {
+      int count = 0;
+      double total = 0;
+      double slowest = 0;
+      for (const nlohmann::json& s : p["studies"]) {
+        if (s["name"].get<std::string>().find(std::string("-") + kind + "-") == std::string::npos) continue;
+        const double rate = s["trials_per_s"].get<double>();
+        slowest = count == 0 ? rate : std::min(slowest, rate);
+        total += rate;
+        ++count;
+      }
+      if (count == 0) continue;
+      out << absl::StrFormat("%-10s   %d %s stud%s: %.1f trials/s (slowest study %.1f)\n", "", count, kind,
+                             count == 1 ? "y" : "ies", total, slowest);
+    }
     for (const auto& [what, n] : p["errors"].items()) {
       out << absl::StrFormat("%-10s   error: %s x %d\n", "", what, n.get<int64_t>());
     }

@@ -3,7 +3,8 @@
 // The document: {"config": {...}, "machine": {"cpu", "avx512", "cores"}, "phases": [{"name", "seconds",
 // "durable_trials_per_s", "completed", "acquired", "empty_acquires", "watch_messages", "latency_ms":
 // {"AcquireTrials": {"count", "p50", "p99", "max"}, ...}, "errors": {"AcquireTrials UNAVAILABLE": n},
-// "load_generator_cpu_cores", "coordinator_cpu_cores", "load_average_1m"}], "restart": {...} or null,
+// "load_generator_cpu_cores", "coordinator_cpu_cores", "load_average_1m", "studies": [{"name", "completed",
+// "trials_per_s"}]}], "restart": {"at_seconds", "to_serving_ms", "to_first_completion_ms"} or null,
 // "coordinator_rss_mib"}.
 //
 // Thread safety: pure functions.
@@ -12,6 +13,7 @@
 
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "nlohmann/json.hpp"
 #include "tools/bench/load/phase_stats.h"
@@ -25,8 +27,9 @@ struct PhaseCpu {
   double load_average_1m = -1;
 };
 
+// `studies` names the studies of stats' per-study counts, in order.
 nlohmann::json PhaseJson(const std::string& name, double seconds, const PhaseStats& stats,
-                         const PhaseCpu& cpu);
+                         const PhaseCpu& cpu, const std::vector<std::string>& studies);
 
 // {"cpu": "AMD EPYC ...", "avx512": true, "cores": 2} from /proc/cpuinfo.
 nlohmann::json MachineJson();

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "tools/bench/load/latency_histogram.h"
 
@@ -26,11 +27,18 @@ class PhaseStats {
  public:
   static constexpr int kCodes = 17;  // grpc::StatusCode values 0..16
 
+  // Completions are also counted per study, for `studies` studies (indexes 0..studies-1).
+  explicit PhaseStats(size_t studies = 0) : per_study_(studies) {}
+
   // A call that returned OK after `micros`.
   void RecordLatency(Rpc rpc, int64_t micros) { latency_[Index(rpc)].Record(micros); }
   // A call, or one item of a batched call (its ItemStatus), that failed with `code`.
   void RecordError(Rpc rpc, int code);
   void CountCompleted(int64_t n) { completed_.fetch_add(n, std::memory_order_relaxed); }
+  // One of those completions, in study `index` (ignored when out of range).
+  void CountCompletedIn(size_t index) {
+    if (index < per_study_.size()) per_study_[index].fetch_add(1, std::memory_order_relaxed);
+  }
   void CountAcquired(int64_t n) { acquired_.fetch_add(n, std::memory_order_relaxed); }
   void CountEmptyAcquire() { empty_acquires_.fetch_add(1, std::memory_order_relaxed); }
   void CountWatchMessage() { watch_messages_.fetch_add(1, std::memory_order_relaxed); }
@@ -38,6 +46,8 @@ class PhaseStats {
   const LatencyHistogram& latency(Rpc rpc) const { return latency_[Index(rpc)]; }
   // Trials whose completion the coordinator acknowledged OK (journaled and synced before the reply).
   int64_t completed() const { return completed_.load(std::memory_order_relaxed); }
+  int64_t completed_in(size_t index) const { return per_study_[index].load(std::memory_order_relaxed); }
+  size_t studies() const { return per_study_.size(); }
   int64_t acquired() const { return acquired_.load(std::memory_order_relaxed); }
   int64_t empty_acquires() const { return empty_acquires_.load(std::memory_order_relaxed); }
   int64_t watch_messages() const { return watch_messages_.load(std::memory_order_relaxed); }
@@ -51,6 +61,7 @@ class PhaseStats {
   std::array<LatencyHistogram, static_cast<size_t>(Rpc::kCount)> latency_;
   std::array<std::array<std::atomic<int64_t>, kCodes>, static_cast<size_t>(Rpc::kCount)> errors_{};
   std::atomic<int64_t> completed_{0};
+  std::vector<std::atomic<int64_t>> per_study_;
   std::atomic<int64_t> acquired_{0};
   std::atomic<int64_t> empty_acquires_{0};
   std::atomic<int64_t> watch_messages_{0};

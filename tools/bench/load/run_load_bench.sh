@@ -140,9 +140,9 @@ if [[ $optuna == 1 ]]; then
   if [[ $tpe == 1 ]]; then for p in "${procs_list[@]}"; do run_optuna tpe "$p"; done; fi
 fi
 
-"$python" - "$tmp" "$json_out" "$(nproc)" <<'PY'
+"$python" - "$tmp" "$json_out" "$(nproc)" "$workers" <<'PY'
 import glob, json, os, sys
-tmp, out, cores = sys.argv[1], sys.argv[2], sys.argv[3]
+tmp, out, cores, workers = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 hyper = {}
 for f in sorted(glob.glob(os.path.join(tmp, "hyperlab-?.json"))):
     r = json.load(open(f))
@@ -153,11 +153,11 @@ best = {}
 for r in peer:
     if r["sampler"] not in best or r["trials_per_s"] > best[r["sampler"]]["trials_per_s"]:
         best[r["sampler"]] = r
-names = {"a": "1000 workers, random", "b": "+ 16 bayesian studies", "c": "+ 1000 WatchStudy streams",
+names = {"a": f"{workers} workers, random", "b": "+ 16 bayesian studies", "c": f"+ {workers} WatchStudy streams",
          "d": "restart mid-run"}
 fmt = lambda x: "n/a" if x is None else f"{x:.1f}"
 machine = next(iter(hyper.values()))["machine"] if hyper else {}
-print(f"machine: {machine.get('cpu', '?')} (avx512: {machine.get('avx512')}), {cores} cores; "
+print(f"machine: {machine.get('cpu', '?')} (avx512: {'yes' if machine.get('avx512') else 'no'}), {cores} cores; "
       f"load average now {open('/proc/loadavg').read().split()[0]}")
 print(f"{'scenario':28} {'hyperlab trials/s':>17} {'Acquire p50/p99 ms':>19} {'Complete p50/p99 ms':>20} | "
       f"{'optuna (best P) trials/s':>25} {'ask p50/p99 ms':>15} {'tell p50/p99 ms':>16} | {'ratio':>6}")
@@ -174,6 +174,13 @@ for key, r in hyper.items():
     print(f"{key + ') ' + names.get(key, ''):28} {m['durable_trials_per_s']:>17.1f}"
           f" {fmt(acq.get('p50')) + '/' + fmt(acq.get('p99')):>19} {fmt(com.get('p50')) + '/' + fmt(com.get('p99')):>20} | "
           f"{peer_cols} | {('%.1fx' % ratio) if ratio else 'n/a':>6}")
+    kinds = {}
+    for st in m.get("studies", []):
+        kind = "bayesian" if "-bayesian-" in st["name"] else "random"
+        kinds.setdefault(kind, []).append(st["trials_per_s"])
+    if len(kinds) > 1:
+        print(f"{'':28} " + "; ".join(f"{len(v)} {k}: {sum(v):.1f} trials/s (slowest {min(v):.1f})"
+                                      for k, v in sorted(kinds.items(), reverse=True)))
     if r.get("restart"):
         rs = r["restart"]
         print(f"{'':28} restart: serving after {rs['to_serving_ms']:.0f} ms, "
@@ -181,7 +188,7 @@ for key, r in hyper.items():
     if len(r.get("all_runs_trials_per_s", [])) > 1:
         print(f"{'':28} runs: " + ", ".join(f"{x:.0f}" for x in r["all_runs_trials_per_s"]) + " trials/s (median shown)")
 if peer:
-    print("optuna 3.1 + PostgreSQL 15, every process count (1000 processes do not fit on this machine):")
+    print(f"optuna 3.1 + PostgreSQL 15, every process count ({workers} processes do not fit on this machine):")
     for r in peer:
         print(f"  {r['sampler']:6} P={r['processes']:>3}: {r['trials_per_s']:8.1f} trials/s, ask p50/p99 "
               f"{fmt(r['ask_ms']['p50'])}/{fmt(r['ask_ms']['p99'])} ms, tell p50/p99 "

@@ -120,11 +120,16 @@ class WorkerFleet::Slot : public CqEvent {
         Record(stats, Rpc::kComplete, latency);
         if (status_.ok()) {
           int64_t done = 0;
-          for (const v1::ItemStatus& item : complete_response_.results()) {
-            if (item.code() == 0) {
-              ++done;
-            } else {
-              stats.RecordError(Rpc::kComplete, item.code());
+          for (int i = 0; i < complete_response_.results_size(); ++i) {
+            const int code = complete_response_.results(i).code();
+            if (code != 0) {
+              stats.RecordError(Rpc::kComplete, code);
+              continue;
+            }
+            ++done;
+            if (i < static_cast<int>(held_.size())) {
+              auto study = fleet_->study_index_.find(held_[i].study_id());
+              if (study != fleet_->study_index_.end()) stats.CountCompletedIn(study->second);
             }
           }
           stats.CountCompleted(done);
@@ -318,6 +323,7 @@ WorkerFleet::WorkerFleet(const FleetOptions& options, std::vector<std::shared_pt
                          CompletionQueuePool* pool, PhaseClock* phases)
     : options_(options), channels_(std::move(channels)), pool_(pool), phases_(phases) {
   for (const auto& channel : channels_) stubs_.push_back(v1::WorkerService::NewStub(channel));
+  for (size_t i = 0; i < options_.study_ids.size(); ++i) study_index_[options_.study_ids[i]] = i;
 }
 
 WorkerFleet::~WorkerFleet() { Stop(); }

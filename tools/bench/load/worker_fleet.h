@@ -19,6 +19,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "grpcpp/channel.h"
@@ -41,6 +42,8 @@ struct FleetOptions {
   int64_t call_timeout_ms = 30000;
   // Worker ids are `<id_prefix>-<index>`.
   std::string id_prefix = "load";
+  // The studies' ids, so completions are counted per study (PhaseStats::CountCompletedIn(position)).
+  std::vector<int64_t> study_ids;
 };
 
 // Monotonic microseconds (steady clock), the time base of the fleet's timestamps.
@@ -78,7 +81,8 @@ class WorkerFleet {
   std::vector<std::unique_ptr<v1::WorkerService::Stub>> stubs_;
   CompletionQueuePool* pool_;
   PhaseClock* phases_;
-  std::vector<v1::WorkerInfo> workers_;  // sized once in Start: slots point into it
+  std::unordered_map<int64_t, size_t> study_index_;  // id -> position in options_.study_ids
+  std::vector<v1::WorkerInfo> workers_;              // sized once in Start: slots point into it
   std::vector<std::unique_ptr<Slot>> slots_;
   std::atomic<bool> stopping_{false};
   std::atomic<int64_t> completed_{0};
