@@ -5,7 +5,8 @@
 // streams on the first random study (study_watchers.h) and a SIGKILL + restart of the coordinator in the
 // middle. Each phase prints durable trials/s (completions acknowledged OK), Acquire/Report/Complete latency
 // p50/p99/max and errors by code; `--format json` prints the same as one JSON document (load_report.h).
-// Without --target it starts --coordinator-bin itself on a free loopback port and a temporary journal.
+// Without --target it starts --coordinator-bin itself on a free loopback port and a temporary journal;
+// --null-coordinator serves one that does nothing (null_coordinator.h), to measure the generator itself.
 //
 // Usage: hyperlab-load [--workers 1000] [--slots 1] [--random-studies 1] [--bayesian-studies 16]
 //          [--phases warmup:5,steady:20] [--restart-at 12] [--watchers 1000] [--format json] ...
@@ -30,6 +31,7 @@
 #include "tools/bench/load/completion_queue_pool.h"
 #include "tools/bench/load/coordinator_process.h"
 #include "tools/bench/load/load_report.h"
+#include "tools/bench/load/null_coordinator.h"
 #include "tools/bench/load/phase_stats.h"
 #include "tools/bench/load/study_watchers.h"
 #include "tools/bench/load/worker_fleet.h"
@@ -46,6 +48,7 @@ struct Flags {
   std::string coordinator_bin = "build/coordinator/hyperlab-coordinator";
   std::vector<std::string> coordinator_args;
   std::string target;
+  bool null_coordinator = false;
   std::string data_dir;
   FleetOptions fleet;
   int random_studies = 1;
@@ -213,7 +216,9 @@ int Drive(const Flags& flags, const std::vector<Phase>& phases, const std::strin
                          &pool, &clock);
 
   nlohmann::json& run = *out;
-  run["config"] = {{"target", flags.target.empty() ? "started" : flags.target},
+  run["config"] = {{"target", flags.null_coordinator ? "null"
+                              : flags.target.empty() ? "started"
+                                                     : flags.target},
                    {"workers", flags.fleet.workers},
                    {"slots", flags.fleet.slots},
                    {"random_studies", flags.random_studies},
@@ -252,7 +257,7 @@ int Drive(const Flags& flags, const std::vector<Phase>& phases, const std::strin
       if (!restarted && elapsed >= flags.restart_at) {
         restarted = true;
         if (coordinator == nullptr) {
-          std::cerr << "hyperlab-load: --restart-at ignored with --target (the coordinator is not ours)\n";
+          std::cerr << "hyperlab-load: --restart-at ignored: no coordinator process of ours to restart\n";
           continue;
         }
         const int64_t killed = NowMicros();
@@ -305,9 +310,18 @@ int Drive(const Flags& flags, const std::vector<Phase>& phases, const std::strin
 
 int Run(const Flags& flags, const std::vector<Phase>& phases) {
   std::unique_ptr<CoordinatorProcess> coordinator;
+  std::unique_ptr<NullCoordinator> null_coordinator;
   std::string target = flags.target;
   std::filesystem::path temp_dir;
-  if (target.empty()) {
+  if (flags.null_coordinator) {
+    auto started = NullCoordinator::Start();
+    if (!started.ok()) {
+      std::cerr << "hyperlab-load: " << started.status().message() << "\n";
+      return 1;
+    }
+    null_coordinator = std::move(*started);
+    target = absl::StrCat("127.0.0.1:", null_coordinator->port());
+  } else if (target.empty()) {
     char pattern[] = "/tmp/hyperlab-load-XXXXXX";
     if (mkdtemp(pattern) == nullptr) {
       std::cerr << "hyperlab-load: cannot create a temporary directory under /tmp\n";
@@ -358,6 +372,8 @@ int main(int argc, char** argv) {
   app.add_option("--coordinator-arg", flags.coordinator_args,
                  "an extra argument for the started coordinator");
   app.add_option("--target", flags.target, "HOST:PORT of a running coordinator (then none is started)");
+  app.add_flag("--null-coordinator", flags.null_coordinator,
+               "serve a coordinator that does nothing, in this process: the load generator's own ceiling");
   app.add_option("--data-dir", flags.data_dir,
                  "journal of the started coordinator (kept); default: a temporary one, removed at the end");
   app.add_option("--workers", flags.fleet.workers, "simulated workers")
