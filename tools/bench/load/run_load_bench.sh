@@ -47,7 +47,7 @@ while [[ $# -gt 0 ]]; do
     --no-optuna) optuna=0; shift ;;
     --json) json_out="$2"; shift 2 ;;
     --) shift; extra=("$@"); break ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "run_load_bench.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
