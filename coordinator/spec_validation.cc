@@ -275,7 +275,9 @@ absl::Status CheckAlgorithm(const v1::StudySpec& spec) {
   return absl::OkStatus();
 }
 
-absl::Status CheckBudget(const v1::Budget& b) {
+}  // namespace
+
+absl::Status ValidateBudget(const v1::Budget& b) {
   if (b.max_trials() <= 0)
     return Invalid("budget.max_trials", absl::StrCat("must be > 0, got ", b.max_trials()));
   if (b.max_trials() > kMaxTrials) {
@@ -299,6 +301,8 @@ absl::Status CheckBudget(const v1::Budget& b) {
   }
   return absl::OkStatus();
 }
+
+namespace {
 
 absl::Status CheckSynthetic(const v1::SyntheticTask& t, const ParameterKinds& kinds) {
   static const std::map<std::string, std::vector<std::string>> kNeeds = {
@@ -492,7 +496,7 @@ absl::Status ValidateStudySpec(const v1::StudySpec& spec) {
   ParameterKinds kinds;
   RETURN_IF_ERROR(CheckParameters(spec, kinds));
   RETURN_IF_ERROR(CheckAlgorithm(spec));
-  RETURN_IF_ERROR(CheckBudget(spec.budget()));
+  RETURN_IF_ERROR(ValidateBudget(spec.budget()));
   RETURN_IF_ERROR(CheckTask(spec.task(), kinds));
   RETURN_IF_ERROR(worker::train::ValidateTrainTask(spec));
   RETURN_IF_ERROR(CheckEarlyStopping(spec.early_stopping()));

@@ -45,6 +45,10 @@ inline constexpr double kDefaultCommandTimeoutSeconds = 3600;
 // In command arguments `{name}` is a placeholder for parameter `name`, and `{{` / `}}` are literal braces.
 absl::Status ValidateStudySpec(const v1::StudySpec& spec);
 
+// The budget part of ValidateStudySpec ("budget.max_trials: ..."), for a budget changed on its own (a
+// running study's new budget): every count > 0 or >= 0 as documented, and within proto/limits.h.
+absl::Status ValidateBudget(const v1::Budget& budget);
+
 // Returns `spec` with every unset default made explicit:
 //   double/integer scale SCALE_UNSPECIFIED -> LINEAR
 //   algorithm.grid.points_per_double 0    -> 5

@@ -384,6 +384,17 @@ TEST(ValidateStudySpecTest, SpecOverMaxSpecBytesIsRefused) {
               ::testing::HasSubstr("bytes, over the limit max_spec_bytes = 1048576"));
 }
 
+// A budget changed on its own is held to the same limits (for the coordinator's budget updates).
+TEST(ValidateBudgetTest, AppliesTheSpecsBudgetLimits) {
+  v1::Budget budget = ValidSpec().budget();
+  EXPECT_TRUE(ValidateBudget(budget).ok());
+  budget.set_max_trials(kMaxTrials + 1);
+  EXPECT_EQ(ValidateBudget(budget).code(), absl::StatusCode::kInvalidArgument);
+  budget.set_max_trials(10);
+  budget.set_max_parallel(kMaxParallel + 1);
+  EXPECT_EQ(ValidateBudget(budget).message(), "budget.max_parallel: 10001, over the limit max_parallel = 10000");
+}
+
 INSTANTIATE_TEST_SUITE_P(Rules, BadSpecTest, ::testing::ValuesIn(BadSpecCases()),
                          [](const ::testing::TestParamInfo<BadSpecCase>& info) {
                            return info.param.test_name;
