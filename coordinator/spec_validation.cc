@@ -1,6 +1,8 @@
 #include "coordinator/spec_validation.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <map>
 #include <string>
 #include <type_traits>
@@ -10,6 +12,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "searcher/search_space.h"
 #include "searcher/status_macros.h"
 #include "worker/train/knobs.h"
 
@@ -18,8 +21,30 @@ namespace {
 
 using ParameterKinds = std::map<std::string, v1::ParameterSpec::DomainCase>;
 
+// The searcher takes integer bounds as doubles, exact only within its kMaxExactInteger.
+static_assert(kMaxIntegerMagnitude <= searcher::kMaxExactInteger);
+// Counts below stay far from overflow: a running product <= kMaxGridPoints times an axis of at most
+// max(kMaxPointsPerDouble, kMaxValuesPerParameter) values.
+static_assert(kMaxGridPoints <= INT64_MAX / (kMaxPointsPerDouble + kMaxValuesPerParameter));
+
 absl::Status Invalid(absl::string_view path, absl::string_view what) {
   return absl::InvalidArgumentError(absl::StrCat(path, ": ", what));
+}
+
+// "<path>: <value>, over the limit <name> = <limit>" (the form proto/limits.h describes).
+template <typename T, typename L>
+absl::Status OverLimit(absl::string_view path, T value, absl::string_view name, L limit) {
+  return Invalid(path, absl::StrCat(value, ", over the limit ", name, " = ", limit));
+}
+
+// `status` with " (name '<name>')" after its field path, so a problem in a parameter's domain names the
+// parameter as well as its index. The name is an identifier by then, so it holds no ": ".
+absl::Status WithParameterName(const absl::Status& status, absl::string_view name) {
+  const absl::string_view message = status.message();
+  const size_t colon = message.find(": ");
+  if (colon == absl::string_view::npos) return status;
+  return absl::Status(status.code(),
+                      absl::StrCat(message.substr(0, colon), " (name '", name, "')", message.substr(colon)));
 }
 
 // [A-Za-z_] followed by characters for which `rest` holds.
@@ -94,6 +119,12 @@ absl::Status CheckDouble(const std::string& path, const v1::DoubleRange& r) {
 }
 
 absl::Status CheckInteger(const std::string& path, const v1::IntegerRange& r) {
+  const std::pair<const char*, int64_t> bounds[] = {{".min", r.min()}, {".max", r.max()}};
+  for (const auto& [field, value] : bounds) {
+    if (value < -kMaxIntegerMagnitude || value > kMaxIntegerMagnitude) {
+      return OverLimit(path + field, value, "max_integer_magnitude", kMaxIntegerMagnitude);
+    }
+  }
   RETURN_IF_ERROR(CheckScale(path + ".scale", r.scale()));
   if (r.min() > r.max()) return Invalid(path, absl::StrCat("min ", r.min(), " > max ", r.max()));
   if (r.scale() == v1::LOG && r.min() < 1) {
@@ -167,13 +198,55 @@ absl::Status CheckParameters(const v1::StudySpec& spec, ParameterKinds& kinds) {
       return Invalid(path + ".name", absl::StrCat("duplicate parameter name '", p.name(),
                                                   "' (also parameters[", it->second, "])"));
     }
-    RETURN_IF_ERROR(CheckDomain(path, p));
+    if (absl::Status domain = CheckDomain(path, p); !domain.ok()) return WithParameterName(domain, p.name());
     kinds[p.name()] = p.domain_case();
   }
   return absl::OkStatus();
 }
 
-absl::Status CheckAlgorithm(const v1::AlgorithmSpec& a) {
+// The most values parameter `p` contributes to a grid of `points` points per double: GridStrategy's axis
+// (searcher/grid_strategy.h) has exactly this many, or fewer for a log-scale integer range whose rounded
+// points coincide. REQUIRES: `p` passed CheckDomain (integer bounds within kMaxIntegerMagnitude).
+int64_t GridAxisBound(const v1::ParameterSpec& p, int32_t points) {
+  switch (p.domain_case()) {
+    case v1::ParameterSpec::kDoubleRange:
+      return p.double_range().min() == p.double_range().max() ? 1 : points;
+    case v1::ParameterSpec::kInteger:
+      return std::min<int64_t>(p.integer().max() - p.integer().min() + 1, points);
+    case v1::ParameterSpec::kDiscrete:
+      return p.discrete().values_size();
+    case v1::ParameterSpec::kCategorical:
+      return p.categorical().values_size();
+    case v1::ParameterSpec::DOMAIN_NOT_SET:
+      break;
+  }
+  return 1;
+}
+
+// The grid's size, the product of its axes, is at most kMaxGridPoints; the parameter at which the product
+// passes the limit is named. The running product stays <= kMaxGridPoints before each step (static_assert
+// above), so it never overflows.
+absl::Status CheckGridSize(const v1::StudySpec& spec) {
+  const int32_t points = spec.algorithm().grid().points_per_double() == 0
+                             ? kDefaultPointsPerDouble
+                             : spec.algorithm().grid().points_per_double();
+  int64_t size = 1;
+  for (int i = 0; i < spec.parameters_size(); ++i) {
+    const v1::ParameterSpec& p = spec.parameters(i);
+    size *= GridAxisBound(p, points);
+    if (size > kMaxGridPoints) {
+      return Invalid(absl::StrCat("parameters[", i, "] (name '", p.name(), "')"),
+                     absl::StrCat("the grid has up to ", size, " points with parameters[0..", i,
+                                  "], over the limit max_grid_points = ", kMaxGridPoints,
+                                  "; use fewer values, a smaller algorithm.grid.points_per_double, or random "
+                                  "or bayesian search"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckAlgorithm(const v1::StudySpec& spec) {
+  const v1::AlgorithmSpec& a = spec.algorithm();
   if (a.kind_case() == v1::AlgorithmSpec::KIND_NOT_SET) {
     return Invalid("algorithm", "required: one of random, grid, bayesian");
   }
@@ -184,11 +257,27 @@ absl::Status CheckAlgorithm(const v1::AlgorithmSpec& a) {
                      absl::StrCat("must be 0 (default ", kDefaultPointsPerDouble, ") or between 2 and ",
                                   kMaxPointsPerDouble, ", got ", n));
     }
+    RETURN_IF_ERROR(CheckGridSize(spec));
+  }
+  if (a.has_bayesian()) {
+    const int32_t initial = a.bayesian().initial_trials();
+    if (initial < 0) {
+      return Invalid("algorithm.bayesian.initial_trials", absl::StrCat("must be >= 0, got ", initial));
+    }
+    if (initial > kMaxTrials) {
+      return OverLimit("algorithm.bayesian.initial_trials", initial, "max_trials", kMaxTrials);
+    }
+    const double beta = a.bayesian().ucb_beta();
+    if (!std::isfinite(beta) || beta < 0) {
+      return Invalid("algorithm.bayesian.ucb_beta", absl::StrCat("must be finite and >= 0, got ", beta));
+    }
   }
   return absl::OkStatus();
 }
 
-absl::Status CheckBudget(const v1::Budget& b) {
+}  // namespace
+
+absl::Status ValidateBudget(const v1::Budget& b) {
   if (b.max_trials() <= 0)
     return Invalid("budget.max_trials", absl::StrCat("must be > 0, got ", b.max_trials()));
   if (b.max_trials() > kMaxTrials) {
@@ -202,8 +291,18 @@ absl::Status CheckBudget(const v1::Budget& b) {
   for (const auto& [path, value] : counts) {
     if (value < 0) return Invalid(path, absl::StrCat("must be >= 0, got ", value));
   }
+  if (b.max_parallel() > kMaxParallel) {
+    return OverLimit("budget.max_parallel", b.max_parallel(), "max_parallel", kMaxParallel);
+  }
+  if (b.max_failed() > kMaxTrials)
+    return OverLimit("budget.max_failed", b.max_failed(), "max_trials", kMaxTrials);
+  if (b.max_attempts() > kMaxAttempts) {
+    return OverLimit("budget.max_attempts", b.max_attempts(), "max_attempts", kMaxAttempts);
+  }
   return absl::OkStatus();
 }
+
+namespace {
 
 absl::Status CheckSynthetic(const v1::SyntheticTask& t, const ParameterKinds& kinds) {
   static const std::map<std::string, std::vector<std::string>> kNeeds = {
@@ -303,14 +402,23 @@ absl::Status CheckEarlyStopping(const v1::EarlyStopping& e) {
       return Invalid("early_stopping.median.min_trials",
                      absl::StrCat("must be >= 0, got ", e.median().min_trials()));
     }
+    if (e.median().min_trials() > kMaxTrials) {
+      return OverLimit("early_stopping.median.min_trials", e.median().min_trials(), "max_trials", kMaxTrials);
+    }
     if (e.median().min_step() < 0) {
       return Invalid("early_stopping.median.min_step",
                      absl::StrCat("must be >= 0, got ", e.median().min_step()));
+    }
+    if (e.median().min_step() > kMaxStep) {
+      return OverLimit("early_stopping.median.min_step", e.median().min_step(), "max_step", kMaxStep);
     }
   }
   if (e.has_asha()) {
     if (e.asha().min_step() < 0) {
       return Invalid("early_stopping.asha.min_step", absl::StrCat("must be >= 0, got ", e.asha().min_step()));
+    }
+    if (e.asha().min_step() > kMaxStep) {
+      return OverLimit("early_stopping.asha.min_step", e.asha().min_step(), "max_step", kMaxStep);
     }
     const double eta = e.asha().reduction_factor();
     if (!std::isfinite(eta) || (eta != 0 && eta < 2)) {
@@ -369,6 +477,9 @@ absl::Status CheckTagsAndWarmStart(const v1::StudySpec& spec) {
 }  // namespace
 
 absl::Status ValidateStudySpec(const v1::StudySpec& spec) {
+  if (const size_t bytes = spec.ByteSizeLong(); bytes > kMaxSpecBytes) {
+    return OverLimit("spec", absl::StrCat(bytes, " bytes"), "max_spec_bytes", kMaxSpecBytes);
+  }
   RETURN_IF_ERROR(CheckStudyName(spec.name()));
   if (spec.hypothesis().size() > kMaxHypothesisLength) {
     return Invalid("hypothesis", absl::StrCat("too long: ", spec.hypothesis().size(), " characters; at most ",
@@ -384,8 +495,8 @@ absl::Status ValidateStudySpec(const v1::StudySpec& spec) {
   }
   ParameterKinds kinds;
   RETURN_IF_ERROR(CheckParameters(spec, kinds));
-  RETURN_IF_ERROR(CheckAlgorithm(spec.algorithm()));
-  RETURN_IF_ERROR(CheckBudget(spec.budget()));
+  RETURN_IF_ERROR(CheckAlgorithm(spec));
+  RETURN_IF_ERROR(ValidateBudget(spec.budget()));
   RETURN_IF_ERROR(CheckTask(spec.task(), kinds));
   RETURN_IF_ERROR(worker::train::ValidateTrainTask(spec));
   RETURN_IF_ERROR(CheckEarlyStopping(spec.early_stopping()));

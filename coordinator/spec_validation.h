@@ -20,19 +20,9 @@
 
 #include "absl/status/status.h"
 #include "hyperlab/v1/study.pb.h"
+#include "proto/limits.h"
 
 namespace hyperlab::coordinator {
-
-// Limits on sizes and ranges, so a spec cannot ask the cluster for unbounded work or memory.
-inline constexpr int kMaxNameLength = 128;  // Study, parameter and metric names.
-inline constexpr int kMaxHypothesisLength = 4096;
-inline constexpr int kMaxParameters = 1000;
-inline constexpr int kMaxValuesPerParameter = 10000;  // Discrete and categorical values.
-inline constexpr int kMaxValueLength = 1024;          // One categorical value.
-inline constexpr int kMaxPointsPerDouble = 1000;
-inline constexpr int32_t kMaxTrials = 1000000;
-inline constexpr int kMaxTags = 64;
-inline constexpr int kMaxWarmStartStudies = 64;
 
 // Defaults filled by WithDefaults (also documented in study.proto).
 inline constexpr int32_t kDefaultPointsPerDouble = 5;
@@ -44,10 +34,20 @@ inline constexpr double kDefaultCommandTimeoutSeconds = 3600;
 // found (fields in declaration order) as "<field path>: <what is wrong>", e.g.
 //   "parameters[3].name: duplicate parameter name 'lr' (also parameters[1])"
 //   "task.command.argv[2]: unknown parameter '{foo}'"
+// A problem in a parameter's domain also names the parameter after the path:
+//   "parameters[2].integer.max (name 'units'): 9000000000000000000, over the limit max_integer_magnitude =
+//   ..."
+// Every size and count a spec can set is bounded by proto/limits.h (the serialized spec by max_spec_bytes,
+// a grid's size by max_grid_points, ...), computed without overflow, so whatever passes here cannot make
+// the coordinator or a strategy allocate or loop beyond those limits.
 // Unset fields that have defaults (scale, points_per_double, max_parallel, max_failed, max_attempts,
 // timeout_seconds) are valid as 0, so a spec is valid both before and after WithDefaults.
 // In command arguments `{name}` is a placeholder for parameter `name`, and `{{` / `}}` are literal braces.
 absl::Status ValidateStudySpec(const v1::StudySpec& spec);
+
+// The budget part of ValidateStudySpec ("budget.max_trials: ..."), for a budget changed on its own (a
+// running study's new budget): every count > 0 or >= 0 as documented, and within proto/limits.h.
+absl::Status ValidateBudget(const v1::Budget& budget);
 
 // Returns `spec` with every unset default made explicit:
 //   double/integer scale SCALE_UNSPECIFIED -> LINEAR

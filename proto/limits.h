@@ -37,6 +37,37 @@ inline constexpr size_t kMaxSpecBytes = 1 << 20;  // max_spec_bytes: one study s
 inline constexpr int kMaxOpenStudiesPerSubmitter = 256;  // max_open_studies_per_submitter (not ended).
 inline constexpr int kMaxWorkers = 10000;  // max_workers: registered at once (RESOURCE_EXHAUSTED).
 
+// Study specs: checked by coordinator::ValidateStudySpec, so by the coordinator at CreateStudy and by the
+// CLI's study-file loader before it sends anything (INVALID_ARGUMENT naming the field and parameter).
+inline constexpr size_t kMaxSpecBytes = 1 << 20;      // max_spec_bytes: one serialized StudySpec.
+inline constexpr size_t kMaxNameLength = 128;         // max_name_length: study, parameter and metric names.
+inline constexpr size_t kMaxHypothesisLength = 4096;  // max_hypothesis_length
+inline constexpr int kMaxParameters = 1000;           // max_parameters: of one study.
+inline constexpr int kMaxValuesPerParameter = 10000;  // max_values_per_parameter: discrete, categorical.
+inline constexpr size_t kMaxValueLength = 1024;       // max_value_length: one categorical value.
+// max_integer_magnitude: |min| and |max| of an integer parameter. The searcher models integers as doubles,
+// which hold every integer exactly up to 2^53, so no bound, difference or count overflows or rounds.
+inline constexpr int64_t kMaxIntegerMagnitude = int64_t{1} << 53;
+inline constexpr int kMaxPointsPerDouble = 1000;  // max_points_per_double: algorithm.grid.points_per_double.
+// max_grid_points: a grid's size, the product of its axes' sizes. A thousand times max_trials: a grid
+// that a study could partly run is never refused, and every count stays far from int64 overflow.
+inline constexpr int64_t kMaxGridPoints = 1'000'000'000;
+inline constexpr int32_t kMaxTrials = 1'000'000;  // max_trials: budget.max_trials, bayesian.initial_trials.
+inline constexpr int32_t kMaxParallel = 10'000;   // max_parallel: budget.max_parallel.
+inline constexpr int32_t kMaxAttempts = 100;      // max_attempts: budget.max_attempts.
+// max_step: early-stopping min_step (steps are compared as doubles by ASHA; exact up to 2^53).
+inline constexpr int64_t kMaxStep = int64_t{1} << 53;
+inline constexpr int kMaxTags = 64;              // max_tags
+inline constexpr int kMaxWarmStartStudies = 64;  // max_warm_start_studies
+
+// Study files (tools/study_file.h), refused by the CLI before anything is parsed or sent.
+// max_study_file_bytes: the file, and also its scalar text with YAML aliases expanded (a file without
+// aliases never has more), so an alias "billion laughs" is refused at this size.
+inline constexpr size_t kMaxStudyFileBytes = 4 << 20;
+// max_study_file_nodes: YAML nodes with aliases expanded. A StudySpec under max_spec_bytes holds fewer
+// values than this (each costs at least two bytes serialized).
+inline constexpr int64_t kMaxStudyFileNodes = kMaxSpecBytes / 2;
+
 }  // namespace hyperlab
 
 #endif  // HYPERLAB_PROTO_LIMITS_H_

@@ -38,9 +38,9 @@ bool MedianRule(const EarlyStoppingConfig& config, const TrialCurve& trial,
 }
 
 // The value a curve recorded at the rung starting at `rung_step`: its first point at or past it.
-std::optional<double> RungValue(const TrialCurve& curve, int64_t rung_step) {
+std::optional<double> RungValue(const TrialCurve& curve, double rung_step) {
   for (const CurvePoint& p : curve.points) {
-    if (p.step >= rung_step) return p.value;
+    if (static_cast<double>(p.step) >= rung_step) return p.value;
   }
   return std::nullopt;
 }
@@ -51,12 +51,13 @@ bool AshaRule(const EarlyStoppingConfig& config, const TrialCurve& trial,
   const double eta = std::max(2.0, config.reduction_factor);
   const int64_t step = trial.points.back().step;
   const int64_t previous = trial.points.size() > 1 ? trial.points[trial.points.size() - 2].step : -1;
-  // The highest rung this newest point reached, and whether it is the first point to reach it.
-  int64_t rung = -1;
+  // The highest rung this newest point reached, and whether it is the first point to reach it. Rungs stay
+  // doubles: a step or a rung near INT64_MAX (steps are reported by trials) has no int64 rounding.
+  double rung = -1;
   for (double r = static_cast<double>(min_step); r <= static_cast<double>(step); r *= eta) {
-    rung = static_cast<int64_t>(std::llround(r));
+    rung = std::round(r);
   }
-  if (rung < 0 || previous >= rung) return false;
+  if (rung < 0 || static_cast<double>(previous) >= rung) return false;
   const double mine = trial.points.back().value;
   std::vector<double> values = {mine};
   for (const TrialCurve* other : others) {

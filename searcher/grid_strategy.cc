@@ -31,7 +31,8 @@ std::vector<Value> AxisOf(const Parameter& p, int points) {
       break;
     case ParameterKind::kInteger: {
       const int64_t lo = static_cast<int64_t>(p.min), hi = static_cast<int64_t>(p.max);
-      if (hi - lo + 1 <= points) {
+      // hi - lo in unsigned arithmetic: never overflows, whatever the bounds.
+      if (static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo) < static_cast<uint64_t>(points)) {
         for (int64_t v = lo; v <= hi; ++v) axis.emplace_back(v);
         break;
       }
@@ -60,7 +61,7 @@ GridStrategy::GridStrategy(const SearchSpace& space, int points_per_double) {
   for (const Parameter& p : space.parameters) {
     axes_.push_back(AxisOf(p, points_per_double));
     const int64_t n = static_cast<int64_t>(axes_.back().size());
-    size_ = size_ > kMax / n ? kMax : size_ * n;
+    size_ = n == 0 ? 0 : (size_ > kMax / n ? kMax : size_ * n);
   }
 }
 

@@ -24,8 +24,10 @@ class Prng {
   // Uniform in [0, 1) with 53 random bits.
   double Uniform() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
 
-  // Uniform integer in [0, n), n > 0 (Lemire's multiply-shift; bias below 2^-64 * n, negligible).
+  // Uniform integer in [0, n) (Lemire's multiply-shift; bias below 2^-64 * n, negligible); n = 0 stands
+  // for 2^64, the whole range, so that `Below(hi - lo + 1)` in unsigned arithmetic is right for any range.
   uint64_t Below(uint64_t n) {
+    if (n == 0) return Next();
     return static_cast<uint64_t>((static_cast<unsigned __int128>(Next()) * n) >> 64);
   }
 

@@ -24,7 +24,9 @@ int64_t SampleInteger(const Parameter& p, Prng& rng) {
     const double x = std::exp(a + rng.Uniform() * (b - a));
     return std::clamp(static_cast<int64_t>(std::llround(x)), lo, hi);
   }
-  return lo + static_cast<int64_t>(rng.Below(static_cast<uint64_t>(hi - lo) + 1));
+  // In unsigned arithmetic, which wraps instead of overflowing; the result is within [lo, hi].
+  const uint64_t span = static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo);
+  return static_cast<int64_t>(static_cast<uint64_t>(lo) + rng.Below(span + 1));
 }
 
 }  // namespace

@@ -13,6 +13,10 @@
 
 namespace hyperlab::searcher {
 
+// Integer bounds are carried as doubles, which hold every whole number exactly up to 2^53: beyond, a
+// bound, a difference or a count could round or overflow int64.
+inline constexpr int64_t kMaxExactInteger = int64_t{1} << 53;
+
 enum class ParameterKind { kDouble, kInteger, kDiscrete, kCategorical };
 enum class Scale { kLinear, kLog };
 enum class Goal { kMinimize, kMaximize };
@@ -22,7 +26,8 @@ struct Parameter {
   std::string name;
   ParameterKind kind = ParameterKind::kDouble;
   Scale scale = Scale::kLinear;
-  // kDouble and kInteger: the closed range [min, max]. kLog requires min > 0.
+  // kDouble and kInteger: the closed range [min, max], finite, min <= max; kLog requires min > 0.
+  // kInteger: whole numbers with magnitude at most kMaxExactInteger.
   double min = 0;
   double max = 0;
   // kDiscrete: the numbers to choose from, as written.

@@ -1,14 +1,62 @@
 #include "searcher/strategy.h"
 
+#include <cmath>
+#include <string>
+
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "searcher/gp_strategy.h"
 #include "searcher/grid_strategy.h"
 #include "searcher/random_strategy.h"
 
 namespace hyperlab::searcher {
+namespace {
+
+// What is wrong with `p` for the search_space.h contract; empty when nothing is.
+std::string Problem(const Parameter& p) {
+  switch (p.kind) {
+    case ParameterKind::kDouble:
+    case ParameterKind::kInteger: {
+      if (!std::isfinite(p.min) || !std::isfinite(p.max)) {
+        return absl::StrCat("bounds must be finite, got [", p.min, ", ", p.max, "]");
+      }
+      if (p.min > p.max) return absl::StrCat("min ", p.min, " > max ", p.max);
+      if (p.scale == Scale::kLog && p.min <= 0) return absl::StrCat("log scale needs min > 0, got ", p.min);
+      const double limit = static_cast<double>(kMaxExactInteger);
+      if (p.kind == ParameterKind::kInteger &&
+          (p.min != std::floor(p.min) || p.max != std::floor(p.max) || p.min < -limit || p.max > limit)) {
+        return absl::StrCat("integer bounds must be whole numbers within +-", kMaxExactInteger, ", got [",
+                            p.min, ", ", p.max, "]");
+      }
+      return "";
+    }
+    case ParameterKind::kDiscrete:
+      if (p.numbers.empty()) return "no values";
+      for (double v : p.numbers) {
+        if (!std::isfinite(v)) return absl::StrCat("values must be finite, got ", v);
+      }
+      return "";
+    case ParameterKind::kCategorical:
+      return p.categories.empty() ? "no values" : "";
+  }
+  return "unknown kind";
+}
+
+absl::Status CheckSearchSpace(const SearchSpace& space) {
+  for (size_t i = 0; i < space.parameters.size(); ++i) {
+    const Parameter& p = space.parameters[i];
+    if (std::string problem = Problem(p); !problem.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat("parameters[", i, "] (name '", p.name, "'): ", problem));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<Strategy>> MakeStrategy(const SearchSpace& space,
                                                        const AlgorithmConfig& config) {
+  if (absl::Status status = CheckSearchSpace(space); !status.ok()) return status;
   switch (config.kind) {
     case AlgorithmConfig::Kind::kRandom:
       return std::make_unique<RandomStrategy>(space, config.seed);

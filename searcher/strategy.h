@@ -70,8 +70,12 @@ class Strategy {
   virtual std::optional<int64_t> Capacity() const = 0;
 };
 
-// Returns the strategy for `config`, or INVALID_ARGUMENT when the space does not suit it, or
-// UNIMPLEMENTED for a kind not built yet.
+// Returns the strategy for `config`, or INVALID_ARGUMENT when the space breaks the contract of
+// search_space.h (non-finite or crossed bounds, log scale with min <= 0, integer bounds that are not whole
+// numbers within kMaxExactInteger, an empty value list), naming the parameter as
+// "parameters[2] (name 'units'): ...", or when the settings do not suit the kind.
+// Callers validate specs first (coordinator/spec_validation.h); this keeps the strategies' arithmetic safe
+// for any caller.
 absl::StatusOr<std::unique_ptr<Strategy>> MakeStrategy(const SearchSpace& space,
                                                        const AlgorithmConfig& config);
 

@@ -1,5 +1,6 @@
 #include "tools/study_file.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdint>
@@ -24,6 +25,7 @@
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/util/json_util.h"
 #include "nlohmann/json.hpp"
+#include "proto/limits.h"
 #include "searcher/status_macros.h"
 #include "yaml-cpp/eventhandler.h"
 #include "yaml-cpp/yaml.h"
@@ -85,6 +87,12 @@ std::string Expected(const pb::FieldDescriptor* f) {
 }
 
 // Converts a YAML document to protobuf JSON for one message type, remembering the line of every field.
+//
+// yaml-cpp loads an alias as a second reference to the anchored node, so a small file can name an
+// exponential number of nodes ("billion laughs"); the walk below visits each reference. It charges every
+// node it visits and the bytes of every scalar against max_study_file_nodes and max_study_file_bytes
+// (proto/limits.h) and stops at the first node over either, so the JSON, the line map and the time spent
+// stay bounded by what a file without aliases could hold.
 class YamlToJson {
  public:
   explicit YamlToJson(std::string file) : file_(std::move(file)) {}
@@ -115,6 +123,7 @@ class YamlToJson {
     for (const auto& entry : node) {
       const YAML::Node& key = entry.first;
       const int line = LineOf(key);
+      RETURN_IF_ERROR(Charge(key, path));
       if (!key.IsScalar()) {
         return Error(line, path, absl::StrCat("expected a field name, got ", Describe(key)));
       }
@@ -170,6 +179,7 @@ class YamlToJson {
           return Error(LineOf(entry.first), path,
                        absl::StrCat("expected a name, got ", Describe(entry.first)));
         }
+        RETURN_IF_ERROR(Charge(entry.first, path));
         const std::string child = absl::StrCat(path, ".", entry.first.Scalar());
         lines_[child] = LineOf(entry.first);
         ASSIGN_OR_RETURN(out[entry.first.Scalar()],
@@ -184,6 +194,7 @@ class YamlToJson {
       }
       json out = json::array();
       size_t index = 0;
+      RETURN_IF_ERROR(Charge(node, path));
       for (const YAML::Node& element : node) {
         const std::string child = absl::StrCat(path, "[", index++, "]");
         lines_[child] = LineOf(element);
@@ -203,6 +214,7 @@ class YamlToJson {
       if (node.IsNull()) return json::object();
       return Message(node, f->message_type(), path);
     }
+    RETURN_IF_ERROR(Charge(node, path));
     if (node.IsNull() && !required) return json();
     if (!node.IsScalar()) {
       return Error(LineOf(node), path, absl::StrCat("expected ", Expected(f), ", got ", Describe(node)));
@@ -270,8 +282,31 @@ class YamlToJson {
     return json(v);
   }
 
+  // Counts one more visited node (and its text, for a scalar); an error once either total is over its
+  // limit. Called before a node is converted.
+  absl::Status Charge(const YAML::Node& node, absl::string_view path) {
+    ++nodes_;
+    if (node.IsScalar()) scalar_bytes_ += node.Scalar().size();
+    if (nodes_ > kMaxStudyFileNodes) {
+      return Error(LineOf(node), path,
+                   absl::StrCat("the document has over ", kMaxStudyFileNodes,
+                                " nodes with its aliases expanded, over the limit max_study_file_nodes = ",
+                                kMaxStudyFileNodes, " (does an alias repeat a large anchor?)"));
+    }
+    if (scalar_bytes_ > kMaxStudyFileBytes) {
+      return Error(LineOf(node), path,
+                   absl::StrCat("the document has over ", kMaxStudyFileBytes,
+                                " bytes of text with its aliases expanded, over the limit "
+                                "max_study_file_bytes = ",
+                                kMaxStudyFileBytes, " (does an alias repeat a large anchor?)"));
+    }
+    return absl::OkStatus();
+  }
+
   std::string file_;
   std::map<std::string, int> lines_;  // Field path -> line where it was written.
+  int64_t nodes_ = 0;                 // Nodes visited, aliases counted each time.
+  size_t scalar_bytes_ = 0;           // Scalar text visited, aliases counted each time.
 };
 
 }  // namespace
@@ -345,6 +380,11 @@ std::vector<YAML::Node> LoadAtMostTwoDocuments(const std::string& text, int* sec
 absl::StatusOr<v1::StudySpec> ParseStudyYaml(absl::string_view yaml,
                                              const std::string& file_name_for_errors) {
   YamlToJson converter(file_name_for_errors);
+  if (yaml.size() > kMaxStudyFileBytes) {
+    return converter.Error(
+        0, "",
+        absl::StrCat(yaml.size(), " bytes, over the limit max_study_file_bytes = ", kMaxStudyFileBytes));
+  }
   if (auto [line, what] = FirstNonText(yaml); line != 0) return converter.Error(line, "", what);
   std::vector<YAML::Node> documents;
   int second_document_line = 0;
@@ -386,11 +426,11 @@ absl::StatusOr<v1::StudySpec> ParseStudyYaml(absl::string_view yaml,
 
   const absl::Status valid = coordinator::ValidateStudySpec(spec);
   if (!valid.ok()) {
-    // The validator's message is "<path>: <problem>"; point at the line where that path was written.
+    // The validator's message is "<path>: <problem>" or "<path> (name '<parameter>'): <problem>"; point
+    // at the line where that path was written.
     const absl::string_view message = valid.message();
-    const size_t colon = message.find(": ");
-    const int line =
-        colon == absl::string_view::npos ? 0 : converter.LineFor(std::string(message.substr(0, colon)));
+    const absl::string_view path = message.substr(0, std::min(message.find(": "), message.find(" (name '")));
+    const int line = path.size() == message.size() ? 0 : converter.LineFor(std::string(path));
     return converter.Error(line, "", message);
   }
   return spec;
@@ -401,14 +441,24 @@ absl::StatusOr<v1::StudySpec> LoadStudyFile(const std::string& path) {
   if (file == nullptr) {
     return absl::InvalidArgumentError(absl::StrCat(path, ": cannot read: ", std::strerror(errno)));
   }
+  // Reads at most one byte over the limit, so a huge or endless file (/dev/zero) is refused, not loaded.
   std::string text;
   char buffer[1 << 16];
   size_t n;
-  while ((n = std::fread(buffer, 1, sizeof(buffer), file)) > 0) text.append(buffer, n);
+  while (text.size() <= kMaxStudyFileBytes &&
+         (n = std::fread(buffer, 1, std::min(sizeof(buffer), kMaxStudyFileBytes + 1 - text.size()), file)) >
+             0) {
+    text.append(buffer, n);
+  }
   const bool failed = std::ferror(file) != 0;
   const int error = errno;
   std::fclose(file);
   if (failed) return absl::InvalidArgumentError(absl::StrCat(path, ": cannot read: ", std::strerror(error)));
+  if (text.size() > kMaxStudyFileBytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": over ", kMaxStudyFileBytes,
+                     " bytes, over the limit max_study_file_bytes = ", kMaxStudyFileBytes));
+  }
   return ParseStudyYaml(text, path);
 }
 

@@ -1,5 +1,7 @@
 #include "searcher/early_stopping.h"
 
+#include <limits>
+
 #include "gtest/gtest.h"
 
 namespace hyperlab::searcher {
@@ -24,8 +26,8 @@ TEST(MedianRuleTest, StopsATrialWorseThanTheMedianOfRunningAverages) {
   EXPECT_TRUE(ShouldStop(config, Curve(9, {{1, 5}, {2, 3.5}}), others));   // Best 3.5 > 3.
   EXPECT_FALSE(ShouldStop(config, Curve(9, {{1, 5}, {2, 2.5}}), others));  // Best 2.5 < 3.
   // Maximising flips the comparison: best 3.5 beats the median 3.
-  EXPECT_FALSE(ShouldStop({.kind = EarlyStoppingConfig::Kind::kMedian, .goal = Goal::kMaximize}, Curve(9, {{1, 0}, {2, 3.5}}),
-                          others));
+  EXPECT_FALSE(ShouldStop({.kind = EarlyStoppingConfig::Kind::kMedian, .goal = Goal::kMaximize},
+                          Curve(9, {{1, 0}, {2, 3.5}}), others));
 }
 
 TEST(MedianRuleTest, WaitsForEnoughCompletedTrialsAndTheMinimumStep) {
@@ -43,7 +45,8 @@ TEST(AshaRuleTest, KeepsTheBestThirdAtEachRung) {
   // Rung 1 (eta 3) already holds 1, 2, 3, 4, 5: with this trial n = 6, so the best 2 go on (minimise).
   std::vector<TrialCurve> rung1;
   for (int i = 1; i <= 5; ++i) rung1.push_back(Curve(i, {{1, 1.0 * i}}));
-  const EarlyStoppingConfig config{.kind = EarlyStoppingConfig::Kind::kAsha, .min_step = 1, .reduction_factor = 3};
+  const EarlyStoppingConfig config{
+      .kind = EarlyStoppingConfig::Kind::kAsha, .min_step = 1, .reduction_factor = 3};
   EXPECT_TRUE(ShouldStop(config, Curve(9, {{1, 2.5}}), Pointers(rung1)));
   EXPECT_FALSE(ShouldStop(config, Curve(9, {{1, 1.5}}), Pointers(rung1)));
   // Between rungs nothing is judged; at rung 3 the values recorded there compete.
@@ -53,9 +56,26 @@ TEST(AshaRuleTest, KeepsTheBestThirdAtEachRung) {
   EXPECT_FALSE(ShouldStop(config, Curve(9, {{1, 1.5}, {2, 1}, {3, 0.4}}), Pointers(rung3)));
 }
 
+// Issue 14 #5 class (sizes a trial or spec sets, computed without overflow): a step near INT64_MAX put the
+// rung at 2^63, which llround could not hold (it gave INT64_MIN, so the trial was never judged). Rungs are
+// doubles now: the trial at the top rung is judged like any other.
+TEST(AshaRuleTest, StepsNearInt64MaxAreJudged) {
+  constexpr int64_t kTop = std::numeric_limits<int64_t>::max();
+  std::vector<TrialCurve> others = {Curve(1, {{kTop, 1}}), Curve(2, {{kTop, 2}})};
+  const EarlyStoppingConfig config{
+      .kind = EarlyStoppingConfig::Kind::kAsha, .min_step = 1, .reduction_factor = 2};
+  EXPECT_TRUE(ShouldStop(config, Curve(9, {{1, 5}, {kTop, 10}}), Pointers(others)));
+  EXPECT_FALSE(ShouldStop(config, Curve(9, {{1, 5}, {kTop, 0.5}}), Pointers(others)));
+  const EarlyStoppingConfig huge{
+      .kind = EarlyStoppingConfig::Kind::kAsha, .min_step = kTop, .reduction_factor = 1e308};
+  EXPECT_FALSE(ShouldStop(huge, Curve(9, {{1, 5}, {kTop, 10}}), {})) << "the first trial at a rung goes on";
+}
+
 TEST(AshaRuleTest, TheFirstTrialAtARungAlwaysGoesOnAndTheGoalIsRespected) {
-  const EarlyStoppingConfig config{.kind = EarlyStoppingConfig::Kind::kAsha, .goal = Goal::kMaximize,
-                                   .min_step = 2, .reduction_factor = 2};
+  const EarlyStoppingConfig config{.kind = EarlyStoppingConfig::Kind::kAsha,
+                                   .goal = Goal::kMaximize,
+                                   .min_step = 2,
+                                   .reduction_factor = 2};
   EXPECT_FALSE(ShouldStop(config, Curve(1, {{2, 0.1}}), {}));
   EXPECT_FALSE(ShouldStop(config, Curve(1, {{1, 0.1}}), {}));  // Before the first rung.
   std::vector<TrialCurve> others = {Curve(2, {{2, 0.9}}), Curve(3, {{2, 0.8}}), Curve(4, {{2, 0.7}})};

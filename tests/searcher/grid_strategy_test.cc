@@ -97,5 +97,27 @@ TEST(GridStrategyTest, EqualBoundsGiveOnePoint) {
   EXPECT_EQ(grid.Capacity(), 1);
 }
 
+// Issue 14 #5: hi - lo + 1 overflowed int64 for a range this wide, and the axis then enumerated the range
+// (gigabytes). The count is now taken in unsigned arithmetic: the axis has points_per_double values.
+TEST(GridStrategyTest, IntegerRangeNearTheInt64LimitsHasPointsPerDoubleValues) {
+  Parameter p{.name = "units", .kind = ParameterKind::kInteger, .min = -9e18, .max = 9e18};
+  GridStrategy grid({{p}}, 5);
+  ASSERT_EQ(grid.Capacity(), 5);
+  std::vector<int64_t> axis;
+  for (const Value& v : grid.Axis(0)) axis.push_back(std::get<int64_t>(v));
+  EXPECT_THAT(axis, ElementsAre(-9'000'000'000'000'000'000, -4'500'000'000'000'000'000, 0,
+                                4'500'000'000'000'000'000, 9'000'000'000'000'000'000));
+}
+
+TEST(GridStrategyTest, AnEmptyValueListGivesAnEmptyGridNotADivisionByZero) {
+  Parameter p{.name = "opt", .kind = ParameterKind::kCategorical};
+  GridStrategy grid({{Double("x", 0, 1), p}}, 5);
+  EXPECT_EQ(grid.Capacity(), 0);
+  std::string state;
+  auto none = grid.Suggest({}, 3, state);
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+}
+
 }  // namespace
 }  // namespace hyperlab::searcher

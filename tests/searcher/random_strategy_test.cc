@@ -98,5 +98,22 @@ TEST(RandomStrategyTest, UniformIntegersAreUniform) {
   for (const auto& [value, count] : counts) EXPECT_NEAR(count, 5000, 320) << value;
 }
 
+// Issue 14 #5, same class as the grid: the draw computed hi - lo in signed arithmetic (undefined
+// behaviour past INT64_MAX, reported by UBSan). Now unsigned: values stay in range and both halves occur.
+TEST(RandomStrategyTest, IntegerRangeNearTheInt64LimitsStaysInRange) {
+  SearchSpace space;
+  space.parameters.push_back({.name = "units", .kind = ParameterKind::kInteger, .min = -9e18, .max = 9e18});
+  RandomStrategy random(space, 3);
+  int negative = 0;
+  for (int i = 0; i < 200; ++i) {
+    const int64_t v = std::get<int64_t>(random.Sample(i)[0]);
+    EXPECT_GE(v, -9'000'000'000'000'000'000);
+    EXPECT_LE(v, 9'000'000'000'000'000'000);
+    negative += v < 0;
+  }
+  EXPECT_GT(negative, 50);
+  EXPECT_LT(negative, 150);
+}
+
 }  // namespace
 }  // namespace hyperlab::searcher

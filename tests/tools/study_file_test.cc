@@ -1,5 +1,6 @@
 #include "tools/study_file.h"
 
+#include <algorithm>
 #include <fstream>
 #include <string>
 
@@ -7,6 +8,7 @@
 #include "absl/strings/string_view.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "proto/limits.h"
 
 namespace hyperlab::tools {
 namespace {
@@ -179,7 +181,7 @@ parameters:
       max: 1
       scale: log
 )yaml",
-              "study.yaml:6: parameters[0].double.min: log scale needs min > 0, got 0");
+              "study.yaml:6: parameters[0].double.min (name 'lr'): log scale needs min > 0, got 0");
 }
 
 TEST(StudyFileTest, MinAboveMax) {
@@ -189,7 +191,7 @@ parameters:
   - {name: x1, double: {min: 0, max: 1}}
   - {name: x2, double: {min: 10, max: 5}}
 )yaml",
-              "study.yaml:5: parameters[1].double: min 10 > max 5");
+              "study.yaml:5: parameters[1].double (name 'x2'): min 10 > max 5");
 }
 
 TEST(StudyFileTest, EmptyValueList) {
@@ -200,7 +202,7 @@ parameters:
   - {name: batch,
      discrete: {values: []}}
 )yaml",
-              "study.yaml:6: parameters[1].discrete.values: must not be empty");
+              "study.yaml:6: parameters[1].discrete.values (name 'batch'): must not be empty");
 }
 
 TEST(StudyFileTest, DuplicateParameterName) {
@@ -363,6 +365,94 @@ TEST(StudyFileTest, LoadsTheExampleFromATempFile) {
   absl::StatusOr<v1::StudySpec> spec = LoadStudyFile(path);
   ASSERT_TRUE(spec.ok()) << spec.status();
   EXPECT_EQ(spec->name(), "branin-random");
+}
+
+// --- Issue 14 #16: sizes a study file can set are bounded before anything is built or sent -------------
+
+// A file of `parameters` categorical parameters whose value lists are one anchored list of `values`
+// values, each `length` characters: a few kilobytes that expand to parameters * values nodes.
+std::string AliasedValues(int parameters, int values, int length) {
+  std::string yaml =
+      "name: s\nobjective: {metric: value, goal: minimize}\nparameters:\n  - {name: p0, categorical: "
+      "{values: &v [";
+  for (int i = 0; i < values; ++i) {
+    absl::StrAppend(&yaml, i ? ", " : "", "v", i, std::string(std::max(0, length - 7), 'x'));
+  }
+  yaml += "]}}\n";
+  for (int p = 1; p < parameters; ++p)
+    absl::StrAppend(&yaml, "  - {name: p", p, ", categorical: {values: *v}}\n");
+  return yaml + "algorithm: {random: {}}\nbudget: {max_trials: 1}\ntask: {command: {argv: [true]}}\n";
+}
+
+// Billion laughs: yaml-cpp shares an aliased node, and the conversion to JSON visited it once per alias.
+// 60 references to a 10,000-value list (60 KB of YAML) are 600,000 nodes; the old loader built them
+// all (hundreds of MB, seconds; the 114 KB file of the finding reached 3.7 GB) and accepted the spec.
+TEST(StudyFileTest, AliasesExpandingBeyondMaxStudyFileNodesAreRefusedWithTheLine) {
+  const std::string yaml = AliasedValues(60, 10000, 2);
+  ASSERT_LT(yaml.size(), 100u << 10);
+  absl::StatusOr<v1::StudySpec> spec = Parse(yaml);
+  ASSERT_EQ(spec.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(spec.status().message()),
+              ::testing::MatchesRegex(
+                  "study\\.yaml:[0-9]+: parameters\\[[0-9]+\\]\\.categorical\\.values.*: the document "
+                  "has over 524288 nodes with its aliases expanded, over the limit "
+                  "max_study_file_nodes = 524288 .*"));
+}
+
+// The same with few nodes and long values: 5 references to 1 MB of text are 5 MB of expanded text.
+TEST(StudyFileTest, AliasesExpandingBeyondMaxStudyFileBytesOfTextAreRefused) {
+  const std::string yaml = AliasedValues(5, 1000, 1000);
+  absl::StatusOr<v1::StudySpec> spec = Parse(yaml);
+  ASSERT_EQ(spec.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(
+      std::string(spec.status().message()),
+      HasSubstr("bytes of text with its aliases expanded, over the limit max_study_file_bytes = 4194304"));
+}
+
+TEST(StudyFileTest, AliasesWithinTheLimitsStillWork) {
+  absl::StatusOr<v1::StudySpec> spec = Parse(AliasedValues(3, 4, 2));
+  ASSERT_TRUE(spec.ok()) << spec.status();
+  ASSERT_EQ(spec->parameters_size(), 3);
+  EXPECT_EQ(spec->parameters(2).categorical().values_size(), 4);
+}
+
+// A spec over max_spec_bytes is refused by the CLI before it is sent (the coordinator refuses it too).
+TEST(StudyFileTest, SpecOverMaxSpecBytesIsRefusedBeforeSending) {
+  const std::string yaml = AliasedValues(1, 1100, 1000);  // One list: 1.1 MB, no alias used.
+  absl::StatusOr<v1::StudySpec> spec = Parse(yaml);
+  ASSERT_EQ(spec.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(spec.status().message()), StartsWith("study.yaml: spec: "));
+  EXPECT_THAT(std::string(spec.status().message()), HasSubstr("over the limit max_spec_bytes = 1048576"));
+}
+
+TEST(StudyFileTest, FileOverMaxStudyFileBytesIsRefusedUnread) {
+  const std::string path = WriteTempFile("huge.yaml", std::string(kMaxStudyFileBytes + 10, '#'));
+  absl::StatusOr<v1::StudySpec> spec = LoadStudyFile(path);
+  ASSERT_EQ(spec.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(spec.status().message(),
+            absl::StrCat(path, ": over 4194304 bytes, over the limit max_study_file_bytes = 4194304"));
+  // An endless file: the old loader read /dev/zero until memory ran out.
+  spec = LoadStudyFile("/dev/zero");
+  ASSERT_EQ(spec.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(spec.status().message()), HasSubstr("max_study_file_bytes"));
+  EXPECT_THAT(std::string(Parse(std::string(kMaxStudyFileBytes + 1, '#')).status().message()),
+              StartsWith("study.yaml: 4194305 bytes, over the limit max_study_file_bytes"));
+}
+
+// Errors that name a parameter still point at the line of the field.
+TEST(StudyFileTest, WideIntegerRangeIsRefusedNamingLineAndParameter) {
+  ExpectError(R"yaml(name: s
+objective: {metric: value, goal: minimize}
+algorithm: {grid: {}}
+parameters:
+  - {name: x1, double: {min: 0, max: 1}}
+  - name: units
+    integer:
+      min: -9000000000000000000
+      max: 9000000000000000000
+)yaml",
+              "study.yaml:8: parameters[1].integer.min (name 'units'): -9000000000000000000, over the limit "
+              "max_integer_magnitude = 9007199254740992");
 }
 
 }  // namespace

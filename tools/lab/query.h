@@ -21,7 +21,8 @@
 //
 // Errors (INVALID_ARGUMENT, from Parse) give the 1-based column and show the expression with a caret
 // under the fault (query_lexer.h's QueryError): a missing value or operator, an unknown name (listing
-// the known ones), a word where a number belongs, a category the parameter does not have.
+// the known ones), a word where a number belongs, a category the parameter does not have, and nesting
+// ('(' and 'not') deeper than kMaxQueryDepth.
 //
 // Thread safety: a parsed Query is immutable; Matches may be called from any thread.
 #ifndef HYPERLAB_TOOLS_LAB_QUERY_H_
@@ -37,6 +38,10 @@
 #include "tools/lab/trial_fields.h"
 
 namespace hyperlab::tools::lab {
+
+// The deepest nesting of '(' and 'not' a query may have. Parsing, evaluating, printing and freeing a
+// query recurse once per level, so this bounds their stack use whatever the expression.
+inline constexpr int kMaxQueryDepth = 100;
 
 class Query {
  public:

@@ -97,7 +97,19 @@ class Parser {
     return Combine(Node::Op::kAnd, std::move(children));
   }
 
+  // One level of '(' or 'not': parsing recurses per level, so depth is bounded (kMaxQueryDepth).
   absl::StatusOr<NodePtr> ParseNot() {
+    if ((IsKeyword(Peek(), "not") || Peek().kind == Token::Kind::kLeftParen) && depth_ >= kMaxQueryDepth) {
+      return Error(Peek(), absl::StrCat("'(' and 'not' nested over ", kMaxQueryDepth,
+                                        " deep, over the limit max_query_depth = ", kMaxQueryDepth));
+    }
+    ++depth_;
+    absl::StatusOr<NodePtr> node = ParseNested();
+    --depth_;
+    return node;
+  }
+
+  absl::StatusOr<NodePtr> ParseNested() {
     if (IsKeyword(Peek(), "not")) {
       Next();
       std::vector<NodePtr> child;
@@ -211,6 +223,7 @@ class Parser {
   std::vector<Token> tokens_;
   const FieldCatalog& catalog_;
   size_t pos_ = 0;
+  int depth_ = 0;  // Levels of '(' and 'not' being parsed.
 };
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/tools/lab/lab_test_util.h"
@@ -129,6 +130,31 @@ TEST_F(QueryTest, ParenthesesGroup) {
   EXPECT_EQ(Tree("(epochs < 1 or epochs > 2) and optimizer = adam"),
             "(and (or (< epochs 1) (> epochs 2)) (= optimizer \"adam\"))");
   EXPECT_EQ(Tree("not (epochs < 1 or ((epochs > 2)))"), "(not (or (< epochs 1) (> epochs 2)))");
+}
+
+// Issue 14 #16: `--where` nested 30,000 deep overflowed the stack (one recursion per level, in parsing,
+// evaluation, printing and freeing). Nesting is bounded; the error names the column of the level too many.
+TEST_F(QueryTest, NestingDeeperThanTheLimitIsRefusedWithItsColumn) {
+  for (const std::string& opener : {std::string("("), std::string("not ")}) {
+    std::string deep;
+    for (int i = 0; i < 30000; ++i) deep += opener;
+    deep += "epochs > 1";
+    if (opener == "(") deep += std::string(30000, ')');
+    auto q = Query::Parse(deep, catalog_);
+    ASSERT_EQ(q.status().code(), absl::StatusCode::kInvalidArgument) << opener;
+    const size_t column = kMaxQueryDepth * opener.size() + 1;
+    EXPECT_THAT(std::string(q.status().message()),
+                StartsWith(absl::StrCat("column ", column,
+                                        ": '(' and 'not' nested over 100 deep, over the limit "
+                                        "max_query_depth = 100")))
+        << opener;
+  }
+  // At the limit it parses and evaluates.
+  std::string at_limit =
+      std::string(kMaxQueryDepth - 1, '(') + "not epochs > 1" + std::string(kMaxQueryDepth - 1, ')');
+  auto q = Query::Parse(at_limit, catalog_);
+  ASSERT_TRUE(q.ok()) << q.status();
+  EXPECT_EQ(Ids(at_limit), Ids("epochs <= 1"));
 }
 
 TEST_F(QueryTest, ChainsOfTheSameOperatorAreOneNode) {
