@@ -35,6 +35,14 @@ inline constexpr size_t kMaxNoteLength = 65536;           // max_note_length: a 
 inline constexpr int kMaxNotesPerTrial = 1000;            // max_notes_per_trial
 inline constexpr int kMaxWorkers = 10000;  // max_workers: registered at once (RESOURCE_EXHAUSTED).
 
+// Message sizes every channel agrees on (issue 14, #8): the coordinator receives requests of up to
+// kMaxRequestBytes and sends responses of up to kMaxResponseBytes; every client (worker, CLI, in-process)
+// sends up to kMaxRequestBytes and receives up to kMaxResponseBytes (coordinator/message_size.h applies
+// them). A response may carry a whole request back (GetStudy returns the spec it was created with) plus
+// state, hence twice the request size. The core keeps what it returns (lists, leases) under
+// kMaxResponseBytes; gRPC refuses anything larger with RESOURCE_EXHAUSTED on the sending side.
+inline constexpr int kMaxResponseBytes = 2 * kMaxRequestBytes;  // max_response_bytes: one gRPC reply.
+
 }  // namespace hyperlab
 
 #endif  // HYPERLAB_PROTO_LIMITS_H_
