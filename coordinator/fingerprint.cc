@@ -1,15 +1,15 @@
 #include "coordinator/fingerprint.h"
 
+#include <openssl/evp.h>
+
 #include <algorithm>
 #include <cmath>
 #include <map>
 #include <new>
 
-#include <openssl/evp.h>
-
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_join.h"
 
 namespace hyperlab::coordinator {

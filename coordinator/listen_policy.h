@@ -8,11 +8,10 @@
 // The worker and the CLI apply the second rule to the address they connect to (client_channel.h).
 //
 // Loopback means a literal loopback address: an IPv4 literal in 127.0.0.0/8 (four decimal octets), ::1 or
-// an IPv4-mapped ::ffff:127.x.y.z, with or without brackets, or the name "localhost" (RFC 6761 reserves it for
-// loopback; it resolves from /etc/hosts, which only root can change). Any other
-// name counts as remote, including `127.0.0.1.example.com`, whose DNS answer an attacker may control (issue
-// 14, #15); so do an empty host, 0.0.0.0, [::] and unix: sockets.
-// Thread safety: pure functions.
+// an IPv4-mapped ::ffff:127.x.y.z, with or without brackets, or the name "localhost" (RFC 6761 reserves it
+// for loopback; it resolves from /etc/hosts, which only root can change). Any other name counts as remote,
+// including `127.0.0.1.example.com`, whose DNS answer an attacker may control (issue 14, #15); so do an empty
+// host, 0.0.0.0, [::] and unix: sockets. Thread safety: pure functions.
 #ifndef HYPERLAB_COORDINATOR_LISTEN_POLICY_H_
 #define HYPERLAB_COORDINATOR_LISTEN_POLICY_H_
 

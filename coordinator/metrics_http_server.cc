@@ -1,6 +1,7 @@
 #include "coordinator/metrics_http_server.h"
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <chrono>
 
@@ -33,6 +34,19 @@ absl::StatusOr<std::unique_ptr<MetricsHttpServer>> MetricsHttpServer::Start(
   http.set_write_timeout(kIoTimeoutSeconds, 0);
   http.set_payload_max_length(kMaxBodyBytes);
   http.set_tcp_nodelay(true);
+  // SO_REUSEADDR only: httplib's default adds SO_REUSEPORT, which would let a second coordinator bind the
+  // same port and take half the scrapes (server.cc turns it off for gRPC for the same reason).
+  http.set_socket_options([](socket_t socket) {
+    const int one = 1;
+    setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+  });
+  http.set_pre_routing_handler([](const httplib::Request& request, httplib::Response& response) {
+    if (request.method == "GET" || request.method == "HEAD")
+      return httplib::Server::HandlerResponse::Unhandled;
+    response.status = 405;
+    response.set_content("only GET and HEAD\n", "text/plain");
+    return httplib::Server::HandlerResponse::Handled;
+  });
   http.Get("/metrics", [render = std::move(render)](const httplib::Request&, httplib::Response& response) {
     response.set_content(render(), "text/plain; version=0.0.4; charset=utf-8");
   });

@@ -1,5 +1,6 @@
 // The Prometheus endpoint: `GET /metrics` answers with what the render function returns (text/plain;
-// version=0.0.4), `GET /healthz` with "ok", HEAD likewise without a body, anything else 404.
+// version=0.0.4), `GET /healthz` with "ok", HEAD likewise without a body, other paths 404, other methods
+// 405.
 //
 // Served by cpp-httplib (Debian's libcpp-httplib-dev) rather than by hand, because the hand-written server
 // took one connection at a time and blocked on a slow reader (issue 14, #13). Bounds that hold for any

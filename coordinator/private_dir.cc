@@ -22,17 +22,17 @@ absl::StatusOr<PrivateDirAction> EnsurePrivateDirectory(const std::string& flag,
     std::error_code error;
     if (dir.has_parent_path()) std::filesystem::create_directories(dir.parent_path(), error);
     if (error) {
-      return absl::UnavailableError(absl::StrFormat("%s %s: cannot create its parent: %s", flag, path,
-                                                    error.message()));
+      return absl::UnavailableError(
+          absl::StrFormat("%s %s: cannot create its parent: %s", flag, path, error.message()));
     }
     if (mkdir(path.c_str(), 0700) != 0 && errno != EEXIST) {
-      return absl::UnavailableError(absl::StrFormat("%s %s: cannot create it: %s", flag, path,
-                                                    std::strerror(errno)));
+      return absl::UnavailableError(
+          absl::StrFormat("%s %s: cannot create it: %s", flag, path, std::strerror(errno)));
     }
     // mkdir applies the umask, which can only remove bits; chmod makes 0700 exact whatever the umask.
     if (chmod(path.c_str(), 0700) != 0) {
-      return absl::UnavailableError(absl::StrFormat("%s %s: cannot set mode 0700: %s", flag, path,
-                                                    std::strerror(errno)));
+      return absl::UnavailableError(
+          absl::StrFormat("%s %s: cannot set mode 0700: %s", flag, path, std::strerror(errno)));
     }
     return PrivateDirAction::kCreated;
   }

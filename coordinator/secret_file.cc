@@ -51,8 +51,8 @@ absl::StatusOr<std::string> ReadSecretFile(const std::string& flag, const std::s
   }
   if (absl::Status mode = CheckSecretFileMode(flag, path, st.st_mode); !mode.ok()) return mode;
   if (st.st_size < 0 || static_cast<uint64_t>(st.st_size) > kMaxSecretFileBytes) {
-    return absl::ResourceExhaustedError(absl::StrCat(flag, " ", path, ": ", st.st_size,
-                                                     " bytes, over the limit of ", kMaxSecretFileBytes));
+    return absl::ResourceExhaustedError(
+        absl::StrCat(flag, " ", path, ": ", st.st_size, " bytes, over the limit of ", kMaxSecretFileBytes));
   }
   std::string content;
   char buffer[4096];
