@@ -37,7 +37,7 @@ def run_binary(cluster, rel, *argv, env=None, timeout=20):
     e = dict(os.environ)
     e.pop("HYPERLAB_TOKEN", None)
     e.update(env or {})
-    return subprocess.run([os.path.join(cluster.bin, rel), *argv], capture_output=True, text=True,
+    return subprocess.run([os.path.join(os.path.abspath(cluster.bin), rel), *argv], capture_output=True, text=True,
                           timeout=timeout, env=e, cwd=cluster.tmp)
 
 
@@ -78,7 +78,7 @@ def test(cluster):
     assert r.returncode == 2 and "plaintext" in r.stderr and "--insecure-plaintext-tokens" in r.stderr, r.stderr
     print("coordinator, tokens on 0.0.0.0 without TLS:", r.stderr.strip())
     port = harness.free_port()
-    p = subprocess.Popen([os.path.join(cluster.bin, "coordinator", "hyperlab-coordinator"), "--listen",
+    p = subprocess.Popen([os.path.join(os.path.abspath(cluster.bin), "coordinator", "hyperlab-coordinator"), "--listen",
                           f"0.0.0.0:{port}", "--data-dir", os.path.join(tmp, "d5"), "--auth-tokens", tokens,
                           "--insecure-plaintext-tokens"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
