@@ -411,6 +411,26 @@ def check_isolation(objs, policies):
     for x, tt in workers:
         wname = f"{x['kind']} {x['metadata']['name']}"
         labels = tt.get("metadata", {}).get("labels", {})
+        # Tokens: from a file in a Secret this pool alone mounts, never from the coordinator's token Secret.
+        for c in tt["spec"]["containers"]:
+            env = {e["name"]: e for e in c.get("env", [])}
+            secret_refs = [e["valueFrom"]["secretKeyRef"]["name"] for e in c.get("env", [])
+                           if "secretKeyRef" in e.get("valueFrom", {})]
+            check("HYPERLAB_TOKEN" not in env, f"{wname}: no token in the environment (trials could inherit it)")
+            check(not secret_refs, f"{wname}: reads no Secret through env: {secret_refs}")
+            vols = {v["name"]: v for v in tt["spec"].get("volumes", [])}
+            token_file = env.get("HYPERLAB_TOKEN_FILE", {}).get("value")
+            if token_file is None:
+                continue
+            mount = next((m for m in c.get("volumeMounts", []) if token_file.startswith(m["mountPath"].rstrip("/") + "/")), None)
+            secret = (vols.get(mount["name"], {}).get("secret") or {}).get("secretName") if mount else None
+            check(secret is not None, f"{wname}: HYPERLAB_TOKEN_FILE {token_file} is in a mounted Secret")
+            users = {f"{y['kind']}/{y['metadata']['name']}" for y, ty in pods
+                     if any((v.get("secret") or {}).get("secretName") == secret for v in ty["spec"].get("volumes", []))
+                     or any(e.get("valueFrom", {}).get("secretKeyRef", {}).get("name") == secret
+                            for cc in ty["spec"]["containers"] for e in cc.get("env", []))}
+            check(users == {f"{x['kind']}/{x['metadata']['name']}"},
+                  f"{wname}: its token Secret {secret} is mounted by this worker pool only: {sorted(users)}")
         egress = [p for p in policies if "Egress" in p["spec"].get("policyTypes", [])
                   and matches(p["spec"]["podSelector"].get("matchLabels"), labels)]
         if not check(bool(egress), f"{wname}: a NetworkPolicy restricts its egress"):
@@ -436,27 +456,6 @@ def check_isolation(objs, policies):
         kinds = {a[0] for a in allowed}
         check(kinds <= {"coordinator", "dns"} and "coordinator" in kinds,
               f"{wname}: egress only to the coordinator's 7411 and DNS: {allowed}")
-        # Tokens: from a file in a Secret this pool alone mounts, never from the coordinator's token Secret.
-        for c in tt["spec"]["containers"]:
-            env = {e["name"]: e for e in c.get("env", [])}
-            secret_refs = [e["valueFrom"]["secretKeyRef"]["name"] for e in c.get("env", [])
-                           if "secretKeyRef" in e.get("valueFrom", {})]
-            check("HYPERLAB_TOKEN" not in env, f"{wname}: no token in the environment (trials could inherit it)")
-            vols = {v["name"]: v for v in tt["spec"].get("volumes", [])}
-            token_file = env.get("HYPERLAB_TOKEN_FILE", {}).get("value")
-            if token_file is None:
-                continue
-            mount = next((m for m in c.get("volumeMounts", []) if token_file.startswith(m["mountPath"].rstrip("/") + "/")), None)
-            secret = (vols.get(mount["name"], {}).get("secret") or {}).get("secretName") if mount else None
-            check(secret is not None, f"{wname}: HYPERLAB_TOKEN_FILE {token_file} is in a mounted Secret")
-            users = {f"{y['kind']}/{y['metadata']['name']}" for y, ty in pods
-                     if any((v.get("secret") or {}).get("secretName") == secret for v in ty["spec"].get("volumes", []))
-                     or any(e.get("valueFrom", {}).get("secretKeyRef", {}).get("name") == secret
-                            for cc in ty["spec"]["containers"] for e in cc.get("env", []))}
-            check(users == {f"{x['kind']}/{x['metadata']['name']}"},
-                  f"{wname}: its token Secret {secret} is mounted by this worker pool only: {sorted(users)}")
-            check(not secret_refs, f"{wname}: reads no other Secret through env: {secret_refs}")
-
 
 # ------------------------------------------------------------------------------------------------ systemd
 def check_systemd(src, bins):
