@@ -31,8 +31,8 @@ absl::Status CheckSecretFileMode(const std::string& flag, const std::string& pat
   const mode_t permissions = mode & 07777;
   if ((permissions & ~kMaxSecretFileMode) == 0) return absl::OkStatus();
   return absl::FailedPreconditionError(absl::StrFormat(
-      "%s %s: mode %04o lets others than its owner (and group, read-only) read or change this secret; "
-      "chmod 600 %s (or 640)",
+      "%s %s: mode %04o is wider than 0640 (only its owner may write it; only its owner and group read "
+      "it); chmod 600 %s (or 640)",
       flag, path, permissions, path));
 }
 

@@ -26,7 +26,7 @@ inline constexpr mode_t kMaxSecretFileMode = 0640;
 inline constexpr size_t kMaxSecretFileBytes = 1 << 20;
 
 // OK when `mode`'s permission bits are within kMaxSecretFileMode; otherwise FAILED_PRECONDITION
-// "<flag> <path>: mode 0644 lets others read or change it; chmod 600 <path> (or 640)".
+// "<flag> <path>: mode 0644 is wider than 0640 (...); chmod 600 <path> (or 640)".
 absl::Status CheckSecretFileMode(const std::string& flag, const std::string& path, mode_t mode);
 
 // The whole content of the secret file at `path`. NOT_FOUND when it cannot be opened, FAILED_PRECONDITION
