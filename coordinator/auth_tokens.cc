@@ -1,11 +1,10 @@
 #include "coordinator/auth_tokens.h"
 
-#include <fstream>
-#include <sstream>
-
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "coordinator/secret_file.h"
+#include "searcher/status_macros.h"
 
 namespace hyperlab::coordinator {
 
@@ -22,11 +21,8 @@ bool ConstantTimeEquals(absl::string_view a, absl::string_view b) {
 }
 
 absl::StatusOr<TokenStore> TokenStore::Load(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot read the token file"));
-  std::stringstream text;
-  text << in.rdbuf();
-  return Parse(text.str(), path);
+  ASSIGN_OR_RETURN(const std::string text, ReadSecretFile("--auth-tokens", path));
+  return Parse(text, path);
 }
 
 absl::StatusOr<TokenStore> TokenStore::Parse(absl::string_view text, absl::string_view source) {

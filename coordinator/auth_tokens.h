@@ -34,8 +34,9 @@ struct Principal {
 
 class TokenStore {
  public:
-  // Reads and parses `path`. NOT_FOUND when it cannot be read; INVALID_ARGUMENT "<path>:<line>: ..." for a
-  // malformed line, an unknown role, a duplicate token or a file with no token.
+  // Reads and parses `path`, a secret file (secret_file.h: FAILED_PRECONDITION when its mode is wider than
+  // 0640). NOT_FOUND when it cannot be read; INVALID_ARGUMENT "<path>:<line>: ..." for a malformed line, an
+  // unknown role, a duplicate token or a file with no token.
   static absl::StatusOr<TokenStore> Load(const std::string& path);
   // Parses file contents; `source` names the file in errors.
   static absl::StatusOr<TokenStore> Parse(absl::string_view text, absl::string_view source);

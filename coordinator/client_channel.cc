@@ -3,7 +3,12 @@
 #include <cstdlib>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "coordinator/auth_tokens.h"
+#include "coordinator/listen_policy.h"
+#include "coordinator/message_size.h"
+#include "coordinator/secret_file.h"
 #include "coordinator/tls_credentials.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/support/client_interceptor.h"
@@ -41,10 +46,32 @@ class TokenInterceptorFactory : public grpc::experimental::ClientInterceptorFact
 
 }  // namespace
 
-std::string TokenFromFlagOrEnv(const std::string& flag_value) {
-  if (!flag_value.empty()) return flag_value;
-  const char* env = std::getenv("HYPERLAB_TOKEN");
-  return env != nullptr ? env : "";
+absl::StatusOr<std::string> TokenFromFlagOrEnv(const std::string& flag_value) {
+  std::string token;
+  std::string source;
+  if (!flag_value.empty()) {
+    token = flag_value;
+    source = "--token";
+  } else if (const char* file = std::getenv("HYPERLAB_TOKEN_FILE"); file != nullptr && *file != '\0') {
+    source = absl::StrCat("$HYPERLAB_TOKEN_FILE ", file);
+    ASSIGN_OR_RETURN(token, ReadSecretFile("$HYPERLAB_TOKEN_FILE", file));
+    token = std::string(absl::StripAsciiWhitespace(token));
+  } else if (const char* env = std::getenv("HYPERLAB_TOKEN"); env != nullptr) {
+    token = env;
+    source = "$HYPERLAB_TOKEN";
+  }
+  if (token.empty()) return token;
+  if (token.size() < kMinTokenLength || token.size() > kMaxTokenLength) {
+    return absl::InvalidArgumentError(absl::StrCat(source, ": a token is ", kMinTokenLength, " to ",
+                                                   kMaxTokenLength, " characters, got ", token.size()));
+  }
+  for (char c : token) {
+    if (!absl::ascii_isgraph(static_cast<unsigned char>(c))) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(source, ": the token has a space or a non-printable character (one token only)"));
+    }
+  }
+  return token;
 }
 
 absl::StatusOr<std::shared_ptr<grpc::Channel>> NewClientChannel(const ClientChannelOptions& options,
@@ -52,6 +79,8 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> NewClientChannel(const ClientChan
   if (options.tls_cert_file.empty() != options.tls_key_file.empty()) {
     return absl::InvalidArgumentError("--tls-cert and --tls-key: give both or neither");
   }
+  RETURN_IF_ERROR(CheckTokenTransport("--coordinator", options.address, !options.token.empty(), options.tls(),
+                                      options.insecure_plaintext_tokens));
   std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
   if (options.tls()) {
     grpc::SslCredentialsOptions ssl;
@@ -67,7 +96,9 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> NewClientChannel(const ClientChan
   std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> interceptors;
   if (!options.token.empty())
     interceptors.push_back(std::make_unique<TokenInterceptorFactory>(options.token));
-  return grpc::experimental::CreateCustomChannelWithInterceptors(options.address, credentials, args,
+  grpc::ChannelArguments sized = args;
+  SetClientMessageSizes(sized);
+  return grpc::experimental::CreateCustomChannelWithInterceptors(options.address, credentials, sized,
                                                                  std::move(interceptors));
 }
 

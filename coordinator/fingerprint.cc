@@ -1,21 +1,19 @@
 #include "coordinator/fingerprint.h"
 
+#include <openssl/evp.h>
+
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <new>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 
 namespace hyperlab::coordinator {
 namespace {
-
-uint64_t Avalanche(uint64_t z) {
-  z = (z ^ (z >> 33)) * 0xFF51AFD7ED558CCDULL;
-  z = (z ^ (z >> 33)) * 0xC4CEB9FE1A85EC53ULL;
-  return z ^ (z >> 33);
-}
 
 // Length-prefixed so that field boundaries cannot be confused ("ab"+"c" != "a"+"bc").
 void Field(std::string& out, const std::string& value) {
@@ -47,13 +45,15 @@ std::string CanonicalValue(const v1::ParameterValue& value, bool log_scale) {
 
 }  // namespace
 
-std::string Hash128(const std::string& text) {
-  uint64_t a = 0xCBF29CE484222325ULL, b = 0x84222325CBF29CE4ULL ^ text.size();
-  for (unsigned char c : text) {
-    a = (a ^ c) * 0x100000001B3ULL;
-    b = (b ^ c) * 0x00000100000001B3ULL + 0x9E3779B97F4A7C15ULL;
+std::string Sha256Hex(const std::string& text) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  // EVP_Digest fails only when the library cannot allocate its context: there is no result to give then.
+  if (EVP_Digest(text.data(), text.size(), digest, &length, EVP_sha256(), nullptr) != 1) {
+    throw std::bad_alloc();
   }
-  return absl::StrFormat("%016x%016x", Avalanche(a), Avalanche(b ^ Avalanche(a)));
+  return absl::BytesToHexString(
+      absl::string_view(reinterpret_cast<const char*>(digest), static_cast<size_t>(length)));
 }
 
 std::string CanonicalTask(const v1::StudySpec& spec, const std::string& data_digest) {
@@ -100,7 +100,9 @@ std::string CanonicalTask(const v1::StudySpec& spec, const std::string& data_dig
 std::string TrialFingerprint(const v1::StudySpec& spec,
                              const google::protobuf::RepeatedPtrField<v1::Parameter>& parameters,
                              const std::string& data_digest) {
-  std::string text = CanonicalTask(spec, data_digest);
+  std::string text;
+  Field(text, "trial");  // Domain separation: a trial's text never equals a search space's.
+  text += CanonicalTask(spec, data_digest);
   std::vector<const v1::Parameter*> sorted;
   for (const auto& p : parameters) sorted.push_back(&p);
   std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->name() < b->name(); });
@@ -108,11 +110,13 @@ std::string TrialFingerprint(const v1::StudySpec& spec,
     Field(text, p->name());
     Field(text, CanonicalValue(p->value(), IsLog(spec, p->name())));
   }
-  return Hash128(text);
+  return Sha256Hex(text);
 }
 
 std::string SpaceFingerprint(const v1::StudySpec& spec, const std::string& data_digest) {
-  std::string text = CanonicalTask(spec, data_digest);
+  std::string text;
+  Field(text, "space");
+  text += CanonicalTask(spec, data_digest);
   std::vector<const v1::ParameterSpec*> sorted;
   for (const auto& p : spec.parameters()) sorted.push_back(&p);
   std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->name() < b->name(); });
@@ -121,7 +125,7 @@ std::string SpaceFingerprint(const v1::StudySpec& spec, const std::string& data_
     p->SerializePartialToString(&bytes);
     Field(text, bytes);
   }
-  return Hash128(text);
+  return Sha256Hex(text);
 }
 
 }  // namespace hyperlab::coordinator

@@ -7,9 +7,10 @@
 //   - parameters: sorted by name; integers and categorical values exactly; doubles (and discrete numbers)
 //     rounded to 12 significant digits in the parameter's own scale (the logarithm for a log-scale
 //     parameter), so 0.1 and 0.1000000000000004 are one experiment.
-// The hash is 128 bits (two independent 64-bit FNV-1a-style streams with a final avalanche), printed as 32
-// hex digits: stable across processes and platforms, not cryptographic; for 10^9 trials the chance of any
-// collision is below 10^-20.
+// The hash is SHA-256 (OpenSSL), printed as 64 lowercase hex digits. Fingerprints decide whether one user's
+// trial reuses another user's result, so the hash must resist a submitter who crafts a collision (issue 14:
+// the earlier 128-bit FNV-style hash had two dependent lanes); trial and search-space texts are
+// domain-separated.
 // Thread safety: pure functions.
 #ifndef HYPERLAB_COORDINATOR_FINGERPRINT_H_
 #define HYPERLAB_COORDINATOR_FINGERPRINT_H_
@@ -35,8 +36,8 @@ std::string TrialFingerprint(const v1::StudySpec& spec,
 // would run the same experiments.
 std::string SpaceFingerprint(const v1::StudySpec& spec, const std::string& data_digest = "");
 
-// The 128-bit hash of `text` as 32 hex digits.
-std::string Hash128(const std::string& text);
+// The SHA-256 of `text` as 64 lowercase hex digits.
+std::string Sha256Hex(const std::string& text);
 
 }  // namespace hyperlab::coordinator
 

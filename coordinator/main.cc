@@ -1,15 +1,22 @@
 // hyperlab-coordinator: serves the journal in --data-dir over gRPC until SIGTERM or SIGINT (then it stops
 // accepting calls, lets running ones finish for up to 5 s, and closes the journal). Events go to stderr as
 // structured key=value lines.
+//
+// Everything it creates is private to its user (issue 14, #17): the umask is 077, so journal files and
+// backups are 0600/0700 whatever the caller's umask, and --data-dir is made 0700 (private_dir.h: created so,
+// or tightened when this user owns it; refused when another user owns a group/world-accessible one).
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <iostream>
 #include <thread>
 
 #include "CLI/CLI.hpp"
+#include "coordinator/private_dir.h"
 #include "coordinator/server.h"
 
 int main(int argc, char** argv) {
+  umask(077);
   hyperlab::coordinator::ServerOptions options;
   options.listen = "127.0.0.1:7411";
   double lease_seconds = 30;
@@ -25,6 +32,9 @@ int main(int argc, char** argv) {
       "file of `TOKEN ROLE [NAME]` lines (roles: read, submit, worker, admin); turns authentication on");
   app.add_flag("--insecure-allow-remote", options.insecure_allow_remote,
                "allow a non-loopback --listen without --auth-tokens");
+  app.add_flag("--insecure-plaintext-tokens", options.tls.insecure_plaintext_tokens,
+               "accept bearer tokens without TLS on a non-loopback --listen (only on an encrypted network: "
+               "anyone on the path can read and replay them)");
   app.add_option("--tls-cert", options.tls.cert_file, "PEM certificate chain: serve TLS");
   app.add_option("--tls-key", options.tls.key_file, "PEM private key of --tls-cert");
   app.add_option("--tls-client-ca", options.tls.client_ca_file,
@@ -48,6 +58,17 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  absl::StatusOr<hyperlab::coordinator::PrivateDirAction> data_dir =
+      hyperlab::coordinator::EnsurePrivateDirectory("--data-dir", options.data_dir);
+  if (!data_dir.ok()) {
+    std::cerr << "hyperlab-coordinator: " << absl::StatusCodeToString(data_dir.status().code()) << ": "
+              << data_dir.status().message() << "\n";
+    return data_dir.status().code() == absl::StatusCode::kFailedPrecondition ? 2 : 1;
+  }
+  if (*data_dir == hyperlab::coordinator::PrivateDirAction::kTightened) {
+    std::cerr << "hyperlab-coordinator: --data-dir " << options.data_dir
+              << ": its group and others could enter it; its mode is now owner-only\n";
+  }
   auto server = hyperlab::coordinator::CoordinatorServer::Start(options);
   if (!server.ok()) {
     std::cerr << "hyperlab-coordinator: " << absl::StatusCodeToString(server.status().code()) << ": "

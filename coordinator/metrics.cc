@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "google/protobuf/descriptor.h"
 
 namespace hyperlab::coordinator {
 namespace {
@@ -22,6 +23,25 @@ const char* CodeName(int code) {
       "ABORTED",   "OUT_OF_RANGE",   "UNIMPLEMENTED",     "INTERNAL",           "UNAVAILABLE",
       "DATA_LOSS", "UNAUTHENTICATED"};
   return code >= 0 && code <= 16 ? kNames[code] : "UNKNOWN";
+}
+
+// The full paths of the methods that get their own series: every method of our services as the proto
+// descriptors list them (so a new RPC is known without editing this file), plus health and reflection.
+std::set<std::string, std::less<>> KnownMethods() {
+  std::set<std::string, std::less<>> methods = {
+      "/grpc.health.v1.Health/Check",
+      "/grpc.health.v1.Health/Watch",
+      "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
+      "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo",
+  };
+  const google::protobuf::FileDescriptor* file = v1::GetStatusRequest::descriptor()->file();
+  for (int i = 0; i < file->service_count(); ++i) {
+    const google::protobuf::ServiceDescriptor* service = file->service(i);
+    for (int j = 0; j < service->method_count(); ++j) {
+      methods.insert(absl::StrCat("/", service->full_name(), "/", service->method(j)->name()));
+    }
+  }
+  return methods;
 }
 
 void Header(std::string& out, absl::string_view name, absl::string_view type, absl::string_view help) {
@@ -76,9 +96,12 @@ void Histogram::Render(absl::string_view name, absl::string_view labels, std::st
                   "\n");
 }
 
-CoordinatorMetrics::CoordinatorMetrics() : journal_write_(LatencyBounds()), suggest_(LatencyBounds()) {}
+CoordinatorMetrics::CoordinatorMetrics()
+    : known_methods_(KnownMethods()), journal_write_(LatencyBounds()), suggest_(LatencyBounds()) {}
 
 void CoordinatorMetrics::ObserveRpc(absl::string_view method, int grpc_code, double seconds) {
+  if (!known_methods_.contains(method)) method = kOtherMethod;
+  if (grpc_code < 0 || grpc_code > 16) grpc_code = 2;  // UNKNOWN: one series, not one per stray value.
   Histogram* histogram;
   {
     std::lock_guard<std::mutex> lock(mu_);

@@ -6,6 +6,10 @@
 // Series:
 //   hyperlab_rpc_duration_seconds{method}   histogram  every RPC handled (health/reflection included)
 //   hyperlab_rpc_total{method,code}         counter    RPCs by outcome
+// Label sets are bounded, because anyone who reaches the gRPC port can name any method (issue 14, #13):
+// `method` is the full path of a method of our three services, of grpc.health.v1.Health or of server
+// reflection, or "other" for every other name (unknown methods, answered UNIMPLEMENTED); `code` is one of
+// the 17 gRPC code names.
 //   hyperlab_journal_write_seconds          histogram  one synced journal batch
 //   hyperlab_suggest_seconds                histogram  one strategy Suggest call
 //   hyperlab_lease_expiries_total           counter    leases that expired (trial requeued or failed)
@@ -24,6 +28,7 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -53,8 +58,12 @@ class Histogram {
 
 class CoordinatorMetrics {
  public:
+  // The `method` label of every RPC whose method is not one of ours.
+  static constexpr absl::string_view kOtherMethod = "other";
+
   CoordinatorMetrics();
 
+  // Records one RPC; `method` outside the known set counts as "other" (kOtherMethod).
   void ObserveRpc(absl::string_view method, int grpc_code, double seconds);
   void ObserveJournalWrite(double seconds) { journal_write_.Observe(seconds); }
   void ObserveSuggest(double seconds) { suggest_.Observe(seconds); }
@@ -66,6 +75,7 @@ class CoordinatorMetrics {
   std::string Render(const v1::GetStatusResponse& status) const;
 
  private:
+  const std::set<std::string, std::less<>> known_methods_;
   Histogram journal_write_;
   Histogram suggest_;
   mutable std::mutex mu_;

@@ -1,43 +1,16 @@
 #include "coordinator/metrics_http_server.h"
 
-#include <fcntl.h>
-#include <netdb.h>
-#include <poll.h>
+#include <httplib.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include <chrono>
-#include <cstring>
 
-#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 
 namespace hyperlab::coordinator {
-namespace {
 
-constexpr size_t kMaxRequestBytes = 8192;
-constexpr int kRequestTimeoutMs = 2000;
-
-void WriteAll(int fd, const std::string& data) {
-  size_t done = 0;
-  while (done < data.size()) {
-    const ssize_t n = send(fd, data.data() + done, data.size() - done, MSG_NOSIGNAL);
-    if (n <= 0) {
-      if (n < 0 && errno == EINTR) continue;
-      return;
-    }
-    done += static_cast<size_t>(n);
-  }
-}
-
-std::string Response(int code, const char* reason, const std::string& type, const std::string& body,
-                     bool head) {
-  return absl::StrCat("HTTP/1.1 ", code, " ", reason, "\r\nContent-Type: ", type,
-                      "\r\nContent-Length: ", body.size(), "\r\nConnection: close\r\n\r\n", head ? "" : body);
-}
-
-}  // namespace
+MetricsHttpServer::MetricsHttpServer() : http_(std::make_unique<httplib::Server>()) {}
 
 absl::StatusOr<std::unique_ptr<MetricsHttpServer>> MetricsHttpServer::Start(
     const std::string& listen, std::function<std::string()> render) {
@@ -50,115 +23,69 @@ absl::StatusOr<std::unique_ptr<MetricsHttpServer>> MetricsHttpServer::Start(
   }
   std::string host = listen.substr(0, colon);
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  addrinfo hints = {};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_PASSIVE;
-  addrinfo* found = nullptr;
-  const std::string port_text = std::to_string(port);
-  if (int rc = getaddrinfo(host.empty() ? nullptr : host.c_str(), port_text.c_str(), &hints, &found);
-      rc != 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--metrics-listen: cannot resolve '", host, "': ", gai_strerror(rc)));
-  }
+  if (host.empty()) host = "0.0.0.0";
+
   std::unique_ptr<MetricsHttpServer> server(new MetricsHttpServer());
-  server->render_ = std::move(render);
-  std::string error = "no address";
-  for (addrinfo* a = found; a != nullptr; a = a->ai_next) {
-    const int fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
-    if (fd < 0) continue;
+  httplib::Server& http = *server->http_;
+  http.new_task_queue = [] { return new httplib::ThreadPool(kThreads); };
+  http.set_keep_alive_timeout(kIdleSeconds);
+  http.set_keep_alive_max_count(kMaxRequestsPerConnection);
+  http.set_read_timeout(kIoTimeoutSeconds, 0);
+  http.set_write_timeout(kIoTimeoutSeconds, 0);
+  http.set_payload_max_length(kMaxBodyBytes);
+  http.set_tcp_nodelay(true);
+  // SO_REUSEADDR only: httplib's default adds SO_REUSEPORT, which would let a second coordinator bind the
+  // same port and take half the scrapes (server.cc turns it off for gRPC for the same reason).
+  http.set_socket_options([](socket_t socket) {
     const int one = 1;
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    if (bind(fd, a->ai_addr, a->ai_addrlen) == 0 && ::listen(fd, 16) == 0) {
-      server->listen_fd_ = fd;
-      break;
+    setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+  });
+  http.set_pre_routing_handler([](const httplib::Request& request, httplib::Response& response) {
+    if (request.method == "GET" || request.method == "HEAD")
+      return httplib::Server::HandlerResponse::Unhandled;
+    response.status = 405;
+    response.set_content("only GET and HEAD\n", "text/plain");
+    return httplib::Server::HandlerResponse::Handled;
+  });
+  http.Get("/metrics", [render = std::move(render)](const httplib::Request&, httplib::Response& response) {
+    response.set_content(render(), "text/plain; version=0.0.4; charset=utf-8");
+  });
+  http.Get("/healthz", [](const httplib::Request&, httplib::Response& response) {
+    response.set_content("ok\n", "text/plain");
+  });
+  http.set_error_handler([](const httplib::Request&, httplib::Response& response) {
+    if (response.body.empty()) {
+      response.set_content(response.status == 404 ? "not found; try /metrics\n" : "bad request\n",
+                           "text/plain");
     }
-    error = strerror(errno);
-    close(fd);
+  });
+  const int bound = port == 0 ? http.bind_to_any_port(host) : (http.bind_to_port(host, port) ? port : -1);
+  if (bound <= 0) {
+    return absl::UnavailableError(absl::StrCat("--metrics-listen: cannot listen on ", listen,
+                                               " (address in use, or not an address of this host)"));
   }
-  freeaddrinfo(found);
-  if (server->listen_fd_ < 0) {
-    return absl::UnavailableError(absl::StrCat("--metrics-listen: cannot listen on ", listen, ": ", error));
+  server->port_ = bound;
+  server->thread_ = std::thread([s = server.get()] {
+    s->http_->listen_after_bind();
+    s->loop_returned_ = true;
+  });
+  // httplib's stop() is a no-op until the accept loop runs, so Start returns only once it does.
+  while (!http.is_running() && !server->loop_returned_) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
-  sockaddr_storage bound = {};
-  socklen_t length = sizeof(bound);
-  getsockname(server->listen_fd_, reinterpret_cast<sockaddr*>(&bound), &length);
-  server->port_ = ntohs(bound.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port
-                                                    : reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
-  if (pipe2(server->wake_, O_CLOEXEC) != 0) return absl::InternalError("--metrics-listen: pipe failed");
-  server->thread_ = std::thread([s = server.get()] { s->Loop(); });
+  if (server->loop_returned_) {
+    server->thread_.join();
+    return absl::UnavailableError(absl::StrCat("--metrics-listen: ", listen, ": the server stopped at once"));
+  }
   return server;
 }
 
-MetricsHttpServer::~MetricsHttpServer() {
-  Stop();
-  for (int fd : {listen_fd_, wake_[0], wake_[1]}) {
-    if (fd >= 0) close(fd);
-  }
-}
+MetricsHttpServer::~MetricsHttpServer() { Stop(); }
 
 void MetricsHttpServer::Stop() {
-  if (stopping_.exchange(true)) return;
-  const char byte = 0;
-  (void)!write(wake_[1], &byte, 1);
+  if (stopped_.exchange(true)) return;
+  http_->stop();
   if (thread_.joinable()) thread_.join();
-  if (listen_fd_ >= 0) close(listen_fd_);  // Refuse new connections at once, not at destruction.
-  listen_fd_ = -1;
-}
-
-void MetricsHttpServer::Loop() {
-  while (!stopping_) {
-    pollfd fds[2] = {{listen_fd_, POLLIN, 0}, {wake_[0], POLLIN, 0}};
-    if (poll(fds, 2, -1) < 0) continue;
-    if (stopping_ || (fds[1].revents & POLLIN)) break;
-    if (!(fds[0].revents & POLLIN)) continue;
-    const int fd = accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
-    if (fd < 0) continue;
-    Serve(fd);
-    close(fd);
-  }
-}
-
-void MetricsHttpServer::Serve(int fd) {
-  std::string request;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kRequestTimeoutMs);
-  while (request.find("\r\n\r\n") == std::string::npos && request.find("\n\n") == std::string::npos) {
-    if (request.size() > kMaxRequestBytes) {
-      WriteAll(fd,
-               Response(431, "Request Header Fields Too Large", "text/plain", "request too large\n", false));
-      return;
-    }
-    const auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    pollfd p = {fd, POLLIN, 0};
-    if (left.count() <= 0 || poll(&p, 1, static_cast<int>(left.count())) <= 0) return;
-    char buffer[2048];
-    const ssize_t n = recv(fd, buffer, sizeof(buffer), 0);
-    if (n <= 0) return;
-    request.append(buffer, static_cast<size_t>(n));
-  }
-  const size_t line_end = request.find_first_of("\r\n");
-  const std::string line = request.substr(0, line_end);
-  const size_t space1 = line.find(' ');
-  const size_t space2 = line.find(' ', space1 == std::string::npos ? 0 : space1 + 1);
-  if (space1 == std::string::npos) {
-    WriteAll(fd, Response(400, "Bad Request", "text/plain", "bad request\n", false));
-    return;
-  }
-  const std::string method = line.substr(0, space1);
-  std::string path =
-      line.substr(space1 + 1, space2 == std::string::npos ? std::string::npos : space2 - space1 - 1);
-  if (size_t q = path.find('?'); q != std::string::npos) path.resize(q);
-  const bool head = method == "HEAD";
-  if (method != "GET" && !head) {
-    WriteAll(fd, Response(405, "Method Not Allowed", "text/plain", "only GET and HEAD\n", false));
-  } else if (path == "/metrics") {
-    WriteAll(fd, Response(200, "OK", "text/plain; version=0.0.4; charset=utf-8", render_(), head));
-  } else if (path == "/healthz") {
-    WriteAll(fd, Response(200, "OK", "text/plain", "ok\n", head));
-  } else {
-    WriteAll(fd, Response(404, "Not Found", "text/plain", "not found; try /metrics\n", head));
-  }
 }
 
 }  // namespace hyperlab::coordinator

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "coordinator/listen_policy.h"
+#include "coordinator/message_size.h"
 #include "coordinator/request_limits.h"
 #include "coordinator/rpc_metrics_interceptor.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
@@ -32,6 +33,8 @@ absl::StatusOr<std::unique_ptr<CoordinatorServer>> CoordinatorServer::Start(cons
     ASSIGN_OR_RETURN(tokens, TokenStore::Load(options.auth_tokens_file));
   }
   RETURN_IF_ERROR(CheckListenPolicy(options.listen, tokens.has_value(), options.insecure_allow_remote));
+  RETURN_IF_ERROR(CheckTokenTransport("--listen", options.listen, tokens.has_value(), options.tls.enabled(),
+                                      options.tls.insecure_plaintext_tokens));
   ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> credentials, MakeServerCredentials(options.tls));
   if (options.event_log != nullptr) server->log_ = std::make_unique<EventLog>(options.event_log);
   server->metrics_ = std::make_unique<CoordinatorMetrics>();
@@ -62,7 +65,7 @@ absl::StatusOr<std::unique_ptr<CoordinatorServer>> CoordinatorServer::Start(cons
   builder.RegisterService(server->study_service_.get());
   builder.RegisterService(server->worker_service_.get());
   builder.RegisterService(server->admin_service_.get());
-  builder.SetMaxReceiveMessageSize(options.max_request_bytes);
+  SetServerMessageSizes(builder, options.max_request_bytes);
   // gRPC sets SO_REUSEPORT by default, which would let a second coordinator bind the same port and take
   // half the connections (two coordinators over one journal directory fail anyway, but a different one
   // would split the cluster silently). Off: the second one fails to start, naming the port.
@@ -105,7 +108,7 @@ CoordinatorServer::~CoordinatorServer() { Shutdown(); }
 
 std::shared_ptr<grpc::Channel> CoordinatorServer::InProcessChannel() {
   grpc::ChannelArguments args;
-  args.SetMaxReceiveMessageSize(64 << 20);
+  SetClientMessageSizes(args);
   return server_->InProcessChannel(args);
 }
 

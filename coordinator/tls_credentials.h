@@ -23,6 +23,11 @@ struct ServerTlsOptions {
   // PEM CA bundle that client certificates must chain to; empty: no client certificate asked for.
   std::string client_ca_file;
 
+  // Accept bearer tokens in plaintext on a non-loopback address (--insecure-plaintext-tokens): only for a
+  // network that is encrypted below gRPC. Default false: the coordinator refuses to start that way
+  // (listen_policy.h, CheckTokenTransport).
+  bool insecure_plaintext_tokens = false;
+
   bool enabled() const { return !cert_file.empty(); }
 };
 

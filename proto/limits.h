@@ -33,7 +33,6 @@ inline constexpr size_t kMaxArtifactBytes = 1 << 20;   // max_artifact_bytes: on
 inline constexpr size_t kMaxOperatorReasonLength = 1024;  // max_operator_reason_length
 inline constexpr size_t kMaxNoteLength = 65536;           // max_note_length: a conclusion or a trial note.
 inline constexpr int kMaxNotesPerTrial = 1000;            // max_notes_per_trial
-inline constexpr size_t kMaxSpecBytes = 1 << 20;  // max_spec_bytes: one study spec, serialized.
 inline constexpr int kMaxOpenStudiesPerSubmitter = 256;  // max_open_studies_per_submitter (not ended).
 inline constexpr int kMaxWorkers = 10000;  // max_workers: registered at once (RESOURCE_EXHAUSTED).
 
@@ -67,6 +66,14 @@ inline constexpr size_t kMaxStudyFileBytes = 4 << 20;
 // max_study_file_nodes: YAML nodes with aliases expanded. A StudySpec under max_spec_bytes holds fewer
 // values than this (each costs at least two bytes serialized).
 inline constexpr int64_t kMaxStudyFileNodes = kMaxSpecBytes / 2;
+
+// Message sizes every channel agrees on (issue 14, #8): the coordinator receives requests of up to
+// kMaxRequestBytes and sends responses of up to kMaxResponseBytes; every client (worker, CLI, in-process)
+// sends up to kMaxRequestBytes and receives up to kMaxResponseBytes (coordinator/message_size.h applies
+// them). A response may carry a whole request back (GetStudy returns the spec it was created with) plus
+// state, hence twice the request size. The core keeps what it returns (lists, leases) under
+// kMaxResponseBytes; gRPC refuses anything larger with RESOURCE_EXHAUSTED on the sending side.
+inline constexpr int kMaxResponseBytes = 2 * kMaxRequestBytes;  // max_response_bytes: one gRPC reply.
 
 }  // namespace hyperlab
 

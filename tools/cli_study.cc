@@ -29,12 +29,12 @@ absl::StatusOr<Connection> Connect(const GlobalOptions& options) {
     const char* env = std::getenv("HYPERLAB_COORDINATOR");
     address = env != nullptr && *env != '\0' ? env : "127.0.0.1:7411";
   }
-  ASSIGN_OR_RETURN(c.channel,
-                   coordinator::NewClientChannel({.address = address,
-                                                  .token = coordinator::TokenFromFlagOrEnv(options.token),
-                                                  .tls_ca_file = options.tls_ca,
-                                                  .tls_cert_file = options.tls_cert,
-                                                  .tls_key_file = options.tls_key}));
+  ASSIGN_OR_RETURN(const std::string token, coordinator::TokenFromFlagOrEnv(options.token));
+  ASSIGN_OR_RETURN(c.channel, coordinator::NewClientChannel({.address = address,
+                                                             .token = token,
+                                                             .tls_ca_file = options.tls_ca,
+                                                             .tls_cert_file = options.tls_cert,
+                                                             .tls_key_file = options.tls_key}));
   return c;
 }
 

@@ -19,7 +19,8 @@ int main(int argc, char** argv) {
   app.add_option("--format", g.format, "table, json or csv")->capture_default_str();
   app.add_option("--timeout", g.timeout_s, "deadline of each call, seconds")->capture_default_str();
   app.add_option("--token", g.token,
-                 "bearer token (default $HYPERLAB_TOKEN; prefer the variable: flags show in ps)");
+                 "bearer token (default: the file $HYPERLAB_TOKEN_FILE names, mode 0600 or 0640, or "
+                 "$HYPERLAB_TOKEN; prefer those: flags show in ps)");
   app.add_option("--tls-ca", g.tls_ca, "PEM CA bundle to verify the coordinator (turns TLS on)");
   app.add_option("--tls-cert", g.tls_cert, "PEM client certificate for mTLS");
   app.add_option("--tls-key", g.tls_key, "PEM private key of --tls-cert");

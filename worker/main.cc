@@ -28,7 +28,10 @@ int main(int argc, char** argv) {
   hyperlab::coordinator::ClientChannelOptions channel_options;
   app.add_option(
       "--token", channel_options.token,
-      "bearer token with role worker (default $HYPERLAB_TOKEN; prefer the variable: flags show in ps)");
+      "bearer token with role worker (default: the file $HYPERLAB_TOKEN_FILE names, mode 0600 or 0640, or "
+      "$HYPERLAB_TOKEN; prefer those: flags show in ps)");
+  app.add_flag("--insecure-plaintext-tokens", channel_options.insecure_plaintext_tokens,
+               "send the token without TLS to a non-loopback coordinator (only on an encrypted network)");
   app.add_option("--tls-ca", channel_options.tls_ca_file,
                  "PEM CA bundle to verify the coordinator (turns TLS on)");
   app.add_option("--tls-cert", channel_options.tls_cert_file, "PEM client certificate for mTLS");
@@ -64,7 +67,12 @@ int main(int argc, char** argv) {
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
   channel_options.address = coordinator;
-  channel_options.token = hyperlab::coordinator::TokenFromFlagOrEnv(channel_options.token);
+  absl::StatusOr<std::string> token = hyperlab::coordinator::TokenFromFlagOrEnv(channel_options.token);
+  if (!token.ok()) {
+    std::cerr << "hyperlab-worker: " << token.status().message() << "\n";
+    return 2;
+  }
+  channel_options.token = *token;
   auto channel = hyperlab::coordinator::NewClientChannel(channel_options, args);
   if (!channel.ok()) {
     std::cerr << "hyperlab-worker: " << channel.status().message() << "\n";

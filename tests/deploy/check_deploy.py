@@ -324,14 +324,17 @@ def check_objects(objs, label, bins, src, rendered):
                     cm = v.get("configMap")
                     if cm:
                         check(cm["name"] in cms, f"{cname}: volume ConfigMap {cm['name']} exists")
-            # Listening beyond loopback without tokens needs --insecure-allow-remote (and the reverse).
+            # Listening beyond loopback without tokens needs --insecure-allow-remote (and the reverse); tokens
+            # beyond loopback need TLS (the coordinator refuses to start otherwise, issue 14 #17).
             if cmd and cmd[0] == "hyperlab-coordinator":
                 listen = next((a.split("=", 1)[1] for a in argv if a.startswith("--listen=")), "")
                 remote = not listen.startswith(("127.", "localhost", "[::1]"))
                 tokens = any(a.startswith("--auth-tokens") for a in argv)
+                tls = any(a.startswith("--tls-cert") for a in argv)
                 if rendered:
                     check(not remote or tokens or "--insecure-allow-remote" in argv,
                           f"{cname}: listens on {listen}: tokens or an explicit --insecure-allow-remote")
+                    check(not remote or not tokens or tls, f"{cname}: tokens on {listen} travel over TLS")
             # Workers and clients find the coordinator through its Service.
             if cmd and cmd[0] in ("hyperlab-worker", "hyperlab") and rendered:
                 target = next((a.split("=", 1)[1] for a in argv if a.startswith("--coordinator=")), "")
@@ -361,10 +364,14 @@ def check_objects(objs, label, bins, src, rendered):
         sel = pdb["spec"]["selector"]["matchLabels"]
         check(any(matches(sel, tt.get("metadata", {}).get("labels", {})) for _, tt in pod_specs(objs)),
               f"PodDisruptionBudget {pdb['metadata']['name']} selects a workload")
-    for np_ in by.get("NetworkPolicy", {}).values():
-        target = [x for x, tt in pod_specs(objs) if matches(np_["spec"]["podSelector"]["matchLabels"],
-                                                           tt.get("metadata", {}).get("labels", {}))]
-        check(len(target) == 1 and target[0]["kind"] == "StatefulSet", f"NetworkPolicy {np_['metadata']['name']} protects the coordinator")
+    policies = list(by.get("NetworkPolicy", {}).values())
+    coordinator_policies = [p for p in policies if "Ingress" in p["spec"].get("policyTypes", [])
+                            and [x["kind"] for x, tt in pod_specs(objs)
+                                 if matches(p["spec"]["podSelector"]["matchLabels"],
+                                            tt.get("metadata", {}).get("labels", {}))] == ["StatefulSet"]]
+    check(len(coordinator_policies) == 1, "one NetworkPolicy restricts ingress to the coordinator")
+    check_isolation(objs, policies)
+    for np_ in coordinator_policies:
         grpc_rule = [r for r in np_["spec"]["ingress"] if any(p["port"] == 7411 for p in r.get("ports", []))]
         admitted = set()
         for x, tt in pod_specs(objs):
@@ -382,6 +389,73 @@ def check_objects(objs, label, bins, src, rendered):
         ns = {o["metadata"].get("namespace") for o in objs if o["kind"] != "Namespace"}
         check(len(ns) == 1, f"every object in one namespace: {ns}")
 
+
+def check_isolation(objs, policies):
+    """Issue 14: no pod holds a service-account token; emptyDirs are bounded; worker pods reach only the
+    coordinator's gRPC port and DNS; each worker pool has a token of its own, read from a private file."""
+    pods = list(pod_specs(objs))
+    for o, t in pods:
+        oname = f"{o['kind']} {o['metadata']['name']}"
+        spec = t["spec"]
+        check(spec.get("automountServiceAccountToken") is False, f"{oname}: automountServiceAccountToken: false")
+        for v in spec.get("volumes", []):
+            if "emptyDir" in v:
+                check(bool((v["emptyDir"] or {}).get("sizeLimit")), f"{oname}: emptyDir {v['name']} has a sizeLimit")
+            s = v.get("secret")
+            if s is not None and "defaultMode" in s:
+                check(s["defaultMode"] & ~0o640 == 0,
+                      f"{oname}: Secret volume {v['name']} mode {oct(s['defaultMode'])} within 0640")
+    coordinator_labels = [tt.get("metadata", {}).get("labels", {}) for x, tt in pods if x["kind"] == "StatefulSet"]
+    workers = [(x, tt) for x, tt in pods
+               if any(c.get("command", [""])[0] == "hyperlab-worker" for c in tt["spec"]["containers"])]
+    for x, tt in workers:
+        wname = f"{x['kind']} {x['metadata']['name']}"
+        labels = tt.get("metadata", {}).get("labels", {})
+        # Tokens: from a file in a Secret this pool alone mounts, never from the coordinator's token Secret.
+        for c in tt["spec"]["containers"]:
+            env = {e["name"]: e for e in c.get("env", [])}
+            secret_refs = [e["valueFrom"]["secretKeyRef"]["name"] for e in c.get("env", [])
+                           if "secretKeyRef" in e.get("valueFrom", {})]
+            check("HYPERLAB_TOKEN" not in env, f"{wname}: no token in the environment (trials could inherit it)")
+            check(not secret_refs, f"{wname}: reads no Secret through env: {secret_refs}")
+            vols = {v["name"]: v for v in tt["spec"].get("volumes", [])}
+            token_file = env.get("HYPERLAB_TOKEN_FILE", {}).get("value")
+            if token_file is None:
+                continue
+            mount = next((m for m in c.get("volumeMounts", []) if token_file.startswith(m["mountPath"].rstrip("/") + "/")), None)
+            secret = (vols.get(mount["name"], {}).get("secret") or {}).get("secretName") if mount else None
+            check(secret is not None, f"{wname}: HYPERLAB_TOKEN_FILE {token_file} is in a mounted Secret")
+            users = {f"{y['kind']}/{y['metadata']['name']}" for y, ty in pods
+                     if any((v.get("secret") or {}).get("secretName") == secret for v in ty["spec"].get("volumes", []))
+                     or any(e.get("valueFrom", {}).get("secretKeyRef", {}).get("name") == secret
+                            for cc in ty["spec"]["containers"] for e in cc.get("env", []))}
+            check(users == {f"{x['kind']}/{x['metadata']['name']}"},
+                  f"{wname}: its token Secret {secret} is mounted by this worker pool only: {sorted(users)}")
+        egress = [p for p in policies if "Egress" in p["spec"].get("policyTypes", [])
+                  and matches(p["spec"]["podSelector"].get("matchLabels"), labels)]
+        if not check(bool(egress), f"{wname}: a NetworkPolicy restricts its egress"):
+            continue
+        allowed = []
+        for p in egress:
+            for rule in p["spec"].get("egress", []):
+                ports = {(q.get("port"), q.get("protocol", "TCP")) for q in rule.get("ports", [])}
+                for peer in rule.get("to", []):
+                    if "ipBlock" in peer:
+                        allowed.append(("ipBlock", peer["ipBlock"].get("cidr")))
+                    elif "namespaceSelector" in peer:
+                        dns = peer.get("podSelector", {}).get("matchLabels", {}).get("k8s-app") == "kube-dns"
+                        allowed.append(("dns" if dns and ports <= {(53, "UDP"), (53, "TCP")} else "namespace",
+                                        sorted(ports)))
+                    else:
+                        to_coord = any(matches(peer.get("podSelector", {}).get("matchLabels"), lab)
+                                       for lab in coordinator_labels)
+                        allowed.append(("coordinator" if to_coord and ports == {(7411, "TCP")} else "pods",
+                                        sorted(ports)))
+                if not rule.get("to"):
+                    allowed.append(("anywhere", sorted(ports)))
+        kinds = {a[0] for a in allowed}
+        check(kinds <= {"coordinator", "dns"} and "coordinator" in kinds,
+              f"{wname}: egress only to the coordinator's 7411 and DNS: {allowed}")
 
 # ------------------------------------------------------------------------------------------------ systemd
 def check_systemd(src, bins):

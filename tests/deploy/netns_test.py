@@ -142,6 +142,7 @@ class Cluster:
             self.tokens = {"admin": os.urandom(24).hex(), "worker": os.urandom(24).hex()}
             with open(f"{tmp}/tokens", "w") as f:
                 f.write(f"{self.tokens['admin']} admin operator\n{self.tokens['worker']} worker workers\n")
+            os.chmod(f"{tmp}/tokens", 0o600)  # The coordinator refuses token files others may read.
 
     def exe(self, rel):
         return os.path.join(self.bin, rel)
