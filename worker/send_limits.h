@@ -28,13 +28,13 @@
 
 namespace hyperlab::worker {
 
-// The most bytes one CompleteTrials or ReportTrials call of a worker carries: a quarter of
-// max_request_bytes, so that a call is well within what the coordinator (and gRPC's default 4 MiB
-// receive limit) takes.
-inline constexpr size_t kMaxCallBytes = kMaxRequestBytes / 4;
+// The most bytes one CompleteTrials or ReportTrials call of a worker carries: an eighth of
+// max_request_bytes (2 MiB), well within what the coordinator takes and within gRPC's default 4 MiB
+// receive limit.
+inline constexpr size_t kMaxCallBytes = kMaxRequestBytes / 8;
 // Bytes of measurements one ReportTrials call carries at most, shared by the worker's trials; the leases
 // of all its trials always fit beside them.
-inline constexpr size_t kMaxHeartbeatMeasurementBytes = 2 << 20;
+inline constexpr size_t kMaxHeartbeatMeasurementBytes = 1 << 20;
 // Measurements a trial may have waiting for the next heartbeat, and their bytes; beyond either, the oldest
 // are dropped (and counted).
 inline constexpr size_t kMaxPendingMeasurements = 1000;
