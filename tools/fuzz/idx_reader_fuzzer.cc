@@ -36,8 +36,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (flags & 2) labels = fuzz::Gzip(labels);
   fuzz::MemoryFile images_file(images), labels_file(labels);
   worker::train::ImageShape shape;
-  absl::StatusOr<worker::train::Examples> e = worker::train::ReadIdxPair(
-      images_file.path(), labels_file.path(), &shape, {.max_file_bytes = 1 << 20});
+  absl::StatusOr<worker::train::Examples> e =
+      worker::train::ReadIdxPair(images_file.path(), labels_file.path(), &shape, {.max_file_bytes = 1 << 20});
   if (e.ok()) {
     if (e->rows < 1 || e->x.size() != static_cast<size_t>(e->rows * e->cols) ||
         e->y.size() != static_cast<size_t>(e->rows) || shape.channels != 1 ||

@@ -134,11 +134,12 @@ INSTANTIATE_TEST_SUITE_P(Compression, IdxTest, ::testing::Values(false, true),
                          [](const auto& info) { return info.param ? "Gzip" : "Plain"; });
 
 // Issue 14 #9: a 16-byte image file whose dimensions multiply to 2^64 (0 after overflow) passed the
-// header check, and preparing its splits threw std::length_error, which aborted the worker.
+// header check, and preparing its splits threw std::length_error (16 x 2^60 floats), which aborted the
+// worker.
 TEST(IdxErrorsTest, HeaderDimensionsThatOverflowAreRefused) {
   const std::string images = TempPath("images"), labels = TempPath("labels");
-  WriteBytes(images, Idx(3, {4, 1u << 31, 1u << 31}, {}), false);  // 16 bytes.
-  WriteBytes(labels, Idx(1, {4}, {0, 1, 0, 1}), false);
+  WriteBytes(images, Idx(3, {16, 1u << 30, 1u << 30}, {}), false);  // 16 bytes.
+  WriteBytes(labels, Idx(1, {16}, std::vector<uint8_t>(16, 1)), false);
   v1::TrainData data;
   data.set_train_images(images);
   data.set_train_labels(labels);
