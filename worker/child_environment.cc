@@ -131,7 +131,7 @@ absl::string_view RefusedBecause(absl::string_view name) {
 // Names every child gets from the worker's environment when set.
 bool FixedPassThrough(absl::string_view name) {
   return name == "HOME" || name == "USER" || name == "LOGNAME" || name == "LANG" || name == "TZ" ||
-         name == "TMPDIR" || absl::StartsWith(name, "LC_");
+         name == "TMPDIR" || name == "PATH" || absl::StartsWith(name, "LC_");
 }
 
 bool ContainsSecret(absl::string_view value, const std::vector<std::string>& secrets) {
@@ -204,7 +204,7 @@ absl::StatusOr<std::vector<std::string>> BuildChildEnvironment(
     if (!passed || absl::StartsWith(name, "HYPERLAB_") || ContainsSecret(value, policy.secrets)) continue;
     variables[std::string(name)] = std::string(value);
   }
-  variables["PATH"] = kChildPath;
+  if (variables.count("PATH") == 0) variables["PATH"] = kDefaultChildPath;
   for (const auto& [name, value] : study_env) {
     if (absl::Status s = CheckStudyEnvName(name, policy); !s.ok()) return s;
     if (value.find('\0') != std::string::npos) {

@@ -5,7 +5,10 @@
 // A child's environment holds exactly:
 //   1. From the worker's environment, only HOME, USER, LOGNAME, LANG, LC_*, TZ and TMPDIR, plus the names
 //      the worker's operator passes through (hyperlab-worker --pass-env NAME), when set.
-//   2. PATH = kChildPath (a fixed system PATH; the worker's own PATH is not passed).
+//   2. PATH: the worker's own (kDefaultChildPath when it has none). It is the PATH the allowlist looked
+//      the program up in (command_allowlist.h), so that a program named `python3` finds itself, its
+//      prefix and its interpreter where the worker found it; it is the operator's setting, never the
+//      study's.
 //   3. The study's task.command.env, vetted by CheckStudyEnvName below.
 //   4. HYPERLAB_TRIAL_ID, HYPERLAB_STUDY_ID, HYPERLAB_STUDY_NAME and HYPERLAB_PARAMS.
 // A variable of 1 whose value contains one of the policy's secrets (the worker's token) is left out
@@ -36,8 +39,8 @@
 
 namespace hyperlab::worker {
 
-// The PATH every child gets.
-inline constexpr char kChildPath[] = "/usr/local/bin:/usr/bin:/bin";
+// The PATH a child gets when the worker has none.
+inline constexpr char kDefaultChildPath[] = "/usr/local/bin:/usr/bin:/bin";
 
 struct ChildEnvironmentPolicy {
   // Names passed from the worker's environment besides the fixed ones (--pass-env). Default: none.

@@ -3,7 +3,7 @@
 // The program is task.command.argv with every `{name}` replaced by the value of parameter `name`
 // (`{{` and `}}` are literal braces). It runs in its own process group, with stdin from /dev/null, in
 // task.command.working_dir if set, with an environment built from scratch (child_environment.h: a few
-// variables of the worker's, a fixed PATH, the vetted task.command.env, never the worker's token) plus
+// variables of the worker's and its PATH, the vetted task.command.env, never the worker's token) plus
 //   HYPERLAB_TRIAL_ID, HYPERLAB_STUDY_ID, HYPERLAB_STUDY_NAME and HYPERLAB_PARAMS (a JSON object name ->
 //   value: numbers as numbers, categorical values as strings).
 // A task.command.env variable the policy refuses (LD_PRELOAD, BASH_ENV, PYTHONPATH, PATH...) fails the

@@ -44,7 +44,7 @@ int main(int argc, char** argv) {
   hyperlab::worker::ChildEnvironmentPolicy environment;
   app.add_option("--pass-env", environment.pass_env,
                  "a variable of the worker's environment that command trials get too (repeatable); "
-                 "they always get HOME, USER, LOGNAME, LANG, LC_*, TZ, TMPDIR and a fixed PATH");
+                 "they always get HOME, USER, LOGNAME, LANG, LC_*, TZ, TMPDIR and PATH");
   std::vector<std::string> allow_env;
   app.add_option("--allow-env", allow_env,
                  "a variable name that a study's task.command.env may set although its class is refused "

@@ -74,9 +74,11 @@ TEST(ChildEnvironmentTest, BuiltFromTheMinimalSetOnly) {
   absl::StatusOr<std::vector<std::string>> env =
       BuildChildEnvironment(policy, parent, study, {{"HYPERLAB_TRIAL_ID", "7"}});
   ASSERT_TRUE(env.ok()) << env.status();
-  EXPECT_THAT(*env,
-              ::testing::ElementsAre("HOME=/home/w", "HYPERLAB_TRIAL_ID=7", "KEEP=yes", "LANG=C.UTF-8",
-                                     "LC_TIME=C", std::string("PATH=") + kChildPath, "SEED=3", "TZ=UTC"));
+  EXPECT_THAT(*env, ::testing::ElementsAre("HOME=/home/w", "HYPERLAB_TRIAL_ID=7", "KEEP=yes", "LANG=C.UTF-8",
+                                           "LC_TIME=C", "PATH=/opt/worker/bin", "SEED=3", "TZ=UTC"));
+  const char* no_path[] = {"HOME=/home/w", nullptr};
+  EXPECT_THAT(*BuildChildEnvironment(policy, no_path, {}, {}),
+              ::testing::ElementsAre("HOME=/home/w", std::string("PATH=") + kDefaultChildPath));
   study["BAD"] = std::string("a\0b", 3);
   EXPECT_THAT(BuildChildEnvironment(policy, parent, study, {}).status().message(),
               HasSubstr("the value of 'BAD' contains a NUL character"));

@@ -146,7 +146,7 @@ TEST(IdxErrorsTest, HeaderDimensionsThatOverflowAreRefused) {
   absl::Status s = LoadSource(data).status();
   EXPECT_EQ(s.code(), absl::StatusCode::kResourceExhausted);
   EXPECT_THAT(s.message(),
-              HasSubstr(images + ": the header's dimensions 4 x 2147483648 x 2147483648 make "
+              HasSubstr(images + ": the header's dimensions 16 x 1073741824 x 1073741824 make "
                                  "more than 2^64 bytes of data, over the limit max_data_file_bytes"));
   // Within 64 bits but over the limit: refused before anything is allocated or read.
   WriteBytes(images, Idx(3, {60000, 60000, 60000}, {}), true);
