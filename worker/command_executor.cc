@@ -24,6 +24,7 @@
 #include "absl/strings/str_cat.h"
 #include "nlohmann/json.hpp"
 #include "worker/metric_line.h"
+#include "worker/printable.h"
 
 extern char** environ;
 
@@ -54,50 +55,6 @@ TrialOutcome Failed(std::string reason) {
   outcome.state = v1::Trial::FAILED;
   outcome.reason = std::move(reason);
   return outcome;
-}
-
-// Replaces what cannot go into a proto string or a terminal: invalid UTF-8 and control characters
-// other than tab and newline become '?' (a carriage return becomes a newline).
-std::string Printable(absl::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size();) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    size_t length = 0;
-    unsigned char low = 0x80, high = 0xBF;  // Allowed range of the second byte.
-    if (c < 0x80) {
-      length = 1;
-    } else if (c >= 0xC2 && c <= 0xDF) {
-      length = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      length = 3;
-      if (c == 0xE0) low = 0xA0;
-      if (c == 0xED) high = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      length = 4;
-      if (c == 0xF0) low = 0x90;
-      if (c == 0xF4) high = 0x8F;
-    }
-    bool valid = length > 0 && i + length <= text.size();
-    for (size_t k = 1; valid && k < length; ++k) {
-      const auto next = static_cast<unsigned char>(text[i + k]);
-      valid = k == 1 ? (next >= low && next <= high) : (next >= 0x80 && next <= 0xBF);
-    }
-    if (!valid) {
-      out.push_back('?');
-      ++i;
-    } else if (length == 1 && c == '\r') {
-      out.push_back('\n');
-      ++i;
-    } else if (length == 1 && ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7F)) {
-      out.push_back('?');
-      ++i;
-    } else {
-      out.append(text.data() + i, length);
-      i += length;
-    }
-  }
-  return out;
 }
 
 // A file descriptor closed on destruction.
@@ -328,28 +285,15 @@ class OutputReader {
   bool stderr_cut_ = false;  // The start of stderr was dropped.
 };
 
-absl::StatusOr<std::vector<std::string>> Environment(const v1::Assignment& assignment) {
-  std::map<std::string, std::string> variables;
-  for (char** entry = environ; *entry != nullptr; ++entry) {
-    const absl::string_view text(*entry);
-    const size_t eq = text.find('=');
-    if (eq != absl::string_view::npos)
-      variables[std::string(text.substr(0, eq))] = std::string(text.substr(eq + 1));
-  }
-  for (const auto& [name, value] : assignment.task().command().env()) {
-    if (name.empty() || name.find('=') != std::string::npos || name.find('\0') != std::string::npos) {
-      return absl::InvalidArgumentError(absl::StrCat("bad environment variable name '", name, "'"));
-    }
-    variables[name] = value;
-  }
+absl::StatusOr<std::vector<std::string>> Environment(const v1::Assignment& assignment,
+                                                     const ChildEnvironmentPolicy& policy) {
   const v1::Trial& trial = assignment.trial();
-  variables["HYPERLAB_TRIAL_ID"] = absl::StrCat(trial.id());
-  variables["HYPERLAB_STUDY_ID"] = absl::StrCat(trial.study_id());
-  variables["HYPERLAB_STUDY_NAME"] = assignment.study_name();
-  variables["HYPERLAB_PARAMS"] = ParametersJson(trial);
-  std::vector<std::string> env;
-  for (const auto& [name, value] : variables) env.push_back(absl::StrCat(name, "=", value));
-  return env;
+  const std::map<std::string, std::string> trial_vars = {
+      {"HYPERLAB_TRIAL_ID", absl::StrCat(trial.id())},
+      {"HYPERLAB_STUDY_ID", absl::StrCat(trial.study_id())},
+      {"HYPERLAB_STUDY_NAME", assignment.study_name()},
+      {"HYPERLAB_PARAMS", ParametersJson(trial)}};
+  return BuildChildEnvironment(policy, environ, assignment.task().command().env(), trial_vars);
 }
 
 }  // namespace
@@ -440,7 +384,7 @@ TrialOutcome CommandExecutor::Run(const v1::Assignment& assignment, TrialContext
     argv.push_back(*std::move(substituted));
   }
   if (argv[0].empty()) return Failed("the command's program name (argv[0]) is empty");
-  absl::StatusOr<std::vector<std::string>> env = Environment(assignment);
+  absl::StatusOr<std::vector<std::string>> env = Environment(assignment, options_.environment);
   if (!env.ok()) return Failed(std::string(env.status().message()));
   if (struct stat info; !task.working_dir().empty() &&
                         (stat(task.working_dir().c_str(), &info) != 0 || !S_ISDIR(info.st_mode))) {

@@ -2,9 +2,12 @@
 //
 // The program is task.command.argv with every `{name}` replaced by the value of parameter `name`
 // (`{{` and `}}` are literal braces). It runs in its own process group, with stdin from /dev/null, in
-// task.command.working_dir if set, with the worker's environment plus task.command.env plus
+// task.command.working_dir if set, with an environment built from scratch (child_environment.h: a few
+// variables of the worker's and its PATH, the vetted task.command.env, never the worker's token) plus
 //   HYPERLAB_TRIAL_ID, HYPERLAB_STUDY_ID, HYPERLAB_STUDY_NAME and HYPERLAB_PARAMS (a JSON object name ->
 //   value: numbers as numbers, categorical values as strings).
+// A task.command.env variable the policy refuses (LD_PRELOAD, BASH_ENV, PYTHONPATH, PATH...) fails the
+// trial before anything runs, with a reason naming the variable.
 // It reports through its stdout with lines `hyperlab: m1=v1 m2=v2` (final values; the last value of each
 // metric wins) and `hyperlab: step=N m1=v1` (intermediate measurements, passed on at once to
 // TrialContext::ReportMeasurement); see worker/metric_line.h. The last few KiB of its stderr become the
@@ -31,6 +34,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "worker/child_environment.h"
 #include "worker/command_allowlist.h"
 #include "worker/executor.h"
 
@@ -44,6 +48,9 @@ struct CommandExecutorOptions {
   size_t stderr_tail_bytes = 4096;
   // What may run. Default: nothing (every command trial fails with the reason).
   CommandAllowlist allowlist;
+  // How the program's environment is built (--pass-env, --allow-env, the token to keep out).
+  // Default: the fixed minimal set, no study variable of a refused class.
+  ChildEnvironmentPolicy environment;
 };
 
 class CommandExecutor : public Executor {
@@ -55,10 +62,10 @@ class CommandExecutor : public Executor {
 
   // Runs the program to its end. SUCCEEDED when it exits 0 having reported the objective metric;
   // STOPPED ("stopped") when the context asked to stop; FAILED otherwise, with a reason: a bad
-  // placeholder, a program the allowlist refuses (see above), a program that cannot be started (named,
-  // with the errno text), "timed out after N s",
-  // "exit code N: <stderr tail>", "killed by signal N (SIGX)", or "program did not report metric 'M'".
-  // Malformed `hyperlab:` lines are ignored, and mentioned in the reason when the trial fails.
+  // placeholder, a program the allowlist refuses (see above), a refused environment variable, a program that
+  // cannot be started (named, with the errno text), "timed out after N s", "exit code N: <stderr tail>",
+  // "killed by signal N (SIGX)", or "program did not report metric 'M'". Malformed `hyperlab:` lines are
+  // ignored, and mentioned in the reason when the trial fails.
   TrialOutcome Run(const v1::Assignment& assignment, TrialContext& context) override;
 
  private:

@@ -1,5 +1,7 @@
 // hyperlab-worker: pulls trials from a coordinator and runs them until SIGTERM or SIGINT.
 #include <signal.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
 
 #include <iostream>
 #include <thread>
@@ -7,7 +9,9 @@
 #include "CLI/CLI.hpp"
 #include "coordinator/client_channel.h"
 #include "grpcpp/grpcpp.h"
+#include "worker/child_environment.h"
 #include "worker/command_executor.h"
+#include "worker/train/train_executor.h"
 #include "worker/worker.h"
 
 int main(int argc, char** argv) {
@@ -40,6 +44,23 @@ int main(int argc, char** argv) {
   app.add_option("--allow-command", allow_command,
                  "a program, or a directory of programs, that command trials may run (repeatable); "
                  "without it command trials fail");
+  hyperlab::worker::ChildEnvironmentPolicy environment;
+  app.add_option("--pass-env", environment.pass_env,
+                 "a variable of the worker's environment that command trials get too (repeatable); "
+                 "they always get HOME, USER, LOGNAME, LANG, LC_*, TZ, TMPDIR and PATH");
+  std::vector<std::string> allow_env;
+  app.add_option("--allow-env", allow_env,
+                 "a variable name that a study's task.command.env may set although its class is refused "
+                 "(LD_*, PYTHON*, PATH...; repeatable)");
+  size_t data_cache_mb = hyperlab::worker::train::kDefaultDataCacheBytes >> 20;
+  app.add_option("--data-cache-mb", data_cache_mb, "MiB of loaded training data kept between trials")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{0}, size_t{1} << 30));
+  uint64_t max_data_file_mb = hyperlab::worker::train::kDefaultMaxDataFileBytes >> 20;
+  app.add_option("--max-data-file-mb", max_data_file_mb,
+                 "MiB one training data file may hold (decompressed); larger ones fail their trial")
+      ->capture_default_str()
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 30));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -53,9 +74,31 @@ int main(int argc, char** argv) {
     return 2;
   }
   options.allowed_commands = allowlist->Announced();
+  environment.allow_env.insert(allow_env.begin(), allow_env.end());
+  if (absl::Status s = hyperlab::worker::CheckPolicy(environment); !s.ok()) {
+    std::cerr << "hyperlab-worker: " << s.message() << "\n";
+    return 2;
+  }
+  absl::StatusOr<std::string> token = hyperlab::coordinator::TokenFromFlagOrEnv(channel_options.token);
+  if (!token.ok()) {
+    std::cerr << "hyperlab-worker: " << token.status().message() << "\n";
+    return 2;
+  }
+  channel_options.token = *token;
+  // The token never reaches a trial: children get an environment built from scratch that leaves out any
+  // value holding it; the variable goes from this process's environment, and the process is made
+  // non-dumpable so that programs of the same user cannot read /proc/<worker>/environ or its memory.
+  if (!channel_options.token.empty()) environment.secrets.push_back(channel_options.token);
+  unsetenv("HYPERLAB_TOKEN");
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   std::vector<std::unique_ptr<hyperlab::worker::Executor>> executors =
       hyperlab::worker::MakeDefaultExecutors(options.threads);
-  hyperlab::worker::ConfigureCommandExecutor(executors, {.allowlist = *allowlist});
+  hyperlab::worker::ConfigureCommandExecutor(executors,
+                                             {.allowlist = *allowlist, .environment = environment});
+  static hyperlab::worker::train::DataCache data_cache(
+      {.max_bytes = data_cache_mb << 20, .limits = {.max_file_bytes = max_data_file_mb << 20}});
+  hyperlab::worker::train::ConfigureTrainExecutor(executors,
+                                                  {.threads = options.threads, .cache = &data_cache});
 
   sigset_t signals;
   sigemptyset(&signals);
@@ -67,12 +110,6 @@ int main(int argc, char** argv) {
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
   channel_options.address = coordinator;
-  absl::StatusOr<std::string> token = hyperlab::coordinator::TokenFromFlagOrEnv(channel_options.token);
-  if (!token.ok()) {
-    std::cerr << "hyperlab-worker: " << token.status().message() << "\n";
-    return 2;
-  }
-  channel_options.token = *token;
   auto channel = hyperlab::coordinator::NewClientChannel(channel_options, args);
   if (!channel.ok()) {
     std::cerr << "hyperlab-worker: " << channel.status().message() << "\n";

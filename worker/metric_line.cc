@@ -11,12 +11,17 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "worker/printable.h"
 
 namespace hyperlab::worker {
 namespace {
 
+// How much of the program's own text an error quotes.
+constexpr size_t kQuotedBytes = 100;
+
 absl::Status Malformed(absl::string_view token, absl::string_view what) {
-  return absl::InvalidArgumentError(absl::StrCat("malformed metric line: ", what, " in '", token, "'"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("malformed metric line: ", what, " in '", PrintablePrefix(token, kQuotedBytes), "'"));
 }
 
 // Parses a whole string as a double: decimal or scientific notation, an optional sign, nan, inf or
@@ -76,8 +81,8 @@ absl::StatusOr<std::optional<MetricLine>> ParseMetricLine(absl::string_view line
     result.metrics[std::string(name)] = *value;
   }
   if (result.metrics.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("malformed metric line: no metric values in '", whole, "'"));
+    return absl::InvalidArgumentError(absl::StrCat("malformed metric line: no metric values in '",
+                                                   PrintablePrefix(whole, kQuotedBytes), "'"));
   }
   return result;
 }

@@ -4,7 +4,8 @@
 //   hyperlab: accuracy=0.91 loss=0.27        (final metric values)
 //   hyperlab: step=3 accuracy=0.85 loss=0.4  (an intermediate measurement at step 3)
 // Every other line is the program's own business and is ignored. A line that starts with `hyperlab:` but
-// cannot be read is an error that names the offending token, so the user learns why a metric went missing.
+// cannot be read is an error that names the offending token (its first 100 bytes, made printable), so the
+// user learns why a metric went missing.
 // Values may be `nan`, `inf` or `-inf`: they are real outcomes (a diverged loss) and are passed on.
 //
 // Thread safety: the functions here are pure and may be called from any thread.

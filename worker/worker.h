@@ -7,6 +7,19 @@
 // again; its running trials re-attach with their next heartbeat. A report answered with ABORTED (lease
 // lost) or FAILED_PRECONDITION (study ended) stops that trial's work and drops its result.
 //
+// A worker never dies or stalls because of one trial:
+//   - an exception out of an executor fails that trial with a reason ("... failed with an exception: ...");
+//   - what is sent stays under proto/limits.h (send_limits.h): a trial whose output is over a limit FAILS
+//     with a reason naming the limit, its pending measurements are bounded (the oldest dropped and
+//     counted in the reason), and a heartbeat carries every lease plus at most
+//     kMaxHeartbeatMeasurementBytes of measurements, so one trial's flood cannot cost another its lease;
+//   - a completion the coordinator refuses for its content (INVALID_ARGUMENT, RESOURCE_EXHAUSTED,
+//     OUT_OF_RANGE) is sent once more as a bare FAILED completion naming the refusal, and forgotten if that
+//     is refused too; any other refusal forgets it at once; an item without an answer is sent at most
+//     kMaxCompletionAttempts times. A whole CompleteTrials call refused for its content (not a transport
+//     error) makes the worker send its completions one per call until the outbox is empty, so the others
+//     go through.
+//
 // Example:
 //   Worker worker(channel, {.slots = 2}, MakeDefaultExecutors());
 //   std::thread loop([&] { worker.Run(); });
@@ -33,6 +46,10 @@
 #include "worker/executor.h"
 
 namespace hyperlab::worker {
+
+// Calls that may carry a completion without an answer for it (the coordinator answered for fewer items, or
+// said UNAVAILABLE for it) before the worker forgets it.
+inline constexpr int kMaxCompletionAttempts = 20;
 
 struct WorkerOptions {
   // Unique id; default: "<host>-<pid>-<random>".
@@ -75,6 +92,12 @@ class Worker {
 
  private:
   struct Slot;  // One running trial.
+  // A completion waiting for the coordinator.
+  struct Outgoing {
+    v1::TrialCompletion completion;
+    bool stripped = false;  // Already re-sent as a bare FAILED completion after a refusal.
+    int attempts = 0;       // Calls that carried it and got no answer for it.
+  };
   using TrialKey = std::pair<int64_t, int64_t>;
 
   bool Register();
@@ -83,6 +106,9 @@ class Worker {
   void FlushOutbox();
   // Moves slots whose executor has returned into the outbox.
   void CollectFinished();
+  // A completion the coordinator refused with `code`: sets `keep` when it is to be sent again (once, as a
+  // bare FAILED completion, after a refusal for its content).
+  void Refused(Outgoing& item, int code, const std::string& message, bool& keep);
   void Backoff(const grpc::Status& status, const char* what);
   std::unique_ptr<grpc::ClientContext> NewContext() const;
   Executor* ExecutorFor(const v1::Assignment& assignment) const;
@@ -99,7 +125,9 @@ class Worker {
   std::mutex mu_;
   std::condition_variable wake_;
   std::map<TrialKey, std::unique_ptr<Slot>> running_;  // Touched only by the Run thread.
-  std::deque<v1::TrialCompletion> outbox_;             // Touched only by the Run thread.
+  std::deque<Outgoing> outbox_;                        // Touched only by the Run thread.
+  bool isolate_ = false;           // Send completions one per call (a batch was refused). Run thread only.
+  size_t heartbeat_rotation_ = 0;  // Which trial's measurements go first. Run thread only.
   int64_t heartbeat_interval_ms_ = 1000;
   int64_t backoff_ms_ = 0;
   bool registered_ = false;

@@ -5,7 +5,11 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
+#include <map>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -20,6 +24,7 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::Pair;
 using ::testing::StartsWith;
 using Clock = std::chrono::steady_clock;
@@ -192,11 +197,124 @@ TEST(CommandExecutorTest, PassesEnvironmentAndWorkingDirectory) {
   env["MY_VAR"] = "hello world";
   env["MY_EXPECTED_PARAMS"] = R"({"lr":0.5,"optimizer":"sgd"})";
   env["MY_DIR"] = dir;
-  env["HYPERLAB_TRIAL_ID"] = "overridden by the executor";
   assignment.mutable_task()->mutable_command()->set_working_dir(dir);
   FakeContext context;
   TrialOutcome outcome = CommandExecutor(AllowAll()).Run(assignment, context);
   EXPECT_EQ(outcome.state, v1::Trial::SUCCEEDED) << outcome.reason;
+}
+
+// Issue 14 #2: task.command.env escaped the allowlist (BASH_ENV ran commands on the worker). A variable of
+// a refused class fails the trial before anything runs, naming the variable.
+TEST(CommandExecutorTest, StudyEnvCannotSetLoaderShellOrInterpreterHooks) {
+  const std::string marker = TempPath("bash_env_ran");
+  std::remove(marker.c_str());
+  const std::map<std::string, std::string> attacks = {
+      {"BASH_ENV", absl::StrCat("$(touch ", marker, ")")},
+      {"ENV", absl::StrCat("$(touch ", marker, ")")},
+      {"LD_PRELOAD", "/tmp/evil.so"},
+      {"LD_LIBRARY_PATH", "/tmp"},
+      {"PYTHONPATH", "/tmp"},
+      {"PYTHONSTARTUP", "/tmp/x.py"},
+      {"NODE_OPTIONS", "--require /tmp/x.js"},
+      {"PERL5OPT", "-Mevil"},
+      {"RUBYOPT", "-revil"},
+      {"JAVA_TOOL_OPTIONS", "-javaagent:/tmp/x.jar"},
+      {"PATH", "/tmp"},
+      {"IFS", "/"},
+      {"SHELLOPTS", "xtrace"},
+      {"PS4", "$(touch x)"},
+      {"BASH_FUNC_echo%%", "() { id; }"},
+      {"GCONV_PATH", "/tmp"},
+      {"HTTPS_PROXY", "http://attacker"},
+      {"HYPERLAB_TRIAL_ID", "99"},
+      {"lower_case", "x"},
+  };
+  for (const auto& [name, value] : attacks) {
+    v1::Assignment assignment = ShellAssignment("echo 'hyperlab: value=1'");
+    assignment.mutable_task()->mutable_command()->set_argv(0, "/bin/bash");
+    (*assignment.mutable_task()->mutable_command()->mutable_env())[name] = value;
+    FakeContext context;
+    TrialOutcome outcome = CommandExecutor(AllowAll()).Run(assignment, context);
+    EXPECT_EQ(outcome.state, v1::Trial::FAILED) << name;
+    const bool echoed_name = name != "BASH_FUNC_echo%%" && name != "lower_case";
+    if (echoed_name) {
+      EXPECT_THAT(outcome.reason,
+                  HasSubstr(absl::StrCat("task.command.env: variable '", name, "' is refused")))
+          << name;
+    } else {
+      EXPECT_THAT(outcome.reason, HasSubstr("names must match [A-Z_][A-Z0-9_]*")) << name;
+    }
+    EXPECT_THAT(outcome.reason, Not(HasSubstr(value))) << name;
+  }
+  EXPECT_FALSE(std::ifstream(marker).good()) << "BASH_ENV ran a command";
+}
+
+// The worker's operator may allow a refused name explicitly (--allow-env).
+TEST(CommandExecutorTest, OperatorAllowedEnvNamePasses) {
+  v1::Assignment assignment =
+      ShellAssignment(R"sh([ "$PYTHONPATH" = /opt/lib ] || exit 3; echo "hyperlab: value=1")sh");
+  (*assignment.mutable_task()->mutable_command()->mutable_env())["PYTHONPATH"] = "/opt/lib";
+  CommandExecutorOptions options = AllowAll();
+  options.environment.allow_env = {"PYTHONPATH"};
+  FakeContext context;
+  TrialOutcome outcome = CommandExecutor(options).Run(assignment, context);
+  EXPECT_EQ(outcome.state, v1::Trial::SUCCEEDED) << outcome.reason;
+}
+
+// Issue 14 #3: user programs inherited the worker's whole environment, its token included. The child sees
+// the fixed minimal set, the names passed through, the study's variables and HYPERLAB_* only; never the
+// token, whatever variable holds it.
+TEST(CommandExecutorTest, ChildSeesNoTokenAndNoUnlistedVariable) {
+  const std::string token = "tok-3f9a1c-worker-secret";
+  setenv("HYPERLAB_TOKEN", token.c_str(), 1);
+  setenv("WORKER_ONLY_VARIABLE", "worker business", 1);
+  setenv("OPERATOR_PASSED", "fine", 1);
+  setenv("OPERATOR_PASSED_WITH_TOKEN", ("Bearer " + token).c_str(), 1);
+  setenv("LC_ALL", "C", 1);
+  const std::string out = TempPath("child_env");
+  v1::Assignment assignment = ShellAssignment(R"sh(env > "$OUT"; echo "hyperlab: value=1")sh");
+  (*assignment.mutable_task()->mutable_command()->mutable_env())["OUT"] = out;
+  CommandExecutorOptions options = AllowAll();
+  options.environment.pass_env = {"OPERATOR_PASSED", "OPERATOR_PASSED_WITH_TOKEN"};
+  options.environment.secrets = {token};
+  FakeContext context;
+  TrialOutcome outcome = CommandExecutor(options).Run(assignment, context);
+  unsetenv("HYPERLAB_TOKEN");
+  unsetenv("WORKER_ONLY_VARIABLE");
+  unsetenv("OPERATOR_PASSED");
+  unsetenv("OPERATOR_PASSED_WITH_TOKEN");
+  ASSERT_EQ(outcome.state, v1::Trial::SUCCEEDED) << outcome.reason;
+  std::ifstream in(out);
+  const std::string env((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_THAT(env, Not(HasSubstr(token)));
+  std::set<std::string> names;
+  std::istringstream lines(env);
+  for (std::string line; std::getline(lines, line);) {
+    const size_t eq = line.find('=');
+    if (eq != std::string::npos && eq > 0) names.insert(line.substr(0, eq));
+  }
+  const std::set<std::string> allowed = {"HOME",
+                                         "USER",
+                                         "LOGNAME",
+                                         "LANG",
+                                         "TZ",
+                                         "TMPDIR",
+                                         "LC_ALL",
+                                         "PATH",
+                                         "OUT",
+                                         "OPERATOR_PASSED",
+                                         "HYPERLAB_TRIAL_ID",
+                                         "HYPERLAB_STUDY_ID",
+                                         "HYPERLAB_STUDY_NAME",
+                                         "HYPERLAB_PARAMS",
+                                         "PWD",
+                                         "SHLVL",
+                                         "_"};  // The last 3: sh's own.
+  for (const std::string& name : names) EXPECT_EQ(allowed.count(name), 1u) << "unlisted variable " << name;
+  EXPECT_EQ(names.count("OPERATOR_PASSED"), 1u);
+  EXPECT_EQ(names.count("OPERATOR_PASSED_WITH_TOKEN"), 0u);
+  EXPECT_EQ(names.count("WORKER_ONLY_VARIABLE"), 0u);
+  EXPECT_THAT(env, HasSubstr(absl::StrCat("PATH=", getenv("PATH"), "\n")));  // The worker's own PATH.
 }
 
 TEST(CommandExecutorTest, MissingWorkingDirectoryFails) {

@@ -10,9 +10,11 @@ src=$(cd "$(dirname "$0")/../.." && pwd)
 cxx=$(command -v clang++-14 || command -v clang++)
 cmake -S "$src/tools/fuzz" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 ninja -C "$build" >/dev/null
-mkdir -p "$build/corpus/study_file" "$build/corpus/request" "$build/artifacts"
+targets="study_file request idx_reader csv_reader metric_line"
+for target in $targets; do mkdir -p "$build/corpus/$target"; done
+mkdir -p "$build/artifacts"
 status=0
-for target in study_file request; do
+for target in $targets; do
   seeds=()
   [ "$target" = study_file ] && seeds=("$src/examples")
   echo "== ${target}_fuzzer for ${seconds} s"

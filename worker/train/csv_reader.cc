@@ -1,40 +1,58 @@
 #include "worker/train/csv_reader.h"
 
 #include <algorithm>
-#include <fstream>
+#include <cmath>
 #include <map>
+#include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "worker/train/data_file_reader.h"
 
 namespace hyperlab::worker::train {
 namespace {
 
-std::vector<std::string> Fields(const std::string& line) {
-  std::vector<std::string> out = absl::StrSplit(line, ',');
-  for (std::string& f : out) f = std::string(absl::StripAsciiWhitespace(f));
+std::vector<absl::string_view> Fields(absl::string_view line) {
+  std::vector<absl::string_view> out = absl::StrSplit(line, ',');
+  for (absl::string_view& f : out) f = absl::StripAsciiWhitespace(f);
   return out;
+}
+
+// The next line of `content` (without "\n" or "\r\n"), advancing it.
+absl::string_view NextLine(absl::string_view& content) {
+  const size_t newline = content.find('\n');
+  absl::string_view line = content.substr(0, newline);
+  content.remove_prefix(newline == absl::string_view::npos ? content.size() : newline + 1);
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  return line;
 }
 
 }  // namespace
 
-absl::StatusOr<CsvData> ReadCsv(const std::string& path, const std::string& label_column, bool regression) {
-  std::ifstream in(path);
-  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open"));
-  std::string line;
-  if (!std::getline(in, line)) return absl::InvalidArgumentError(absl::StrCat(path, ": empty file"));
-  if (!line.empty() && line.back() == '\r') line.pop_back();
-  const std::vector<std::string> header = Fields(line);
-  int label = static_cast<int>(header.size()) - 1;
+absl::StatusOr<CsvData> ReadCsv(const std::string& path, const std::string& label_column, bool regression,
+                                const DataLimits& limits) {
+  absl::StatusOr<DataFileReader> reader = DataFileReader::Open(path, limits);
+  if (!reader.ok()) return reader.status();
+  absl::StatusOr<std::string> content = reader->ReadAll();
+  if (!content.ok()) return content.status();
+  return ParseCsv(path, *content, label_column, regression);
+}
+
+absl::StatusOr<CsvData> ParseCsv(const std::string& path, absl::string_view content,
+                                 const std::string& label_column, bool regression) {
+  if (content.empty()) return absl::InvalidArgumentError(absl::StrCat(path, ": empty file"));
+  const std::vector<absl::string_view> header = Fields(NextLine(content));
+  int64_t label = static_cast<int64_t>(header.size()) - 1;
   if (!label_column.empty()) {
     auto it = std::find(header.begin(), header.end(), label_column);
     if (it == header.end()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(path, ":1: no column '", label_column, "' in the header"));
+      // label_column is the study's own text; the header's names are the file's and are not quoted.
+      return absl::InvalidArgumentError(absl::StrCat(path, ":1: no column named by data.label_column ('",
+                                                     label_column, "') in the header"));
     }
-    label = static_cast<int>(it - header.begin());
+    label = it - header.begin();
   }
   if (header.size() < 2) {
     return absl::InvalidArgumentError(absl::StrCat(path, ":1: needs a label and at least one feature"));
@@ -42,56 +60,67 @@ absl::StatusOr<CsvData> ReadCsv(const std::string& path, const std::string& labe
   CsvData out;
   Examples& e = out.examples;
   e.cols = static_cast<int64_t>(header.size()) - 1;
-  std::vector<std::string> labels;
-  int line_no = 1;
-  while (std::getline(in, line)) {
+  std::map<std::string, int, std::less<>> label_ids;  // Distinct labels in order of appearance.
+  std::vector<int> row_labels;
+  int64_t line_no = 1;
+  while (!content.empty()) {
     ++line_no;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
+    const absl::string_view line = NextLine(content);
     if (absl::StripAsciiWhitespace(line).empty()) continue;
-    const std::vector<std::string> fields = Fields(line);
+    const std::vector<absl::string_view> fields = Fields(line);
     if (fields.size() != header.size()) {
       return absl::InvalidArgumentError(
           absl::StrCat(path, ":", line_no, ": ", fields.size(), " fields; the header has ", header.size()));
     }
     for (size_t i = 0; i < fields.size(); ++i) {
-      if (static_cast<int>(i) == label && !regression) continue;
+      const bool is_label = static_cast<int64_t>(i) == label;
+      if (is_label && !regression) continue;
       float v = 0;
       if (!absl::SimpleAtof(fields[i], &v)) {
-        return absl::InvalidArgumentError(absl::StrCat(path, ":", line_no, ": column '", header[i], "': '",
-                                                       fields[i], "' is not a number"));
+        return absl::InvalidArgumentError(absl::StrCat(
+            path, ":", line_no, ":", i + 1, ": ", is_label ? "the label" : "a feature", " is not a number"));
       }
-      if (static_cast<int>(i) == label) {
-        e.y.push_back(v);
-      } else {
-        e.x.push_back(v);
-      }
+      (is_label ? e.y : e.x).push_back(v);
     }
-    if (!regression) labels.push_back(fields[label]);
+    if (!regression) {
+      auto it = label_ids.find(fields[label]);
+      if (it == label_ids.end()) {
+        if (label_ids.size() >= kMaxCsvClasses) {
+          return absl::ResourceExhaustedError(
+              absl::StrCat(path, ":", line_no, ": more than ", kMaxCsvClasses,
+                           " distinct labels, over the limit max_csv_classes = ", kMaxCsvClasses));
+        }
+        it = label_ids.emplace(std::string(fields[label]), static_cast<int>(label_ids.size())).first;
+      }
+      row_labels.push_back(it->second);
+    }
     ++e.rows;
   }
   if (e.rows == 0) return absl::InvalidArgumentError(absl::StrCat(path, ": no data rows"));
   if (!regression) {
-    std::vector<std::string> names = labels;
-    std::sort(names.begin(), names.end());
-    names.erase(std::unique(names.begin(), names.end()), names.end());
+    std::vector<std::string> names;
+    for (const auto& [name, id] : label_ids) names.push_back(name);
     const bool numeric = std::all_of(names.begin(), names.end(), [](const std::string& s) {
       double d;
       return absl::SimpleAtod(s, &d);
     });
     if (numeric) {
-      std::sort(names.begin(), names.end(), [](const std::string& a, const std::string& b) {
+      std::stable_sort(names.begin(), names.end(), [](const std::string& a, const std::string& b) {
         double x = 0, y = 0;
         (void)absl::SimpleAtod(a, &x);
         (void)absl::SimpleAtod(b, &y);
-        return x < y;
+        // NaN labels last: a strict weak order whatever the file holds.
+        return std::make_pair(std::isnan(x), std::isnan(x) ? 0.0 : x) <
+               std::make_pair(std::isnan(y), std::isnan(y) ? 0.0 : y);
       });
     }
-    std::map<std::string, int> index;
-    for (size_t i = 0; i < names.size(); ++i) index[names[i]] = static_cast<int>(i);
-    for (const std::string& l : labels) e.y.push_back(static_cast<float>(index[l]));
     if (names.size() < 2) {
       return absl::InvalidArgumentError(absl::StrCat(path, ": the label column has only one class"));
     }
+    // Ids in order of appearance -> index in the sorted names.
+    std::vector<int> index(names.size());
+    for (size_t i = 0; i < names.size(); ++i) index[label_ids.find(names[i])->second] = static_cast<int>(i);
+    for (int id : row_labels) e.y.push_back(static_cast<float>(index[id]));
     out.class_names = std::move(names);
   }
   return out;

@@ -33,56 +33,102 @@ DataCache& DataCache::Default() {
   return *cache;
 }
 
-template <typename T, typename Load>
-absl::StatusOr<std::shared_ptr<const T>> DataCache::GetOrLoad(
-    std::map<std::string, std::shared_ptr<Entry<T>>>& map, const std::string& key, Load load) {
-  std::shared_ptr<Entry<T>> entry;
+void DataCache::TouchLocked(Entry& entry) {
+  if (entry.listed) lru_.splice(lru_.begin(), lru_, entry.lru);
+}
+
+void DataCache::EvictLocked() {
+  while (bytes_ > options_.max_bytes && !lru_.empty()) {
+    auto it = entries_.find(lru_.back());
+    lru_.pop_back();
+    if (it == entries_.end()) continue;
+    bytes_ -= it->second->bytes;
+    it->second->listed = false;
+    entries_.erase(it);
+  }
+}
+
+template <typename T, typename Load, typename Bytes>
+absl::StatusOr<std::shared_ptr<const T>> DataCache::GetOrLoad(const std::string& key, Load load,
+                                                              Bytes bytes_of) {
+  std::shared_ptr<Entry> entry;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    auto& slot = map[key];
-    if (!slot) slot = std::make_shared<Entry<T>>();
+    auto& slot = entries_[key];
+    if (!slot) slot = std::make_shared<Entry>();
     entry = slot;
+    if (entry->value) {
+      TouchLocked(*entry);
+      return std::static_pointer_cast<const T>(entry->value);
+    }
   }
-  std::lock_guard<std::mutex> lock(entry->mu);
-  if (entry->value) return entry->value;
+  std::lock_guard<std::mutex> load_lock(entry->load_mu);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (entry->value) return std::static_pointer_cast<const T>(entry->value);
+  }
   absl::StatusOr<T> loaded = load();
-  if (!loaded.ok()) return loaded.status();
-  entry->value = std::make_shared<const T>(*std::move(loaded));
-  return entry->value;
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = entries_.find(key);
+  const bool ours = it != entries_.end() && it->second == entry;
+  if (!loaded.ok()) {
+    if (ours) entries_.erase(it);  // Not cached: the next request loads again.
+    return loaded.status();
+  }
+  auto value = std::make_shared<const T>(*std::move(loaded));
+  if (ours) {
+    entry->value = value;
+    entry->bytes = bytes_of(*value) + key.size();
+    lru_.push_front(key);
+    entry->lru = lru_.begin();
+    entry->listed = true;
+    bytes_ += entry->bytes;
+    EvictLocked();
+  }
+  return std::shared_ptr<const T>(value);
 }
 
 absl::StatusOr<std::shared_ptr<const SourceData>> DataCache::Source(const v1::TrainData& data) {
-  return GetOrLoad(sources_, SourceKey(data), [&]() {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      ++loads_;
-    }
-    return LoadSource(data);
-  });
+  return GetOrLoad<SourceData>(
+      absl::StrCat("source:", SourceKey(data)),
+      [&]() {
+        {
+          std::lock_guard<std::mutex> lock(mu_);
+          ++loads_;
+        }
+        return LoadSource(data, options_.limits);
+      },
+      [](const SourceData& s) { return MemoryBytes(s); });
 }
 
 absl::StatusOr<std::shared_ptr<const PreparedData>> DataCache::Prepared(const v1::TrainData& data, int fold) {
-  const std::string key = absl::StrCat(fold, ":", data.SerializeAsString());
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (prepared_.find(key) == prepared_.end()) {
-      prepared_order_.push_back(key);
-      while (prepared_order_.size() > max_prepared_) {
-        prepared_.erase(prepared_order_.front());
-        prepared_order_.pop_front();
-      }
-    }
-  }
-  return GetOrLoad(prepared_, key, [&]() -> absl::StatusOr<PreparedData> {
-    absl::StatusOr<std::shared_ptr<const SourceData>> source = Source(data);
-    if (!source.ok()) return source.status();
-    return PrepareData(**source, data, fold);
-  });
+  return GetOrLoad<PreparedData>(
+      absl::StrCat("prepared:", fold, ":", data.SerializeAsString()),
+      [&]() -> absl::StatusOr<PreparedData> {
+        absl::StatusOr<std::shared_ptr<const SourceData>> source = Source(data);
+        if (!source.ok()) return source.status();
+        return PrepareData(**source, data, fold);
+      },
+      [](const PreparedData& d) {
+        size_t bytes = sizeof(d) + MemoryBytes(d.train) + MemoryBytes(d.dev) + MemoryBytes(d.test);
+        for (const std::string& name : d.class_names) bytes += name.capacity();
+        return bytes;
+      });
 }
 
 int DataCache::loads() const {
   std::lock_guard<std::mutex> lock(mu_);
   return loads_;
+}
+
+size_t DataCache::bytes() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return bytes_;
+}
+
+size_t DataCache::entries() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return lru_.size();
 }
 
 absl::StatusOr<std::string> DatasetDigest(const v1::TrainData& data) {

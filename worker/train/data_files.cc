@@ -1,6 +1,11 @@
 #include "worker/train/data_files.h"
 
-#include <fstream>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "worker/train/sha256.h"
@@ -26,17 +31,47 @@ std::vector<std::string> DataFiles(const v1::TrainData& data) {
   return out;
 }
 
-absl::StatusOr<std::string> DataFilesDigest(const v1::TrainData& data) {
+absl::StatusOr<int> OpenDataFile(const std::string& path) {
+  const absl::Status refused = absl::NotFoundError(
+      absl::StrCat(path, ": cannot read (it is missing, unreadable or not a regular file)"));
+  // O_NONBLOCK: opening a FIFO must not wait for a writer. It is cleared once the file is known regular.
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  if (fd < 0) return refused;
+  struct stat info;
+  if (fstat(fd, &info) != 0 || !S_ISREG(info.st_mode) ||
+      fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0) {
+    close(fd);
+    return refused;
+  }
+  return fd;
+}
+
+absl::StatusOr<std::string> DataFilesDigest(const v1::TrainData& data, const DataLimits& limits) {
   const std::vector<std::string> files = DataFiles(data);
   if (files.empty()) return std::string();
   Sha256 sha;
   std::vector<char> buffer(1 << 20);
   for (const std::string& path : files) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot read"));
-    while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || in.gcount() > 0) {
-      sha.Update(buffer.data(), static_cast<size_t>(in.gcount()));
+    absl::StatusOr<int> fd = OpenDataFile(path);
+    if (!fd.ok()) return fd.status();
+    uint64_t total = 0;
+    for (;;) {
+      const ssize_t n = read(*fd, buffer.data(), buffer.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        close(*fd);
+        return absl::DataLossError(absl::StrCat(path, ": read error"));
+      }
+      if (n == 0) break;
+      total += static_cast<uint64_t>(n);
+      if (total > limits.max_file_bytes) {
+        close(*fd);
+        return absl::ResourceExhaustedError(
+            absl::StrCat(path, ": over the limit max_data_file_bytes = ", limits.max_file_bytes));
+      }
+      sha.Update(buffer.data(), static_cast<size_t>(n));
     }
+    close(*fd);
   }
   return sha.HexDigest();
 }

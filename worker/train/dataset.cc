@@ -42,7 +42,15 @@ std::string ContentDigest(const SourceData& s) {
   return h.HexDigest();
 }
 
-absl::StatusOr<SourceData> LoadSource(const v1::TrainData& data) {
+size_t MemoryBytes(const Examples& e) { return (e.x.capacity() + e.y.capacity()) * sizeof(float); }
+
+size_t MemoryBytes(const SourceData& s) {
+  size_t bytes = sizeof(s) + MemoryBytes(s.train) + (s.test ? MemoryBytes(*s.test) : 0);
+  for (const std::string& name : s.class_names) bytes += name.capacity();
+  return bytes;
+}
+
+absl::StatusOr<SourceData> LoadSource(const v1::TrainData& data, const DataLimits& limits) {
   SourceData s;
   if (data.has_name() || data.has_train_images()) {
     std::string train_images = data.train_images(), train_labels = data.train_labels();
@@ -57,10 +65,10 @@ absl::StatusOr<SourceData> LoadSource(const v1::TrainData& data) {
       test_images = files[2];
       test_labels = files[3];
     }
-    ASSIGN_OR_RETURN(s.train, ReadIdxPair(train_images, train_labels, &s.image));
+    ASSIGN_OR_RETURN(s.train, ReadIdxPair(train_images, train_labels, &s.image, limits));
     if (!test_images.empty()) {
       ImageShape test_shape;
-      ASSIGN_OR_RETURN(s.test, ReadIdxPair(test_images, test_labels, &test_shape));
+      ASSIGN_OR_RETURN(s.test, ReadIdxPair(test_images, test_labels, &test_shape, limits));
       if (test_shape.height != s.image.height || test_shape.width != s.image.width) {
         return absl::DataLossError(absl::StrCat(test_images, ": images of ", test_shape.height, "x",
                                                 test_shape.width, " pixels; ", train_images, " has ",
@@ -74,7 +82,7 @@ absl::StatusOr<SourceData> LoadSource(const v1::TrainData& data) {
                        "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
     }
   } else if (data.has_csv()) {
-    ASSIGN_OR_RETURN(CsvData csv, ReadCsv(data.csv(), data.label_column(), data.regression()));
+    ASSIGN_OR_RETURN(CsvData csv, ReadCsv(data.csv(), data.label_column(), data.regression(), limits));
     s.train = std::move(csv.examples);
     s.class_names = std::move(csv.class_names);
     s.classes = static_cast<int>(s.class_names.size());

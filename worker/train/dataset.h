@@ -9,6 +9,7 @@
 #ifndef HYPERLAB_WORKER_TRAIN_DATASET_H_
 #define HYPERLAB_WORKER_TRAIN_DATASET_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -46,9 +47,14 @@ struct SourceData {
 };
 
 // Loads the source named by `data` (only the source fields are read: not splits, normalisation or
-// limits). NOT_FOUND for a missing file, DATA_LOSS for a truncated or inconsistent one, INVALID_ARGUMENT
-// for a bad spec or CSV content; every message names the file.
-absl::StatusOr<SourceData> LoadSource(const v1::TrainData& data);
+// limits). NOT_FOUND for a file that cannot be read, DATA_LOSS for a truncated or inconsistent one,
+// RESOURCE_EXHAUSTED for one over `limits`, INVALID_ARGUMENT for a bad spec or CSV content; every message
+// names the file and none quotes its content.
+absl::StatusOr<SourceData> LoadSource(const v1::TrainData& data, const DataLimits& limits = {});
+
+// Bytes of memory a loaded source or its examples hold (for the cache's accounting).
+size_t MemoryBytes(const Examples& examples);
+size_t MemoryBytes(const SourceData& source);
 
 // The digest of a source's content (see SourceData::digest).
 std::string ContentDigest(const SourceData& source);

@@ -1,90 +1,94 @@
 #include "worker/train/idx_reader.h"
 
-#include <zlib.h>
-
 #include <cstdint>
-#include <memory>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "searcher/status_macros.h"
+#include "worker/train/data_file_reader.h"
 
 namespace hyperlab::worker::train {
 namespace {
-
-struct GzCloser {
-  void operator()(gzFile_s* f) const { gzclose(f); }
-};
-
-// The whole (decompressed) content of a file.
-absl::StatusOr<std::vector<uint8_t>> ReadAll(const std::string& path) {
-  std::unique_ptr<gzFile_s, GzCloser> file(gzopen(path.c_str(), "rb"));
-  if (!file) return absl::NotFoundError(absl::StrCat(path, ": cannot open"));
-  gzbuffer(file.get(), 1 << 20);
-  std::vector<uint8_t> out;
-  std::vector<uint8_t> chunk(1 << 20);
-  while (true) {
-    const int n = gzread(file.get(), chunk.data(), static_cast<unsigned>(chunk.size()));
-    if (n < 0) {
-      int err = 0;
-      return absl::DataLossError(absl::StrCat(path, ": unreadable: ", gzerror(file.get(), &err)));
-    }
-    if (n == 0) break;
-    out.insert(out.end(), chunk.begin(), chunk.begin() + n);
-  }
-  return out;
-}
 
 uint32_t BigEndian(const uint8_t* p) {
   return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | uint32_t{p[3]};
 }
 
-// Checks the header of an unsigned-byte IDX file with `dims` dimensions; returns the dimensions.
-absl::StatusOr<std::vector<uint32_t>> Header(const std::string& path, const std::vector<uint8_t>& bytes,
-                                             int dims) {
-  const size_t header = 4 + 4 * dims;
-  if (bytes.size() < header) {
-    return absl::DataLossError(absl::StrCat(path, ": truncated: ", bytes.size(), " bytes, no IDX header"));
-  }
-  const uint32_t magic = BigEndian(bytes.data());
-  if (magic != 0x800u + dims) {
-    return absl::DataLossError(absl::StrCat(path, ": not an IDX file of ", dims,
-                                            "-dimensional unsigned bytes (magic 0x", absl::Hex(magic),
-                                            ", expected 0x", absl::Hex(0x800 + dims), ")"));
-  }
-  std::vector<uint32_t> shape;
-  size_t expected = 1;
-  for (int i = 0; i < dims; ++i) {
-    shape.push_back(BigEndian(bytes.data() + 4 + 4 * i));
-    expected *= shape.back();
-  }
-  if (bytes.size() - header != expected) {
+struct IdxFile {
+  std::vector<uint32_t> dims;
+  std::vector<uint8_t> data;
+};
+
+// Reads an unsigned-byte IDX file of `dims` dimensions: header first, then exactly the bytes it announces.
+absl::StatusOr<IdxFile> ReadIdx(const std::string& path, int dims, const DataLimits& limits) {
+  ASSIGN_OR_RETURN(DataFileReader reader, DataFileReader::Open(path, limits));
+  const size_t header_size = 4 + 4 * static_cast<size_t>(dims);
+  uint8_t header[4 + 4 * 3];
+  ASSIGN_OR_RETURN(size_t got, reader.ReadFully(header, header_size));
+  if (got < header_size) {
     return absl::DataLossError(
-        absl::StrCat(path, bytes.size() - header < expected ? ": truncated" : ": too long", ": expected ",
-                     expected, " bytes of data, got ", bytes.size() - header));
+        absl::StrCat(path, ": truncated: ", got, " bytes, shorter than an IDX header of ", header_size));
   }
-  return shape;
+  if (BigEndian(header) != 0x800u + dims) {
+    return absl::DataLossError(absl::StrCat(path, ": not an IDX file of ", dims,
+                                            "-dimensional unsigned bytes (wrong magic number)"));
+  }
+  IdxFile out;
+  uint64_t expected = 1;
+  bool overflow = false;
+  for (int i = 0; i < dims; ++i) {
+    out.dims.push_back(BigEndian(header + 4 + 4 * i));
+    overflow = overflow || __builtin_mul_overflow(expected, uint64_t{out.dims.back()}, &expected);
+  }
+  const std::string shape = absl::StrJoin(out.dims, " x ");
+  if (overflow || expected > limits.max_file_bytes - std::min<uint64_t>(limits.max_file_bytes, header_size)) {
+    return absl::ResourceExhaustedError(absl::StrCat(path, ": the header's dimensions ", shape, " make ",
+                                                     overflow ? "more than 2^64" : absl::StrCat(expected),
+                                                     " bytes of data, over the limit ",
+                                                     "max_data_file_bytes = ", limits.max_file_bytes));
+  }
+  for (int i = 0; i < dims; ++i) {
+    if (out.dims[i] == 0) {
+      return absl::DataLossError(absl::StrCat(path, ": dimension ", i + 1, " of ", shape, " is empty"));
+    }
+    if (i > 0 && out.dims[i] > kMaxIdxImageSide) {
+      return absl::DataLossError(
+          absl::StrCat(path, ": images of ", shape, ": a side over ", kMaxIdxImageSide, " pixels"));
+    }
+  }
+  out.data.resize(expected);
+  ASSIGN_OR_RETURN(got, reader.ReadFully(out.data.data(), out.data.size()));
+  if (got < expected) {
+    return absl::DataLossError(
+        absl::StrCat(path, ": truncated: expected ", expected, " bytes of data, got ", got));
+  }
+  uint8_t extra;
+  ASSIGN_OR_RETURN(got, reader.ReadFully(&extra, 1));
+  if (got != 0) {
+    return absl::DataLossError(
+        absl::StrCat(path, ": too long: more than the ", expected, " bytes of data its header says"));
+  }
+  return out;
 }
 
 }  // namespace
 
 absl::StatusOr<Examples> ReadIdxPair(const std::string& images_path, const std::string& labels_path,
-                                     ImageShape* shape) {
-  ASSIGN_OR_RETURN(std::vector<uint8_t> images, ReadAll(images_path));
-  ASSIGN_OR_RETURN(std::vector<uint32_t> image_shape, Header(images_path, images, 3));
-  ASSIGN_OR_RETURN(std::vector<uint8_t> labels, ReadAll(labels_path));
-  ASSIGN_OR_RETURN(std::vector<uint32_t> label_shape, Header(labels_path, labels, 1));
-  if (image_shape[0] != label_shape[0]) {
-    return absl::DataLossError(absl::StrCat(images_path, " has ", image_shape[0], " images but ", labels_path,
-                                            " has ", label_shape[0], " labels"));
+                                     ImageShape* shape, const DataLimits& limits) {
+  ASSIGN_OR_RETURN(IdxFile images, ReadIdx(images_path, 3, limits));
+  ASSIGN_OR_RETURN(IdxFile labels, ReadIdx(labels_path, 1, limits));
+  if (images.dims[0] != labels.dims[0]) {
+    return absl::DataLossError(absl::StrCat(images_path, " has ", images.dims[0], " images but ", labels_path,
+                                            " has ", labels.dims[0], " labels"));
   }
   Examples e;
-  e.rows = image_shape[0];
-  e.cols = int64_t{image_shape[1]} * image_shape[2];
-  e.x.assign(images.begin() + 16, images.end());
-  e.y.assign(labels.begin() + 8, labels.end());
+  e.rows = images.dims[0];
+  e.cols = int64_t{images.dims[1]} * images.dims[2];
+  e.x.assign(images.data.begin(), images.data.end());
+  e.y.assign(labels.data.begin(), labels.data.end());
   if (shape != nullptr) {
-    *shape = {1, static_cast<int>(image_shape[1]), static_cast<int>(image_shape[2])};
+    *shape = {1, static_cast<int>(images.dims[1]), static_cast<int>(images.dims[2])};
   }
   return e;
 }

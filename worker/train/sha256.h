@@ -1,32 +1,36 @@
-// SHA-256 of byte strings, for the dataset content digest that enters trial fingerprints.
+// SHA-256 of byte strings, for the dataset content digests that enter trial fingerprints: OpenSSL's
+// libcrypto (EVP), already linked through gRPC, instead of a hand-written one.
 //
-// Debian's Abseil has no cryptographic hash and the trainer should not pull in a TLS library for one, so
-// this is the FIPS 180-4 algorithm in a few lines (checked against its test vectors in the tests).
+// Example:
+//   Sha256 h;
+//   h.Update("abc", 3);
+//   std::string hex = h.HexDigest();  // "ba7816bf..."
 //
 // Thread safety: a Sha256 object is used by one thread at a time; distinct objects are independent.
 #ifndef HYPERLAB_WORKER_TRAIN_SHA256_H_
 #define HYPERLAB_WORKER_TRAIN_SHA256_H_
 
-#include <array>
 #include <cstddef>
-#include <cstdint>
+#include <memory>
 #include <string>
+
+struct evp_md_ctx_st;
 
 namespace hyperlab::worker::train {
 
 class Sha256 {
  public:
+  // Aborts the process when libcrypto cannot set up SHA-256 (out of memory or a broken OpenSSL).
   Sha256();
   void Update(const void* data, size_t size);
   // Ends the hash and returns it as 64 lower-case hex digits. The object must not be used afterwards.
   std::string HexDigest();
 
  private:
-  void Block(const uint8_t* block);
-  std::array<uint32_t, 8> h_;
-  std::array<uint8_t, 64> buffer_{};
-  size_t buffered_ = 0;
-  uint64_t length_ = 0;
+  struct Free {
+    void operator()(evp_md_ctx_st* context) const;
+  };
+  std::unique_ptr<evp_md_ctx_st, Free> context_;
 };
 
 }  // namespace hyperlab::worker::train

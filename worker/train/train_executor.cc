@@ -35,6 +35,16 @@ TrainExecutor::TrainExecutor(TrainExecutorOptions options) : options_(options) {
   if (options_.threads < 1) options_.threads = 1;
 }
 
+void ConfigureTrainExecutor(std::vector<std::unique_ptr<Executor>>& executors, TrainExecutorOptions options) {
+  for (auto& e : executors) {
+    if (e->Kind() == "train") {
+      e = std::make_unique<TrainExecutor>(options);
+      return;
+    }
+  }
+  executors.push_back(std::make_unique<TrainExecutor>(options));
+}
+
 TrialOutcome TrainExecutor::Run(const v1::Assignment& assignment, TrialContext& context) {
   const auto start = std::chrono::steady_clock::now();
   omp_set_num_threads(options_.threads);

@@ -14,7 +14,9 @@
 #ifndef HYPERLAB_WORKER_TRAIN_TRAIN_EXECUTOR_H_
 #define HYPERLAB_WORKER_TRAIN_TRAIN_EXECUTOR_H_
 
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "worker/executor.h"
 #include "worker/train/data_cache.h"
@@ -39,6 +41,10 @@ class TrainExecutor : public Executor {
  private:
   TrainExecutorOptions options_;
 };
+
+// Replaces the "train" executor in `executors` (if any, else appends one) by one with `options`.
+// hyperlab-worker uses it to give the trainer its own cache (--data-cache-mb, --max-data-file-mb).
+void ConfigureTrainExecutor(std::vector<std::unique_ptr<Executor>>& executors, TrainExecutorOptions options);
 
 }  // namespace hyperlab::worker::train
 

@@ -1,3 +1,4 @@
+#include <sys/stat.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -13,6 +14,7 @@
 #include "gtest/gtest.h"
 #include "worker/train/csv_reader.h"
 #include "worker/train/data_cache.h"
+#include "worker/train/data_file_reader.h"
 #include "worker/train/dataset.h"
 #include "worker/train/idx_reader.h"
 #include "worker/train/prepared_data.h"
@@ -23,6 +25,7 @@ namespace hyperlab::worker::train {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 std::string TempPath(const std::string& name) {
   std::string test = ::testing::UnitTest::GetInstance()->current_test_info()->name();
@@ -60,6 +63,10 @@ TEST(Sha256Test, KnownVectors) {
   two_blocks.Update(s.data(), 10);
   two_blocks.Update(s.data() + 10, s.size() - 10);
   EXPECT_EQ(two_blocks.HexDigest(), "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+  Sha256 million;  // FIPS 180-2's long vector, in uneven pieces.
+  const std::string a(1000, 'a');
+  for (int i = 0; i < 1000; ++i) million.Update(a.data(), a.size());
+  EXPECT_EQ(million.HexDigest(), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
 class IdxTest : public ::testing::TestWithParam<bool> {};
@@ -126,6 +133,58 @@ TEST_P(IdxTest, TruncatedFileIsDataLossNamingIt) {
 INSTANTIATE_TEST_SUITE_P(Compression, IdxTest, ::testing::Values(false, true),
                          [](const auto& info) { return info.param ? "Gzip" : "Plain"; });
 
+// Issue 14 #9: a 16-byte image file whose dimensions multiply to 2^64 (0 after overflow) passed the
+// header check, and preparing its splits threw std::length_error (16 x 2^60 floats), which aborted the
+// worker.
+TEST(IdxErrorsTest, HeaderDimensionsThatOverflowAreRefused) {
+  const std::string images = TempPath("images"), labels = TempPath("labels");
+  WriteBytes(images, Idx(3, {16, 1u << 30, 1u << 30}, {}), false);  // 16 bytes.
+  WriteBytes(labels, Idx(1, {16}, std::vector<uint8_t>(16, 1)), false);
+  v1::TrainData data;
+  data.set_train_images(images);
+  data.set_train_labels(labels);
+  absl::Status s = LoadSource(data).status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_THAT(s.message(),
+              HasSubstr(images + ": the header's dimensions 16 x 1073741824 x 1073741824 make "
+                                 "more than 2^64 bytes of data, over the limit max_data_file_bytes"));
+  // Within 64 bits but over the limit: refused before anything is allocated or read.
+  WriteBytes(images, Idx(3, {60000, 60000, 60000}, {}), true);
+  EXPECT_EQ(ReadIdxPair(images, labels).status().code(), absl::StatusCode::kResourceExhausted);
+  // An empty dimension and an image side over the cap.
+  WriteBytes(images, Idx(3, {0, 28, 28}, {}), false);
+  EXPECT_THAT(ReadIdxPair(images, labels).status().message(),
+              HasSubstr(images + ": dimension 1 of 0 x 28 x 28 is empty"));
+  WriteBytes(images, Idx(3, {1, 1, 100000}, std::vector<uint8_t>(100000)), false);
+  EXPECT_THAT(ReadIdxPair(images, labels).status().message(), HasSubstr("a side over 65536 pixels"));
+}
+
+// A file longer than its header says is refused after one extra byte, not read to its end.
+TEST(IdxErrorsTest, TrailingDataIsRefused) {
+  const std::string images = TempPath("images"), labels = TempPath("labels");
+  std::vector<uint8_t> bytes = Idx(3, {1, 1, 1}, {7});
+  bytes.resize(bytes.size() + (16 << 20));  // 16 MiB of zeros after the one pixel: a small gzip bomb.
+  WriteBytes(images, bytes, true);
+  WriteBytes(labels, Idx(1, {1}, {0}), false);
+  absl::Status s = ReadIdxPair(images, labels).status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(s.message(), HasSubstr(images + ": too long: more than the 1 bytes of data its header says"));
+}
+
+// Issue 14 #11: IDX errors printed the file's first bytes (the magic number). A worker-local secret read as
+// IDX yields no byte of it.
+TEST(IdxErrorsTest, ErrorsDoNotQuoteFileBytes) {
+  const std::string images = TempPath("images"), labels = TempPath("labels");
+  const std::string secret = "SECRETtoken-0123456789";
+  std::ofstream(images) << secret;
+  WriteBytes(labels, Idx(1, {1}, {0}), false);
+  absl::Status s = ReadIdxPair(images, labels).status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(s.message(), HasSubstr(images + ": not an IDX file of 3-dimensional unsigned bytes"));
+  EXPECT_THAT(s.message(), Not(HasSubstr("5345")));  // "SE" in hex.
+  EXPECT_THAT(s.message(), Not(HasSubstr("SECRET")));
+}
+
 TEST(IdxErrorsTest, MissingInconsistentAndWrongMagic) {
   const std::string images = TempPath("images"), labels = TempPath("labels");
   std::remove(images.c_str());
@@ -159,11 +218,84 @@ TEST(CsvTest, RegressionAndErrors) {
   EXPECT_EQ(d->examples.y, (std::vector<float>{2.5, 4.5}));
   std::ofstream(path) << "x,y\n1,2\nfoo,3\n";
   EXPECT_THAT(ReadCsv(path, "", true).status().message(),
-              HasSubstr(path + ":3: column 'x': 'foo' is not a number"));
+              HasSubstr(path + ":3:1: a feature is not a number"));
   std::ofstream(path) << "x,y\n1,2,3\n";
   EXPECT_THAT(ReadCsv(path, "", true).status().message(), HasSubstr(path + ":2: 3 fields"));
-  EXPECT_THAT(ReadCsv(path, "label", true).status().message(), HasSubstr("no column 'label'"));
+  EXPECT_THAT(ReadCsv(path, "label", true).status().message(),
+              HasSubstr(":1: no column named by data.label_column ('label') in the header"));
   EXPECT_EQ(ReadCsv(TempPath("missing.csv"), "", true).status().code(), absl::StatusCode::kNotFound);
+}
+
+// Issue 14 #11: a CSV error quoted a cell of a worker-local secret file in the trial's reason. Errors name
+// the file, line and column and what is wrong, never a cell or a header name.
+TEST(CsvTest, ErrorsNameLineAndColumnWithoutQuotingTheFile) {
+  const std::string path = TempPath("secret.csv");
+  std::ofstream(path) << "secret_header_name,label\nhunter2-secret-cell,1\n";
+  absl::Status s = ReadCsv(path, "label", false).status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(s.message(), HasSubstr(path + ":2:1: a feature is not a number"));
+  EXPECT_THAT(s.message(), Not(HasSubstr("hunter2")));
+  s = ReadCsv(path, "", true).status();
+  EXPECT_THAT(s.message(), HasSubstr(path + ":2:1: a feature is not a number"));
+  EXPECT_THAT(s.message(), Not(HasSubstr("hunter2")));
+  std::ofstream(path) << "secret_header_name,label\n1,hunter2-secret-label\n";
+  s = ReadCsv(path, "", true).status();  // Regression: the label must be a number.
+  EXPECT_THAT(s.message(), HasSubstr(path + ":2:2: the label is not a number"));
+  EXPECT_THAT(s.message(), Not(HasSubstr("hunter2")));
+  s = ReadCsv(path, "no_such_column", false).status();
+  EXPECT_THAT(s.message(), Not(HasSubstr("secret_header_name")));
+  EXPECT_THAT(s.message(), Not(HasSubstr("hunter2")));
+}
+
+// Issue 14 #11: "cannot open" was an existence oracle. A missing file, a directory, a FIFO and a device
+// get one message and one code, and none is read.
+TEST(DataFileTest, MissingDirectoryFifoAndDeviceGiveOneMessage) {
+  const std::string dir = TempPath("a_directory");
+  mkdir(dir.c_str(), 0700);
+  const std::string fifo = TempPath("a_fifo");
+  std::remove(fifo.c_str());
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  const std::string missing = TempPath("missing");
+  std::remove(missing.c_str());
+  for (const std::string& path : {missing, dir, fifo, std::string("/dev/zero"), std::string("/dev/null")}) {
+    const std::string expected = path + ": cannot read (it is missing, unreadable or not a regular file)";
+    absl::Status csv = ReadCsv(path, "", true).status();
+    EXPECT_EQ(csv.code(), absl::StatusCode::kNotFound) << path;
+    EXPECT_EQ(csv.message(), expected);
+    absl::Status idx = ReadIdxPair(path, path).status();
+    EXPECT_EQ(idx.code(), absl::StatusCode::kNotFound) << path;
+    EXPECT_EQ(idx.message(), expected);
+    v1::TrainData data;
+    data.set_csv(path);
+    EXPECT_EQ(DataFilesDigest(data).status().message(), expected);
+  }
+}
+
+// Issue 14 #10: a gzip bomb was decompressed without a cap (the worker aborted on bad_alloc). Reading
+// stops one byte past max_data_file_bytes.
+TEST(DataFileTest, GzipBombStopsAtTheLimit) {
+  const std::string path = TempPath("bomb.csv.gz");
+  std::vector<uint8_t> rows;
+  const std::string header = "x,y\n";
+  rows.insert(rows.end(), header.begin(), header.end());
+  rows.resize(32 << 20, '\n');  // 32 MiB of blank lines: about 32 KiB compressed.
+  WriteBytes(path, rows, /*gzip=*/true);
+  absl::Status s = ReadCsv(path, "", true, DataLimits{.max_file_bytes = 1 << 20}).status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_THAT(s.message(), HasSubstr(path + ": more than 1048576 bytes (decompressed), over the limit "
+                                            "max_data_file_bytes = 1048576"));
+}
+
+// An endless or very long file is cut at the limit too.
+TEST(DataFileTest, ReaderReadsExactlyTheLimitAndNoMore) {
+  const std::string path = TempPath("exact");
+  WriteBytes(path, std::vector<uint8_t>(1000, 'a'), /*gzip=*/false);
+  absl::StatusOr<DataFileReader> at = DataFileReader::Open(path, {.max_file_bytes = 1000});
+  ASSERT_TRUE(at.ok());
+  EXPECT_EQ(at->ReadAll()->size(), 1000u);
+  absl::StatusOr<DataFileReader> under = DataFileReader::Open(path, {.max_file_bytes = 999});
+  ASSERT_TRUE(under.ok());
+  EXPECT_EQ(under->ReadAll().status().code(), absl::StatusCode::kResourceExhausted);
 }
 
 TEST(SyntheticTest, EverySetHasItsShapeAndIsDeterministic) {
@@ -258,6 +390,41 @@ TEST(DataCacheTest, LoadsOnceForConcurrentTrialsAndDigestsContent) {
   EXPECT_EQ(cache.loads(), 1);
   data.set_noise(0.2);  // Other content: another digest.
   EXPECT_NE((*cache.Source(data))->digest, got[0]->digest);
+}
+
+// Issue 14 #12: the cache never evicted sources (RSS grew 20 MB -> 678 MB over four studies). It keeps
+// within its budget of bytes, evicting the least recently used entries.
+TEST(DataCacheTest, EvictsLeastRecentlyUsedWithinItsBudget) {
+  auto spiral = [](int seed) {
+    v1::TrainData data;
+    data.set_synthetic("spiral");
+    data.set_samples(1000);  // 1000 x (2 features + 1 label) floats: about 12 KB.
+    data.set_data_seed(seed);
+    return data;
+  };
+  DataCache cache({.max_bytes = 30000});
+  ASSERT_TRUE(cache.Source(spiral(1)).ok());
+  ASSERT_TRUE(cache.Source(spiral(2)).ok());
+  EXPECT_EQ(cache.loads(), 2);
+  ASSERT_TRUE(cache.Source(spiral(1)).ok());  // 1 is now the most recently used.
+  EXPECT_EQ(cache.loads(), 2);
+  ASSERT_TRUE(cache.Source(spiral(3)).ok());  // Over the budget: 2 goes.
+  EXPECT_LE(cache.bytes(), 30000u);
+  EXPECT_EQ(cache.entries(), 2u);
+  ASSERT_TRUE(cache.Source(spiral(1)).ok());
+  EXPECT_EQ(cache.loads(), 3);
+  ASSERT_TRUE(cache.Source(spiral(2)).ok());  // Loaded again.
+  EXPECT_EQ(cache.loads(), 4);
+  EXPECT_LE(cache.bytes(), 30000u);
+  // Many studies' data: the cache stays within its budget.
+  for (int seed = 10; seed < 60; ++seed) ASSERT_TRUE(cache.Prepared(spiral(seed), 0).ok());
+  EXPECT_LE(cache.bytes(), 30000u);
+  // An entry larger than the whole budget is handed out, not kept.
+  DataCache tiny({.max_bytes = 1000});
+  absl::StatusOr<std::shared_ptr<const SourceData>> big = tiny.Source(spiral(1));
+  ASSERT_TRUE(big.ok());
+  EXPECT_EQ((*big)->train.rows, 1000);
+  EXPECT_EQ(tiny.bytes(), 0u);
 }
 
 TEST(DataCacheTest, MissingFileIsNotFoundAndNotCached) {

@@ -191,7 +191,8 @@ TEST(TrainExecutorTest, BadParameterIsInfeasibleMissingFileFails) {
   o = executor.Run(Assignment("data { train_images: '/nonexistent/x.gz' train_labels: '/nonexistent/y.gz' }"),
                    context);
   EXPECT_EQ(o.state, v1::Trial::FAILED);
-  EXPECT_THAT(o.reason, HasSubstr("/nonexistent/x.gz: cannot open"));
+  EXPECT_THAT(o.reason,
+              HasSubstr("/nonexistent/x.gz: cannot read (it is missing, unreadable or not a regular file)"));
 }
 
 TEST(TrainExecutorTest, FashionMnistSubset) {
