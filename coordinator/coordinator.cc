@@ -54,9 +54,9 @@ absl::StatusOr<std::unique_ptr<Coordinator>> Coordinator::Open(storage::Journal*
   ASSIGN_OR_RETURN(std::vector<v1::Study> studies, journal->LoadStudies());
   ASSIGN_OR_RETURN(std::vector<std::string> drained, journal->LoadDrainedWorkers());
   ASSIGN_OR_RETURN(auto owners, journal->LoadWorkerOwners());
-  core->workers_ = std::make_unique<WorkerRegistry>(&core->committer_, core->options_.log,
-                                                    core->options_.max_workers, std::move(owners),
-                                                    std::move(drained));
+  core->workers_ =
+      std::make_unique<WorkerRegistry>(&core->committer_, core->options_.log, core->options_.max_workers,
+                                       std::move(owners), std::move(drained));
   const int64_t now = clock->NowMs();
   std::vector<TrialKey> resolve;
   for (const v1::Study& study : studies) {
@@ -98,7 +98,7 @@ absl::StatusOr<std::unique_ptr<Coordinator>> Coordinator::Open(storage::Journal*
                                               study.spec().algorithm().has_bayesian(), std::move(state));
     {
       MutexLock lock(&shard->mu);
-      Summarize(*shard);
+      core->Summarize(*shard);
     }
     MutexLock lock(&core->registry_mu_);
     core->study_by_name_[study.spec().name()] = study.id();
@@ -106,7 +106,8 @@ absl::StatusOr<std::unique_ptr<Coordinator>> Coordinator::Open(storage::Journal*
   }
   {
     MutexLock create(&core->create_mu_);
-    for (const v1::Study& study : studies) core->next_study_id_ = std::max(core->next_study_id_, study.id() + 1);
+    for (const v1::Study& study : studies)
+      core->next_study_id_ = std::max(core->next_study_id_, study.id() + 1);
   }
   if (journal->read_only()) return core;
   // A crash between a trial's end and its consequences (a study's end, a waiting twin's reuse) left them
@@ -114,7 +115,7 @@ absl::StatusOr<std::unique_ptr<Coordinator>> Coordinator::Open(storage::Journal*
   for (StudyShard* shard : core->AllShards()) {
     RETURN_IF_ERROR(core->Mutate(*shard, [](StudyGroup&) { return absl::OkStatus(); }));
   }
-  for (const TrialKey& key : resolve) core->ResolveWaiter(key);
+  if (!resolve.empty()) core->ResolveWaiters(std::move(resolve));
   return core;
 }
 

@@ -22,9 +22,9 @@
 // 100 ms and more) never runs under a lock: its suggestions are prepared on a small executor from the
 // history at the moment they are asked for, and an Acquire takes what is ready (waiting at most
 // options.acquire_wait_ms, holding nothing, when no study had anything). Grid and random points are
-// O(parameters) functions of the trial's index, computed under the study's lock. Workers live in their own registry (worker_registry.h).
-// Lock order: create_mu_ -> a shard's mu -> registry_mu_ / dedup index / committer (leaves). No thread
-// holds two shards' locks at once.
+// O(parameters) functions of the trial's index, computed under the study's lock. Workers live in their own
+// registry (worker_registry.h). Lock order: create_mu_ -> a shard's mu -> registry_mu_ / dedup index /
+// committer (leaves). No thread holds two shards' locks at once.
 //
 // Example:
 //   ASSIGN_OR_RETURN(auto core, Coordinator::Open(journal.get(), &clock, {}));
@@ -216,13 +216,15 @@ class Coordinator {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(shard.mu);
   // Rebuilds the study's memory from the journal (after a refused write).
   absl::Status ReloadLocked(StudyShard& shard) ABSL_EXCLUSIVE_LOCKS_REQUIRED(shard.mu);
-  // Resolves a trial waiting for a twin, once the twin has finished.
-  void ResolveWaiter(const TrialKey& waiter);
+  // Resolves trials waiting for twins that have finished: reuse on success, else wait for another runner
+  // or run. Waiters whose write fails are kept in retry_ for the next ExpireLeases.
+  void ResolveWaiters(std::vector<TrialKey> waiters);
   // Adds the study's end to the group when its trials say it is over.
   void MaybeEndStudy(StudyGroup& group);
   void EndStudy(StudyGroup& group, v1::Study::State end, const std::string& reason);
-  // Refreshes the lock-free summary Acquire plans with.
-  static void Summarize(StudyShard& shard) ABSL_EXCLUSIVE_LOCKS_REQUIRED(shard.mu);
+  // Refreshes the lock-free summary Acquire plans with; wakes waiting Acquire calls when the study has
+  // trials to lease again.
+  void Summarize(StudyShard& shard) ABSL_EXCLUSIVE_LOCKS_REQUIRED(shard.mu);
 
   // --- Leasing (leasing.cc).
   // Leases up to `count` trials of the group's study to `worker_id` into `out` (once durable), adding the
@@ -239,9 +241,10 @@ class Coordinator {
   void Lease(v1::Trial& trial, absl::string_view worker_id, int64_t now_ms) const;
 
   absl::Status SetBudget(StudyGroup& group, const v1::Budget& budget);
-  absl::StatusOr<std::unique_ptr<searcher::Strategy>> MakeStrategy(const v1::Study& study,
-                                                                   std::vector<searcher::TrialView> prior) const;
-  absl::StatusOr<std::unique_ptr<StudyState>> NewStudyState(const v1::Study& study, std::string strategy_state,
+  absl::StatusOr<std::unique_ptr<searcher::Strategy>> MakeStrategy(
+      const v1::Study& study, std::vector<searcher::TrialView> prior) const;
+  absl::StatusOr<std::unique_ptr<StudyState>> NewStudyState(const v1::Study& study,
+                                                            std::string strategy_state,
                                                             std::vector<searcher::TrialView> prior) const;
 
   storage::Journal* const journal_;
@@ -258,6 +261,11 @@ class Coordinator {
   std::map<std::string, int64_t, std::less<>> study_by_name_ ABSL_GUARDED_BY(registry_mu_);
   int64_t next_study_id_ ABSL_GUARDED_BY(create_mu_) = 1;
   std::atomic<int64_t> round_robin_{0};  // The study id after which the next Acquire starts.
+  Mutex ready_mu_;                       // A leaf: taken under a shard's mu by Summarize.
+  CondVar ready_cv_;
+  uint64_t ready_epoch_ ABSL_GUARDED_BY(ready_mu_) = 0;  // Counts studies becoming leasable again.
+  Mutex retry_mu_;
+  std::vector<TrialKey> retry_ ABSL_GUARDED_BY(retry_mu_);  // Waiters whose resolution the journal refused.
 
   TaskPool suggest_pool_;  // Last: stopped (joined) first, while everything its tasks use still exists.
 };

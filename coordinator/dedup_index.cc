@@ -8,12 +8,22 @@ bool DedupIndex::Eligible(const std::string& fingerprint) {
   return !fingerprint.empty() && !absl::StartsWith(fingerprint, "path:");
 }
 
-std::optional<TrialKey> DedupIndex::Twin(const std::string& fingerprint) const {
+std::optional<TrialKey> DedupIndex::TwinOrReserve(const std::string& fingerprint, const TrialKey& runner) {
   if (!Eligible(fingerprint)) return std::nullopt;
   MutexLock lock(&mu_);
   if (auto it = done_.find(fingerprint); it != done_.end()) return it->second;
-  if (auto it = inflight_.find(fingerprint); it != inflight_.end()) return it->second;
+  auto [it, reserved] = inflight_.try_emplace(fingerprint, runner);
+  if (!reserved && it->second != runner) return it->second;
   return std::nullopt;
+}
+
+void DedupIndex::Release(const std::string& fingerprint, const TrialKey& runner,
+                         std::vector<TrialKey>& resolve) {
+  MutexLock lock(&mu_);
+  auto it = inflight_.find(fingerprint);
+  if (it != inflight_.end() && it->second == runner) inflight_.erase(it);
+  auto w = waiters_.find(runner);
+  if (w != waiters_.end()) resolve.insert(resolve.end(), w->second.begin(), w->second.end());
 }
 
 bool DedupIndex::InFlightLocked(const TrialKey& key, const std::string& fingerprint) const {

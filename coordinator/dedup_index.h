@@ -35,8 +35,13 @@ class DedupIndex {
   static bool Eligible(const std::string& fingerprint);
 
   // The trial to wait for instead of running `fingerprint` again: the one that succeeded with it, else
-  // the one computing it now. None when the fingerprint is new (or not eligible).
-  std::optional<TrialKey> Twin(const std::string& fingerprint) const;
+  // the one computing it now. None when the fingerprint is new (or not eligible); then `runner` is
+  // reserved as the one computing it (atomically, so two studies creating the same point at once never
+  // both run it) until Update records the trial or Release drops the reservation.
+  std::optional<TrialKey> TwinOrReserve(const std::string& fingerprint, const TrialKey& runner);
+  // Drops `runner`'s reservation of `fingerprint` (its group was refused by the journal) and appends the
+  // trials that meanwhile waited for it to `resolve`.
+  void Release(const std::string& fingerprint, const TrialKey& runner, std::vector<TrialKey>& resolve);
 
   // Keeps the index in step with a durable change of a trial (`before` null for a new trial) and appends
   // to `resolve` the waiters whose awaited trial is no longer in flight.
@@ -46,7 +51,8 @@ class DedupIndex {
   size_t done_size() const;
 
  private:
-  bool InFlightLocked(const TrialKey& key, const std::string& fingerprint) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  bool InFlightLocked(const TrialKey& key, const std::string& fingerprint) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   mutable Mutex mu_;
   std::unordered_map<std::string, TrialKey> done_ ABSL_GUARDED_BY(mu_);      // Fingerprint -> result.

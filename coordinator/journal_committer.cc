@@ -37,8 +37,8 @@ absl::Status JournalCommitter::Commit(const storage::JournalBatch& batch) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   }
   if (!status.ok() && log_ != nullptr) {
-    log_->Error("journal_write_failed", {{"error", std::string(status.message())},
-                                         {"batches", std::to_string(group.size())}});
+    log_->Error("journal_write_failed",
+                {{"error", std::string(status.message())}, {"batches", std::to_string(group.size())}});
   }
   mu_.Lock();
   ++writes_;

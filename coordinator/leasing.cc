@@ -4,6 +4,7 @@
 #include <cmath>
 #include <map>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "coordinator/coordinator.h"
 #include "coordinator/lease_id.h"
@@ -83,8 +84,14 @@ absl::StatusOr<std::vector<v1::Assignment>> Coordinator::Acquire(absl::string_vi
   std::vector<v1::Assignment> out;
   if (draining) return out;
   const std::string worker(worker_id);
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.acquire_wait_ms);
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.acquire_wait_ms);
   for (int pass = 0;; ++pass) {
+    uint64_t epoch = 0;  // Read before the pass, so a study that becomes leasable during it wakes the wait.
+    {
+      MutexLock lock(&ready_mu_);
+      epoch = ready_epoch_;
+    }
     // A fair share: studies in turn, starting after the one served last, each at most its share per call.
     std::vector<StudyShard*> order;
     {
@@ -102,10 +109,10 @@ absl::StatusOr<std::vector<v1::Assignment>> Coordinator::Acquire(absl::string_vi
     for (size_t i = 0; i < order.size() && static_cast<int>(out.size()) < max_trials; ++i) {
       StudyShard* shard = order[i];
       const int want = max_trials - static_cast<int>(out.size());
-      const int share = std::max<int>(1, (want + static_cast<int>(order.size() - i) - 1) /
-                                             static_cast<int>(order.size() - i));
-      const int take = static_cast<int>(
-          std::min<int64_t>(share, shard->dispatchable.load(std::memory_order_relaxed)));
+      const int share = std::max<int>(
+          1, (want + static_cast<int>(order.size() - i) - 1) / static_cast<int>(order.size() - i));
+      const int take =
+          static_cast<int>(std::min<int64_t>(share, shard->dispatchable.load(std::memory_order_relaxed)));
       if (take <= 0) continue;
       std::vector<v1::Assignment> got;
       absl::Status status =
@@ -121,22 +128,21 @@ absl::StatusOr<std::vector<v1::Assignment>> Coordinator::Acquire(absl::string_vi
     if (!failure.ok()) return failure;
     // Nothing was ready anywhere: wait (holding no lock another caller needs) for a study whose
     // suggestions are being prepared, if any, until they are ready or the wait is over.
-    StudyShard* awaited = nullptr;
-    bool ready = false;  // A preparation finished during the pass.
+    bool awaiting = false, ready = false;
     for (StudyShard* shard : AllShards()) {
-      if (shard->awaiting.load(std::memory_order_relaxed)) awaited = shard;
-      if (shard->dispatchable.load(std::memory_order_relaxed) > 0) ready = true;
+      awaiting = awaiting || shard->awaiting.load(std::memory_order_relaxed);
+      ready = ready || shard->dispatchable.load(std::memory_order_relaxed) > 0;
     }
     if (std::chrono::steady_clock::now() >= deadline) break;
-    if (awaited == nullptr) {
-      if (ready && (created > 0 || pass < 2)) continue;
-      break;
-    }
-    MutexLock lock(&awaited->mu);
-    while (awaited->suggesting && std::chrono::steady_clock::now() < deadline) {
-      awaited->changed.WaitFor(&awaited->mu, std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                 deadline - std::chrono::steady_clock::now() +
-                                                 std::chrono::milliseconds(1)));
+    if (ready && (created > 0 || pass < 2)) continue;  // Something became leasable during the pass.
+    if (!awaiting) break;
+    // Nothing was ready anywhere but suggestions are being prepared: wait (holding no lock another caller
+    // needs) until any study becomes leasable, or the wait is over.
+    MutexLock lock(&ready_mu_);
+    while (ready_epoch_ == epoch && std::chrono::steady_clock::now() < deadline) {
+      ready_cv_.WaitFor(&ready_mu_,
+                        std::chrono::duration_cast<std::chrono::milliseconds>(
+                            deadline - std::chrono::steady_clock::now() + std::chrono::milliseconds(1)));
     }
   }
   if (options_.log != nullptr) {
@@ -162,7 +168,8 @@ absl::Status Coordinator::LeaseFromStudy(StudyGroup& g, int count, const std::st
   }
   if (!s.active()) return absl::OkStatus();
   const v1::StudySpec& spec = s.study().spec();
-  const int room = static_cast<int>(std::min<int64_t>(count, spec.budget().max_parallel() - s.counts().running()));
+  const int room =
+      static_cast<int>(std::min<int64_t>(count, spec.budget().max_parallel() - s.counts().running()));
   int leased = 0;
   std::vector<v1::Trial> lease;
   // Trials waiting for a worker again (a lost lease, a failed twin) first.
@@ -184,6 +191,9 @@ absl::Status Coordinator::LeaseFromStudy(StudyGroup& g, int count, const std::st
     PreparedSuggestion item;
     if (prepared_only) {
       if (shard.prepared.empty()) {
+        // Only what this caller asked for, on the history as it is now: a suggestion prepared further
+        // ahead would not see results that arrive meanwhile, and a restart (which drops prepared points)
+        // would then suggest differently; resume stays exact.
         StartPreparing(shard, room - leased);
         break;
       }
@@ -191,7 +201,8 @@ absl::Status Coordinator::LeaseFromStudy(StudyGroup& g, int count, const std::st
       shard.prepared.pop_front();
     } else {
       item.state_after = s.strategy_state();
-      absl::StatusOr<std::vector<searcher::Assignment>> one = s.strategy().Suggest(s.history(), 1, item.state_after);
+      absl::StatusOr<std::vector<searcher::Assignment>> one =
+          s.strategy().Suggest(s.history(), 1, item.state_after);
       if (!one.ok() && leased_trials.empty()) return one.status();  // Nothing staged yet.
       if (!one.ok() || one->empty()) break;  // A finished grid (or an error after some trials were leased).
       item.assignment = std::move(one->front());
@@ -202,14 +213,8 @@ absl::Status Coordinator::LeaseFromStudy(StudyGroup& g, int count, const std::st
     for (v1::Parameter& p : ToParameters(spec, item.assignment)) *trial.add_parameters() = std::move(p);
     trial.set_create_unix_ms(g.now_ms);
     trial.set_fingerprint(Fingerprint(s.study(), trial.parameters()));
-    std::optional<TrialKey> twin;
-    if (DedupIndex::Eligible(trial.fingerprint())) {
-      if (auto in_group = g.started.find(trial.fingerprint()); in_group != g.started.end()) {
-        twin = TrialKey{s.study().id(), in_group->second};
-      } else {
-        twin = dedup_.Twin(trial.fingerprint());
-      }
-    }
+    const std::optional<TrialKey> twin =
+        dedup_.TwinOrReserve(trial.fingerprint(), {s.study().id(), trial.id()});
     ++created;
     if (twin) {
       trial.set_state(v1::Trial::PENDING);
@@ -230,12 +235,13 @@ absl::Status Coordinator::LeaseFromStudy(StudyGroup& g, int count, const std::st
       }
     } else {
       Lease(trial, worker_id, g.now_ms);
-      g.started.emplace(trial.fingerprint(), trial.id());
+      if (DedupIndex::Eligible(trial.fingerprint())) g.reserved.emplace(trial.fingerprint(), trial.id());
       leased_trials.push_back(trial);
       ++leased;
     }
     storage::JournalBatch batch;
-    if (item.state_after != s.strategy_state()) batch.searcher_states.emplace_back(s.study().id(), item.state_after);
+    if (item.state_after != s.strategy_state())
+      batch.searcher_states.emplace_back(s.study().id(), item.state_after);
     batch.trials.push_back(std::move(trial));
     g.Stage(std::move(batch));
   }
@@ -317,22 +323,25 @@ absl::StatusOr<std::vector<v1::TrialReportResult>> Coordinator::Report(
   }
   RETURN_IF_ERROR(workers_->Touch(worker_id, principal, clock_->NowMs()).status());
   std::vector<v1::TrialReportResult> results(reports.size());
+  std::vector<absl::Status> failures;
   for (const auto& by_study : ByStudy(reports)) {
     const int64_t study_id = by_study.first;
     const std::vector<size_t>& items = by_study.second;
     StudyShard* shard = Find(study_id);
     if (shard == nullptr) {
       for (size_t i : items) {
-        *results[i].mutable_status() = ItemOf(absl::NotFoundError(absl::StrCat("no study with id ", study_id)));
+        *results[i].mutable_status() =
+            ItemOf(absl::NotFoundError(absl::StrCat("no study with id ", study_id)));
       }
       continue;
     }
-    RETURN_IF_ERROR(Mutate(*shard, [&](StudyGroup& g) {
+    absl::Status written = Mutate(*shard, [&](StudyGroup& g) {
       for (size_t i : items) {
         const v1::LeaseRef& ref = reports[i].lease();
         absl::Status status = CheckLease(g.state, ref, worker_id);
         if (status.ok()) {
-          g.state.mutable_trial(ref.trial_id()).set_lease_expire_unix_ms(g.now_ms + options_.lease_timeout_ms);
+          g.state.mutable_trial(ref.trial_id())
+              .set_lease_expire_unix_ms(g.now_ms + options_.lease_timeout_ms);
           status = ValidateReportItem(reports[i], static_cast<int>(i));
         }
         *results[i].mutable_status() = ItemOf(status);
@@ -356,8 +365,14 @@ absl::StatusOr<std::vector<v1::TrialReportResult>> Coordinator::Report(
         });
       }
       return absl::OkStatus();
-    }));
+    });
+    if (!written.ok()) {
+      // This study's items were not recorded (others may have been): each says so, to be sent again.
+      failures.push_back(written);
+      for (size_t i : items) *results[i].mutable_status() = ItemOf(written);
+    }
   }
+  if (!failures.empty() && failures.size() == ByStudy(reports).size()) return failures.front();
   return results;
 }
 
@@ -369,15 +384,17 @@ absl::StatusOr<std::vector<v1::ItemStatus>> Coordinator::Complete(
   }
   RETURN_IF_ERROR(workers_->Touch(worker_id, principal, clock_->NowMs()).status());
   std::vector<v1::ItemStatus> results(completions.size());
+  std::vector<absl::Status> failures;
   for (const auto& by_study : ByStudy(completions)) {
     const int64_t study_id = by_study.first;
     const std::vector<size_t>& items = by_study.second;
     StudyShard* shard = Find(study_id);
     if (shard == nullptr) {
-      for (size_t i : items) results[i] = ItemOf(absl::NotFoundError(absl::StrCat("no study with id ", study_id)));
+      for (size_t i : items)
+        results[i] = ItemOf(absl::NotFoundError(absl::StrCat("no study with id ", study_id)));
       continue;
     }
-    RETURN_IF_ERROR(Mutate(*shard, [&](StudyGroup& g) {
+    absl::Status written = Mutate(*shard, [&](StudyGroup& g) {
       for (size_t i : items) {
         const v1::TrialCompletion& c = completions[i];
         absl::Status status = CheckLease(g.state, c.lease(), worker_id);
@@ -410,16 +427,21 @@ absl::StatusOr<std::vector<v1::ItemStatus>> Coordinator::Complete(
         const v1::Study& study = g.state.study();
         if (study.spec().task().has_train()) {
           auto digest = c.artifacts().find("data_digest");
-          if (digest != c.artifacts().end() && !digest->second.empty()) {
+          // A SHA-256 as 64 lowercase hex digits (the worker may prefix "sha256:"); anything else is ignored.
+          std::string reported = digest == c.artifacts().end() ? "" : digest->second;
+          if (absl::StartsWith(reported, "sha256:")) reported = reported.substr(7);
+          const bool well_formed =
+              reported.size() == 64 && reported.find_first_not_of("0123456789abcdef") == std::string::npos;
+          if (well_formed) {
             if (study.data_digest().empty()) {
               // The first worker to load the data names it; later trials are fingerprinted by content.
               v1::Study named = study;
-              named.set_data_digest(digest->second.substr(0, 128));
+              named.set_data_digest(reported);
               batch.studies.push_back(std::move(named));
-            } else if (digest->second != study.data_digest()) {
+            } else if (reported != study.data_digest()) {
               trial.set_state(v1::Trial::FAILED);
               trial.set_reason(absl::StrCat("worker '", worker_id, "' has other data (digest ",
-                                            digest->second.substr(0, 16), "...) than the study's (",
+                                            reported.substr(0, 16), "...) than the study's (",
                                             study.data_digest().substr(0, 16),
                                             "...): its result would not be comparable"));
             }
@@ -455,12 +477,24 @@ absl::StatusOr<std::vector<v1::ItemStatus>> Coordinator::Complete(
         });
       }
       return absl::OkStatus();
-    }));
+    });
+    if (!written.ok()) {
+      // This study's completions were not recorded (others may have been): each says so, to be resent.
+      failures.push_back(written);
+      for (size_t i : items) results[i] = ItemOf(written);
+    }
   }
+  if (!failures.empty() && failures.size() == ByStudy(completions).size()) return failures.front();
   return results;
 }
 
 absl::Status Coordinator::ExpireLeases() {
+  std::vector<TrialKey> retry;
+  {
+    MutexLock lock(&retry_mu_);
+    retry.swap(retry_);
+  }
+  if (!retry.empty()) ResolveWaiters(std::move(retry));
   int64_t expired = 0;
   for (StudyShard* shard : AllShards()) {
     if (shard->running.load(std::memory_order_relaxed) == 0) continue;

@@ -55,7 +55,8 @@ absl::StatusOr<std::pair<v1::Study, bool>> Coordinator::CreateStudy(const v1::St
     }
     if (!MessageDifferencer::Equals(old_budget, spec.budget())) {
       RETURN_IF_ERROR(Mutate(old, [&](StudyGroup& g) { return SetBudget(g, spec.budget()); }));
-      if (warnings) warnings->push_back(absl::StrCat("budget of study '", spec.name(), "' updated from the file"));
+      if (warnings)
+        warnings->push_back(absl::StrCat("budget of study '", spec.name(), "' updated from the file"));
     }
     MutexLock lock(&old.mu);
     return std::make_pair(old.state().Snapshot(), true);
@@ -99,12 +100,14 @@ absl::StatusOr<std::pair<v1::Study, bool>> Coordinator::CreateStudy(const v1::St
   for (int i = 0; i < spec.warm_start().studies_size(); ++i) {
     absl::StatusOr<StudyShard*> source = Find(spec.warm_start().studies(i));
     if (!source.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat("warm_start.studies[", i, "]: ", source.status().message()));
+      return absl::InvalidArgumentError(
+          absl::StrCat("warm_start.studies[", i, "]: ", source.status().message()));
     }
     MutexLock lock(&(*source)->mu);
     const StudyState& from = (*source)->state();
     RETURN_IF_ERROR(CheckWarmStartSource(study, from.study(), i));
-    const int used = AppendWarmStartObservations(study, from.study(), from.trials(), study.create_unix_ms(), prior);
+    const int used =
+        AppendWarmStartObservations(study, from.study(), from.trials(), study.create_unix_ms(), prior);
     study.add_warm_start_study_ids(from.study().id());
     if (warnings != nullptr) {
       warnings->push_back(absl::StrCat("warm start: ", used, " trials of study '", from.study().spec().name(),
@@ -124,7 +127,8 @@ absl::StatusOr<std::pair<v1::Study, bool>> Coordinator::CreateStudy(const v1::St
   }
   ++next_study_id_;
   state->ApplyStudy(study);
-  auto shard = std::make_unique<StudyShard>(study.id(), spec.name(), spec.algorithm().has_bayesian(), std::move(state));
+  auto shard = std::make_unique<StudyShard>(study.id(), spec.name(), spec.algorithm().has_bayesian(),
+                                            std::move(state));
   v1::Study snapshot;
   {
     MutexLock lock(&shard->mu);
@@ -180,14 +184,14 @@ absl::StatusOr<v1::Trial> Coordinator::AddTrialNote(absl::string_view ref, int64
   v1::Trial out;
   RETURN_IF_ERROR(Mutate(*shard, [&](StudyGroup& g) {
     if (trial_id < 0 || trial_id >= static_cast<int64_t>(g.state.trials().size())) {
-      return absl::NotFoundError(absl::StrCat("study '", g.shard.name(), "' has no trial ", trial_id, " (it has ",
-                                              g.state.trials().size(), ")"));
+      return absl::NotFoundError(absl::StrCat("study '", g.shard.name(), "' has no trial ", trial_id,
+                                              " (it has ", g.state.trials().size(), ")"));
     }
     v1::Trial trial = g.state.trials()[trial_id];
     if (trial.notes_size() >= kMaxNotesPerTrial) {
-      return absl::ResourceExhaustedError(absl::StrCat("trial ", trial_id, ": ", trial.notes_size(),
-                                                       " notes, the limit max_notes_per_trial = ",
-                                                       kMaxNotesPerTrial));
+      return absl::ResourceExhaustedError(
+          absl::StrCat("trial ", trial_id, ": ", trial.notes_size(),
+                       " notes, the limit max_notes_per_trial = ", kMaxNotesPerTrial));
     }
     v1::Note* note = trial.add_notes();
     note->set_text(text);
@@ -228,7 +232,8 @@ absl::StatusOr<v1::Study> Coordinator::PauseStudy(absl::string_view ref) {
     g.on_durable.push_back([&] {
       out = g.state.Snapshot();
       if (options_.log != nullptr) {
-        options_.log->Info("study_paused", {{"study", absl::StrCat(g.shard.id())}, {"study_name", g.shard.name()}});
+        options_.log->Info("study_paused",
+                           {{"study", absl::StrCat(g.shard.id())}, {"study_name", g.shard.name()}});
       }
     });
     return absl::OkStatus();
@@ -248,7 +253,8 @@ absl::StatusOr<v1::Study> Coordinator::ResumeStudy(absl::string_view ref) {
     g.on_durable.push_back([&] {
       out = g.state.Snapshot();
       if (options_.log != nullptr) {
-        options_.log->Info("study_resumed", {{"study", absl::StrCat(g.shard.id())}, {"study_name", g.shard.name()}});
+        options_.log->Info("study_resumed",
+                           {{"study", absl::StrCat(g.shard.id())}, {"study_name", g.shard.name()}});
       }
     });
     return absl::OkStatus();
@@ -257,22 +263,24 @@ absl::StatusOr<v1::Study> Coordinator::ResumeStudy(absl::string_view ref) {
 }
 
 absl::Status Coordinator::SetBudget(StudyGroup& g, const v1::Budget& budget) {
+  RETURN_IF_ERROR(ValidateBudget(budget));
   const v1::Study& study = g.state.study();
   if (study.state() == v1::Study::FAILED || study.state() == v1::Study::CANCELLED) {
     return absl::FailedPreconditionError(absl::StrCat("study '", study.spec().name(), "' has ended (",
                                                       v1::Study::State_Name(study.state()), ")"));
   }
   if (budget.max_trials() < g.state.counts().total() || budget.max_trials() < 1) {
-    return absl::InvalidArgumentError(absl::StrCat("budget.max_trials: must be >= ",
-                                                   std::max(1, g.state.counts().total()),
-                                                   " (trials already created), got ", budget.max_trials()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("budget.max_trials: must be >= ", std::max(1, g.state.counts().total()),
+                     " (trials already created), got ", budget.max_trials()));
   }
   v1::Study updated = study;
   *updated.mutable_spec()->mutable_budget() = budget;
   storage::JournalBatch batch;
   batch.studies.push_back(updated);
   g.Stage(std::move(batch));
-  if (g.state.study().state() == v1::Study::COMPLETED && g.state.planned_trials() > g.state.counts().total()) {
+  if (g.state.study().state() == v1::Study::COMPLETED &&
+      g.state.planned_trials() > g.state.counts().total()) {
     v1::Study reopened = g.state.study();
     reopened.set_state(v1::Study::ACTIVE);
     reopened.clear_reason();
@@ -329,7 +337,8 @@ absl::StatusOr<v1::Trial> Coordinator::BestTrial(absl::string_view ref) const {
   MutexLock lock(&shard->mu);
   const v1::Study snapshot = shard->state().Snapshot();
   if (snapshot.best_trial_id() < 0) {
-    return absl::NotFoundError(absl::StrCat("study '", snapshot.spec().name(), "' has no succeeded trial yet"));
+    return absl::NotFoundError(
+        absl::StrCat("study '", snapshot.spec().name(), "' has no succeeded trial yet"));
   }
   return shard->state().trials()[snapshot.best_trial_id()];
 }
@@ -341,8 +350,9 @@ absl::StatusOr<std::pair<v1::Study, uint64_t>> Coordinator::WaitForChange(absl::
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   MutexLock lock(&shard->mu);
   while (shard->state().version() == seen_version && std::chrono::steady_clock::now() < deadline) {
-    shard->changed.WaitFor(&shard->mu, std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now() + std::chrono::milliseconds(1)));
+    shard->changed.WaitFor(&shard->mu,
+                           std::chrono::duration_cast<std::chrono::milliseconds>(
+                               deadline - std::chrono::steady_clock::now() + std::chrono::milliseconds(1)));
   }
   return std::make_pair(shard->state().Snapshot(), shard->state().version());
 }

@@ -48,10 +48,11 @@ struct StudyGroup {
   StudyShard& shard;
   StudyState& state;
   const int64_t now_ms;
-  storage::JournalBatch journal;  // What the group writes.
+  storage::JournalBatch journal;                                       // What the group writes.
   std::vector<std::pair<std::optional<v1::Trial>, v1::Trial>> staged;  // (before, after), in order.
-  // Fingerprints of trials this group started running (not yet in the dedup index) -> trial id.
-  std::unordered_map<std::string, int64_t> started;
+  // Fingerprints this group reserved in the dedup index (trials it started running) -> trial id; released
+  // when the journal refuses the group.
+  std::unordered_map<std::string, int64_t> reserved;
   // Runs under the study's lock once the group is durable (not when the write fails).
   std::vector<std::function<void()>> on_durable;
 };

@@ -1,5 +1,6 @@
 // Grouped changes of one study (study_shard.h, study_group.h): running a group, writing it, undoing a
 // refused one, and what follows a durable change: waiters resolved, studies ended, watchers told.
+#include <map>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -19,12 +20,23 @@ absl::Status Coordinator::Mutate(StudyShard& shard, std::function<absl::Status(S
     RunGroup(shard, ops, resolve, changed);
   });
   if (changed && options_.notifier != nullptr) options_.notifier->Notify(shard.id());
-  for (const TrialKey& key : resolve) ResolveWaiter(key);
+  if (!resolve.empty()) ResolveWaiters(std::move(resolve));
   return op.status;
 }
 
 void Coordinator::RunGroup(StudyShard& shard, std::vector<Op*>& ops, std::vector<TrialKey>& resolve,
                            bool& changed) {
+  if (shard.broken) {
+    // An earlier refused group could not be undone: reload first; nothing runs on memory that is not
+    // the journal's.
+    if (absl::Status reloaded = ReloadLocked(shard); !reloaded.ok()) {
+      for (Op* op : ops) {
+        op->status = absl::UnavailableError(absl::StrCat("study ", shard.id(), ": its state could not be ",
+                                                         "reloaded from the journal: ", reloaded.message()));
+      }
+      return;
+    }
+  }
   StudyGroup group(shard, shard.state(), clock_->NowMs());
   for (Op* op : ops) op->status = op->run(group);
   MaybeEndStudy(group);
@@ -33,6 +45,8 @@ void Coordinator::RunGroup(StudyShard& shard, std::vector<Op*>& ops, std::vector
     for (Op* op : ops) {
       if (op->status.ok()) op->status = written;
     }
+    for (const auto& [fingerprint, id] : group.reserved)
+      dedup_.Release(fingerprint, {shard.id(), id}, resolve);
     if (absl::Status reloaded = ReloadLocked(shard); !reloaded.ok() && options_.log != nullptr) {
       options_.log->Error("study_reload_failed",
                           {{"study", absl::StrCat(shard.id())}, {"error", std::string(reloaded.message())}});
@@ -53,6 +67,8 @@ void Coordinator::RunGroup(StudyShard& shard, std::vector<Op*>& ops, std::vector
 
 absl::Status Coordinator::ReloadLocked(StudyShard& shard) {
   shard.prepared.clear();
+  shard.broken = true;  // Until the study's memory is the journal's again.
+  // Everything is read before anything is replaced, so a failed read leaves the strategy in place.
   ASSIGN_OR_RETURN(std::vector<v1::Study> studies, journal_->LoadStudies());
   const v1::Study* study = nullptr;
   for (const v1::Study& s : studies) {
@@ -61,18 +77,23 @@ absl::Status Coordinator::ReloadLocked(StudyShard& shard) {
   if (study == nullptr) return absl::DataLossError(absl::StrCat("study ", shard.id(), " left the journal"));
   ASSIGN_OR_RETURN(std::string strategy_state, journal_->LoadSearcherState(shard.id()));
   ASSIGN_OR_RETURN(std::vector<v1::Trial> trials, journal_->LoadTrials(shard.id()));
+  std::map<int64_t, std::vector<v1::Measurement>> curves;
+  if (shard.state().has_early_stopping()) {
+    for (const v1::Trial& trial : trials) {
+      if (trial.measurement_count() == 0) continue;
+      ASSIGN_OR_RETURN(curves[trial.id()], journal_->LoadMeasurements(shard.id(), trial.id()));
+    }
+  }
   auto state = std::make_unique<StudyState>(*study, shard.state().TakeStrategy(), std::move(strategy_state));
   const int64_t now = clock_->NowMs();
   for (v1::Trial& trial : trials) {
     if (trial.state() == v1::Trial::RUNNING) trial.set_lease_expire_unix_ms(now + options_.lease_timeout_ms);
     state->Apply(trial);
-    if (state->has_early_stopping() && trial.measurement_count() > 0) {
-      ASSIGN_OR_RETURN(std::vector<v1::Measurement> curve, journal_->LoadMeasurements(shard.id(), trial.id()));
-      for (const v1::Measurement& m : curve) state->AddMeasurement(trial.id(), m);
-      if (trial.state() == v1::Trial::SUCCEEDED) state->MarkCompleted(trial.id());
-    }
+    for (const v1::Measurement& m : curves[trial.id()]) state->AddMeasurement(trial.id(), m);
+    if (trial.state() == v1::Trial::SUCCEEDED && curves.count(trial.id())) state->MarkCompleted(trial.id());
   }
   shard.ReplaceState(std::move(state));
+  shard.broken = false;
   return absl::OkStatus();
 }
 
@@ -81,74 +102,101 @@ void Coordinator::Summarize(StudyShard& shard) {
   int64_t dispatchable = 0;
   if (s.active()) {
     const int64_t room = s.study().spec().budget().max_parallel() - s.counts().running();
-    const int64_t available = static_cast<int64_t>(s.queued().size()) + s.planned_trials() - s.counts().total();
+    const int64_t available =
+        static_cast<int64_t>(s.queued().size()) + s.planned_trials() - s.counts().total();
     dispatchable = std::max<int64_t>(0, std::min(room, available));
   }
   // A bayesian study with nothing prepared and a preparation under way has nothing to lease until it ends.
-  const bool awaiting = dispatchable > 0 && shard.prepared_only && shard.prepared.empty() && shard.suggesting &&
-                        s.queued().empty();
+  const bool awaiting = dispatchable > 0 && shard.prepared_only && shard.prepared.empty() &&
+                        shard.suggesting && s.queued().empty();
   shard.awaiting.store(awaiting, std::memory_order_relaxed);
-  shard.dispatchable.store(awaiting ? 0 : dispatchable, std::memory_order_relaxed);
+  const int64_t was = shard.dispatchable.exchange(awaiting ? 0 : dispatchable, std::memory_order_relaxed);
+  if (was <= 0 && !awaiting && dispatchable > 0) {
+    // Acquire calls that found nothing anywhere wait for this.
+    {
+      MutexLock lock(&ready_mu_);
+      ++ready_epoch_;
+    }
+    ready_cv_.SignalAll();
+  }
   shard.running.store(s.counts().running(), std::memory_order_relaxed);
 }
 
-void Coordinator::ResolveWaiter(const TrialKey& waiter) {
-  StudyShard* shard = Find(waiter.first);
-  if (shard == nullptr) return;
-  v1::TrialRef awaited;
-  {
-    MutexLock lock(&shard->mu);
-    const StudyState& s = shard->state();
-    if (waiter.second >= static_cast<int64_t>(s.trials().size())) return;
-    const v1::Trial& w = s.trials()[waiter.second];
-    if (w.state() != v1::Trial::PENDING || !w.has_waiting_for()) return;
-    awaited = w.waiting_for();
-  }
-  // The awaited trial, read under its own study's lock (never two studies' locks at once).
-  v1::Trial target;
-  if (StudyShard* other = Find(awaited.study_id()); other != nullptr) {
-    MutexLock lock(&other->mu);
-    const StudyState& s = other->state();
-    if (awaited.trial_id() < static_cast<int64_t>(s.trials().size())) target = s.trials()[awaited.trial_id()];
-  }
-  if (target.state() == v1::Trial::PENDING || target.state() == v1::Trial::RUNNING) return;  // Later.
-  absl::Status status = Mutate(*shard, [&](StudyGroup& g) {
-    const v1::Trial& current = g.state.trials()[waiter.second];
-    if (current.state() != v1::Trial::PENDING || current.waiting_for().study_id() != awaited.study_id() ||
-        current.waiting_for().trial_id() != awaited.trial_id()) {
-      return absl::OkStatus();  // Resolved meanwhile.
-    }
-    v1::Trial w = current;
-    if (target.state() == v1::Trial::SUCCEEDED && target.study_id() == awaited.study_id()) {
-      w.set_state(v1::Trial::SUCCEEDED);
-      *w.mutable_metrics() = target.metrics();
-      *w.mutable_artifacts() = target.artifacts();
-      *w.mutable_reused_from() = target.has_reused_from() ? target.reused_from() : awaited;
-      w.set_start_unix_ms(g.now_ms);
-      w.set_end_unix_ms(g.now_ms);
-      w.clear_waiting_for();
-    } else {
-      // The twin did not succeed: wait for another trial computing the same point, or run.
-      std::optional<TrialKey> twin = dedup_.Twin(w.fingerprint());
-      if (twin && *twin != waiter && *twin != TrialKey{awaited.study_id(), awaited.trial_id()}) {
-        v1::TrialRef ref;
-        ref.set_study_id(twin->first);
-        ref.set_trial_id(twin->second);
-        ref.set_study_name(twin->first == g.shard.id() ? g.shard.name() : StudyName(twin->first));
-        *w.mutable_waiting_for() = ref;
-      } else {
-        w.clear_waiting_for();  // Runs itself: queued for the next worker.
+void Coordinator::ResolveWaiters(std::vector<TrialKey> waiters) {
+  // One group per waiting study (one journal write however many waiters it has), the awaited trials read
+  // study by study under their own locks first (never two studies' locks at once).
+  std::map<int64_t, std::vector<int64_t>> by_study;
+  for (const TrialKey& key : waiters) by_study[key.first].push_back(key.second);
+  for (auto& entry : by_study) {
+    StudyShard* shard = Find(entry.first);
+    if (shard == nullptr) continue;
+    const std::vector<int64_t>& ids = entry.second;
+    std::map<TrialKey, v1::Trial> targets;  // Awaited trial -> its current value.
+    {
+      MutexLock lock(&shard->mu);
+      const StudyState& s = shard->state();
+      for (int64_t id : ids) {
+        if (id >= static_cast<int64_t>(s.trials().size())) continue;
+        const v1::Trial& w = s.trials()[id];
+        if (w.state() == v1::Trial::PENDING && w.has_waiting_for()) {
+          targets.try_emplace({w.waiting_for().study_id(), w.waiting_for().trial_id()});
+        }
       }
     }
-    storage::JournalBatch batch;
-    batch.trials.push_back(std::move(w));
-    g.Stage(std::move(batch));
-    return absl::OkStatus();
-  });
-  if (!status.ok() && options_.log != nullptr) {
-    options_.log->Error("resolve_waiter_failed", {{"study", absl::StrCat(waiter.first)},
-                                                  {"trial", absl::StrCat(waiter.second)},
-                                                  {"error", std::string(status.message())}});
+    for (auto& [key, target] : targets) {
+      if (StudyShard* other = Find(key.first); other != nullptr) {
+        MutexLock lock(&other->mu);
+        const StudyState& s = other->state();
+        if (key.second < static_cast<int64_t>(s.trials().size())) target = s.trials()[key.second];
+      }
+    }
+    absl::Status status = Mutate(*shard, [&](StudyGroup& g) {
+      storage::JournalBatch batch;
+      for (int64_t id : ids) {
+        const v1::Trial& current = g.state.trials()[id];
+        if (current.state() != v1::Trial::PENDING || !current.has_waiting_for()) continue;  // Resolved.
+        const TrialKey awaited{current.waiting_for().study_id(), current.waiting_for().trial_id()};
+        auto found = targets.find(awaited);
+        if (found == targets.end()) continue;  // It started waiting for another trial meanwhile.
+        const v1::Trial& target = found->second;
+        // Still computing: its end resolves this waiter. (A missing target never became durable.)
+        if (target.state() == v1::Trial::PENDING || target.state() == v1::Trial::RUNNING) continue;
+        v1::Trial w = current;
+        if (target.state() == v1::Trial::SUCCEEDED && target.study_id() == awaited.first) {
+          w.set_state(v1::Trial::SUCCEEDED);
+          *w.mutable_metrics() = target.metrics();
+          *w.mutable_artifacts() = target.artifacts();
+          *w.mutable_reused_from() = target.has_reused_from() ? target.reused_from() : current.waiting_for();
+          w.set_start_unix_ms(g.now_ms);
+          w.set_end_unix_ms(g.now_ms);
+          w.clear_waiting_for();
+        } else if (std::optional<TrialKey> twin = dedup_.TwinOrReserve(w.fingerprint(), {g.shard.id(), id});
+                   twin && *twin != awaited) {
+          // Another trial computes (or computed) the same point: wait for that one.
+          v1::TrialRef ref;
+          ref.set_study_id(twin->first);
+          ref.set_trial_id(twin->second);
+          ref.set_study_name(twin->first == g.shard.id() ? g.shard.name() : StudyName(twin->first));
+          *w.mutable_waiting_for() = ref;
+        } else {
+          w.clear_waiting_for();  // Runs itself: queued for the next worker (reserved as the runner).
+          if (DedupIndex::Eligible(w.fingerprint())) g.reserved.emplace(w.fingerprint(), id);
+        }
+        batch.trials.push_back(std::move(w));
+      }
+      g.Stage(std::move(batch));
+      return absl::OkStatus();
+    });
+    if (!status.ok()) {
+      // Retried on the next expiry tick: the awaited trial's end is durable, nothing else would retry.
+      if (options_.log != nullptr) {
+        options_.log->Error("resolve_waiters_failed", {{"study", absl::StrCat(entry.first)},
+                                                       {"waiters", absl::StrCat(ids.size())},
+                                                       {"error", std::string(status.message())}});
+      }
+      MutexLock lock(&retry_mu_);
+      for (int64_t id : ids) retry_.emplace_back(entry.first, id);
+    }
   }
 }
 
@@ -195,8 +243,8 @@ void Coordinator::MaybeEndStudy(StudyGroup& group) {
     }
     if (last.size() > 300) last = absl::StrCat(last.substr(0, 300), "...");
     EndStudy(group, v1::Study::FAILED,
-             absl::StrCat(state.counts().failed(), " trials failed, more than budget.max_failed (", max_failed,
-                          ")", last.empty() ? "" : "; last: ", last));
+             absl::StrCat(state.counts().failed(), " trials failed, more than budget.max_failed (",
+                          max_failed, ")", last.empty() ? "" : "; last: ", last));
   } else if (state.Finished()) {
     EndStudy(group, v1::Study::COMPLETED, "");
   }

@@ -69,6 +69,8 @@ class StudyShard {
   // order, with the strategy state after them.
   std::deque<PreparedSuggestion> prepared ABSL_GUARDED_BY(mu);
   bool suggesting ABSL_GUARDED_BY(mu) = false;  // A preparation is running on the executor.
+  // A refused group could not be undone (the journal could not be read): reload before anything else.
+  bool broken ABSL_GUARDED_BY(mu) = false;
   absl::Status suggest_error ABSL_GUARDED_BY(mu);  // The last preparation's failure, shown once.
 
   const bool prepared_only;

@@ -37,7 +37,6 @@ absl::Status WorkerRegistry::Register(const v1::WorkerInfo& info, absl::string_v
     return absl::InvalidArgumentError(
         absl::StrCat("worker.slots: must be in [1, ", kMaxSlots, "], got ", info.slots()));
   }
-  MutexLock journal_lock(&journal_mu_);
   bool journal_owner = false;
   {
     MutexLock lock(&mu_);
@@ -50,20 +49,30 @@ absl::Status WorkerRegistry::Register(const v1::WorkerInfo& info, absl::string_v
     if (owner != owners_.end() && owner->second != principal) {
       return NotTheOwner(info.id(), owner->second, principal);
     }
+    // A new id being journaled by a concurrent call belongs to that call's principal already.
+    auto claimed = claiming_.find(info.id());
+    if (claimed != claiming_.end() && claimed->second != principal) {
+      return NotTheOwner(info.id(), claimed->second, principal);
+    }
     if (!workers_.count(info.id()) && static_cast<int>(workers_.size()) >= max_workers_) {
-      return absl::ResourceExhaustedError(absl::StrCat("worker '", info.id(), "': ", workers_.size(),
-                                                       " workers registered, the limit max_workers = ",
-                                                       max_workers_));
+      return absl::ResourceExhaustedError(
+          absl::StrCat("worker '", info.id(), "': ", workers_.size(),
+                       " workers registered, the limit max_workers = ", max_workers_));
     }
     journal_owner = owner == owners_.end();
+    if (journal_owner) claiming_.emplace(info.id(), std::string(principal));
   }
   if (journal_owner) {
+    // Written without any lock held, so many new workers registering at once share syncs.
     storage::JournalBatch batch;
     batch.worker_owners.emplace_back(info.id(), std::string(principal));
-    if (absl::Status s = committer_->Commit(batch); !s.ok()) return s;
+    absl::Status written = committer_->Commit(batch);
+    MutexLock lock(&mu_);
+    if (auto claimed = claiming_.find(info.id()); claimed != claiming_.end()) claiming_.erase(claimed);
+    if (!written.ok()) return written;
+    owners_.emplace(info.id(), std::string(principal));
   }
   MutexLock lock(&mu_);
-  if (journal_owner) owners_.emplace(info.id(), std::string(principal));
   auto [it, fresh] = workers_.try_emplace(info.id());
   Record& record = it->second;
   if (fresh) record.draining = drained_.count(info.id()) > 0;
@@ -71,7 +80,8 @@ absl::Status WorkerRegistry::Register(const v1::WorkerInfo& info, absl::string_v
   record.last_seen_ms = now_ms;
   if (fresh && log_ != nullptr) {
     std::string executors, allowed;
-    for (const std::string& e : info.executors()) absl::StrAppend(&executors, executors.empty() ? "" : ",", e);
+    for (const std::string& e : info.executors())
+      absl::StrAppend(&executors, executors.empty() ? "" : ",", e);
     for (const std::string& a : info.allowed_commands())
       absl::StrAppend(&allowed, allowed.empty() ? "" : ",", a);
     log_->Info("worker_registered", {{"worker", info.id()},
@@ -92,7 +102,8 @@ absl::StatusOr<bool> WorkerRegistry::Touch(absl::string_view worker_id, absl::st
     return absl::NotFoundError(absl::StrCat("worker '", worker_id, "' is not registered; register first"));
   }
   auto owner = owners_.find(worker_id);
-  if (owner != owners_.end() && owner->second != principal) return NotTheOwner(worker_id, owner->second, principal);
+  if (owner != owners_.end() && owner->second != principal)
+    return NotTheOwner(worker_id, owner->second, principal);
   it->second.last_seen_ms = now_ms;
   return it->second.draining;
 }
@@ -126,7 +137,8 @@ absl::StatusOr<bool> WorkerRegistry::Drain(absl::string_view worker_id, bool dra
   }
   auto it = workers_.find(worker_id);
   if (it != workers_.end()) it->second.draining = drain;
-  if (log_ != nullptr) log_->Info(drain ? "worker_drained" : "worker_undrained", {{"worker", std::string(worker_id)}});
+  if (log_ != nullptr)
+    log_->Info(drain ? "worker_drained" : "worker_undrained", {{"worker", std::string(worker_id)}});
   return it != workers_.end();
 }
 
@@ -135,7 +147,8 @@ absl::Status WorkerRegistry::Evict(absl::string_view worker_id) {
   bool drained = false;
   {
     MutexLock lock(&mu_);
-    if (!workers_.count(worker_id)) return absl::NotFoundError(absl::StrCat("no worker with id '", worker_id, "'"));
+    if (!workers_.count(worker_id))
+      return absl::NotFoundError(absl::StrCat("no worker with id '", worker_id, "'"));
     drained = drained_.count(worker_id) > 0;
   }
   if (drained) {

@@ -5,8 +5,8 @@
 // journaled (storage key o/<id>): after a coordinator restart another token still cannot claim the id
 // first (finding 14 of the trust issue). Drains are journaled too; evictions last until restart.
 //
-// Thread safety: all methods are safe to call concurrently; none holds the lock during a journal write
-// except Register of a new id and Drain, which write through the (group-committing) committer.
+// Thread safety: all methods are safe to call concurrently; no lock is held during a journal write except
+// journal_mu_ by Drain and Evict (rare operator calls).
 #ifndef HYPERLAB_COORDINATOR_WORKER_REGISTRY_H_
 #define HYPERLAB_COORDINATOR_WORKER_REGISTRY_H_
 
@@ -66,9 +66,11 @@ class WorkerRegistry {
   mutable Mutex mu_;
   std::map<std::string, Record, std::less<>> workers_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, std::string, std::less<>> owners_ ABSL_GUARDED_BY(mu_);  // As journaled.
+  // New ids whose ownership is being journaled -> the principal claiming them.
+  std::map<std::string, std::string, std::less<>> claiming_ ABSL_GUARDED_BY(mu_);
   std::set<std::string, std::less<>> evicted_ ABSL_GUARDED_BY(mu_);
   std::set<std::string, std::less<>> drained_ ABSL_GUARDED_BY(mu_);  // As journaled.
-  Mutex journal_mu_;  // Serializes journaled changes of ownership and drains (taken before mu_).
+  Mutex journal_mu_;  // Serializes journaled drains and evictions (taken before mu_).
 };
 
 }  // namespace hyperlab::coordinator

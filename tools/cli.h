@@ -34,6 +34,9 @@ struct GlobalOptions {
   std::string tls_ca;
   std::string tls_cert;
   std::string tls_key;
+  // Send the token without TLS to a non-loopback address (--insecure-plaintext-tokens): only on a network
+  // that is itself encrypted.
+  bool insecure_plaintext_tokens = false;
 };
 
 struct Connection {

@@ -30,11 +30,13 @@ absl::StatusOr<Connection> Connect(const GlobalOptions& options) {
     address = env != nullptr && *env != '\0' ? env : "127.0.0.1:7411";
   }
   ASSIGN_OR_RETURN(const std::string token, coordinator::TokenFromFlagOrEnv(options.token));
-  ASSIGN_OR_RETURN(c.channel, coordinator::NewClientChannel({.address = address,
-                                                             .token = token,
-                                                             .tls_ca_file = options.tls_ca,
-                                                             .tls_cert_file = options.tls_cert,
-                                                             .tls_key_file = options.tls_key}));
+  ASSIGN_OR_RETURN(c.channel, coordinator::NewClientChannel(
+                                  {.address = address,
+                                   .token = token,
+                                   .tls_ca_file = options.tls_ca,
+                                   .tls_cert_file = options.tls_cert,
+                                   .tls_key_file = options.tls_key,
+                                   .insecure_plaintext_tokens = options.insecure_plaintext_tokens}));
   return c;
 }
 

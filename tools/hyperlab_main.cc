@@ -24,6 +24,8 @@ int main(int argc, char** argv) {
   app.add_option("--tls-ca", g.tls_ca, "PEM CA bundle to verify the coordinator (turns TLS on)");
   app.add_option("--tls-cert", g.tls_cert, "PEM client certificate for mTLS");
   app.add_option("--tls-key", g.tls_key, "PEM private key of --tls-cert");
+  app.add_flag("--insecure-plaintext-tokens", g.insecure_plaintext_tokens,
+               "send the token without TLS to a non-loopback address (only on an encrypted network)");
 
   absl::Status status;
   std::string file, study;

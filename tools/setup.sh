@@ -10,7 +10,9 @@ packages=(
   libyaml-cpp-dev libgtest-dev libgmock-dev libbenchmark-dev
   nlohmann-json3-dev libcli11-dev python3 procps zlib1g-dev dataset-fashion-mnist python3-yaml openssl
   chromium  # Renders the HTML report in its test (tests/tools/plot/report_render_test.py).
-  clang-14 libclang-rt-14-dev libssl-dev  # libssl-dev: OpenSSL SHA-256 (worker/train/sha256.cc).
+  clang-14 libclang-rt-14-dev  # clang: fuzzers and the -Wthread-safety check of the coordinator.
+  libssl-dev         # OpenSSL: SHA-256 of data and fingerprints, CSPRNG lease ids.
+  libcpp-httplib-dev # The metrics endpoint's HTTP server.
 )
 
 missing=()

@@ -112,6 +112,9 @@ class AuthServerTest : public ::testing::Test {
                                    << kRead << " read dashboard\n"
                                    << kWorker << " worker fleet\n"
                                    << kOtherWorker << " worker lab-b\n";
+    // Token files must be the owner's only (finding 17 of the trust issue).
+    std::filesystem::permissions(dir_ / "tokens",
+                                 std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
     ServerOptions options;
     options.listen = "127.0.0.1:0";
     options.data_dir = (dir_ / "data").string();

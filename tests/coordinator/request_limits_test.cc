@@ -30,15 +30,19 @@ TEST(RequestLimitsTest, MetricsPerReportAndCompletion) {
   complete.set_worker_id("w");
   v1::TrialCompletion* c = complete.add_completions();
   for (int i = 0; i < kMaxMetricsPerReport; ++i) (*c->mutable_metrics())["m" + std::to_string(i)] = i;
-  EXPECT_TRUE(ValidateRequest(complete).ok());
+  EXPECT_TRUE(ValidateCompletionItem(*c, 0).ok());
   (*c->mutable_metrics())["one-more"] = 1;
-  ExpectOver(ValidateRequest(complete), "completions[0].metrics", "max_metrics_per_report = 1000");
+  // One completion's content is checked by the core item by item (that trial fails, the call goes on).
+  EXPECT_TRUE(ValidateRequest(complete).ok());
+  ExpectOver(ValidateCompletionItem(*c, 0), "completions[0].metrics", "max_metrics_per_report = 1000");
 
   v1::ReportTrialsRequest report;
   report.set_worker_id("w");
   v1::Measurement* m = report.add_reports()->add_measurements();
   for (int i = 0; i <= kMaxMetricsPerReport; ++i) (*m->mutable_metrics())["m" + std::to_string(i)] = i;
-  ExpectOver(ValidateRequest(report), "reports[0].measurements[0].metrics", "max_metrics_per_report = 1000");
+  EXPECT_TRUE(ValidateRequest(report).ok());
+  ExpectOver(ValidateReportItem(report.reports(0), 0), "reports[0].measurements[0].metrics",
+             "max_metrics_per_report = 1000");
 }
 
 TEST(RequestLimitsTest, CountsAndLengths) {
@@ -49,14 +53,18 @@ TEST(RequestLimitsTest, CountsAndLengths) {
   v1::CompleteTrialsRequest complete;
   v1::TrialCompletion* c = complete.add_completions();
   c->set_reason(std::string(kMaxReasonLength + 1, 'x'));
-  ExpectOver(ValidateRequest(complete), "completions[0].reason", "max_reason_length = 65536");
+  ExpectOver(ValidateCompletionItem(*c, 0), "completions[0].reason", "max_reason_length = 65536");
   c->clear_reason();
   (*c->mutable_metrics())[std::string(kMaxMetricNameLength + 1, 'n')] = 1;
-  EXPECT_THAT(std::string(ValidateRequest(complete).message()), HasSubstr("completions[0].metrics[\"nnnn"));
-  ExpectOver(ValidateRequest(complete), "...\"]", "max_metric_name_length = 128");
+  EXPECT_THAT(std::string(ValidateCompletionItem(*c, 0).message()),
+              HasSubstr("completions[0].metrics[\"nnnn"));
+  ExpectOver(ValidateCompletionItem(*c, 0), "...\"]", "max_metric_name_length = 128");
   c->clear_metrics();
   (*c->mutable_artifacts())["big"] = std::string(kMaxArtifactBytes + 1, 'a');
-  ExpectOver(ValidateRequest(complete), "completions[0].artifacts[\"big\"]", "max_artifact_bytes = 1048576");
+  ExpectOver(ValidateCompletionItem(*c, 0), "completions[0].artifacts[\"big\"]",
+             "max_artifact_bytes = 1048576");
+  c->mutable_lease()->set_lease_id(std::string(kMaxLeaseIdLength + 1, 'l'));
+  ExpectOver(ValidateRequest(complete), "completions[0].lease.lease_id", "max_lease_id_length = 64");
 
   v1::GetStudyRequest get;
   get.set_study(std::string(kMaxStudyRefLength + 1, 's'));

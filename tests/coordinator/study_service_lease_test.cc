@@ -83,6 +83,8 @@ TEST(StudyServiceLeaseTest, NoStudyServiceReplyCarriesALeaseId) {
                                 << kSubmit << " submit ci\n"
                                 << kRead << " read dashboard\n"
                                 << kWorker << " worker fleet\n";
+  std::filesystem::permissions(dir / "tokens",
+                               std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   ServerOptions options;
   options.listen = "127.0.0.1:0";
   options.data_dir = (dir / "data").string();

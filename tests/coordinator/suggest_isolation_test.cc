@@ -72,8 +72,9 @@ TEST(SuggestIsolationTest, AStuckStrategyBlocksNoOtherCall) {
   std::atomic<int> blocked{0};
   CoordinatorOptions options;
   options.acquire_wait_ms = 200;
-  options.strategy_factory = [&](const searcher::SearchSpace& space, const searcher::AlgorithmConfig& config)
-      -> absl::StatusOr<std::unique_ptr<searcher::Strategy>> {
+  options.strategy_factory =
+      [&](const searcher::SearchSpace& space,
+          const searcher::AlgorithmConfig& config) -> absl::StatusOr<std::unique_ptr<searcher::Strategy>> {
     auto real = searcher::MakeStrategy(space, config);
     if (!real.ok() || config.kind != searcher::AlgorithmConfig::Kind::kBayesian) return real;
     return std::unique_ptr<searcher::Strategy>(

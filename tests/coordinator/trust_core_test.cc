@@ -71,19 +71,21 @@ TEST_F(TrustCoreTest, OnlyTheWorkerHoldingALeaseCanCompleteOrReportIt) {
   ASSERT_TRUE(core_->CreateStudy(testing::BraninSpec("s", 4, 4)).ok());
   ASSERT_TRUE(core_->RegisterWorker(Worker("honest"), "pool").ok());
   ASSERT_TRUE(core_->RegisterWorker(Worker("forger"), "pool").ok());
-  const v1::Trial trial = core_->Acquire("honest", 1).value().at(0).trial();
+  const std::vector<v1::Assignment> leased = core_->Acquire("honest", 1, "pool").value();
+  ASSERT_EQ(leased.size(), 1u);
+  const v1::Trial trial = leased[0].trial();
 
-  auto forged = core_->Complete("forger", {Completion(trial, trial.lease_id(), -1000)});
+  auto forged = core_->Complete("forger", {Completion(trial, trial.lease_id(), -1000)}, "pool");
   ASSERT_TRUE(forged.ok());
   EXPECT_EQ((*forged)[0].code(), static_cast<int>(absl::StatusCode::kAborted));
   EXPECT_THAT((*forged)[0].message(), HasSubstr("not held by worker 'forger'"));
   v1::TrialReport report;
   *report.mutable_lease() = Completion(trial, trial.lease_id(), 0).lease();
-  EXPECT_EQ((*core_->Report("forger", {report}))[0].status().code(),
+  EXPECT_EQ((*core_->Report("forger", {report}, "pool"))[0].status().code(),
             static_cast<int>(absl::StatusCode::kAborted));
   EXPECT_EQ(core_->ListTrials("s", false)->at(trial.id()).trial().state(), v1::Trial::RUNNING);
 
-  auto honest = core_->Complete("honest", {Completion(trial, trial.lease_id(), 3)});
+  auto honest = core_->Complete("honest", {Completion(trial, trial.lease_id(), 3)}, "pool");
   EXPECT_EQ((*honest)[0].code(), 0) << (*honest)[0].message();
   EXPECT_EQ(core_->ListTrials("s", false)->at(trial.id()).trial().metrics().at("value"), 3);
 }
@@ -92,7 +94,9 @@ TEST_F(TrustCoreTest, LeaseIdsAre128RandomBits) {
   ASSERT_TRUE(core_->CreateStudy(testing::BraninSpec("s", 200, 200)).ok());
   ASSERT_TRUE(core_->RegisterWorker(Worker("w")).ok());
   std::set<std::string> ids;
-  for (const v1::Assignment& a : core_->Acquire("w", 200).value()) {
+  const std::vector<v1::Assignment> leased = core_->Acquire("w", 200).value();
+  ASSERT_EQ(leased.size(), 200u);
+  for (const v1::Assignment& a : leased) {
     EXPECT_EQ(a.trial().lease_id().size(), 32u);
     EXPECT_EQ(a.trial().lease_id().find_first_not_of("0123456789abcdef"), std::string::npos);
     ids.insert(a.trial().lease_id());
@@ -138,7 +142,8 @@ TEST_F(TrustCoreTest, SpecSizeAndOpenStudiesPerSubmitterAreBounded) {
   EXPECT_THAT(std::string(refused.message()), HasSubstr("max_spec_bytes"));
 
   for (int i = 0; i < kMaxOpenStudiesPerSubmitter; ++i) {
-    ASSERT_TRUE(core_->CreateStudy(testing::BraninSpec("s" + std::to_string(i), 1, 1), nullptr, "alice").ok());
+    ASSERT_TRUE(
+        core_->CreateStudy(testing::BraninSpec("s" + std::to_string(i), 1, 1), nullptr, "alice").ok());
   }
   auto over = core_->CreateStudy(testing::BraninSpec("one-more", 1, 1), nullptr, "alice");
   EXPECT_EQ(over.status().code(), absl::StatusCode::kResourceExhausted);

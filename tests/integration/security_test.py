@@ -59,6 +59,7 @@ def test(cluster, args):
     tokens = os.path.join(tmp, "tokens")
     with open(tokens, "w") as f:
         f.write(f"# role tokens\n{ADMIN} admin ops\n{SUBMIT} submit ci\n{READ} read dash\n{WORKER} worker fleet\n")
+    os.chmod(tokens, 0o600)  # Token files must be the owner's only.
     metrics_port = harness.free_port()
     cluster.start_coordinator(extra=["--auth-tokens", tokens, "--tls-cert", p("server.pem"), "--tls-key",
                                      p("server.key"), "--tls-client-ca", p("ca.pem"),

@@ -34,11 +34,8 @@ budget: {max_trials: 50, max_parallel: 4, max_failed: 5}
 task: {synthetic: {function: branin}}   # or {command: {argv: [...], timeout_seconds: 60}}
 )yaml";
 
-// The repository root, found from this file's path (CMake compiles it by absolute path).
-std::string SourceRoot() {
-  const std::string file = __FILE__;
-  return file.substr(0, file.rfind("tests/tools/"));
-}
+// The repository root, given by CMake (__FILE__ is relative under a compiler launcher such as ccache).
+std::string SourceRoot() { return HYPERLAB_SOURCE_DIR "/"; }
 
 std::string WriteTempFile(const std::string& name, absl::string_view text) {
   const std::string path = absl::StrCat(::testing::TempDir(), "/", name);

@@ -20,7 +20,9 @@ if(HYPERLAB_FUZZ AND HYPERLAB_CLANGXX)
   # New inputs go to the build tree's corpus; the examples are the seed study files.
   add_test(NAME fuzz.study_file
     COMMAND ${fuzz_dir}/study_file_fuzzer -max_total_time=${HYPERLAB_FUZZ_SECONDS} -rss_limit_mb=1024
-            -max_len=8192 -print_final_stats=1 ${fuzz_dir}/corpus/study_file ${CMAKE_SOURCE_DIR}/examples)
+            -max_len=8192 -print_final_stats=1 -dict=${CMAKE_SOURCE_DIR}/tests/tools/study_file_fuzz/study_file.dict
+            ${fuzz_dir}/corpus/study_file ${CMAKE_SOURCE_DIR}/tests/tools/study_file_fuzz/seeds
+            ${CMAKE_SOURCE_DIR}/examples)
   add_test(NAME fuzz.request
     COMMAND ${fuzz_dir}/request_fuzzer -max_total_time=${HYPERLAB_FUZZ_SECONDS} -rss_limit_mb=1024
             -print_final_stats=1 ${fuzz_dir}/corpus/request)

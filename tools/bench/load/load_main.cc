@@ -28,6 +28,7 @@
 #include "absl/strings/str_split.h"
 #include "grpcpp/grpcpp.h"
 #include "hyperlab/v1/services.grpc.pb.h"
+#include "proto/limits.h"
 #include "tools/bench/load/completion_queue_pool.h"
 #include "tools/bench/load/coordinator_process.h"
 #include "tools/bench/load/load_report.h"
@@ -131,7 +132,9 @@ v1::StudySpec StudySpecFor(const std::string& name, bool bayesian, const Flags& 
     spec.mutable_algorithm()->mutable_random()->set_seed(seed);
   }
   spec.mutable_budget()->set_max_trials(flags.budget);
-  spec.mutable_budget()->set_max_parallel(bayesian ? flags.bayesian_parallel : flags.budget);
+  // Random studies: as parallel as the limits allow (every simulated slot may hold one of their trials).
+  spec.mutable_budget()->set_max_parallel(bayesian ? flags.bayesian_parallel
+                                                   : std::min<int>(flags.budget, hyperlab::kMaxParallel));
   spec.mutable_task()->mutable_synthetic()->set_function("branin");
   spec.add_tags("hyperlab-load");
   return spec;

@@ -77,8 +77,10 @@ int main(int argc, char** argv) {
   int64_t studies = 10;
   std::string dir = "/tmp/hyperlab-restart-bench";
   std::string format = "table";
-  app.add_option("--trials", trials, "trials in the journal")->check(CLI::Range(int64_t{1}, int64_t{100'000'000}));
-  app.add_option("--studies", studies, "studies they are spread over")->check(CLI::Range(int64_t{1}, int64_t{10'000}));
+  app.add_option("--trials", trials, "trials in the journal")
+      ->check(CLI::Range(int64_t{1}, int64_t{100'000'000}));
+  app.add_option("--studies", studies, "studies they are spread over")
+      ->check(CLI::Range(int64_t{1}, int64_t{10'000}));
   app.add_option("--dir", dir, "journal directory (replaced)");
   app.add_option("--format", format, "table or json")->check(CLI::IsMember({"table", "json"}));
   CLI11_PARSE(app, argc, argv);
@@ -112,8 +114,8 @@ int main(int argc, char** argv) {
           }
           (*trial.mutable_metrics())["value"] = static_cast<double>(t % 977);
           (*trial.mutable_metrics())["runtime_s"] = 1.5;
-          trial.set_fingerprint(absl::StrCat(absl::Hex(s * 1'000'003 + t, absl::kZeroPad16), "0123456789abcdef",
-                                             "0123456789abcdef0123456789abcdef"));
+          trial.set_fingerprint(absl::StrCat(absl::Hex(s * 1'000'003 + t, absl::kZeroPad16),
+                                             "0123456789abcdef", "0123456789abcdef0123456789abcdef"));
           trial.set_worker_id("worker-0001");
           trial.set_attempt(1);
           trial.set_create_unix_ms(1'700'000'000'000 + t);
@@ -146,8 +148,8 @@ int main(int argc, char** argv) {
     std::printf(
         "{\"trials\": %lld, \"studies\": %lld, \"journal_bytes\": %lld, \"fill_s\": %.3f, \"open_s\": %.3f, "
         "\"rss_before_kb\": %lld, \"rss_after_kb\": %lld, \"studies_served\": %zu}\n",
-        static_cast<long long>(trials), static_cast<long long>(studies), static_cast<long long>(bytes), fill_s,
-        open_s, static_cast<long long>(rss_before), static_cast<long long>(rss_after), first.size());
+        static_cast<long long>(trials), static_cast<long long>(studies), static_cast<long long>(bytes),
+        fill_s, open_s, static_cast<long long>(rss_before), static_cast<long long>(rss_after), first.size());
   } else {
     std::printf("%-10s %-8s %-14s %-10s %-14s %-14s\n", "trials", "studies", "journal MB", "fill s",
                 "restart s", "RSS after MB");
