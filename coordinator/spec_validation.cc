@@ -12,6 +12,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "coordinator/spec_errors.h"
+#include "coordinator/task_validation.h"
 #include "searcher/search_space.h"
 #include "searcher/status_macros.h"
 #include "worker/train/knobs.h"
@@ -19,33 +21,15 @@
 namespace hyperlab::coordinator {
 namespace {
 
-using ParameterKinds = std::map<std::string, v1::ParameterSpec::DomainCase>;
+using spec_errors::Invalid;
+using spec_errors::OverLimit;
+using spec_errors::WithParameterName;
 
 // The searcher takes integer bounds as doubles, exact only within its kMaxExactInteger.
 static_assert(kMaxIntegerMagnitude <= searcher::kMaxExactInteger);
 // Counts below stay far from overflow: a running product <= kMaxGridPoints times an axis of at most
 // max(kMaxPointsPerDouble, kMaxValuesPerParameter) values.
 static_assert(kMaxGridPoints <= INT64_MAX / (kMaxPointsPerDouble + kMaxValuesPerParameter));
-
-absl::Status Invalid(absl::string_view path, absl::string_view what) {
-  return absl::InvalidArgumentError(absl::StrCat(path, ": ", what));
-}
-
-// "<path>: <value>, over the limit <name> = <limit>" (the form proto/limits.h describes).
-template <typename T, typename L>
-absl::Status OverLimit(absl::string_view path, T value, absl::string_view name, L limit) {
-  return Invalid(path, absl::StrCat(value, ", over the limit ", name, " = ", limit));
-}
-
-// `status` with " (name '<name>')" after its field path, so a problem in a parameter's domain names the
-// parameter as well as its index. The name is an identifier by then, so it holds no ": ".
-absl::Status WithParameterName(const absl::Status& status, absl::string_view name) {
-  const absl::string_view message = status.message();
-  const size_t colon = message.find(": ");
-  if (colon == absl::string_view::npos) return status;
-  return absl::Status(status.code(),
-                      absl::StrCat(message.substr(0, colon), " (name '", name, "')", message.substr(colon)));
-}
 
 // [A-Za-z_] followed by characters for which `rest` holds.
 template <typename Pred>
@@ -304,91 +288,6 @@ absl::Status ValidateBudget(const v1::Budget& b) {
 
 namespace {
 
-absl::Status CheckSynthetic(const v1::SyntheticTask& t, const ParameterKinds& kinds) {
-  static const std::map<std::string, std::vector<std::string>> kNeeds = {
-      {"branin", {"x1", "x2"}},
-      {"hartmann6", {"x1", "x2", "x3", "x4", "x5", "x6"}},
-  };
-  if (t.function().empty()) return Invalid("task.synthetic.function", "required: one of branin, hartmann6");
-  auto fn = kNeeds.find(t.function());
-  if (fn == kNeeds.end()) {
-    return Invalid("task.synthetic.function",
-                   absl::StrCat("unknown function '", t.function(), "'; known: branin, hartmann6"));
-  }
-  if (!std::isfinite(t.delay_seconds()) || t.delay_seconds() < 0) {
-    return Invalid("task.synthetic.delay_seconds",
-                   absl::StrCat("must be finite and >= 0, got ", t.delay_seconds()));
-  }
-  for (const std::string& name : fn->second) {
-    auto it = kinds.find(name);
-    if (it == kinds.end()) {
-      return Invalid("task.synthetic", absl::StrCat(t.function(), " needs parameter '", name, "'"));
-    }
-    if (it->second == v1::ParameterSpec::kCategorical) {
-      return Invalid("task.synthetic", absl::StrCat(t.function(), " needs parameter '", name,
-                                                    "' to be numeric (double, integer or discrete)"));
-    }
-  }
-  return absl::OkStatus();
-}
-
-// Checks the `{name}` placeholders of one argument; `{{` and `}}` are literal braces.
-absl::Status CheckPlaceholders(const std::string& path, absl::string_view arg, const ParameterKinds& kinds) {
-  for (size_t i = 0; i < arg.size(); ++i) {
-    const bool doubled = i + 1 < arg.size() && arg[i + 1] == arg[i];
-    if (arg[i] == '}') {
-      if (!doubled) return Invalid(path, "unmatched '}'; write '}}' for a literal brace");
-      ++i;
-    } else if (arg[i] == '{') {
-      if (doubled) {
-        ++i;
-        continue;
-      }
-      const size_t close = arg.find('}', i);
-      if (close == absl::string_view::npos)
-        return Invalid(path, "unclosed '{'; write '{{' for a literal brace");
-      const absl::string_view name = arg.substr(i + 1, close - i - 1);
-      if (kinds.find(std::string(name)) == kinds.end()) {
-        return Invalid(path, absl::StrCat("unknown parameter '{", name, "}'"));
-      }
-      i = close;
-    }
-  }
-  return absl::OkStatus();
-}
-
-absl::Status CheckCommand(const v1::CommandTask& t, const ParameterKinds& kinds) {
-  if (t.argv().empty()) return Invalid("task.command.argv", "must not be empty");
-  if (t.argv(0).empty()) return Invalid("task.command.argv[0]", "must not be empty (it names the program)");
-  for (int i = 0; i < t.argv_size(); ++i) {
-    RETURN_IF_ERROR(CheckPlaceholders(absl::StrCat("task.command.argv[", i, "]"), t.argv(i), kinds));
-  }
-  if (!std::isfinite(t.timeout_seconds()) || t.timeout_seconds() < 0) {
-    return Invalid("task.command.timeout_seconds",
-                   absl::StrCat("must be finite and >= 0, got ", t.timeout_seconds()));
-  }
-  for (const auto& [name, value] : t.env()) {
-    if (name.empty() || name.find('=') != std::string::npos || name.find('\0') != std::string::npos) {
-      return Invalid("task.command.env", absl::StrCat("invalid variable name '", name, "'"));
-    }
-  }
-  return absl::OkStatus();
-}
-
-absl::Status CheckTask(const v1::TaskSpec& task, const ParameterKinds& kinds) {
-  switch (task.kind_case()) {
-    case v1::TaskSpec::kSynthetic:
-      return CheckSynthetic(task.synthetic(), kinds);
-    case v1::TaskSpec::kCommand:
-      return CheckCommand(task.command(), kinds);
-    case v1::TaskSpec::kTrain:
-      return absl::OkStatus();  // Checked with the whole spec by worker::train::ValidateTrainTask.
-    case v1::TaskSpec::KIND_NOT_SET:
-      break;
-  }
-  return Invalid("task", "required: one of synthetic, command, train");
-}
-
 absl::Status CheckEarlyStopping(const v1::EarlyStopping& e) {
   if (e.rule_case() == v1::EarlyStopping::RULE_NOT_SET) {
     if (!e.metric().empty() || e.goal() != v1::Objective::GOAL_UNSPECIFIED) {
@@ -497,7 +396,7 @@ absl::Status ValidateStudySpec(const v1::StudySpec& spec) {
   RETURN_IF_ERROR(CheckParameters(spec, kinds));
   RETURN_IF_ERROR(CheckAlgorithm(spec));
   RETURN_IF_ERROR(ValidateBudget(spec.budget()));
-  RETURN_IF_ERROR(CheckTask(spec.task(), kinds));
+  RETURN_IF_ERROR(ValidateTask(spec.task(), kinds));
   RETURN_IF_ERROR(worker::train::ValidateTrainTask(spec));
   RETURN_IF_ERROR(CheckEarlyStopping(spec.early_stopping()));
   RETURN_IF_ERROR(CheckMetrics(spec));
