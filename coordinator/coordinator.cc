@@ -3,6 +3,8 @@
 // calls and suggestions), studies.cc (study lifecycle and reads), admin.cc (operators' calls).
 #include "coordinator/coordinator.h"
 
+#include <malloc.h>
+
 #include <algorithm>
 
 #include "absl/strings/numbers.h"
@@ -76,6 +78,7 @@ absl::StatusOr<std::unique_ptr<Coordinator>> Coordinator::Open(storage::Journal*
     ASSIGN_OR_RETURN(std::unique_ptr<StudyState> state,
                      core->NewStudyState(study, std::move(strategy_state), std::move(prior)));
     ASSIGN_OR_RETURN(std::vector<v1::Trial> trials, journal->LoadTrials(study.id()));
+    state->Reserve(trials.size());
     for (v1::Trial& trial : trials) {
       if (trial.id() != static_cast<int64_t>(state->trials().size())) {
         return absl::DataLossError(absl::StrCat("study ", study.id(), ": trial ", trial.id(),
@@ -86,14 +89,16 @@ absl::StatusOr<std::unique_ptr<Coordinator>> Coordinator::Open(storage::Journal*
         trial.set_lease_expire_unix_ms(now + core->options_.lease_timeout_ms);
       }
       core->dedup_.Update(nullptr, trial, resolve);
-      state->Apply(trial);
-      if (state->has_early_stopping() && trial.measurement_count() > 0) {
-        ASSIGN_OR_RETURN(std::vector<v1::Measurement> curve,
-                         journal->LoadMeasurements(study.id(), trial.id()));
-        for (const v1::Measurement& m : curve) state->AddMeasurement(trial.id(), m);
-        if (trial.state() == v1::Trial::SUCCEEDED) state->MarkCompleted(trial.id());
+      const int64_t id = trial.id();
+      state->Apply(std::move(trial));
+      const v1::Trial& applied = state->trials()[id];
+      if (state->has_early_stopping() && applied.measurement_count() > 0) {
+        ASSIGN_OR_RETURN(std::vector<v1::Measurement> curve, journal->LoadMeasurements(study.id(), id));
+        for (const v1::Measurement& m : curve) state->AddMeasurement(id, m);
+        if (applied.state() == v1::Trial::SUCCEEDED) state->MarkCompleted(id);
       }
     }
+    trials = {};
     auto shard = std::make_unique<StudyShard>(study.id(), study.spec().name(),
                                               study.spec().algorithm().has_bayesian(), std::move(state));
     {
@@ -109,6 +114,7 @@ absl::StatusOr<std::unique_ptr<Coordinator>> Coordinator::Open(storage::Journal*
     for (const v1::Study& study : studies)
       core->next_study_id_ = std::max(core->next_study_id_, study.id() + 1);
   }
+  malloc_trim(0);  // The journal's read buffers are gone: give their pages back.
   if (journal->read_only()) return core;
   // A crash between a trial's end and its consequences (a study's end, a waiting twin's reuse) left them
   // undone: finish them now. An empty group checks whether its study has ended.

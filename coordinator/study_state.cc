@@ -71,16 +71,17 @@ std::optional<double> StudyState::Objective(const v1::Trial& trial) const {
   return it->second;
 }
 
-void StudyState::Apply(const v1::Trial& trial) {
-  const int64_t id = trial.id();
+void StudyState::Apply(v1::Trial&& incoming) {
+  const int64_t id = incoming.id();
   if (id == static_cast<int64_t>(trials_.size())) {
-    trials_.push_back(trial);
-    history_.push_back({.index = id, .assignment = ToAssignment(trial.parameters())});
+    history_.push_back({.index = id, .assignment = ToAssignment(incoming.parameters())});
+    trials_.push_back(std::move(incoming));
     counts_.set_total(counts_.total() + 1);
   } else {
     Count(trials_[id], -1);
-    trials_[id] = trial;
+    trials_[id] = std::move(incoming);
   }
+  const v1::Trial& trial = trials_[id];
   Count(trial, +1);
   if (trial.state() == v1::Trial::PENDING && !trial.has_waiting_for()) {
     queued_.insert(id);

@@ -26,7 +26,13 @@ class StudyState {
   StudyState(v1::Study study, std::unique_ptr<searcher::Strategy> strategy, std::string strategy_state);
 
   // Records the new value of a trial: a new one when trial.id() == trials().size(), else a replacement.
-  void Apply(const v1::Trial& trial);
+  void Apply(const v1::Trial& trial) { Apply(v1::Trial(trial)); }
+  void Apply(v1::Trial&& trial);
+  // Makes room for `n` trials (at Open, before applying the journal's).
+  void Reserve(size_t n) {
+    trials_.reserve(n);
+    history_.reserve(n);
+  }
   void ApplyStudy(const v1::Study& study) { study_ = study; }
   void ApplyStrategyState(std::string state) { strategy_state_ = std::move(state); }
 

@@ -83,11 +83,15 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(int64_t{1}, int64_t{10'000}));
   app.add_option("--dir", dir, "journal directory (replaced)");
   app.add_option("--format", format, "table or json")->check(CLI::IsMember({"table", "json"}));
+  bool reuse = false;
+  app.add_flag("--reuse", reuse,
+               "open the journal already in --dir (from an earlier run) instead of filling a new one, so "
+               "the restart is measured in a fresh process");
   CLI11_PARSE(app, argc, argv);
 
-  std::filesystem::remove_all(dir);
   const auto fill_start = std::chrono::steady_clock::now();
-  {
+  if (!reuse) {
+    std::filesystem::remove_all(dir);
     auto journal = hyperlab::storage::RocksDbJournal::Open(dir);
     if (!journal.ok()) {
       std::cerr << "restart-bench: " << journal.status() << "\n";
