@@ -17,7 +17,7 @@ absl::Status JournalCommitter::Commit(const storage::JournalBatch& batch) {
   Writer me{&batch};
   MutexLock lock(&mu_);
   queue_.push_back(&me);
-  while (!me.done && queue_.front() != &me) cv_.Wait(&mu_);
+  while (!me.done && queue_.front() != &me) me.cv.Wait(&mu_);
   if (me.done) return me.status;
 
   // This caller leads: it writes its own batch and those queued behind it, without holding mu_, so more
@@ -47,8 +47,9 @@ absl::Status JournalCommitter::Commit(const storage::JournalBatch& batch) {
     queue_.pop_front();
     w->status = status;
     w->done = true;
+    if (w != &me) w->cv.Signal();
   }
-  cv_.SignalAll();
+  if (!queue_.empty()) queue_.front()->cv.Signal();  // The next group's leader.
   return me.status;
 }
 

@@ -47,13 +47,13 @@ class JournalCommitter {
     const storage::JournalBatch* batch;
     absl::Status status;
     bool done = false;
+    CondVar cv;  // Signalled when done or first in the queue.
   };
 
   storage::Journal* const journal_;
   CoordinatorMetrics* const metrics_;
   EventLog* const log_;
   mutable Mutex mu_;
-  CondVar cv_;
   std::deque<Writer*> queue_ ABSL_GUARDED_BY(mu_);  // Front: the writer writing now (or next).
   int64_t writes_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t batches_ ABSL_GUARDED_BY(mu_) = 0;

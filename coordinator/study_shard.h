@@ -43,7 +43,8 @@ class StudyShard {
     // operation's result unless the group's write fails.
     std::function<absl::Status(StudyGroup&)> run;
     absl::Status status;
-    bool done = false;
+    bool done = false;  // Guarded by the shard's queue lock.
+    CondVar cv;         // Signalled when it is done or first in the queue (one waiter per signal).
   };
 
   // `prepared_only`: the strategy's suggestions depend on results (bayesian), so they are prepared off-lock.
@@ -88,7 +89,6 @@ class StudyShard {
   std::unique_ptr<StudyState> state_ ABSL_GUARDED_BY(mu);
 
   Mutex queue_mu_;
-  CondVar queue_cv_;
   std::deque<Op*> queue_ ABSL_GUARDED_BY(queue_mu_);
 };
 
