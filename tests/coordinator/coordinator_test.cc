@@ -9,6 +9,7 @@
 #include "tests/testing/branin_spec.h"
 #include "tests/testing/fake_clock.h"
 #include "tests/testing/test_dir.h"
+#include "tests/testing/trial_messages.h"
 
 namespace hyperlab::coordinator {
 namespace {
@@ -17,23 +18,10 @@ constexpr int64_t kLeaseMs = 10'000;
 
 using testing::BraninSpec;
 
-v1::WorkerInfo Worker(const std::string& id, int slots = 4) {
-  v1::WorkerInfo info;
-  info.set_id(id);
-  info.set_slots(slots);
-  info.add_executors(
-      "synthetic");  // As a real worker announces (CreateStudy warns when none can run a study).
-  return info;
-}
+v1::WorkerInfo Worker(const std::string& id, int slots = 4) { return testing::SyntheticWorker(id, slots); }
 
 v1::TrialCompletion Succeeded(const v1::Trial& trial, double value) {
-  v1::TrialCompletion c;
-  c.mutable_lease()->set_study_id(trial.study_id());
-  c.mutable_lease()->set_trial_id(trial.id());
-  c.mutable_lease()->set_lease_id(trial.lease_id());
-  c.set_state(v1::Trial::SUCCEEDED);
-  (*c.mutable_metrics())["value"] = value;
-  return c;
+  return testing::SucceededWith(trial, trial.lease_id(), value);
 }
 
 v1::TrialReport Heartbeat(const v1::Trial& trial) {

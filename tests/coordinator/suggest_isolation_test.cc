@@ -13,6 +13,7 @@
 #include "tests/testing/branin_spec.h"
 #include "tests/testing/fake_clock.h"
 #include "tests/testing/test_dir.h"
+#include "tests/testing/trial_messages.h"
 
 namespace hyperlab::coordinator {
 namespace {
@@ -41,13 +42,7 @@ class GatedStrategy : public searcher::Strategy {
 };
 
 v1::TrialCompletion Done(const v1::Trial& trial, double value) {
-  v1::TrialCompletion c;
-  c.mutable_lease()->set_study_id(trial.study_id());
-  c.mutable_lease()->set_trial_id(trial.id());
-  c.mutable_lease()->set_lease_id(trial.lease_id());
-  c.set_state(v1::Trial::SUCCEEDED);
-  (*c.mutable_metrics())["value"] = value;
-  return c;
+  return testing::SucceededWith(trial, trial.lease_id(), value);
 }
 
 // Runs `call` on another thread; ends the test as failed (instead of hanging it) when it does not answer

@@ -18,28 +18,17 @@
 #include "tests/testing/branin_spec.h"
 #include "tests/testing/fake_clock.h"
 #include "tests/testing/test_dir.h"
+#include "tests/testing/trial_messages.h"
 
 namespace hyperlab::coordinator {
 namespace {
 
 using ::testing::HasSubstr;
 
-v1::WorkerInfo Worker(const std::string& id) {
-  v1::WorkerInfo info;
-  info.set_id(id);
-  info.set_slots(4);
-  info.add_executors("synthetic");
-  return info;
-}
+v1::WorkerInfo Worker(const std::string& id) { return testing::SyntheticWorker(id); }
 
 v1::TrialCompletion Completion(const v1::Trial& trial, const std::string& lease_id, double value) {
-  v1::TrialCompletion c;
-  c.mutable_lease()->set_study_id(trial.study_id());
-  c.mutable_lease()->set_trial_id(trial.id());
-  c.mutable_lease()->set_lease_id(lease_id);
-  c.set_state(v1::Trial::SUCCEEDED);
-  (*c.mutable_metrics())["value"] = value;
-  return c;
+  return testing::SucceededWith(trial, lease_id, value);
 }
 
 class TrustCoreTest : public ::testing::Test {

@@ -78,7 +78,8 @@ def run_one(cluster, args, algorithm, rng):
     for t in trials:
         states[t["state"]] = states.get(t["state"], 0) + 1
     succeeded = [t for t in trials if t["state"] == "SUCCEEDED"]
-    fingerprints = {t["fingerprint"] for t in succeeded if "reused_from" not in t}
+    ran = [t for t in succeeded if "reused_from" not in t]  # A reuse shares its original's fingerprint.
+    fingerprints = {t["fingerprint"] for t in ran}
     by_id = {t["id"]: t for t in trials}
     acks = []
     with open(ack_log) as f:
@@ -87,12 +88,13 @@ def run_one(cluster, args, algorithm, rng):
             if ack["study_id"] == int(study):
                 acks.append(ack)
     missing = [a for a in acks if by_id.get(a["trial_id"], {}).get("metrics") != a["metrics"]]
-    print(f"{algorithm}: {len(trials)} trials {states}, {len(fingerprints)} distinct fingerprints, "
+    print(f"{algorithm}: {len(trials)} trials {states}, {len(succeeded) - len(ran)} reused, "
+          f"{len(fingerprints)} distinct fingerprints among the {len(ran)} that ran, "
           f"{len(acks)} acknowledged completions ({len(missing)} missing), "
           f"coordinator killed {coordinator_kills} times, workers killed {worker_kills} times", flush=True)
     assert coordinator_kills >= min(args.kills, 1), "the coordinator was never killed"
     assert len(trials) == args.trials and len(succeeded) == args.trials, states
-    assert len(fingerprints) == len(succeeded), "two succeeded trials share a fingerprint"
+    assert len(fingerprints) == len(ran), "two trials ran the same experiment"
     assert not missing, f"acknowledged completions missing from the journal: {missing[:3]}"
     # A completion committed just before a kill is not acknowledged (the reply was lost; the worker's retry is
     # refused as a stale lease), so acknowledged <= succeeded; but every acknowledged one must be there.
