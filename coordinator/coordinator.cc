@@ -147,11 +147,6 @@ absl::StatusOr<StudyShard*> Coordinator::Find(absl::string_view ref) const {
   return absl::NotFoundError(absl::StrCat("no study named '", ref, "'"));
 }
 
-absl::StatusOr<int64_t> Coordinator::StudyId(absl::string_view ref) const {
-  ASSIGN_OR_RETURN(StudyShard * shard, Find(ref));
-  return shard->id();
-}
-
 std::vector<StudyShard*> Coordinator::AllShards() const {
   MutexLock lock(&registry_mu_);
   std::vector<StudyShard*> out;

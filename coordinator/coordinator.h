@@ -142,12 +142,6 @@ class Coordinator {
                                                                     bool with_measurements) const;
   // NOT_FOUND when no trial has succeeded yet.
   absl::StatusOr<v1::Trial> BestTrial(absl::string_view ref) const;
-  // Waits until the study's version differs from `seen_version` or `timeout_ms` passes (real time), then
-  // returns the study and its version.
-  absl::StatusOr<std::pair<v1::Study, uint64_t>> WaitForChange(absl::string_view ref, uint64_t seen_version,
-                                                               int64_t timeout_ms) const;
-  // The study id `ref` names (for change subscriptions). NOT_FOUND when none.
-  absl::StatusOr<int64_t> StudyId(absl::string_view ref) const;
 
   // --- Workers.
 

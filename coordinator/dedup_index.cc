@@ -63,9 +63,4 @@ void DedupIndex::Update(const v1::Trial* before, const v1::Trial& after, std::ve
   }
 }
 
-size_t DedupIndex::done_size() const {
-  MutexLock lock(&mu_);
-  return done_.size();
-}
-
 }  // namespace hyperlab::coordinator

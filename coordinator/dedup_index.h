@@ -47,9 +47,6 @@ class DedupIndex {
   // to `resolve` the waiters whose awaited trial is no longer in flight.
   void Update(const v1::Trial* before, const v1::Trial& after, std::vector<TrialKey>& resolve);
 
-  // Fingerprints with a result.
-  size_t done_size() const;
-
  private:
   bool InFlightLocked(const TrialKey& key, const std::string& fingerprint) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);

@@ -266,7 +266,6 @@ void Coordinator::Prepare(StudyShard* shard, int count) {
     for (PreparedSuggestion& p : made) shard->prepared.push_back(std::move(p));
   }
   Summarize(*shard);
-  shard->changed.SignalAll();
 }
 
 }  // namespace hyperlab::coordinator

@@ -143,8 +143,8 @@ absl::Status ValidateCompletionItem(const v1::TrialCompletion& c, int index) {
   RETURN_IF_ERROR(Count(absl::StrCat(field, ".artifacts"), c.artifacts(), "max_artifacts_per_completion",
                         kMaxArtifactsPerCompletion));
   for (const auto& [name, value] : c.artifacts()) {
-    RETURN_IF_ERROR(Length(absl::StrCat(field, ".artifacts key"), name, "max_metric_name_length",
-                           kMaxMetricNameLength));
+    RETURN_IF_ERROR(
+        Length(absl::StrCat(field, ".artifacts key"), name, "max_metric_name_length", kMaxMetricNameLength));
     RETURN_IF_ERROR(Length(absl::StrCat(field, ".artifacts[\"", name.substr(0, 64), "\"]"), value,
                            "max_artifact_bytes", kMaxArtifactBytes));
   }

@@ -343,18 +343,4 @@ absl::StatusOr<v1::Trial> Coordinator::BestTrial(absl::string_view ref) const {
   return shard->state().trials()[snapshot.best_trial_id()];
 }
 
-absl::StatusOr<std::pair<v1::Study, uint64_t>> Coordinator::WaitForChange(absl::string_view ref,
-                                                                          uint64_t seen_version,
-                                                                          int64_t timeout_ms) const {
-  ASSIGN_OR_RETURN(StudyShard * shard, Find(ref));
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  MutexLock lock(&shard->mu);
-  while (shard->state().version() == seen_version && std::chrono::steady_clock::now() < deadline) {
-    shard->changed.WaitFor(&shard->mu,
-                           std::chrono::duration_cast<std::chrono::milliseconds>(
-                               deadline - std::chrono::steady_clock::now() + std::chrono::milliseconds(1)));
-  }
-  return std::make_pair(shard->state().Snapshot(), shard->state().version());
-}
-
 }  // namespace hyperlab::coordinator

@@ -58,10 +58,7 @@ void Coordinator::RunGroup(StudyShard& shard, std::vector<Op*>& ops, std::vector
     dedup_.Update(before ? &*before : nullptr, after, resolve);
   }
   for (const auto& f : group.on_durable) f();
-  if (!group.journal.empty()) {
-    changed = true;
-    shard.changed.SignalAll();
-  }
+  if (!group.journal.empty()) changed = true;
   Summarize(shard);
 }
 

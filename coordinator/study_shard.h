@@ -63,8 +63,6 @@ class StudyShard {
   void ReplaceState(std::unique_ptr<StudyState> state) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
     state_ = std::move(state);
   }
-  // Signalled (under `mu`) whenever the study changed; WaitForChange waits on it.
-  CondVar changed;
 
   // Suggestions prepared off-lock for strategies whose suggestions depend on results (bayesian), in
   // order, with the strategy state after them.

@@ -55,7 +55,8 @@ absl::StatusOr<std::unique_ptr<RocksDbJournal>> RocksDbJournal::Open(const std::
     if (ec) return absl::UnavailableError(absl::StrCat("cannot create ", dir, ": ", ec.message()));
     // The journal holds every user's studies: the coordinator's user only, whatever the umask.
     std::filesystem::permissions(dir, std::filesystem::perms::owner_all, ec);
-    if (ec) return absl::UnavailableError(absl::StrCat("cannot restrict ", dir, " to its owner: ", ec.message()));
+    if (ec)
+      return absl::UnavailableError(absl::StrCat("cannot restrict ", dir, " to its owner: ", ec.message()));
     s = rocksdb::DB::Open(rocks, dir, &raw);
   }
   RETURN_IF_ERROR(FromRocks(s, absl::StrCat("opening journal ", dir)));
@@ -190,12 +191,13 @@ absl::StatusOr<int64_t> RocksDbJournal::Checkpoint(const std::string& dir) {
   // A backup holds every study and trial: readable by the coordinator's user only, whatever the umask.
   std::error_code ec;
   std::filesystem::permissions(dir, std::filesystem::perms::owner_all, ec);
-  if (ec) return absl::UnavailableError(absl::StrCat("cannot restrict ", dir, " to its owner: ", ec.message()));
+  if (ec)
+    return absl::UnavailableError(absl::StrCat("cannot restrict ", dir, " to its owner: ", ec.message()));
   int64_t bytes = 0;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
     if (entry.is_regular_file()) {
-      std::filesystem::permissions(entry.path(),
-                                   std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, ec);
+      std::filesystem::permissions(
+          entry.path(), std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, ec);
     }
     if (entry.is_regular_file()) bytes += static_cast<int64_t>(entry.file_size());
   }

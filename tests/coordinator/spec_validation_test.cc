@@ -392,7 +392,8 @@ TEST(ValidateBudgetTest, AppliesTheSpecsBudgetLimits) {
   EXPECT_EQ(ValidateBudget(budget).code(), absl::StatusCode::kInvalidArgument);
   budget.set_max_trials(10);
   budget.set_max_parallel(kMaxParallel + 1);
-  EXPECT_EQ(ValidateBudget(budget).message(), "budget.max_parallel: 10001, over the limit max_parallel = 10000");
+  EXPECT_EQ(ValidateBudget(budget).message(),
+            "budget.max_parallel: 10001, over the limit max_parallel = 10000");
 }
 
 INSTANTIATE_TEST_SUITE_P(Rules, BadSpecTest, ::testing::ValuesIn(BadSpecCases()),
