@@ -36,7 +36,9 @@ class LabJournalTest : public ::testing::Test {
     core_.reset();
     journal_.reset();
     journal_ = std::move(storage::RocksDbJournal::Open(dir_ + "/journal").value());
-    core_ = std::move(Coordinator::Open(journal_.get(), &clock_).value());
+    // A bayesian suggestion is prepared off-lock; on a loaded machine it can take longer than the default
+    // wait, and an empty Acquire would end Run() early. Acquire waits only while one is being prepared.
+    core_ = std::move(Coordinator::Open(journal_.get(), &clock_, {.acquire_wait_ms = 600'000}).value());
     v1::WorkerInfo worker;
     worker.set_id("w");
     worker.set_slots(4);

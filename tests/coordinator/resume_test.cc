@@ -42,7 +42,9 @@ std::vector<std::string> RunStudy(const std::string& algorithm, int restart_afte
     core.reset();
     journal.reset();
     journal = std::move(storage::RocksDbJournal::Open(dir).value());
-    core = std::move(Coordinator::Open(journal.get(), &clock).value());
+    // Acquire waits (only) while a bayesian suggestion is being prepared; under load the default 1 s
+    // could end the loop below early.
+    core = std::move(Coordinator::Open(journal.get(), &clock, {.acquire_wait_ms = 600'000}).value());
     v1::WorkerInfo worker;
     worker.set_id("w");
     worker.set_slots(2);
