@@ -47,6 +47,7 @@ v1::GetStatusResponse AdminServiceImpl::FullStatus() const {
   *status.mutable_storage() = Storage();
   status.set_auth_enabled(auth_->enabled());
   status.set_tls_enabled(options_.tls_enabled);
+  status.set_lease_timeout_ms(core_->lease_timeout_ms());
   return status;
 }
 
@@ -62,6 +63,7 @@ grpc::Status AdminServiceImpl::ListWorkers(grpc::ServerContext* context,
                                            v1::ListWorkersResponse* response) {
   HYPERLAB_ADMIT("AdminService", ListWorkers);
   for (v1::WorkerStatus& w : core_->Workers()) *response->add_workers() = std::move(w);
+  response->set_lease_timeout_ms(core_->lease_timeout_ms());
   return grpc::Status::OK;
 }
 
