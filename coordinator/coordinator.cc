@@ -44,9 +44,13 @@ absl::StatusOr<std::unique_ptr<StudyState>> Coordinator::NewStudyState(
 
 std::string Coordinator::Fingerprint(const v1::Study& study,
                                      const google::protobuf::RepeatedPtrField<v1::Parameter>& parameters) {
-  const std::string fp = TrialFingerprint(study.spec(), parameters, study.data_digest());
-  // A train task's data is known by its paths only until a worker reports its digest.
-  if (study.spec().task().has_train() && study.data_digest().empty()) return absl::StrCat("path:", fp);
+  std::string fp = TrialFingerprint(study.spec(), parameters, study.data_digest());
+  // `reuse: study` shares results only within the study; `never` shares nothing (and is not indexed).
+  if (study.spec().reuse() == v1::STUDY) fp = Sha256Hex(absl::StrCat(fp, ";study:", study.id()));
+  if (study.spec().reuse() == v1::NEVER) return absl::StrCat("never:", fp);
+  // A train task's data, a command task's program, are known by their paths only until a worker reports
+  // their digest.
+  if (DigestedByWorkers(study.spec().task()) && study.data_digest().empty()) return absl::StrCat("path:", fp);
   return fp;
 }
 

@@ -124,6 +124,11 @@ class Coordinator {
   // Ends an active or paused study: pending and running trials become CANCELLED. FAILED_PRECONDITION when
   // the study has already ended.
   absl::StatusOr<v1::Study> CancelStudy(absl::string_view ref);
+  // Deletes a study and everything it holds from memory and the journal (its space is given back); its
+  // name may be used again, and nothing is reused from its trials any more (trials of other studies that
+  // reused them keep their results and `reused_from`). A study not ended is cancelled first.
+  // FAILED_PRECONDITION while trials run, unless `force` (which cancels them). Returns the trials deleted.
+  absl::StatusOr<int64_t> DeleteStudy(absl::string_view ref, bool force);
   // Stops dispatching (running trials finish). FAILED_PRECONDITION unless ACTIVE.
   absl::StatusOr<v1::Study> PauseStudy(absl::string_view ref);
   // FAILED_PRECONDITION unless PAUSED.
@@ -215,6 +220,9 @@ class Coordinator {
   absl::StatusOr<StudyShard*> Find(absl::string_view ref) const;
   std::vector<StudyShard*> AllShards() const;
   std::string StudyName(int64_t study_id) const;
+  // Sets study.waiting when it has trials to run that none of `workers` can run (studies.cc).
+  static void SayWhyWaiting(const StudyShard& shard, const std::vector<v1::WorkerInfo>& workers,
+                            v1::Study& study);
 
   // --- Groups (study_groups.cc). Runs `run` as one operation of a group on `shard` (see StudyShard) and,
   // after the group, tells the notifier and resolves waiters it released.
@@ -271,8 +279,12 @@ class Coordinator {
   std::map<int64_t, std::unique_ptr<StudyShard>> shards_ ABSL_GUARDED_BY(registry_mu_);  // Never erased.
   std::map<std::string, int64_t, std::less<>> study_by_name_ ABSL_GUARDED_BY(registry_mu_);
   int64_t next_study_id_ ABSL_GUARDED_BY(create_mu_) = 1;
-  std::atomic<int64_t> round_robin_{0};  // The study id after which the next Acquire starts.
-  Mutex ready_mu_;                       // A leaf: taken under a shard's mu by Summarize.
+  std::atomic<int64_t> round_robin_{0};
+  // Deleted studies' shards: kept (never freed) because callers may still hold a pointer to them (an
+  // Acquire's plan, a preparation on the executor); they are ended, so nothing acts on them.
+  std::vector<std::unique_ptr<StudyShard>> deleted_shards_
+      ABSL_GUARDED_BY(registry_mu_);  // The study id after which the next Acquire starts.
+  Mutex ready_mu_;                    // A leaf: taken under a shard's mu by Summarize.
   CondVar ready_cv_;
   uint64_t ready_epoch_ ABSL_GUARDED_BY(ready_mu_) = 0;  // Counts studies becoming leasable again.
   Mutex retry_mu_;

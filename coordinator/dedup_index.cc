@@ -5,7 +5,8 @@
 namespace hyperlab::coordinator {
 
 bool DedupIndex::Eligible(const std::string& fingerprint) {
-  return !fingerprint.empty() && !absl::StartsWith(fingerprint, "path:");
+  return !fingerprint.empty() && !absl::StartsWith(fingerprint, "path:") &&
+         !absl::StartsWith(fingerprint, "never:");
 }
 
 std::optional<TrialKey> DedupIndex::TwinOrReserve(const std::string& fingerprint, const TrialKey& runner) {
@@ -60,6 +61,25 @@ void DedupIndex::Update(const v1::Trial* before, const v1::Trial& after, std::ve
   if (!inflight && !waiting && after.state() != v1::Trial::PENDING) {
     auto w = waiters_.find(key);
     if (w != waiters_.end()) resolve.insert(resolve.end(), w->second.begin(), w->second.end());
+  }
+}
+
+void DedupIndex::ForgetStudy(int64_t study_id, std::vector<TrialKey>& resolve) {
+  MutexLock lock(&mu_);
+  for (auto* index : {&done_, &inflight_}) {
+    for (auto it = index->begin(); it != index->end();) {
+      it = it->second.first == study_id ? index->erase(it) : std::next(it);
+    }
+  }
+  for (auto it = waiters_.begin(); it != waiters_.end();) {
+    if (it->first.first != study_id) {
+      ++it;
+      continue;
+    }
+    for (const TrialKey& waiter : it->second) {
+      if (waiter.first != study_id) resolve.push_back(waiter);
+    }
+    it = waiters_.erase(it);
   }
 }
 

@@ -5,8 +5,9 @@
 // A trial whose fingerprint is done or in flight elsewhere is created PENDING with `waiting_for` that
 // trial; Update() reports waiters whose awaited trial has finished (now, or before the waiter was
 // indexed), and the core then resolves each in the waiter's own study (reuse on success, run otherwise).
-// Fingerprints beginning with "path:" (a task whose data content no worker has digested yet) never take
-// part: a path says nothing about what the file holds.
+// Fingerprints beginning with "path:" (a task whose data or program no worker has digested yet) never take
+// part: a path says nothing about what the file holds; nor do those beginning with "never:" (a study with
+// `reuse: never`).
 //
 // Thread safety: all methods are safe to call concurrently (one internal lock, held briefly; it is the
 // innermost lock of the coordinator).
@@ -46,6 +47,9 @@ class DedupIndex {
   // Keeps the index in step with a durable change of a trial (`before` null for a new trial) and appends
   // to `resolve` the waiters whose awaited trial is no longer in flight.
   void Update(const v1::Trial* before, const v1::Trial& after, std::vector<TrialKey>& resolve);
+  // Forgets a deleted study's trials: nothing is reused from them any more. Call once none of them runs
+  // (the study has ended); waiters of its trials are appended to `resolve` (they run themselves).
+  void ForgetStudy(int64_t study_id, std::vector<TrialKey>& resolve);
 
  private:
   bool InFlightLocked(const TrialKey& key, const std::string& fingerprint) const

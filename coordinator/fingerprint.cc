@@ -45,6 +45,12 @@ std::string CanonicalValue(const v1::ParameterValue& value, bool log_scale) {
 
 }  // namespace
 
+bool DigestedByWorkers(const v1::TaskSpec& task) { return task.has_train() || task.has_command(); }
+
+const char* DigestArtifact(const v1::TaskSpec& task) {
+  return task.has_command() ? "program_digest" : "data_digest";
+}
+
 std::string Sha256Hex(const std::string& text) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;

@@ -71,6 +71,7 @@ absl::Status ValidateRequest(const v1::ListStudiesRequest& r) {
   return Length("tag", r.tag(), "max_name_length", kMaxMetricNameLength);
 }
 absl::Status ValidateRequest(const v1::CancelStudyRequest& r) { return StudyRef(r.study()); }
+absl::Status ValidateRequest(const v1::DeleteStudyRequest& r) { return StudyRef(r.study()); }
 absl::Status ValidateRequest(const v1::WatchStudyRequest& r) { return StudyRef(r.study()); }
 absl::Status ValidateRequest(const v1::ListTrialsRequest& r) { return StudyRef(r.study()); }
 absl::Status ValidateRequest(const v1::GetBestTrialRequest& r) { return StudyRef(r.study()); }

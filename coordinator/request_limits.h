@@ -23,6 +23,7 @@ absl::Status ValidateRequest(const v1::CreateStudyRequest& request);
 absl::Status ValidateRequest(const v1::GetStudyRequest& request);
 absl::Status ValidateRequest(const v1::ListStudiesRequest& request);
 absl::Status ValidateRequest(const v1::CancelStudyRequest& request);
+absl::Status ValidateRequest(const v1::DeleteStudyRequest& request);
 absl::Status ValidateRequest(const v1::WatchStudyRequest& request);
 absl::Status ValidateRequest(const v1::ListTrialsRequest& request);
 absl::Status ValidateRequest(const v1::GetBestTrialRequest& request);

@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "coordinator/coordinator.h"
+#include "coordinator/fingerprint.h"
 #include "coordinator/request_limits.h"
 #include "coordinator/study_group.h"
 #include "searcher/status_macros.h"
@@ -165,8 +166,8 @@ absl::StatusOr<std::vector<v1::ItemStatus>> Coordinator::Complete(
         *trial.mutable_artifacts() = c.artifacts();
         trial.set_reason(c.reason().substr(0, 4096));
         const v1::Study& study = g.state.study();
-        if (study.spec().task().has_train()) {
-          auto digest = c.artifacts().find("data_digest");
+        if (DigestedByWorkers(study.spec().task())) {
+          auto digest = c.artifacts().find(DigestArtifact(study.spec().task()));
           // A SHA-256 as 64 lowercase hex digits (the worker may prefix "sha256:"); anything else is ignored.
           std::string reported = digest == c.artifacts().end() ? "" : digest->second;
           if (absl::StartsWith(reported, "sha256:")) reported = reported.substr(7);
@@ -180,10 +181,12 @@ absl::StatusOr<std::vector<v1::ItemStatus>> Coordinator::Complete(
               batch.studies.push_back(std::move(named));
             } else if (reported != study.data_digest()) {
               trial.set_state(v1::Trial::FAILED);
-              trial.set_reason(absl::StrCat("worker '", worker_id, "' has other data (digest ",
-                                            reported.substr(0, 16), "...) than the study's (",
-                                            study.data_digest().substr(0, 16),
-                                            "...): its result would not be comparable"));
+              trial.set_reason(
+                  absl::StrCat("worker '", worker_id, "' has other ",
+                               study.spec().task().has_command() ? "program or argument files" : "data",
+                               " (digest ", reported.substr(0, 16), "...) than the study's first trials (",
+                               study.data_digest().substr(0, 16),
+                               "...): its result would not be comparable; a changed program is a new study"));
             }
           }
         }

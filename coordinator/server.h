@@ -24,6 +24,7 @@
 #include "coordinator/admin_service.h"
 #include "coordinator/authorizer.h"
 #include "coordinator/change_notifier_impl.h"
+#include "coordinator/client_service.h"
 #include "coordinator/clock.h"
 #include "coordinator/coordinator.h"
 #include "coordinator/event_log.h"
@@ -33,7 +34,6 @@
 #include "coordinator/study_service.h"
 #include "coordinator/tls_credentials.h"
 #include "coordinator/worker_service.h"
-#include "coordinator/client_service.h"
 #include "grpcpp/grpcpp.h"
 #include "storage/rocksdb_journal.h"
 

@@ -11,6 +11,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "coordinator/spec_errors.h"
 #include "coordinator/task_validation.h"
@@ -399,6 +400,17 @@ absl::Status ValidateStudySpec(const v1::StudySpec& spec) {
   RETURN_IF_ERROR(ValidateTask(spec.task(), kinds));
   RETURN_IF_ERROR(worker::train::ValidateTrainTask(spec));
   RETURN_IF_ERROR(CheckEarlyStopping(spec.early_stopping()));
+  if (spec.task().has_synthetic()) {  // A synthetic function reports `value` and nothing else.
+    if (spec.objective().metric() != "value") {
+      return Invalid("objective.metric", absl::StrCat("the synthetic task reports only 'value', not '",
+                                                      spec.objective().metric(), "'"));
+    }
+    if (spec.early_stopping().rule_case() != v1::EarlyStopping::RULE_NOT_SET &&
+        !spec.early_stopping().metric().empty() && spec.early_stopping().metric() != "value") {
+      return Invalid("early_stopping.metric", absl::StrCat("the synthetic task reports only 'value', not '",
+                                                           spec.early_stopping().metric(), "'"));
+    }
+  }
   RETURN_IF_ERROR(CheckMetrics(spec));
   return CheckTagsAndWarmStart(spec);
 }
@@ -417,7 +429,7 @@ v1::StudySpec WithDefaults(v1::StudySpec spec) {
   }
   v1::Budget& budget = *spec.mutable_budget();
   if (budget.max_parallel() == 0) budget.set_max_parallel(kDefaultMaxParallel);
-  if (budget.max_failed() == 0) budget.set_max_failed(budget.max_trials());
+  if (budget.max_failed() == 0) budget.set_max_failed(DefaultMaxFailed(budget.max_trials()));
   if (budget.max_attempts() == 0) budget.set_max_attempts(kDefaultMaxAttempts);
   if (spec.task().has_command() && spec.task().command().timeout_seconds() == 0) {
     spec.mutable_task()->mutable_command()->set_timeout_seconds(kDefaultCommandTimeoutSeconds);
@@ -438,6 +450,17 @@ v1::StudySpec WithDefaults(v1::StudySpec spec) {
     spec.clear_early_stopping();
   }
   return spec;
+}
+
+std::string TestSetObjective(const std::string& metric) {
+  const std::vector<std::string> words =
+      absl::StrSplit(absl::AsciiStrToLower(metric), absl::ByAnyChar("_-./ "));
+  if (std::find(words.begin(), words.end(), "test") == words.end()) return "";
+  return absl::StrCat(
+      "objective.metric '", metric,
+      "' is a test-set metric: selecting on it leaks the test set into the choice, so the best "
+      "trial's test score overstates what it will do on new data; select on a dev (validation) "
+      "metric and record the test one under `metrics:`");
 }
 
 }  // namespace hyperlab::coordinator

@@ -16,7 +16,9 @@
 #ifndef HYPERLAB_COORDINATOR_SPEC_VALIDATION_H_
 #define HYPERLAB_COORDINATOR_SPEC_VALIDATION_H_
 
+#include <algorithm>
 #include <cstdint>
+#include <string>
 
 #include "absl/status/status.h"
 #include "hyperlab/v1/study.pb.h"
@@ -28,6 +30,12 @@ namespace hyperlab::coordinator {
 inline constexpr int32_t kDefaultPointsPerDouble = 5;
 inline constexpr int32_t kDefaultMaxParallel = 1;
 inline constexpr int32_t kDefaultMaxAttempts = 3;
+// budget.max_failed when unset: a tenth of max_trials, at least 3 (at most max_trials), so a systematic
+// error (a missing file, a wrong metric name) ends the study after a few trials, not after all of them.
+// A study whose trials all failed ends FAILED whatever max_failed is.
+inline int32_t DefaultMaxFailed(int32_t max_trials) {
+  return std::min(max_trials, std::max<int32_t>(3, max_trials / 10));
+}
 inline constexpr double kDefaultCommandTimeoutSeconds = 3600;
 
 // Returns OK when `spec` is a complete, runnable study; otherwise INVALID_ARGUMENT naming the first problem
@@ -61,6 +69,10 @@ absl::Status ValidateBudget(const v1::Budget& budget);
 // Other fields are kept as they are. Idempotent. Meant for a spec that ValidateStudySpec accepted (the
 // coordinator applies it when it creates a study); on an invalid spec it still only fills defaults.
 v1::StudySpec WithDefaults(v1::StudySpec spec);
+
+// A warning for an objective that is a test-set metric (a word "test" in its name: `test_accuracy`,
+// `accuracy.test`): selecting on it leaks the test set into the choice. "" otherwise.
+std::string TestSetObjective(const std::string& metric);
 
 }  // namespace hyperlab::coordinator
 

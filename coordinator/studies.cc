@@ -81,17 +81,11 @@ absl::StatusOr<std::pair<v1::Study, bool>> Coordinator::CreateStudy(const v1::St
   }
   if (warnings != nullptr) {
     const std::vector<v1::WorkerInfo> workers = workers_->Infos();
-    const bool runnable = std::any_of(workers.begin(), workers.end(),
-                                      [&](const v1::WorkerInfo& w) { return CanRun(w, spec.task()); });
-    if (!workers.empty() && !runnable && !spec.task().has_client()) {
-      const std::string kind = TaskKind(spec.task());
-      warnings->push_back(
-          kind == "command" && !spec.task().command().argv().empty()
-              ? absl::StrCat("no registered worker (of ", workers.size(), ") may run the command '",
-                             spec.task().command().argv(0), "': start a worker with --allow-command PATH ",
-                             "(the program or its directory); until then its trials wait")
-              : absl::StrCat("no registered worker (of ", workers.size(), ") has an executor for task kind '",
-                             kind, "'; its trials wait until one registers"));
+    if (std::string why = WhyNoWorker(spec.task(), workers); !workers.empty() && !why.empty()) {
+      warnings->push_back(absl::StrCat(why, "; until then its trials wait"));
+    }
+    if (std::string leak = TestSetObjective(spec.objective().metric()); !leak.empty()) {
+      warnings->push_back(leak);
     }
   }
   study.set_id(next_study_id_);
@@ -143,19 +137,34 @@ absl::StatusOr<std::pair<v1::Study, bool>> Coordinator::CreateStudy(const v1::St
 
 absl::StatusOr<v1::Study> Coordinator::GetStudy(absl::string_view ref) const {
   ASSIGN_OR_RETURN(StudyShard * shard, Find(ref));
-  MutexLock lock(&shard->mu);
-  return shard->state().Snapshot();
+  v1::Study study;
+  {
+    MutexLock lock(&shard->mu);
+    study = shard->state().Snapshot();
+  }
+  SayWhyWaiting(*shard, workers_->Infos(), study);
+  return study;
 }
 
 std::vector<v1::Study> Coordinator::ListStudies(absl::string_view tag) const {
   std::vector<v1::Study> out;
+  const std::vector<v1::WorkerInfo> workers = workers_->Infos();
   for (StudyShard* shard : AllShards()) {
-    MutexLock lock(&shard->mu);
-    const auto& tags = shard->state().study().spec().tags();
-    if (!tag.empty() && std::find(tags.begin(), tags.end(), tag) == tags.end()) continue;
-    out.push_back(shard->state().Snapshot());
+    {
+      MutexLock lock(&shard->mu);
+      const auto& tags = shard->state().study().spec().tags();
+      if (!tag.empty() && std::find(tags.begin(), tags.end(), tag) == tags.end()) continue;
+      out.push_back(shard->state().Snapshot());
+    }
+    SayWhyWaiting(*shard, workers, out.back());
   }
   return out;
+}
+
+void Coordinator::SayWhyWaiting(const StudyShard& shard, const std::vector<v1::WorkerInfo>& workers,
+                                v1::Study& study) {
+  if (study.state() != v1::Study::ACTIVE || shard.dispatchable.load(std::memory_order_relaxed) == 0) return;
+  study.set_waiting(WhyNoWorker(shard.task(), workers));
 }
 
 absl::StatusOr<v1::Study> Coordinator::ConcludeStudy(absl::string_view ref, const std::string& conclusion) {
@@ -218,6 +227,42 @@ absl::StatusOr<v1::Study> Coordinator::CancelStudy(absl::string_view ref) {
     return absl::OkStatus();
   }));
   return out;
+}
+
+absl::StatusOr<int64_t> Coordinator::DeleteStudy(absl::string_view ref, bool force) {
+  MutexLock create(&create_mu_);  // No study takes the name while it is being freed.
+  ASSIGN_OR_RETURN(StudyShard * shard, Find(ref));
+  int64_t trials = 0;
+  RETURN_IF_ERROR(Mutate(*shard, [&](StudyGroup& g) {
+    const int running = g.state.counts().running();
+    if (running > 0 && !force) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "study '", g.shard.name(), "' has ", running,
+          " running trials: wait for them, cancel the study, or delete with --force (cancels them first)"));
+    }
+    if (!g.state.ended()) EndStudy(g, v1::Study::CANCELLED, "study deleted");
+    trials = g.state.counts().total();
+    return absl::OkStatus();
+  }));
+  storage::JournalBatch batch;
+  batch.deleted_studies.push_back(shard->id());
+  RETURN_IF_ERROR(committer_.Commit(batch));
+  std::vector<TrialKey> resolve;
+  dedup_.ForgetStudy(shard->id(), resolve);
+  {
+    MutexLock lock(&registry_mu_);
+    study_by_name_.erase(shard->name());
+    auto it = shards_.find(shard->id());
+    deleted_shards_.push_back(std::move(it->second));
+    shards_.erase(it);
+  }
+  if (options_.log != nullptr) {
+    options_.log->Info("study_deleted", {{"study", absl::StrCat(shard->id())},
+                                         {"study_name", shard->name()},
+                                         {"trials", absl::StrCat(trials)}});
+  }
+  if (!resolve.empty()) ResolveWaiters(std::move(resolve));
+  return trials;
 }
 
 absl::StatusOr<v1::Study> Coordinator::PauseStudy(absl::string_view ref) {

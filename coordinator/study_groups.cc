@@ -228,7 +228,8 @@ void Coordinator::MaybeEndStudy(StudyGroup& group) {
   const StudyState& state = group.state;
   if (!state.active()) return;
   const int max_failed = state.study().spec().budget().max_failed();
-  if (state.counts().failed() > max_failed) {
+  const bool all_failed = state.Finished() && state.counts().succeeded() == 0 && state.counts().failed() > 0;
+  if (state.counts().failed() > max_failed || all_failed) {
     // The latest failure's reason says why, e.g. a worker that may not run the study's command.
     std::string last;
     int64_t last_end = -1;
@@ -240,8 +241,10 @@ void Coordinator::MaybeEndStudy(StudyGroup& group) {
     }
     if (last.size() > 300) last = absl::StrCat(last.substr(0, 300), "...");
     EndStudy(group, v1::Study::FAILED,
-             absl::StrCat(state.counts().failed(), " trials failed, more than budget.max_failed (",
-                          max_failed, ")", last.empty() ? "" : "; last: ", last));
+             absl::StrCat(state.counts().failed(), " trials failed",
+                          all_failed ? " and none succeeded"
+                                     : absl::StrCat(", more than budget.max_failed (", max_failed, ")"),
+                          last.empty() ? "" : "; last: ", last));
   } else if (state.Finished()) {
     EndStudy(group, v1::Study::COMPLETED, "");
   }

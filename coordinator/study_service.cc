@@ -212,6 +212,16 @@ grpc::Status StudyServiceImpl::AddTrialNote(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
+grpc::Status StudyServiceImpl::DeleteStudy(grpc::ServerContext* context,
+                                           const v1::DeleteStudyRequest* request,
+                                           v1::DeleteStudyResponse* response) {
+  HYPERLAB_ADMIT("StudyService", DeleteStudy);
+  auto trials = core_->DeleteStudy(request->study(), request->force());
+  if (!trials.ok()) return ToGrpcStatus(trials.status());
+  response->set_trials_deleted(*trials);
+  return grpc::Status::OK;
+}
+
 grpc::ServerWriteReactor<v1::Study>* StudyServiceImpl::WatchStudy(grpc::CallbackServerContext* context,
                                                                   const v1::WatchStudyRequest* request) {
   if (grpc::Status refused = Admit(*auth_, context, "/hyperlab.v1.StudyService/WatchStudy", *request);

@@ -55,6 +55,8 @@ class StudyServiceImpl final
                              v1::Study* response) override;
   grpc::Status AddTrialNote(grpc::ServerContext* context, const v1::AddTrialNoteRequest* request,
                             v1::Trial* response) override;
+  grpc::Status DeleteStudy(grpc::ServerContext* context, const v1::DeleteStudyRequest* request,
+                           v1::DeleteStudyResponse* response) override;
 
  private:
   Coordinator* const core_;

@@ -13,6 +13,7 @@
 #define HYPERLAB_COORDINATOR_WORKER_CAPABILITY_H_
 
 #include <string>
+#include <vector>
 
 #include "hyperlab/v1/services.pb.h"
 #include "proto/task_kind.h"  // TaskKind, for callers naming the kind.
@@ -23,6 +24,11 @@ namespace hyperlab::coordinator {
 inline constexpr char kClientExecutor[] = "client";
 
 bool CanRun(const v1::WorkerInfo& worker, const v1::TaskSpec& task);
+
+// Why a study with `task` cannot run on any of `workers`, and what would unblock it; "" when one can (or
+// for a client task, which clients run). E.g. "no registered worker (of 2) may run the command 'python3':
+// start a worker with --allow-command PATH (the program or its directory)".
+std::string WhyNoWorker(const v1::TaskSpec& task, const std::vector<v1::WorkerInfo>& workers);
 
 }  // namespace hyperlab::coordinator
 

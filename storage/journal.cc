@@ -13,6 +13,8 @@ absl::Status Journal::WriteGroup(const std::vector<const JournalBatch*>& batches
                                   b->searcher_states.end());
     merged.worker_drains.insert(merged.worker_drains.end(), b->worker_drains.begin(), b->worker_drains.end());
     merged.worker_owners.insert(merged.worker_owners.end(), b->worker_owners.begin(), b->worker_owners.end());
+    merged.deleted_studies.insert(merged.deleted_studies.end(), b->deleted_studies.begin(),
+                                  b->deleted_studies.end());
   }
   return Write(merged);
 }

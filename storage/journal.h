@@ -50,10 +50,13 @@ struct JournalBatch {
   std::vector<std::pair<std::string, bool>> worker_drains;
   // (worker id, token NAME): which token owns a worker id, kept across restarts (never removed).
   std::vector<std::pair<std::string, std::string>> worker_owners;
+  // Studies deleted with everything they hold (trials, measurements, searcher state); applied after the
+  // records above, and their space is given back.
+  std::vector<int64_t> deleted_studies;
 
   bool empty() const {
     return studies.empty() && trials.empty() && measurements.empty() && searcher_states.empty() &&
-           worker_drains.empty() && worker_owners.empty();
+           worker_drains.empty() && worker_owners.empty() && deleted_studies.empty();
   }
 };
 

@@ -27,6 +27,11 @@ std::string Trial(int64_t study_id, int64_t trial_id);
 std::string MeasurementPrefix(int64_t study_id, int64_t trial_id);
 std::string Measurement(int64_t study_id, int64_t trial_id, int32_t seq);
 std::string SearcherState(int64_t study_id);
+// Every key of a study's measurements: [MeasurementsBegin, MeasurementsEnd).
+std::string MeasurementsBegin(int64_t study_id);
+std::string MeasurementsEnd(int64_t study_id);
+// Every key of a study's trials: [TrialPrefix, TrialsEnd).
+std::string TrialsEnd(int64_t study_id);
 std::string DrainedWorker(const std::string& worker_id);
 std::string WorkerOwner(const std::string& worker_id);
 

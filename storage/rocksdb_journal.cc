@@ -107,6 +107,12 @@ void RocksDbJournal::Encode(const JournalBatch& batch, rocksdb::WriteBatch& wb) 
     }
   }
   for (const auto& [worker_id, owner] : batch.worker_owners) wb.Put(keys::WorkerOwner(worker_id), owner);
+  for (int64_t id : batch.deleted_studies) {
+    wb.Delete(keys::Study(id));
+    wb.Delete(keys::SearcherState(id));
+    wb.DeleteRange(keys::TrialPrefix(id), keys::TrialsEnd(id));
+    wb.DeleteRange(keys::MeasurementsBegin(id), keys::MeasurementsEnd(id));
+  }
 }
 
 absl::Status RocksDbJournal::Write(const JournalBatch& batch) { return WriteGroup({&batch}); }
@@ -118,7 +124,19 @@ absl::Status RocksDbJournal::WriteGroup(const std::vector<const JournalBatch*>& 
   if (wb.Count() == 0) return absl::OkStatus();
   rocksdb::WriteOptions options;
   options.sync = true;
-  return FromRocks(db_->Write(options, &wb), "writing journal");
+  RETURN_IF_ERROR(FromRocks(db_->Write(options, &wb), "writing journal"));
+  // A deleted study's space comes back now, not at some later compaction (best effort: the delete itself
+  // is durable already).
+  for (const JournalBatch* batch : batches) {
+    for (int64_t id : batch->deleted_studies) {
+      for (const auto& [begin, end] : {std::pair{keys::TrialPrefix(id), keys::TrialsEnd(id)},
+                                       std::pair{keys::MeasurementsBegin(id), keys::MeasurementsEnd(id)}}) {
+        const rocksdb::Slice b(begin), e(end);
+        db_->CompactRange(rocksdb::CompactRangeOptions(), &b, &e).PermitUncheckedError();
+      }
+    }
+  }
+  return absl::OkStatus();
 }
 
 template <typename Message>

@@ -25,6 +25,7 @@
 #include "nlohmann/json.hpp"
 #include "worker/metric_line.h"
 #include "worker/printable.h"
+#include "worker/program_digest.h"
 
 extern char** environ;
 
@@ -392,9 +393,15 @@ TrialOutcome CommandExecutor::Run(const v1::Assignment& assignment, TrialContext
   }
   absl::StatusOr<std::string> program = options_.allowlist.Check(argv[0], task.working_dir());
   if (!program.ok()) return Failed(std::string(program.status().message()));
-  if (context.StopRequested()) return TrialOutcome{v1::Trial::STOPPED, {}, "stopped"};
+  // What this trial runs, by content (program_digest.h): a fixed script is a new experiment.
+  const absl::StatusOr<std::string> digest = ProgramDigest(*program, task);
+  auto finish = [&digest](TrialOutcome o) {
+    if (digest.ok()) o.artifacts["program_digest"] = *digest;
+    return o;
+  };
+  if (context.StopRequested()) return finish(TrialOutcome{v1::Trial::STOPPED, {}, "stopped"});
   absl::StatusOr<Child> child = Spawn(*program, argv, *env, task.working_dir());
-  if (!child.ok()) return Failed(std::string(child.status().message()));
+  if (!child.ok()) return finish(Failed(std::string(child.status().message())));
   const pid_t pid = child->pid;
 
   // Read output until the program exits; on a stop request or a timeout, SIGTERM the group, and SIGKILL
@@ -444,7 +451,7 @@ TrialOutcome CommandExecutor::Run(const v1::Assignment& assignment, TrialContext
   if (ending == Ending::kStopped) {
     outcome.state = v1::Trial::STOPPED;
     outcome.reason = "stopped";
-    return outcome;
+    return finish(std::move(outcome));
   }
   outcome.state = v1::Trial::FAILED;
   const std::string tail = output.StderrTail();
@@ -465,10 +472,10 @@ TrialOutcome CommandExecutor::Run(const v1::Assignment& assignment, TrialContext
                                   "' (print a line `hyperlab: ", objective, "=<number>` to stdout)");
   } else {
     outcome.state = v1::Trial::SUCCEEDED;
-    return outcome;
+    return finish(std::move(outcome));
   }
   outcome.reason += output.MalformedNote();
-  return outcome;
+  return finish(std::move(outcome));
 }
 
 }  // namespace hyperlab::worker

@@ -46,6 +46,7 @@ const std::map<std::string, Needs>& Expected() {
       {"/hyperlab.v1.StudyService/SetStudyBudget", Needs::kSubmit},
       {"/hyperlab.v1.StudyService/ConcludeStudy", Needs::kSubmit},
       {"/hyperlab.v1.StudyService/AddTrialNote", Needs::kSubmit},
+      {"/hyperlab.v1.StudyService/DeleteStudy", Needs::kSubmit},
       {"/hyperlab.v1.WorkerService/RegisterWorker", Needs::kWorker},
       {"/hyperlab.v1.WorkerService/AcquireTrials", Needs::kWorker},
       {"/hyperlab.v1.WorkerService/ReportTrials", Needs::kWorker},
