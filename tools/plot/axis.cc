@@ -105,7 +105,9 @@ Axis Axis::Log(double lo, double hi) {
       if (m != 1 && !minor) continue;
       const double v = m * std::pow(10.0, e);
       if (v < lo * (1 - 1e-9) || v > hi * (1 + 1e-9)) continue;
-      a.ticks_.push_back({v, ShortNumber(v)});
+      // Whole numbers in full up to a million ("10000", not ShortNumber's "1e+04").
+      const bool whole = v >= 1 && v < 1e6 && std::abs(v - std::round(v)) < 1e-9 * v;
+      a.ticks_.push_back({v, whole ? absl::StrFormat("%.0f", v) : ShortNumber(v)});
     }
   }
   return a;

@@ -132,96 +132,8 @@ absl::StatusOr<std::string> ParallelPlot(const StudyData& data, const PlotOption
                            higher ? "higher" : "lower", " is better; brighter is better)",
                            n_failed > 0 ? absl::StrCat("; ", n_failed, " failed, in grey") : ""));
 
-  // The axes: a line, ticks and labels to its left (the objective's to its right), its name on top.
-  for (int k = 0; k < n_axes; ++k) {
-    const Axis& a = axes[k];
-    const bool objective = k == n_axes - 1;
-    const double x = xs[k];
-    svg.Open("g", {{"class", objective ? "axis objective" : "axis parameter"},
-                   {"data-name", objective ? metric : params[k]->name()}});
-    svg.Empty("line", {{"x1", Num(x)},
-                       {"x2", Num(x)},
-                       {"y1", Num(area.y)},
-                       {"y2", Num(objective && n_failed > 0 ? area.bottom() : value_bottom)},
-                       {"stroke", "#777777"},
-                       {"stroke-width", "1.2"}});
-    const std::string name = objective ? metric : params[k]->name();
-    std::string kind;
-    if (objective) {
-      kind = absl::StrCat(higher ? "higher" : "lower", " is better", log_value ? ", log scale" : "");
-    } else if (IsCategorical(*params[k])) {
-      kind = "categorical";
-    } else if (IsLogScale(*params[k])) {
-      kind = "log scale";
-    }
-    svg.Element("text",
-                {{"x", Num(x)},
-                 {"y", Num(area.y - kAxisNameRoom + 10)},
-                 {"font-size", Num(kLabelSize)},
-                 {"font-weight", "bold"},
-                 {"text-anchor", "middle"},
-                 {"fill", kInkColour},
-                 {"class", "axis-name"}},
-                Shorten(name, 22));
-    if (!kind.empty()) {
-      svg.Element("text",
-                  {{"x", Num(x)},
-                   {"y", Num(area.y - kAxisNameRoom + 24)},
-                   {"font-size", Num(kSmallSize)},
-                   {"text-anchor", "middle"},
-                   {"fill", kMutedColour},
-                   {"class", "axis-kind"}},
-                  kind);
-    }
-    // Tick labels carry a white halo (painted under the glyphs) so lines crossing them do not hide them.
-    const double label_x = objective ? x + 16 : x - 6;
-    for (const Tick& t : a.ticks()) {
-      const double y = a.Map(t.value);
-      svg.Empty("line", {{"x1", Num(objective ? x : x - 4)},
-                         {"x2", Num(objective ? x + 4 : x)},
-                         {"y1", Num(y)},
-                         {"y2", Num(y)},
-                         {"stroke", "#777777"}});
-      svg.Element("text",
-                  {{"x", Num(label_x)},
-                   {"y", Num(y + 4)},
-                   {"font-size", Num(kTickSize)},
-                   {"text-anchor", objective ? "start" : "end"},
-                   {"fill", kInkColour},
-                   {"stroke", "#ffffff"},
-                   {"stroke-width", "3"},
-                   {"paint-order", "stroke"},
-                   {"class", objective ? "tick-label objective" : "tick-label"}},
-                  a.kind() == Axis::Kind::kCategorical ? Shorten(t.label, 14) : t.label);
-    }
-    if (objective && n_failed > 0) {
-      svg.Element("text",
-                  {{"x", Num(label_x)},
-                   {"y", Num(failed_y + 4)},
-                   {"font-size", Num(kSmallSize)},
-                   {"fill", kMutedColour},
-                   {"class", "tick-label failed-slot"}},
-                  "failed");
-    }
-    svg.Close();
-  }
-  // The objective axis's colour strip: the colour scale itself, next to the values it stands for.
-  if (any_value) {
-    svg.Open("g", {{"class", "colourbar"}, {"shape-rendering", "crispEdges"}});
-    const double y0 = value_axis.Map(lo), y1 = value_axis.Map(hi);
-    constexpr int kSteps = 40;
-    for (int s = 0; s < kSteps; ++s) {
-      const double a = y0 + (y1 - y0) * s / kSteps, b = y0 + (y1 - y0) * (s + 1) / kSteps;
-      svg.Empty("rect", {{"x", Num(xs.back() + 4)},
-                         {"y", Num(std::min(a, b))},
-                         {"width", "7"},
-                         {"height", Num(std::abs(b - a) + 0.5)},
-                         {"fill", colour(colour_scale.AtFraction((s + 0.5) / kSteps))}});
-    }
-    svg.Close();
-  }
-
-  // The lines: failed first (under everything), then worst to best, so the best lie on top.
+  // The lines, under the axes and their labels (which carry a white halo, so that they stay readable):
+  // failed first, then worst to best, so the best lie on top.
   std::vector<const Line*> order;
   for (const Line& l : lines) order.push_back(&l);
   std::stable_sort(order.begin(), order.end(), [&](const Line* a, const Line* b) {
@@ -284,6 +196,95 @@ absl::StatusOr<std::string> ParallelPlot(const StudyData& data, const PlotOption
     svg.Close();
   }
   svg.Close();
+
+  // The axes: a line, ticks and labels to its left (the objective's to its right), its name on top.
+  for (int k = 0; k < n_axes; ++k) {
+    const Axis& a = axes[k];
+    const bool objective = k == n_axes - 1;
+    const double x = xs[k];
+    svg.Open("g", {{"class", objective ? "axis objective" : "axis parameter"},
+                   {"data-name", objective ? metric : params[k]->name()}});
+    svg.Empty("line", {{"x1", Num(x)},
+                       {"x2", Num(x)},
+                       {"y1", Num(area.y)},
+                       {"y2", Num(objective && n_failed > 0 ? area.bottom() : value_bottom)},
+                       {"stroke", "#777777"},
+                       {"stroke-width", "1.2"}});
+    const std::string name = objective ? metric : params[k]->name();
+    std::string kind;
+    if (objective) {
+      kind = absl::StrCat(higher ? "higher" : "lower", " is better", log_value ? ", log scale" : "");
+    } else if (IsCategorical(*params[k])) {
+      kind = "categorical";
+    } else if (IsLogScale(*params[k])) {
+      kind = "log scale";
+    }
+    svg.Element("text",
+                {{"x", Num(x)},
+                 {"y", Num(area.y - kAxisNameRoom + 10)},
+                 {"font-size", Num(kLabelSize)},
+                 {"font-weight", "bold"},
+                 {"text-anchor", "middle"},
+                 {"fill", kInkColour},
+                 {"class", "axis-name"}},
+                Shorten(name, 22));
+    if (!kind.empty()) {
+      svg.Element("text",
+                  {{"x", Num(x)},
+                   {"y", Num(area.y - kAxisNameRoom + 24)},
+                   {"font-size", Num(kSmallSize)},
+                   {"text-anchor", "middle"},
+                   {"fill", kMutedColour},
+                   {"class", "axis-kind"}},
+                  kind);
+    }
+    // Tick labels carry a white halo (painted under the glyphs) over the lines that cross them.
+    const double label_x = objective ? x + 16 : x - 6;
+    for (const Tick& t : a.ticks()) {
+      const double y = a.Map(t.value);
+      svg.Empty("line", {{"x1", Num(objective ? x : x - 4)},
+                         {"x2", Num(objective ? x + 4 : x)},
+                         {"y1", Num(y)},
+                         {"y2", Num(y)},
+                         {"stroke", "#777777"}});
+      svg.Element("text",
+                  {{"x", Num(label_x)},
+                   {"y", Num(y + 4)},
+                   {"font-size", Num(kTickSize)},
+                   {"text-anchor", objective ? "start" : "end"},
+                   {"fill", kInkColour},
+                   {"stroke", "#ffffff"},
+                   {"stroke-width", "3"},
+                   {"paint-order", "stroke"},
+                   {"class", objective ? "tick-label objective" : "tick-label"}},
+                  a.kind() == Axis::Kind::kCategorical ? Shorten(t.label, 14) : t.label);
+    }
+    if (objective && n_failed > 0) {
+      svg.Element("text",
+                  {{"x", Num(label_x)},
+                   {"y", Num(failed_y + 4)},
+                   {"font-size", Num(kSmallSize)},
+                   {"fill", kMutedColour},
+                   {"class", "tick-label failed-slot"}},
+                  "failed");
+    }
+    svg.Close();
+  }
+  // The objective axis's colour strip: the colour scale itself, next to the values it stands for.
+  if (any_value) {
+    svg.Open("g", {{"class", "colourbar"}, {"shape-rendering", "crispEdges"}});
+    const double y0 = value_axis.Map(lo), y1 = value_axis.Map(hi);
+    constexpr int kSteps = 40;
+    for (int s = 0; s < kSteps; ++s) {
+      const double a = y0 + (y1 - y0) * s / kSteps, b = y0 + (y1 - y0) * (s + 1) / kSteps;
+      svg.Empty("rect", {{"x", Num(xs.back() + 4)},
+                         {"y", Num(std::min(a, b))},
+                         {"width", "7"},
+                         {"height", Num(std::abs(b - a) + 0.5)},
+                         {"fill", colour(colour_scale.AtFraction((s + 0.5) / kSteps))}});
+    }
+    svg.Close();
+  }
 
   std::vector<LegendItem> legend = {{Marker::kLine, Viridis(0.75), "trial (colour: its value)"}};
   if (any_stopped) legend.push_back({Marker::kDash, Viridis(0.5), "stopped early"});
