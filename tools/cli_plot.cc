@@ -1,5 +1,6 @@
 // `hyperlab plot` and `hyperlab report`: fetch a study and its trials (with their measurements) from a
-// coordinator or a journal directory, render them (tools/plot/), and write the file.
+// coordinator or a journal directory, render them (tools/plot/), and write the file: SVG, or PNG for a
+// path ending in .png (tools/plot/raster.h).
 #include <algorithm>
 #include <chrono>
 #include <fstream>
@@ -11,6 +12,7 @@
 #include "searcher/status_macros.h"
 #include "tools/cli.h"
 #include "tools/plot/plots.h"
+#include "tools/plot/raster.h"
 #include "tools/plot/report.h"
 
 namespace hyperlab::tools {
@@ -53,10 +55,19 @@ absl::Status WriteOutput(const std::string& path, const std::string& text) {
 absl::Status Plot(const GlobalOptions& g, const std::string& study, const std::string& kind_name,
                   const std::string& output, const plot::PlotOptions& options) {
   ASSIGN_OR_RETURN(plot::PlotKind kind, plot::ParsePlotKind(kind_name));
+  // The file's extension decides its format, checked before any work: a file named .png never holds SVG.
+  ASSIGN_OR_RETURN(plot::ImageFormat format, plot::ImageFormatFor(output));
   plot::PlotOptions trimmed = options;
   for (std::string& p : trimmed.params) p = std::string(absl::StripAsciiWhitespace(p));
   ASSIGN_OR_RETURN(plot::StudyData data, FetchStudy(g, study));
   ASSIGN_OR_RETURN(std::string svg, plot::MakePlot(kind, data, trimmed));
+  if (format == plot::ImageFormat::kPng) {
+    ASSIGN_OR_RETURN(plot::Png png, plot::RenderPng(svg));
+    RETURN_IF_ERROR(WriteOutput(output, png.bytes));
+    std::cerr << "wrote " << output << " (PNG, " << png.width << "x" << png.height << " pixels, "
+              << png.bytes.size() << " bytes, drawn by " << png.renderer << ")\n";
+    return absl::OkStatus();
+  }
   RETURN_IF_ERROR(WriteOutput(output, svg));
   if (output != "-") std::cerr << "wrote " << output << " (" << svg.size() << " bytes)\n";
   return absl::OkStatus();

@@ -44,6 +44,10 @@ std::string ShortNumber(double value) {
   return absl::StrFormat("%.4g", value);
 }
 
+bool SpansDecades(double lo, double hi) {
+  return lo > 0 && std::isfinite(lo) && std::isfinite(hi) && hi / lo >= 100;
+}
+
 Axis Axis::Linear(double lo, double hi, bool nice, int target_ticks) {
   Axis a;
   a.kind_ = Kind::kLinear;
@@ -101,10 +105,20 @@ Axis Axis::Log(double lo, double hi) {
       if (m != 1 && !minor) continue;
       const double v = m * std::pow(10.0, e);
       if (v < lo * (1 - 1e-9) || v > hi * (1 + 1e-9)) continue;
-      a.ticks_.push_back({v, ShortNumber(v)});
+      // Whole numbers in full up to a million ("10000", not ShortNumber's "1e+04").
+      const bool whole = v >= 1 && v < 1e6 && std::abs(v - std::round(v)) < 1e-9 * v;
+      a.ticks_.push_back({v, whole ? absl::StrFormat("%.0f", v) : ShortNumber(v)});
     }
   }
   return a;
+}
+
+Axis Axis::LogDecades(double lo, double hi) {
+  if (!(lo > 0)) lo = 1e-12;
+  if (!(hi >= lo)) hi = lo;
+  double first = std::floor(std::log10(lo) + 1e-9), last = std::ceil(std::log10(hi) - 1e-9);
+  if (last <= first) last = first + 1;
+  return Log(std::pow(10.0, first), std::pow(10.0, last));
 }
 
 Axis Axis::Categorical(std::vector<std::string> names) {

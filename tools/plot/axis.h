@@ -32,6 +32,9 @@ double NiceStep(double lo, double hi, int target);
 std::string TickLabel(double value, double step);
 // A number for people: 4 significant digits, exponent form when tiny or huge ("0.0031", "1.2e-05", "87.3").
 std::string ShortNumber(double value);
+// Whether values in [lo, hi] read better on a log axis: all positive and spanning two decades or more
+// (on a linear axis most of them would lie flat in the bottom percent of it).
+bool SpansDecades(double lo, double hi);
 
 class Axis {
  public:
@@ -44,6 +47,9 @@ class Axis {
   static Axis Counter(double lo, double hi, int target_ticks = 8);
   // REQUIRES: 0 < lo <= hi. The range is kept as given (the search domain), ticks inside it.
   static Axis Log(double lo, double hi);
+  // REQUIRES: 0 < lo <= hi. A log axis over [lo, hi] widened to whole decades (1e-4 .. 1e3), for observed
+  // values rather than a search domain: no point sits on the frame, every decade is labelled.
+  static Axis LogDecades(double lo, double hi);
   static Axis Categorical(std::vector<std::string> names);
 
   // The pixel interval the range maps onto (`from` may exceed `to`: y axes grow upwards).

@@ -4,6 +4,7 @@
 // was fitted to are drawn on top, so a reader sees where the surface rests on data and where it guesses.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <optional>
 
 #include "absl/strings/str_cat.h"
@@ -73,7 +74,6 @@ absl::StatusOr<std::string> ContourPlot(const StudyData& data, const PlotOptions
   ASSIGN_OR_RETURN(const v1::ParameterSpec* px, FindParameter(data.study, names[0]));
   ASSIGN_OR_RETURN(const v1::ParameterSpec* py, FindParameter(data.study, names[1]));
   RETURN_IF_ERROR(RequireMetric(data, metric));
-  ASSIGN_OR_RETURN(Surrogate surrogate, Surrogate::Fit(data, {px, py}, metric));
   const bool higher = HigherIsBetter(data.study, metric);
 
   SvgWriter svg(kWidth, kHeight,
@@ -84,6 +84,39 @@ absl::StatusOr<std::string> ContourPlot(const StudyData& data, const PlotOptions
   Axis x = ParameterAxis(*px);
   Axis y = ParameterAxis(*py);
   FitAxes(area, x, y);
+
+  // The trials: succeeded ones with their value (the fit rests on them), failed ones where they were tried.
+  struct Point {
+    double x, y, value;
+    const v1::Trial* trial;
+  };
+  std::vector<Point> observed, failed;
+  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+  for (const auto& item : data.trials) {
+    const v1::Trial& t = item.trial();
+    const v1::ParameterValue* vx = ParameterValueOf(t, px->name());
+    const v1::ParameterValue* vy = ParameterValueOf(t, py->name());
+    if (vx == nullptr || vy == nullptr) continue;
+    std::optional<double> ax = AxisValue(*px, *vx), ay = AxisValue(*py, *vy);
+    if (!ax || !ay) continue;
+    if (IsCategorical(*px)) *ax += Jitter(t.id());
+    if (IsCategorical(*py)) *ay += Jitter(t.id() + 7);
+    if (t.state() == v1::Trial::FAILED || t.state() == v1::Trial::INFEASIBLE) {
+      failed.push_back({x.Map(*ax), y.Map(*ay), 0, &t});
+      continue;
+    }
+    const std::optional<double> v = MetricValue(t, metric);
+    if (t.state() != v1::Trial::SUCCEEDED || !v) continue;
+    observed.push_back({x.Map(*ax), y.Map(*ay), *v, &t});
+    lo = std::min(lo, *v);
+    hi = std::max(hi, *v);
+  }
+  // A metric over two decades and more (a loss from 1e3 down to 1e-4) is fitted and coloured in log space:
+  // a fit to the raw values is ruled by the few largest and swings below zero between them.
+  const bool log_scale = !observed.empty() && SpansDecades(lo, hi);
+  ASSIGN_OR_RETURN(
+      Surrogate surrogate,
+      Surrogate::Fit(data, {px, py}, metric, log_scale ? Surrogate::Scale::kLog : Surrogate::Scale::kLinear));
 
   // The surface on the grid.
   const Cells cx = AxisCells(x, kCells), cy = AxisCells(y, kCells);
@@ -97,32 +130,16 @@ absl::StatusOr<std::string> ContourPlot(const StudyData& data, const PlotOptions
   }
   const Eigen::VectorXd surface = surrogate.Predict(points);
 
-  // The colour scale spans the surface and the observed values, so no trial falls off it.
-  double lo = surface.minCoeff(), hi = surface.maxCoeff();
-  struct Point {
-    double x, y, value;
-    const v1::Trial* trial;
-  };
-  std::vector<Point> observed;
-  for (const auto& item : data.trials) {
-    const v1::Trial& t = item.trial();
-    const std::optional<double> v = MetricValue(t, metric);
-    const v1::ParameterValue* vx = ParameterValueOf(t, px->name());
-    const v1::ParameterValue* vy = ParameterValueOf(t, py->name());
-    if (t.state() != v1::Trial::SUCCEEDED || !v || vx == nullptr || vy == nullptr) continue;
-    std::optional<double> ax = AxisValue(*px, *vx), ay = AxisValue(*py, *vy);
-    if (!ax || !ay) continue;
-    if (IsCategorical(*px)) *ax += Jitter(t.id());
-    if (IsCategorical(*py)) *ay += Jitter(t.id() + 7);
-    observed.push_back({x.Map(*ax), y.Map(*ay), *v, &t});
-    lo = std::min(lo, *v);
-    hi = std::max(hi, *v);
-  }
+  // The colour scale spans the observed values and nothing else: between and beyond the trials the fit
+  // guesses, and a guess must not stretch the scale (a loss coloured down to -1) nor get a colour no trial
+  // earned. Cells where the fit goes beyond the observed range take the end colour.
   // A few very bad trials (a diverging learning rate) would spend most of the colour scale on the region
-  // nobody cares about. So the bad end of the scale stops at Tukey's outer fence of the observed values;
-  // worse values get the end colour, and the colour bar says so ("≤ 0.79").
+  // nobody cares about. So the bad end of the scale stops at Tukey's outer fence of the observed values
+  // (in log space for a log scale); worse values get the end colour, and the colour bar says so ("≤ 0.79").
+  auto to_scale = [&](double v) { return log_scale ? std::log10(v) : v; };
+  auto from_scale = [&](double u) { return log_scale ? std::pow(10.0, u) : u; };
   std::vector<double> values;
-  for (const Point& p : observed) values.push_back(p.value);
+  for (const Point& p : observed) values.push_back(to_scale(p.value));
   std::optional<double> clip;
   if (values.size() >= 8) {
     std::sort(values.begin(), values.end());
@@ -132,25 +149,33 @@ absl::StatusOr<std::string> ContourPlot(const StudyData& data, const PlotOptions
       return i + 1 < values.size() ? values[i] + (at - i) * (values[i + 1] - values[i]) : values[i];
     };
     const double q1 = quantile(0.25), q3 = quantile(0.75), spread = q3 - q1;
-    const double fence = higher ? q1 - 3 * spread : q3 + 3 * spread;
+    const double fence = from_scale(higher ? q1 - 3 * spread : q3 + 3 * spread);
     if (spread > 0 && (higher ? fence > lo : fence < hi)) clip = fence;
   }
   if (clip) (higher ? lo : hi) = *clip;
-  const Axis scale = Axis::Linear(lo, hi, /*nice=*/false, 5);
+  const Axis scale = log_scale ? Axis::Log(lo, hi) : Axis::Linear(lo, hi, /*nice=*/false, 5);
   // Bright is better, whichever the goal.
   auto colour = [&](double v) {
-    const double t = scale.Fraction(v);
+    const double t = std::clamp(scale.Fraction(std::clamp(v, lo, hi)), 0.0, 1.0);
     return Viridis(higher ? t : 1 - t);
   };
+  int beyond = 0;  // Cells where the fit leaves the observed range.
+  for (Eigen::Index k = 0; k < surface.size(); ++k) beyond += surface(k) < lo || surface(k) > hi;
 
-  DrawFrame(svg, panel, area, x, y,
-            {.title = absl::StrCat("Contour: ", metric, " over ", px->name(), " and ", py->name()),
-             .subtitle = absl::StrCat("Gaussian-process fit to ", surrogate.observations(),
-                                      " succeeded trials (the other parameters vary); brighter is better"),
-             .x_label = absl::StrCat(px->name(), IsLogScale(*px) ? " (log scale)" : ""),
-             .y_label = absl::StrCat(py->name(), IsLogScale(*py) ? " (log scale)" : "")});
+  DrawFrame(
+      svg, panel, area, x, y,
+      {.title = absl::StrCat("Contour: ", metric, " over ", px->name(), " and ", py->name()),
+       .subtitle = absl::StrCat("GP fit", log_scale ? " in log space" : "", " to ", surrogate.observations(),
+                                " succeeded trials; colours only span the observed values; brighter "
+                                "is better"),
+       .x_label = absl::StrCat(px->name(), IsLogScale(*px) ? " (log scale)" : ""),
+       .y_label = absl::StrCat(py->name(), IsLogScale(*py) ? " (log scale)" : "")});
 
-  svg.Open("g", {{"class", "surface"}, {"shape-rendering", "crispEdges"}});
+  svg.Open("g", {{"class", "surface"},
+                 {"shape-rendering", "crispEdges"},
+                 {"data-colour-min", absl::StrFormat("%.17g", lo)},
+                 {"data-colour-max", absl::StrFormat("%.17g", hi)},
+                 {"data-cells-beyond-observed", absl::StrCat(beyond)}});
   for (int i = 0; i < nx; ++i) {
     for (int j = 0; j < ny; ++j) {
       const double x0 = std::min(cx.edges[i], cx.edges[i + 1]), x1 = std::max(cx.edges[i], cx.edges[i + 1]);
@@ -198,6 +223,24 @@ absl::StatusOr<std::string> ContourPlot(const StudyData& data, const PlotOptions
     }
   }
   svg.Close();
+  // Failed trials have no value to colour: a cross (with a light halo, to show on dark and bright cells)
+  // where they were tried, so a reader sees which region made trials fail.
+  svg.Open("g", {{"class", "failed-points"}});
+  for (const Point& p : failed) {
+    const double s = 4.5;
+    const std::string d =
+        absl::StrCat("M", Num(p.x - s), " ", Num(p.y - s), "L", Num(p.x + s), " ", Num(p.y + s), "M",
+                     Num(p.x - s), " ", Num(p.y + s), "L", Num(p.x + s), " ", Num(p.y - s));
+    svg.Open("g", {{"class", "point failed"}});
+    svg.Empty("path", {{"d", d}, {"stroke", "#ffffff"}, {"stroke-width", "4.5"}, {"fill", "none"}});
+    svg.Empty("path", {{"d", d}, {"stroke", kFailedColour}, {"stroke-width", "2"}, {"fill", "none"}});
+    std::string tip = absl::StrCat("trial ", p.trial->id(), " (", StateName(p.trial->state()),
+                                   "): no value\n", ParameterSummary(*p.trial));
+    if (!p.trial->reason().empty()) absl::StrAppend(&tip, "\n", p.trial->reason());
+    svg.Element("title", {}, tip);
+    svg.Close();
+  }
+  svg.Close();
 
   // The colour bar: the metric's scale, bright end marked "better".
   const double bx = area.right() + 22, bw = 16;
@@ -222,21 +265,9 @@ absl::StatusOr<std::string> ContourPlot(const StudyData& data, const PlotOptions
                      {"height", Num(area.height)},
                      {"fill", "none"},
                      {"stroke", "#888888"}});
-  const double clip_y = clip ? bar.Map(*clip) : 0;
-  if (clip) {
-    svg.Element("text",
-                {{"x", Num(bx + bw + 7)},
-                 {"y", Num(clip_y + 4)},
-                 {"font-size", Num(kTickSize)},
-                 {"fill", kInkColour},
-                 {"class", "tick-label colour clip"}},
-                absl::StrCat(higher ? "≤ " : "≥ ", absl::StrFormat("%.3g", *clip)));
-  }
-  const Axis ticks = Axis::Linear(lo, hi, /*nice=*/true, 5);
-  for (const Tick& t : ticks.ticks()) {
-    if (t.value < lo - 1e-12 || t.value > hi + 1e-12) continue;
-    const double ty = bar.Map(t.value);
-    if (clip && std::abs(ty - clip_y) < 14) continue;  // The clip label is there.
+  // Labels: the two ends (the observed extremes, or the clip), then nice ticks that do not crowd them.
+  auto label = [&](double v, const std::string& text, const std::string& css) {
+    const double ty = bar.Map(v);
     svg.Empty("line", {{"x1", Num(bx + bw)},
                        {"x2", Num(bx + bw + 4)},
                        {"y1", Num(ty)},
@@ -247,8 +278,23 @@ absl::StatusOr<std::string> ContourPlot(const StudyData& data, const PlotOptions
                  {"y", Num(ty + 4)},
                  {"font-size", Num(kTickSize)},
                  {"fill", kInkColour},
-                 {"class", "tick-label colour"}},
-                t.label);
+                 {"class", css}},
+                text);
+  };
+  const double good_end = higher ? hi : lo, bad_end = higher ? lo : hi;
+  label(good_end, ShortNumber(good_end), "tick-label colour end");
+  if (clip) {
+    label(*clip, absl::StrCat(higher ? "≤ " : "≥ ", absl::StrFormat("%.3g", *clip)),
+          "tick-label colour clip");
+  } else {
+    label(bad_end, ShortNumber(bad_end), "tick-label colour end");
+  }
+  const Axis ticks = log_scale ? Axis::Log(lo, hi) : Axis::Linear(lo, hi, /*nice=*/true, 5);
+  for (const Tick& t : ticks.ticks()) {
+    if (t.value < lo - 1e-12 * std::abs(lo) || t.value > hi + 1e-12 * std::abs(hi)) continue;
+    const double ty = bar.Map(t.value);
+    if (std::abs(ty - bar.Map(lo)) < 16 || std::abs(ty - bar.Map(hi)) < 16) continue;  // An end's label.
+    label(t.value, t.label, "tick-label colour");
   }
   svg.Element("text",
               {{"x", Num(bx + bw / 2)},
@@ -259,6 +305,7 @@ absl::StatusOr<std::string> ContourPlot(const StudyData& data, const PlotOptions
               metric);
 
   std::vector<LegendItem> legend = {{Marker::kRing, "#111111", "trial (filled with its value)"}};
+  if (!failed.empty()) legend.push_back({Marker::kCross, kFailedColour, "failed (no value)"});
   if (best != nullptr)
     legend.push_back({Marker::kDot, kBestColour, absl::StrCat("best: trial ", best->id())});
   DrawLegend(svg, area.right(), LegendBaseline(panel, true), legend);

@@ -50,7 +50,10 @@ absl::StatusOr<std::string> HistoryPlot(const StudyData& data, const PlotOptions
   const Box panel{0, 0, kWidth, kHeight};
   const Box area = PlotArea(panel, /*subtitle=*/true, /*legend=*/true);
   Axis x = Axis::Counter(first_id, last_id);
-  Axis y = Axis::Linear(lo, hi);
+  // Values over two decades or more (a loss from 1e3 down to 1e-4) go on a log axis: on a linear one all
+  // but the worst would lie flat along the bottom.
+  const bool log_y = any_value && SpansDecades(lo, hi);
+  Axis y = log_y ? Axis::LogDecades(lo, hi) : Axis::Linear(lo, hi);
   FitAxes(area, x, y);
   // Failed trials have no value: they sit in a strip under the values, so they can be counted.
   const double strip_y = area.bottom() - 10;
@@ -80,19 +83,31 @@ absl::StatusOr<std::string> HistoryPlot(const StudyData& data, const PlotOptions
   std::string subtitle = absl::StrCat(metric, " (", maximize ? "higher" : "lower", " is better) of ",
                                       data.trials.size(), " trials");
   if (best) absl::StrAppend(&subtitle, "; best ", ShortNumber(*best), " at trial ", best_id);
+  if (log_y)
+    absl::StrAppend(&subtitle, "; log axis: the values span ", ShortNumber(lo), " to ", ShortNumber(hi));
   DrawFrame(svg, panel, area, x, y,
             {.title = absl::StrCat("History: ", metric, " per trial"),
              .subtitle = subtitle,
              .x_label = "trial (in the order proposed)",
-             .y_label = metric});
+             .y_label = absl::StrCat(metric, log_y ? " (log scale)" : "")});
   if (any_failed) {
+    // The strip is set off from the values by a rule, and labelled where the y tick labels are: outside the
+    // plot area, so the label can never cover a trial.
+    svg.Empty("line", {{"x1", Num(area.x)},
+                       {"x2", Num(area.right())},
+                       {"y1", Num(strip_y - 9)},
+                       {"y2", Num(strip_y - 9)},
+                       {"stroke", "#c8c8c8"},
+                       {"stroke-dasharray", "3 3"},
+                       {"class", "strip-rule"}});
     svg.Element("text",
-                {{"x", Num(area.x + 4)},
-                 {"y", Num(strip_y - 8)},
+                {{"x", Num(area.x - 7)},
+                 {"y", Num(strip_y + 4)},
                  {"font-size", Num(kSmallSize)},
+                 {"text-anchor", "end"},
                  {"fill", kMutedColour},
                  {"class", "strip-label"}},
-                "failed (no value)");
+                "failed");
   }
 
   if (!path.empty()) {

@@ -10,6 +10,7 @@
 // numeric and categorical parameters.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 #include "absl/strings/str_cat.h"
@@ -34,6 +35,12 @@ double Variance(const Eigen::VectorXd& v) {
 
 }  // namespace
 
+std::string ImportanceCaveat(int trials) {
+  return absl::StrCat("Only ", trials,
+                      " trials: these shares are rough and may change a lot with more (about ",
+                      kImportanceFewTrials, " make them stable).");
+}
+
 absl::StatusOr<std::string> ImportancePlot(const StudyData& data, const PlotOptions& options) {
   const std::string metric = options.metric.empty() ? ObjectiveMetric(data.study) : options.metric;
   RETURN_IF_ERROR(RequireMetric(data, metric));
@@ -43,7 +50,19 @@ absl::StatusOr<std::string> ImportancePlot(const StudyData& data, const PlotOpti
     return absl::FailedPreconditionError(
         absl::StrCat("study '", data.study.spec().name(), "' has no parameters"));
   }
-  ASSIGN_OR_RETURN(Surrogate surrogate, Surrogate::Fit(data, params, metric));
+  // A metric spanning decades is modelled in log space, as the contour does (contour.cc).
+  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+  for (const auto& item : data.trials) {
+    const std::optional<double> v = MetricValue(item.trial(), metric);
+    if (item.trial().state() != v1::Trial::SUCCEEDED || !v) continue;
+    lo = std::min(lo, *v);
+    hi = std::max(hi, *v);
+  }
+  const bool log_scale = SpansDecades(lo, hi);
+  ASSIGN_OR_RETURN(
+      Surrogate surrogate,
+      Surrogate::Fit(data, params, metric, log_scale ? Surrogate::Scale::kLog : Surrogate::Scale::kLinear));
+  const bool few = surrogate.observations() < kImportanceFewTrials;
   const int d = surrogate.dimensions();
 
   // Base points over the whole space; categorical coordinates are category indices.
@@ -57,7 +76,13 @@ absl::StatusOr<std::string> ImportancePlot(const StudyData& data, const PlotOpti
                        : u[j];
     }
   }
-  const double total = Variance(surrogate.Predict(base));
+  // In log space the variance is that of the log of the metric (its orders of magnitude).
+  auto predict = [&](const Eigen::MatrixXd& points) -> Eigen::VectorXd {
+    Eigen::VectorXd p = surrogate.Predict(points);
+    if (log_scale) p = p.array().log().matrix();
+    return p;
+  };
+  const double total = Variance(predict(base));
 
   struct Bar {
     std::string name;
@@ -70,7 +95,7 @@ absl::StatusOr<std::string> ImportancePlot(const StudyData& data, const PlotOpti
     for (int g = 0; g < levels; ++g) {
       Eigen::MatrixXd points = base;
       points.col(j).setConstant(surrogate.categorical(j) ? g : (g + 0.5) / levels);
-      effect(g) = surrogate.Predict(points).mean();
+      effect(g) = predict(points).mean();
     }
     bars.push_back({params[j]->name(), total > 1e-18 ? std::clamp(Variance(effect) / total, 0.0, 1.0) : 0.0});
   }
@@ -81,10 +106,11 @@ absl::StatusOr<std::string> ImportancePlot(const StudyData& data, const PlotOpti
   // Layout: names left, bars to the right, the share at each bar's end.
   double label_w = 0;
   for (const Bar& b : bars) label_w = std::max(label_w, TextWidth(b.name, kLabelSize));
-  const double row = 34, width = 760, height = 150 + row * d;
+  const double row = 34, width = 760, height = 150 + row * d + (few ? 22 : 0);
   SvgWriter svg(width, height, absl::StrCat("Importance of the parameters for ", metric));
   const Box panel{0, 0, width, height};
-  Box area = PlotArea(panel, /*subtitle=*/true, /*legend=*/false, std::min(260.0, label_w + 28), 70);
+  Box area =
+      PlotArea(panel, /*subtitle=*/true, /*legend=*/false, std::min(260.0, label_w + 28), few ? 92 : 70);
   area.width -= 40;  // Room for the last share's label.
   Axis x = Axis::Linear(0, std::max(0.05, bars.front().share) * 100, /*nice=*/true, 5);
   Axis y = Axis::Linear(0, d, /*nice=*/false);
@@ -93,7 +119,8 @@ absl::StatusOr<std::string> ImportancePlot(const StudyData& data, const PlotOpti
   DrawFrame(
       svg, panel, area, x, Axis::Categorical({}),
       {.title = absl::StrCat("Importance: what ", metric, " depends on"),
-       .subtitle = absl::StrCat("share of the variance of a Gaussian-process fit to ",
+       .subtitle = absl::StrCat("share of the variance of a Gaussian-process fit",
+                                log_scale ? absl::StrCat(" of log(", metric, ")") : "", " to ",
                                 surrogate.observations(), " trials that each parameter explains on its own"),
        .x_label = "main-effect share of the variance",
        .y_label = ""});
@@ -138,6 +165,17 @@ absl::StatusOr<std::string> ImportancePlot(const StudyData& data, const PlotOpti
                 "interactions between parameters.",
                 explained * 100, std::max(0.0, 100 - explained * 100))
           : std::string("The fit is flat: within this study no parameter changes the metric measurably.");
+  if (few) {
+    // Said in the plot itself, so that the caveat travels with the picture.
+    svg.Element("text",
+                {{"x", "12"},
+                 {"y", Num(height - 34)},
+                 {"font-size", Num(kSmallSize + 1)},
+                 {"font-weight", "bold"},
+                 {"fill", "#B34700"},
+                 {"class", "caveat"}},
+                ImportanceCaveat(surrogate.observations()));
+  }
   svg.Element("text",
               {{"x", "12"},
                {"y", Num(height - 12)},

@@ -6,8 +6,8 @@
 namespace hyperlab::tools::plot {
 
 const std::vector<std::string>& PlotKindNames() {
-  static const auto* names =
-      new std::vector<std::string>{"history", "slice", "contour", "curves", "importance", "confusion"};
+  static const auto* names = new std::vector<std::string>{"history",    "slice",     "contour", "curves",
+                                                          "importance", "confusion", "parallel"};
   return *names;
 }
 
@@ -34,6 +34,8 @@ absl::StatusOr<std::string> MakePlot(PlotKind kind, const StudyData& data, const
       return ImportancePlot(data, options);
     case PlotKind::kConfusion:
       return ConfusionPlot(data, options);
+    case PlotKind::kParallel:
+      return ParallelPlot(data, options);
   }
   return absl::InvalidArgumentError("unknown plot kind");
 }

@@ -11,6 +11,8 @@
 //   importance  how much of the metric's variation each parameter explains, from a Gaussian-process
 //               surrogate over all parameters (functional ANOVA main effects); bars sorted.
 //   confusion   a trial's confusion matrix (--trial T; default the best trial) as a heat map.
+//   parallel    parallel coordinates: an axis per parameter (--params P,Q,... to choose and order them)
+//               and one for the metric; each trial a line coloured by its value, failed trials in grey.
 //
 // Errors: INVALID_ARGUMENT for a request that names something the study does not have (the message lists
 // what it has); FAILED_PRECONDITION when the study does not yet have what the plot needs.
@@ -32,7 +34,7 @@
 
 namespace hyperlab::tools::plot {
 
-enum class PlotKind { kHistory, kSlice, kContour, kCurves, kImportance, kConfusion };
+enum class PlotKind { kHistory, kSlice, kContour, kCurves, kImportance, kConfusion, kParallel };
 
 // "history", "slice", ...; INVALID_ARGUMENT naming the kinds otherwise.
 absl::StatusOr<PlotKind> ParsePlotKind(const std::string& name);
@@ -44,7 +46,8 @@ struct PlotOptions {
   std::string metric;
   // slice: only this parameter (default: one panel per parameter).
   std::string param;
-  // contour: the two parameters (default: the first two of the spec).
+  // contour: the two parameters (default: the first two of the spec). parallel: the axes, in order
+  // (default: every parameter, in the spec's order).
   std::vector<std::string> params;
   // confusion: this trial (default: the study's best). curves: only this trial. -1: not set.
   int64_t trial = -1;
@@ -52,12 +55,21 @@ struct PlotOptions {
   int top = 5;
 };
 
+// Importance from fewer trials than this is said to be rough, in the plot and in the report: a Gaussian
+// process fitted to a handful of points can give most of the variance to whichever parameter happened to
+// vary with the few values (98.8% from 6 trials, in one study). About twenty trials for a few parameters is
+// where the shares stop jumping from one trial to the next.
+inline constexpr int kImportanceFewTrials = 20;
+// The sentence that says so, for `trials` trials.
+std::string ImportanceCaveat(int trials);
+
 absl::StatusOr<std::string> HistoryPlot(const StudyData& data, const PlotOptions& options);
 absl::StatusOr<std::string> SlicePlot(const StudyData& data, const PlotOptions& options);
 absl::StatusOr<std::string> ContourPlot(const StudyData& data, const PlotOptions& options);
 absl::StatusOr<std::string> CurvesPlot(const StudyData& data, const PlotOptions& options);
 absl::StatusOr<std::string> ImportancePlot(const StudyData& data, const PlotOptions& options);
 absl::StatusOr<std::string> ConfusionPlot(const StudyData& data, const PlotOptions& options);
+absl::StatusOr<std::string> ParallelPlot(const StudyData& data, const PlotOptions& options);
 
 absl::StatusOr<std::string> MakePlot(PlotKind kind, const StudyData& data, const PlotOptions& options);
 

@@ -16,6 +16,7 @@
 #include "tools/plot/axis.h"
 #include "tools/plot/metric_analysis.h"
 #include "tools/plot/plots.h"
+#include "tools/plot/surrogate.h"
 #include "tools/plot/svg.h"
 
 namespace hyperlab::tools::plot {
@@ -106,6 +107,8 @@ figcaption { display:table-caption; caption-side:bottom; color:var(--muted); fon
   padding:6px 4px 0; }
 .missing { color:var(--muted); font-style:italic; background:var(--soft); padding:8px 12px;
   border-radius:6px; }
+.caveat { color:#8a3700; background:#fff4e8; padding:8px 12px; border-radius:6px; margin:-12px auto 24px;
+  max-width:760px; }
 .diagnosis { background:#f2f7fb; padding:10px 14px; border-radius:6px; }
 code, .mono { font-family: ui-monospace, "DejaVu Sans Mono", "Liberation Mono", monospace; font-size:13px; }
 .notes li { margin:4px 0; }
@@ -534,11 +537,24 @@ std::string RenderReport(const StudyData& data, const ReportOptions& options) {
                  "How much of the objective's variation each parameter explains on its own (functional "
                  "ANOVA of a Gaussian-process fit). Long bars are the variables worth the next study.",
                  "Importance"));
+  int with_value = 0;
+  for (const auto& item : data.trials) {
+    with_value += item.trial().state() == v1::Trial::SUCCEEDED && MetricValue(item.trial(), objective);
+  }
+  if (with_value >= Surrogate::kMinTrials && with_value < kImportanceFewTrials) {
+    absl::StrAppend(&h, "<p class=\"caveat\">", Esc(ImportanceCaveat(with_value)), "</p>\n");
+  }
   absl::StrAppend(
       &h, Figure(SlicePlot(data, {}),
                  "The objective against one parameter at a time; the other parameters vary. Log axes for "
                  "log-scale parameters; for categories, the bar is the mean.",
                  "Slices"));
+  absl::StrAppend(
+      &h, Figure(ParallelPlot(data, {}),
+                 "Every trial as one line through its parameter values to its objective (on the right), "
+                 "coloured by the objective, brighter is better; failed trials in grey. Bundles of bright "
+                 "lines show the settings that go together.",
+                 "Parallel coordinates"));
   if (spec.parameters_size() >= 2) {
     absl::StrAppend(
         &h, Figure(ContourPlot(data, {}),

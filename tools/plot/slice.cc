@@ -57,9 +57,12 @@ void DrawPanel(SvgWriter& svg, const Box& panel, const StudyData& data, const v1
   // Categories: the mean of each, as a short bar, so the comparison does not rest on the eye alone.
   for (size_t c = 0; c < per_category.size(); ++c) {
     if (per_category[c].empty()) continue;
+    // On a log axis the geometric mean: the middle of the values as the axis shows them.
+    const bool log = y.kind() == Axis::Kind::kLog;
     double mean = 0;
-    for (double v : per_category[c]) mean += v;
+    for (double v : per_category[c]) mean += log ? std::log(v) : v;
     mean /= static_cast<double>(per_category[c].size());
+    if (log) mean = std::exp(mean);
     const double px = x.Map(static_cast<double>(c)), half = x.BandWidth() * 0.3;
     svg.Open("line", {{"x1", Num(px - half)},
                       {"x2", Num(px + half)},
@@ -69,7 +72,8 @@ void DrawPanel(SvgWriter& svg, const Box& panel, const StudyData& data, const v1
                       {"stroke-width", "2"},
                       {"class", "category-mean"}});
     svg.Element("title", {},
-                absl::StrCat("mean of ", per_category[c].size(), " trials: ", ShortNumber(mean)));
+                absl::StrCat(log ? "geometric mean of " : "mean of ", per_category[c].size(),
+                             " trials: ", ShortNumber(mean)));
     svg.Close();
   }
 }
@@ -101,7 +105,10 @@ absl::StatusOr<std::string> SlicePlot(const StudyData& data, const PlotOptions& 
       any = true;
     }
   }
-  const Axis y = Axis::Linear(lo, hi);
+  // Values over two decades and more on a log axis, as in the history (a loss from 50 down to 1e-4).
+  const bool log_y = any && SpansDecades(lo, hi);
+  const Axis y = log_y ? Axis::LogDecades(lo, hi) : Axis::Linear(lo, hi);
+  const std::string y_label = absl::StrCat(metric, log_y ? " (log scale)" : "");
   const bool higher = HigherIsBetter(data.study, metric);
   const std::vector<const v1::TrialWithMeasurements*> ranked = RankedTrials(data, metric, higher);
   const int64_t best_id = ranked.empty() ? -1 : ranked.front()->trial().id();
@@ -116,7 +123,7 @@ absl::StatusOr<std::string> SlicePlot(const StudyData& data, const PlotOptions& 
               {.title = absl::StrCat("Slice: ", metric, " against ", p.name()),
                .subtitle = reading,
                .x_label = absl::StrCat(p.name(), IsLogScale(p) ? " (log scale)" : ""),
-               .y_label = metric});
+               .y_label = y_label});
     return svg.Finish();
   }
 
@@ -144,7 +151,7 @@ absl::StatusOr<std::string> SlicePlot(const StudyData& data, const PlotOptions& 
     DrawPanel(svg, panel, data, p, metric, y, best_id,
               {.title = p.name(),
                .x_label = absl::StrCat(p.name(), IsLogScale(p) ? " (log scale)" : ""),
-               .y_label = metric});
+               .y_label = y_label});
   }
   return svg.Finish();
 }

@@ -63,9 +63,10 @@ double Surrogate::Encode(int j, double value) const {
 }
 
 absl::StatusOr<Surrogate> Surrogate::Fit(const StudyData& data, std::vector<const v1::ParameterSpec*> params,
-                                         const std::string& metric) {
+                                         const std::string& metric, Scale scale) {
   Surrogate s;
   s.params_ = std::move(params);
+  s.metric_scale_ = scale;
   const int d = s.dimensions();
   std::vector<std::vector<double>> rows;
   std::vector<double> values;
@@ -73,6 +74,7 @@ absl::StatusOr<Surrogate> Surrogate::Fit(const StudyData& data, std::vector<cons
     const v1::Trial& t = item.trial();
     const std::optional<double> v = MetricValue(t, metric);
     if (t.state() != v1::Trial::SUCCEEDED || !v) continue;
+    if (scale == Scale::kLog && !(*v > 0)) continue;
     std::vector<double> row;
     for (int j = 0; j < d; ++j) {
       const v1::ParameterValue* pv = ParameterValueOf(t, s.params_[j]->name());
@@ -82,7 +84,7 @@ absl::StatusOr<Surrogate> Surrogate::Fit(const StudyData& data, std::vector<cons
     }
     if (static_cast<int>(row.size()) != d) continue;
     rows.push_back(std::move(row));
-    values.push_back(*v);
+    values.push_back(scale == Scale::kLog ? std::log(*v) : *v);
   }
   const int n = static_cast<int>(rows.size());
   if (n < kMinTrials) {
@@ -124,7 +126,9 @@ absl::StatusOr<Surrogate> Surrogate::Fit(const StudyData& data, std::vector<cons
 Eigen::VectorXd Surrogate::Predict(const Eigen::MatrixXd& points) const {
   Eigen::VectorXd mean, variance;
   model_->Predict(points, &mean, &variance);
-  return (mean.array() * scale_ + mean_).matrix();
+  Eigen::VectorXd out = (mean.array() * scale_ + mean_).matrix();
+  if (metric_scale_ == Scale::kLog) out = out.array().exp().matrix();
+  return out;
 }
 
 }  // namespace hyperlab::tools::plot

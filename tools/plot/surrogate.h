@@ -37,11 +37,17 @@ class Surrogate {
   static constexpr int kFitCap = 256;
   static constexpr int kDataCap = 1000;
 
+  // How the metric is modelled. kLog fits the logarithm of the metric (for a loss spanning decades, where a
+  // fit to the raw values is ruled by the largest ones and overshoots below zero between them); Predict
+  // still answers in the metric's own units, always positive. Trials with a value <= 0 are left out of a
+  // kLog fit.
+  enum class Scale { kLinear, kLog };
+
   // Fits `metric` over `params` from the succeeded trials that have the metric and every parameter (at
   // most kDataCap of them).
   // FAILED_PRECONDITION when fewer than kMinTrials such trials exist.
   static absl::StatusOr<Surrogate> Fit(const StudyData& data, std::vector<const v1::ParameterSpec*> params,
-                                       const std::string& metric);
+                                       const std::string& metric, Scale scale = Scale::kLinear);
 
   int dimensions() const { return static_cast<int>(params_.size()); }
   bool categorical(int j) const { return IsCategorical(*params_[j]); }
@@ -51,6 +57,7 @@ class Surrogate {
 
   // The coordinate of `value` (a number, or a category index) of parameter j.
   double Encode(int j, double value) const;
+  Scale metric_scale() const { return metric_scale_; }
   // The predicted metric (in its own units) at each row of `points` (encoded coordinates).
   Eigen::VectorXd Predict(const Eigen::MatrixXd& points) const;
   // The fitted inverse lengthscales, one per parameter (larger: the metric changes faster along it).
@@ -61,7 +68,8 @@ class Surrogate {
 
   std::vector<const v1::ParameterSpec*> params_;
   std::optional<searcher::GpModel> model_;
-  double mean_ = 0, scale_ = 1;  // The metric was standardised as (y - mean) / scale.
+  Scale metric_scale_ = Scale::kLinear;
+  double mean_ = 0, scale_ = 1;  // The metric (or its log) was standardised as (y - mean) / scale.
 };
 
 }  // namespace hyperlab::tools::plot

@@ -95,5 +95,25 @@ TEST(TickLabelTest, DecimalsFollowTheStep) {
   EXPECT_EQ(TickLabel(-1e-17, 0.1), "0");
 }
 
+TEST(SpansDecadesTest, PositiveValuesOverTwoDecadesOrMore) {
+  EXPECT_TRUE(SpansDecades(1e-4, 1e3));
+  EXPECT_TRUE(SpansDecades(0.01, 1));
+  EXPECT_FALSE(SpansDecades(0.02, 1));  // Under two decades: linear reads fine.
+  EXPECT_FALSE(SpansDecades(0, 1000));  // Zero has no place on a log axis.
+  EXPECT_FALSE(SpansDecades(-1, 1000));
+  EXPECT_FALSE(SpansDecades(0.6, 0.9));
+}
+
+TEST(AxisTest, LogDecadesWidensObservedValuesToWholeDecades) {
+  const Axis a = Axis::LogDecades(2.4e-4, 1041);
+  EXPECT_DOUBLE_EQ(a.lo(), 1e-4);
+  EXPECT_DOUBLE_EQ(a.hi(), 1e4);
+  EXPECT_THAT(Labels(a), ElementsAre("0.0001", "0.001", "0.01", "0.1", "1", "10", "100", "1000", "10000"));
+  // A range inside one decade still gets a whole one.
+  const Axis b = Axis::LogDecades(2, 3);
+  EXPECT_DOUBLE_EQ(b.lo(), 1);
+  EXPECT_DOUBLE_EQ(b.hi(), 10);
+}
+
 }  // namespace
 }  // namespace hyperlab::tools::plot

@@ -69,6 +69,81 @@ TEST(ContourPlotTest, FarOutliersDoNotTakeOverTheColourScale) {
   EXPECT_LT(fence, 0.6);  // Below every ordinary trial: none of them loses its colour.
 }
 
+// The numbers on the colour bar, its end and clip labels included.
+std::vector<double> ColourBarValues(const XmlNode& svg) {
+  std::vector<double> out;
+  for (const XmlNode* t : svg.FindAll([](const XmlNode& n) { return n.HasClass("colour"); })) {
+    std::string text = t->text;
+    for (const char* prefix : {"≤ ", "≥ "}) {
+      if (text.rfind(prefix, 0) == 0) text = text.substr(std::string(prefix).size());
+    }
+    out.push_back(std::stod(text));
+  }
+  return out;
+}
+
+TEST(ContourPlotTest, ColoursNeverGoBeyondTheObservedValues) {
+  // A loss over seven decades: a fit to the raw values swings far below zero between the trials, and the
+  // colour bar used to follow it (to -34 for a loss that cannot be negative).
+  const StudyData data = testing::LossStudy();
+  double lo = 1e300, hi = 0;
+  for (const auto& item : data.trials) {
+    if (auto v = MetricValue(item.trial(), "loss")) lo = std::min(lo, *v), hi = std::max(hi, *v);
+  }
+  auto svg = ParseSvg(ContourPlot(data, {}));
+  const std::vector<double> bar = ColourBarValues(*svg);
+  ASSERT_GE(bar.size(), 3u);
+  for (double v : bar) {
+    EXPECT_GE(v, lo * (1 - 1e-3)) << "colour bar label below the lowest observed loss";
+    EXPECT_LE(v, hi * (1 + 1e-3)) << "colour bar label above the highest observed loss";
+  }
+  // Its good end is the best trial's value, written out.
+  const auto ends = svg->WithClass("end");
+  ASSERT_FALSE(ends.empty());
+  EXPECT_EQ(ends[0]->text, ShortNumber(lo));
+  // The surface's colours are drawn from the same range.
+  const XmlNode* surface = svg->WithClass("surface")[0];
+  EXPECT_GE(surface->Number("data-colour-min"), lo * (1 - 1e-9));
+  EXPECT_LE(surface->Number("data-colour-max"), hi * (1 + 1e-9));
+  // Fitted in log space, and the subtitle says so.
+  EXPECT_THAT(svg->WithClass("subtitle")[0]->text, HasSubstr("log space"));
+  EXPECT_THAT(svg->WithClass("subtitle")[0]->text, HasSubstr("colours only span the observed values"));
+  // Decades on the colour bar.
+  EXPECT_THAT(svg->AllText(), HasSubstr("0.001"));
+
+  // A maximised metric in a narrow range (the fixture's accuracies): the same rule.
+  auto accuracy = ParseSvg(ContourPlot(FixtureStudy(), {}));
+  for (double v : ColourBarValues(*accuracy)) {
+    EXPECT_GE(v, 0.59);
+    EXPECT_LE(v, 0.8959 + 1e-4);
+  }
+}
+
+TEST(ContourPlotTest, FailedTrialsAreDrawnWhereTheyWereTriedAndInTheLegend) {
+  const StudyData data = testing::LossStudy();
+  auto svg = ParseSvg(ContourPlot(data, {}));
+  ASSERT_EQ(svg->WithClass("failed-points").size(), 1u);
+  const auto failed = svg->WithClass("failed-points")[0]->WithClass("failed");
+  ASSERT_EQ(failed.size(), 4u);  // Trials 20 to 23 diverged.
+  EXPECT_THAT(failed[0]->AllText(), HasSubstr("trial 20 (failed): no value"));
+  EXPECT_THAT(failed[0]->AllText(), HasSubstr("loss became NaN at step 2"));
+  // Where: lr above 0.2, on the right of a log axis from 1e-5 to 1 (the last 14% of its width).
+  const XmlNode* frame = svg->WithTag("rect")[1];  // The plot area's background.
+  const double left = frame->Number("x"), width = frame->Number("width");
+  for (const XmlNode* f : failed) {
+    const std::string d = f->WithTag("path")[0]->Attr("d");
+    const double x = std::stod(d.substr(1)) + 4.5;  // "M x-4.5 y-4.5 ..."
+    EXPECT_GT(x, left + width * (1 - std::log10(1 / 0.2) / 5) - 1) << d;
+    EXPECT_LE(x, left + width + 1) << d;
+  }
+  const auto legend = Texts(svg->WithClass("legend-label"));
+  EXPECT_THAT(legend, ::testing::Contains("failed (no value)"));
+  // The fixture's FAILED and INFEASIBLE trials, too.
+  EXPECT_EQ(
+      ParseSvg(ContourPlot(FixtureStudy(), {}))->WithClass("failed-points")[0]->WithClass("failed").size(),
+      2u);
+}
+
 TEST(ContourPlotTest, CategoricalAxisHasACellPerCategory) {
   auto svg = ParseSvg(ContourPlot(FixtureStudy(), {.params = {"lr", "optimizer"}}));
   EXPECT_EQ(svg->WithClass("cell").size(), 40u * 2u);

@@ -121,6 +121,33 @@ inline StudyData FixtureStudy() {
   return data;
 }
 
+// Study "loss": a loss (minimised, never negative) over lr (log, 1e-5..1) and width (16..512) that spans
+// seven decades, lowest near lr = 1e-3: 10^(-4 + 1.2 (log10 lr + 3)^2), a little worse for wide layers.
+// 24 trials at lr = 10^(-5 + 5 i / 23); those above lr = 0.2 FAILED (diverged, no value): trials 20 to 23.
+// The values run from 1.2e-4 (trial 10, the best) to 54.7 (trial 19); trial 0 has 12.6.
+inline double FixtureLoss(double lr, int64_t width) {
+  const double d = std::log10(lr) + 3;
+  return std::pow(10.0, -4 + 1.2 * d * d + 0.1 * std::abs(std::log2(static_cast<double>(width) / 128)));
+}
+
+inline StudyData LossStudy(int trials = 24) {
+  StudyData data;
+  data.study = MakeStudy("loss", "loss", /*maximize=*/false,
+                         {DoubleParam("lr", 1e-5, 1, /*log=*/true), IntParam("width", 16, 512)});
+  for (int i = 0; i < trials; ++i) {
+    const double lr = std::pow(10.0, -5 + 5.0 * i / 23);
+    const int64_t width = 16 + (i * 157) % 497;
+    const bool diverged = lr > 0.2;
+    std::map<std::string, double> metrics;
+    if (!diverged) metrics = {{"loss", FixtureLoss(lr, width)}};
+    auto t = MakeTrial(i, diverged ? v1::Trial::FAILED : v1::Trial::SUCCEEDED, {{"lr", lr}, {"width", width}},
+                       metrics);
+    if (diverged) t.mutable_trial()->set_reason("loss became NaN at step 2");
+    data.trials.push_back(std::move(t));
+  }
+  return data;
+}
+
 }  // namespace hyperlab::tools::plot::testing
 
 #endif  // HYPERLAB_TESTS_TOOLS_PLOT_FIXTURES_H_

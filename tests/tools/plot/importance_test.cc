@@ -68,5 +68,40 @@ TEST(ImportancePlotTest, TooFewTrialsIsAFailedPrecondition) {
   EXPECT_EQ(ImportancePlot(data, {.metric = "nope"}).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
+TEST(ImportancePlotTest, FewTrialsCarryACaveatInThePlot) {
+  // 9 succeeded trials: shares from so few are rough, and the plot says so.
+  auto few = ParseSvg(ImportancePlot(testing::FixtureStudy(), {}));
+  const auto caveat = few->WithClass("caveat");
+  ASSERT_EQ(caveat.size(), 1u);
+  EXPECT_THAT(caveat[0]->text, HasSubstr("Only 9 trials"));
+  EXPECT_THAT(caveat[0]->text, HasSubstr("rough"));
+  // Below the bars and above the note, inside the picture.
+  const double bottom = few->Number("height");
+  EXPECT_LT(caveat[0]->Number("y"), few->WithClass("note")[0]->Number("y"));
+  EXPECT_LT(caveat[0]->Number("y"), bottom);
+  for (const XmlNode* bar : few->WithClass("bar")) {
+    EXPECT_GT(caveat[0]->Number("y"), bar->Number("y") + bar->Number("height"));
+  }
+  // 30 trials: none.
+  EXPECT_TRUE(ParseSvg(ImportancePlot(KnownImportance(), {}))->WithClass("caveat").empty());
+  // The threshold itself: 19 trials have it, 20 do not.
+  StudyData data = KnownImportance();
+  data.trials.resize(kImportanceFewTrials - 1);
+  EXPECT_EQ(ParseSvg(ImportancePlot(data, {}))->WithClass("caveat").size(), 1u);
+  data = KnownImportance();
+  data.trials.resize(kImportanceFewTrials);
+  EXPECT_TRUE(ParseSvg(ImportancePlot(data, {}))->WithClass("caveat").empty());
+}
+
+TEST(ImportancePlotTest, MetricOverDecadesIsDecomposedInLogSpace) {
+  // The loss study's loss spans seven decades and depends on the learning rate far more than on the width.
+  auto svg = ParseSvg(ImportancePlot(testing::LossStudy(), {}));
+  const auto bars = svg->WithClass("bar");
+  ASSERT_EQ(bars.size(), 2u);
+  EXPECT_EQ(bars[0]->Attr("data-parameter"), "lr");
+  EXPECT_GT(bars[0]->Number("data-share"), 0.8);
+  EXPECT_THAT(svg->WithClass("subtitle")[0]->text, HasSubstr("log(loss)"));
+}
+
 }  // namespace
 }  // namespace hyperlab::tools::plot

@@ -1,5 +1,5 @@
-"""End to end: a small real study through the CLI, every plot kind as valid SVG, and the report rendered by
-headless Chromium (Debian's `chromium`, installed by tools/setup.sh) to a PNG that is not blank.
+"""End to end: a small real study through the CLI, every plot kind as valid SVG, a plot written as PNG, and
+the report rendered by headless Chromium (Debian's `chromium`, installed by tools/setup.sh) to a PNG that is not blank.
 
 Fails, never skips, when Chromium is missing: the report's promise is that it renders, and only rendering
 it shows that.
@@ -136,6 +136,26 @@ def main():
         assert len(with_class(curves, "train")) == 3 and len(with_class(curves, "dev")) == 3
         assert len(with_class(plot("importance"), "bar")) == 2
         assert len(with_class(plot("confusion"), "cell")) == 9  # The spiral has 3 classes.
+        parallel = plot("parallel")
+        assert [g.get("data-name") for g in with_class(parallel, "axis")] == \
+            ["learning_rate", "hidden_units", "dev_accuracy"]
+        assert len(with_class(parallel, "line")) == 8
+
+        # -o FILE.png: a real PNG of the plot's size, rendered from the SVG; never SVG under a .png name.
+        png = os.path.join(tmp, "history.png")
+        run(args, ["--data-dir", data, "plot", "render-test", "history", "-o", png])
+        with open(png, "rb") as f:
+            head = f.read(24)
+        assert head[:8] == b"\x89PNG\r\n\x1a\n", f"{png} is not a PNG: {head!r}"
+        assert struct.unpack(">II", head[16:24]) == (760, 440), struct.unpack(">II", head[16:24])
+        width, height, bpp, rows = decode_png(png)
+        assert len({rows[y][x:x + 3] for y in range(0, height, 4) for x in range(0, width * bpp, bpp * 4)}) > 20, \
+            "the PNG is blank"
+        bad = run(args, ["--data-dir", data, "plot", "render-test", "history", "-o", os.path.join(tmp, "x.pdf")],
+                  expect_rc=2)
+        assert "unsupported extension '.pdf'" in bad.stderr and ".svg" in bad.stderr and ".png" in bad.stderr, \
+            bad.stderr
+        assert not os.path.exists(os.path.join(tmp, "x.pdf"))
 
         # Errors: exit 2 and a message naming what is there.
         bad = run(args, ["--data-dir", data, "plot", "render-test", "pie", "-o", "x.svg"], expect_rc=2)

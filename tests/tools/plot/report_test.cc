@@ -78,7 +78,8 @@ TEST(ReportTest, HasEverySection) {
 
 TEST(ReportTest, PlotsAreInlineAndWellFormed) {
   const std::string html = RenderReport(FullStudy());
-  // history, importance, slices, contour, loss curves, accuracy curves, confusion matrix.
+  // history, importance, slices, parallel coordinates, contour, loss curves, accuracy curves, confusion
+  // matrix.
   // (Not std::regex: libstdc++'s recursion overflows the stack on inputs this long.)
   int count = 0;
   for (size_t at = html.find("<svg "); at != std::string::npos; at = html.find("<svg ", at + 1)) {
@@ -89,8 +90,23 @@ TEST(ReportTest, PlotsAreInlineAndWellFormed) {
     EXPECT_FALSE((*root)->WithTag("title").empty());
     ++count;
   }
-  EXPECT_EQ(count, 7);
+  EXPECT_EQ(count, 8);
   EXPECT_THAT(html, Not(HasSubstr("not available")));
+}
+
+TEST(ReportTest, ImportanceFromFewTrialsCarriesACaveat) {
+  // The fixture has 9 succeeded trials: the report says the shares are rough, under the plot.
+  const std::string html = RenderReport(testing::FixtureStudy());
+  const size_t caveat = html.find("<p class=\"caveat\">Only 9 trials");
+  ASSERT_NE(caveat, std::string::npos);
+  EXPECT_GT(caveat, html.find("Importance: what"));
+  // 24 trials with 20 succeeded: no caveat.
+  EXPECT_EQ(RenderReport(testing::LossStudy(24)).find("class=\"caveat\""), std::string::npos);
+}
+
+TEST(ReportTest, HasTheParallelCoordinatesPlot) {
+  const std::string html = RenderReport(testing::FixtureStudy());
+  EXPECT_NE(html.find("Parallel coordinates: dev_accuracy"), std::string::npos);
 }
 
 TEST(ReportTest, MissingPlotsSaySo) {

@@ -88,5 +88,16 @@ TEST(SlicePlotTest, NamesFromTheStudyAreEscaped) {
   EXPECT_THAT(Texts(XTicks(*svg)), ElementsAre("T-shirt & top", "<bag>"));
 }
 
+TEST(SlicePlotTest, ValuesSpanningDecadesGoOnALogAxis) {
+  auto svg = ParseSvg(SlicePlot(testing::LossStudy(), {.param = "lr"}));
+  const auto y_ticks =
+      svg->FindAll([](const XmlNode& n) { return n.HasClass("tick-label") && n.HasClass("y"); });
+  EXPECT_THAT(Texts(y_ticks), ElementsAre("0.0001", "0.001", "0.01", "0.1", "1", "10", "100"));
+  EXPECT_EQ(svg->WithClass("axis-label")[1]->text, "loss (log scale)");
+  // The fixture's accuracies (under two decades) stay linear.
+  EXPECT_EQ(ParseSvg(SlicePlot(FixtureStudy(), {.param = "lr"}))->WithClass("axis-label")[1]->text,
+            "dev_accuracy");
+}
+
 }  // namespace
 }  // namespace hyperlab::tools::plot
