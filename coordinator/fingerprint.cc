@@ -45,7 +45,11 @@ std::string CanonicalValue(const v1::ParameterValue& value, bool log_scale) {
 
 }  // namespace
 
-bool DigestedByWorkers(const v1::TaskSpec& task) { return task.has_train() || task.has_command(); }
+// A command task's program digest (worker/program_digest.h) is recorded with each trial but not yet part
+// of fingerprints: until it is known, trials would be fingerprinted by path and the first of every study
+// would run again instead of reusing an identical experiment. Making it part needs the digest before the
+// first trial runs (a digest-only lease), which is not built yet.
+bool DigestedByWorkers(const v1::TaskSpec& task) { return task.has_train(); }
 
 const char* DigestArtifact(const v1::TaskSpec& task) {
   return task.has_command() ? "program_digest" : "data_digest";

@@ -37,9 +37,8 @@ std::string TrialFingerprint(const v1::StudySpec& spec,
 std::string SpaceFingerprint(const v1::StudySpec& spec, const std::string& data_digest = "");
 
 // The SHA-256 of `text` as 64 lowercase hex digits.
-// Whether the task names by path what workers read (a train task's data, a command task's program and
-// its argument files): its trials are fingerprinted by that content once a worker reports its digest
-// (Study.data_digest).
+// Whether the task names by path what workers read and digest (a train task's data): its trials are
+// fingerprinted by that content once a worker reports its digest (Study.data_digest).
 bool DigestedByWorkers(const v1::TaskSpec& task);
 // The artifact a worker reports that digest under: "data_digest" (train) or "program_digest" (command).
 const char* DigestArtifact(const v1::TaskSpec& task);

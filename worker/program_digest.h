@@ -1,8 +1,8 @@
-// The digest that makes a command task's trials an experiment on *this* program: SHA-256 over the
-// program's file and the files its argument templates name (`python3 train.py --lr {lr}`: python3 and
-// train.py), each with its name. The worker reports it with every trial (artifact "program_digest"); the
-// coordinator puts it into the trials' fingerprints, so a fixed script is a new experiment and its old
-// results are not reused (coordinator/fingerprint.h).
+// The digest of what a command task's trial ran: SHA-256 over the program's file and the files its
+// argument templates name (`python3 train.py --lr {lr}`: python3 and train.py), each with its name. The
+// worker reports it with every trial (artifact "program_digest"), so the journal records which version of
+// a script produced each result. (It is not yet part of trial fingerprints: see
+// coordinator/fingerprint.cc, DigestedByWorkers.)
 //
 // Arguments are read as files only when the template (before `{name}` substitution) names an existing
 // regular file, relative to the task's working directory; files are opened like data files (regular files

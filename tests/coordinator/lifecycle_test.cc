@@ -1,8 +1,7 @@
 // A study lifecycle that tells the truth and is safe to iterate on (issue 17), on the core: a study whose
 // trials all fail ends FAILED, the default max_failed stops a systematic error early, a study selecting on
-// a test-set metric is warned about, a study no worker can run says why it waits, `reuse:` decides what
-// is shared, and a command study's trials are fingerprinted by the program's content once a worker
-// reported it.
+// a test-set metric is warned about, a study no worker can run says why it waits, and `reuse:` decides
+// what is shared.
 #include <filesystem>
 #include <functional>
 #include <utility>
@@ -175,45 +174,6 @@ TEST_F(LifecycleTest, ReuseDecidesWhatIsShared) {
   EXPECT_EQ(RunAll(succeed), 0);
   auto after = core_->ListTrials("after", false).value();
   for (const auto& t : after) EXPECT_EQ(t.trial().reused_from().study_name(), "first");
-}
-
-TEST_F(LifecycleTest, ACommandStudyIsFingerprintedByItsProgramsContent) {
-  const std::string v1_digest(64, 'a'), v2_digest(64, 'b');
-  auto succeed_with = [](const std::string& digest) {
-    return [digest](const v1::Trial& t) {
-      v1::TrialCompletion c = testing::SucceededWith(t, t.lease_id(), 1);
-      (*c.mutable_artifacts())["program_digest"] = digest;
-      return c;
-    };
-  };
-  v1::StudySpec spec = CommandSpec("script-v1", 2);
-  spec.mutable_budget()->set_max_parallel(1);
-  ASSERT_TRUE(core_->CreateStudy(spec).ok());
-  EXPECT_EQ(RunAll(succeed_with(v1_digest)), 2);
-  EXPECT_EQ(core_->GetStudy("script-v1")->data_digest(), v1_digest);
-  auto trials = core_->ListTrials("script-v1", false).value();
-  EXPECT_TRUE(absl::StartsWith(trials[0].trial().fingerprint(), "path:"));  // Before the digest was known.
-  EXPECT_FALSE(absl::StartsWith(trials[1].trial().fingerprint(), "path:"));
-
-  // The script was fixed: same command line, other content. Nothing of script-v1 is reused.
-  spec.set_name("script-v2");
-  ASSERT_TRUE(core_->CreateStudy(spec).ok());
-  EXPECT_EQ(RunAll(succeed_with(v2_digest)), 2);
-  EXPECT_EQ(core_->GetStudy("script-v2")->counts().reused(), 0);
-
-  // A worker with yet another version fails its trial instead of mixing results.
-  spec.set_name("mixed");
-  spec.mutable_algorithm()->mutable_random()->set_seed(99);  // Other points: nothing to reuse.
-  spec.mutable_budget()->set_max_trials(2);
-  spec.mutable_budget()->set_max_failed(2);
-  ASSERT_TRUE(core_->CreateStudy(spec).ok());
-  std::vector<std::string> digests = {v1_digest, v2_digest};
-  int i = 0;
-  RunAll([&](const v1::Trial& t) { return succeed_with(digests[i++ % 2])(t); });
-  auto mixed = core_->ListTrials("mixed", false).value();
-  ASSERT_EQ(mixed.size(), 2u);
-  EXPECT_EQ(mixed[1].trial().state(), v1::Trial::FAILED);
-  EXPECT_THAT(mixed[1].trial().reason(), HasSubstr("other program or argument files"));
 }
 
 }  // namespace

@@ -24,6 +24,7 @@ v1::CommandTask Task(const std::string& dir, std::vector<std::string> argv) {
 
 TEST(ProgramDigestTest, FollowsTheProgramAndTheScriptItRuns) {
   const std::string dir = hyperlab::testing::FreshTestDir("program_digest_test");
+  std::filesystem::create_directories(dir);
   Write(dir + "/interpreter", "#!/bin/sh\n");
   Write(dir + "/train.py", "print('hyperlab: value=1')\n");
   const v1::CommandTask task = Task(dir, {"interpreter", "train.py", "--lr", "{lr}", "-v"});
@@ -48,6 +49,7 @@ TEST(ProgramDigestTest, FollowsTheProgramAndTheScriptItRuns) {
 
 TEST(ProgramDigestTest, AFifoOrABigFileCannotStallIt) {
   const std::string dir = hyperlab::testing::FreshTestDir("program_digest_fifo");
+  std::filesystem::create_directories(dir);
   Write(dir + "/prog", "x");
   ASSERT_EQ(mkfifo((dir + "/pipe").c_str(), 0600), 0);
   const std::string with_fifo = ProgramDigest(dir + "/prog", Task(dir, {"prog", "pipe"})).value();
