@@ -1,5 +1,4 @@
 """should_stop under ASHA: the coordinator's rule, seen through report(), matches a simulation of ASHA."""
-import hyperlab
 from conftest import client_study
 
 RUNGS = (1, 3, 9)  # min_step 1, reduction_factor 3

@@ -5,13 +5,11 @@ import subprocess
 import sys
 import time
 
-import hyperlab
 from conftest import BUILD, client_study
 
 HOLDER = r"""
 import sys, time
 sys.path.insert(0, sys.argv[1])
-import hyperlab
 client = hyperlab.Client(sys.argv[2])
 study = client.get_study(sys.argv[3])
 trial = study.ask()

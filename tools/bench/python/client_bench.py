@@ -69,8 +69,9 @@ def objective(trial):
 
 
 def ensure_optuna():
+    import importlib
     try:
-        import optuna  # noqa: F401
+        importlib.import_module("optuna")
         return True, None
     except ImportError:
         pass
@@ -80,10 +81,9 @@ def ensure_optuna():
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                                 env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
         if result.returncode == 0:
-            import importlib
             importlib.invalidate_caches()
             try:
-                import optuna  # noqa: F401
+                importlib.import_module("optuna")
                 return True, None
             except ImportError as e:
                 return False, f"installed python3-optuna but cannot import it: {e}"

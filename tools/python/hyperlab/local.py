@@ -19,7 +19,6 @@ import os
 import shutil
 import subprocess
 import threading
-import time
 from typing import IO, List, Optional
 
 import grpc

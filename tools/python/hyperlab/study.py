@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, Optional, 
 
 import grpc
 
-from .errors import HyperlabError, TrialPruned
+from .errors import HyperlabError
 from .frozen_trial import FrozenTrial
 from .trial import Trial
 from .v1 import services_pb2, study_pb2
