@@ -13,10 +13,17 @@ constexpr absl::string_view kReadMethods[] = {
     "/hyperlab.v1.AdminService/ListWorkers",
 };
 constexpr absl::string_view kSubmitMethods[] = {
-    "/hyperlab.v1.StudyService/CreateStudy",    "/hyperlab.v1.StudyService/CancelStudy",
-    "/hyperlab.v1.StudyService/PauseStudy",     "/hyperlab.v1.StudyService/ResumeStudy",
-    "/hyperlab.v1.StudyService/SetStudyBudget", "/hyperlab.v1.StudyService/ConcludeStudy",
+    "/hyperlab.v1.StudyService/CreateStudy",
+    "/hyperlab.v1.StudyService/CancelStudy",
+    "/hyperlab.v1.StudyService/PauseStudy",
+    "/hyperlab.v1.StudyService/ResumeStudy",
+    "/hyperlab.v1.StudyService/SetStudyBudget",
+    "/hyperlab.v1.StudyService/ConcludeStudy",
     "/hyperlab.v1.StudyService/AddTrialNote",
+    // The user's own code running client tasks (the Python client).
+    "/hyperlab.v1.ClientService/AskTrials",
+    "/hyperlab.v1.ClientService/ReportTrials",
+    "/hyperlab.v1.ClientService/CompleteTrials",
 };
 constexpr absl::string_view kWorkerServicePrefix = "/hyperlab.v1.WorkerService/";
 

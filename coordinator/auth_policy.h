@@ -1,7 +1,8 @@
 // Roles and which RPCs each may call: the one table of the coordinator's access policy.
 //
 //   read   StudyService Get/List/Watch study, ListTrials, GetBestTrial; AdminService GetStatus, ListWorkers
-//   submit read + StudyService CreateStudy, CancelStudy, PauseStudy, ResumeStudy, SetStudyBudget
+//   submit read + StudyService CreateStudy, CancelStudy, PauseStudy, ResumeStudy, SetStudyBudget,
+//          ConcludeStudy, AddTrialNote; ClientService (running client tasks' trials)
 //   worker WorkerService only
 //   admin  everything
 // Methods are named by their full gRPC path, e.g. "/hyperlab.v1.StudyService/CreateStudy". A method not in

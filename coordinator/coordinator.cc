@@ -99,7 +99,7 @@ absl::StatusOr<std::unique_ptr<Coordinator>> Coordinator::Open(storage::Journal*
       }
     }
     trials = {};
-    auto shard = std::make_unique<StudyShard>(study.id(), study.spec().name(),
+    auto shard = std::make_unique<StudyShard>(study.id(), study.spec().name(), study.spec().task(),
                                               study.spec().algorithm().has_bayesian(), std::move(state));
     {
       MutexLock lock(&shard->mu);

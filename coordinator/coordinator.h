@@ -147,12 +147,25 @@ class Coordinator {
 
   // Records (or refreshes) a worker (worker_registry.h). `principal` is the NAME of the caller's token
   // ("" without authentication); a worker id belongs to the principal that first registered it, also
-  // across restarts: acting as it under another principal is PERMISSION_DENIED.
+  // across restarts: acting as it under another principal is PERMISSION_DENIED. A worker is given only
+  // trials of studies whose task it can run (worker_capability.h); it may not claim the executor "client"
+  // (INVALID_ARGUMENT), which only ClientService callers have (Ask).
   absl::Status RegisterWorker(const v1::WorkerInfo& info, absl::string_view principal = "");
   // Leases up to `max_trials` trials to the worker (none to a drained one). NOT_FOUND for an unregistered
   // worker.
   absl::StatusOr<std::vector<v1::Assignment>> Acquire(absl::string_view worker_id, int max_trials,
                                                       absl::string_view principal = "");
+  // A client's ask (ClientService.AskTrials): registers `client_id` on first use (as a worker with the
+  // executor "client" only, owned by `principal`) and leases it up to `max_trials` trials of the study
+  // `ref`, whose task must be `client` (INVALID_ARGUMENT otherwise; NOT_FOUND for an unknown study).
+  // Returns the assignments and the study after the call.
+  struct Asked {
+    std::vector<v1::Assignment> assignments;
+    v1::Study study;
+  };
+  absl::StatusOr<Asked> Ask(absl::string_view client_id, absl::string_view ref, int max_trials,
+                            absl::string_view principal = "", absl::string_view host = "",
+                            absl::string_view version = "");
   // Heartbeats and measurements; one result per report. NOT_FOUND for an unregistered worker. A report
   // whose measurements are over a limit gets INVALID_ARGUMENT (its lease is still refreshed).
   absl::StatusOr<std::vector<v1::TrialReportResult>> Report(absl::string_view worker_id,
@@ -224,6 +237,10 @@ class Coordinator {
   // Leases up to `count` trials of the group's study to `worker_id` into `out` (once durable), adding the
   // trials it creates to `created`. A bayesian study without prepared suggestions starts preparing them
   // and leases what it has.
+  // Acquire for a worker Touch has seen: leases from the studies it can run (only `only` when not null).
+  absl::StatusOr<std::vector<v1::Assignment>> AcquireFor(const WorkerRegistry::Seen& seen,
+                                                         const std::string& worker, int max_trials,
+                                                         StudyShard* only);
   absl::Status LeaseFromStudy(StudyGroup& group, int count, const std::string& worker_id,
                               std::vector<v1::Assignment>& out, int& created);
   // Starts preparing `count` suggestions of a bayesian study on the executor unless that is under way.

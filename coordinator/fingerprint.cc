@@ -91,6 +91,14 @@ std::string CanonicalTask(const v1::StudySpec& spec, const std::string& data_dig
       if (!data_digest.empty()) Field(out, absl::StrCat("data-sha256:", data_digest));
       break;
     }
+    case v1::TaskSpec::kClient:
+      // The user's code is known only by the name the study gives it; without one, a result is the same
+      // experiment only within the study (whose name is unique).
+      Field(out, "client");
+      Field(out, task.client().experiment().empty()
+                     ? absl::StrCat("study:", spec.name())
+                     : absl::StrCat("experiment:", task.client().experiment()));
+      break;
     default:
       Field(out, "none");
   }

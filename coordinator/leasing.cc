@@ -7,11 +7,19 @@
 #include "coordinator/lease_id.h"
 #include "coordinator/spec_convert.h"
 #include "coordinator/study_group.h"
+#include "coordinator/worker_capability.h"
 #include "searcher/status_macros.h"
 
 namespace hyperlab::coordinator {
 
 absl::Status Coordinator::RegisterWorker(const v1::WorkerInfo& info, absl::string_view principal) {
+  for (int i = 0; i < info.executors_size(); ++i) {
+    if (info.executors(i) == kClientExecutor) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "worker.executors[", i, "]: '", kClientExecutor,
+          "' is not a worker's executor: client tasks run in the user's own code (ClientService)"));
+    }
+  }
   return workers_->Register(info, principal, clock_->NowMs());
 }
 
@@ -33,10 +41,51 @@ absl::StatusOr<std::vector<v1::Assignment>> Coordinator::Acquire(absl::string_vi
     return absl::InvalidArgumentError(
         absl::StrCat("max_trials: must be in [1, ", options_.max_acquire, "], got ", max_trials));
   }
-  ASSIGN_OR_RETURN(bool draining, workers_->Touch(worker_id, principal, clock_->NowMs()));
+  ASSIGN_OR_RETURN(WorkerRegistry::Seen seen, workers_->Touch(worker_id, principal, clock_->NowMs()));
+  return AcquireFor(seen, std::string(worker_id), max_trials, nullptr);
+}
+
+absl::StatusOr<Coordinator::Asked> Coordinator::Ask(absl::string_view client_id, absl::string_view ref,
+                                                    int max_trials, absl::string_view principal,
+                                                    absl::string_view host, absl::string_view version) {
+  if (max_trials < 1 || max_trials > options_.max_acquire) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("max_trials: must be in [1, ", options_.max_acquire, "], got ", max_trials));
+  }
+  ASSIGN_OR_RETURN(StudyShard * shard, Find(ref));
+  if (!shard->task().has_client()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "study '", shard->name(), "' has a '", TaskKind(shard->task()),
+        "' task, which workers run; only studies with `task: {client: {}}` are asked for trials"));
+  }
+  absl::StatusOr<WorkerRegistry::Seen> seen = workers_->Touch(client_id, principal, clock_->NowMs());
+  if (absl::IsNotFound(seen.status())) {
+    v1::WorkerInfo info;
+    info.set_id(std::string(client_id));
+    info.set_host(std::string(host));
+    info.set_version(std::string(version));
+    info.set_slots(1);
+    info.add_executors(kClientExecutor);
+    RETURN_IF_ERROR(workers_->Register(info, principal, clock_->NowMs()));
+    seen = workers_->Touch(client_id, principal, clock_->NowMs());
+  }
+  RETURN_IF_ERROR(seen.status());
+  Asked asked;
+  ASSIGN_OR_RETURN(asked.assignments, AcquireFor(*seen, std::string(client_id), max_trials, shard));
+  MutexLock lock(&shard->mu);
+  asked.study = shard->state().Snapshot();
+  return asked;
+}
+
+absl::StatusOr<std::vector<v1::Assignment>> Coordinator::AcquireFor(const WorkerRegistry::Seen& seen,
+                                                                    const std::string& worker, int max_trials,
+                                                                    StudyShard* only) {
   std::vector<v1::Assignment> out;
-  if (draining) return out;
-  const std::string worker(worker_id);
+  if (seen.draining) return out;
+  // A worker is offered only studies whose task it can run (a client only the study it asked for).
+  auto offered = [&](const StudyShard& shard) {
+    return (only == nullptr || &shard == only) && CanRun(*seen.info, shard.task());
+  };
   const auto deadline =
       std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.acquire_wait_ms);
   for (int pass = 0;; ++pass) {
@@ -50,11 +99,17 @@ absl::StatusOr<std::vector<v1::Assignment>> Coordinator::Acquire(absl::string_vi
     {
       const int64_t after = round_robin_.load(std::memory_order_relaxed);
       MutexLock lock(&registry_mu_);
-      for (auto it = shards_.upper_bound(after); it != shards_.end(); ++it) {
-        if (it->second->dispatchable.load(std::memory_order_relaxed) > 0) order.push_back(it->second.get());
-      }
-      for (auto it = shards_.begin(); it != shards_.end() && it->first <= after; ++it) {
-        if (it->second->dispatchable.load(std::memory_order_relaxed) > 0) order.push_back(it->second.get());
+      auto consider = [&](StudyShard* shard) {
+        if (shard->dispatchable.load(std::memory_order_relaxed) > 0 && offered(*shard))
+          order.push_back(shard);
+      };
+      if (only != nullptr) {
+        consider(only);
+      } else {
+        for (auto it = shards_.upper_bound(after); it != shards_.end(); ++it) consider(it->second.get());
+        for (auto it = shards_.begin(); it != shards_.end() && it->first <= after; ++it) {
+          consider(it->second.get());
+        }
       }
     }
     absl::Status failure;
@@ -74,7 +129,7 @@ absl::StatusOr<std::vector<v1::Assignment>> Coordinator::Acquire(absl::string_vi
         failure = status;
         continue;
       }
-      if (!got.empty()) round_robin_.store(shard->id(), std::memory_order_relaxed);
+      if (!got.empty() && only == nullptr) round_robin_.store(shard->id(), std::memory_order_relaxed);
       for (v1::Assignment& a : got) out.push_back(std::move(a));
     }
     if (!out.empty()) break;
@@ -82,7 +137,8 @@ absl::StatusOr<std::vector<v1::Assignment>> Coordinator::Acquire(absl::string_vi
     // Nothing was ready anywhere: wait (holding no lock another caller needs) for a study whose
     // suggestions are being prepared, if any, until they are ready or the wait is over.
     bool awaiting = false, ready = false;
-    for (StudyShard* shard : AllShards()) {
+    for (StudyShard* shard : only != nullptr ? std::vector<StudyShard*>{only} : AllShards()) {
+      if (!offered(*shard)) continue;
       awaiting = awaiting || shard->awaiting.load(std::memory_order_relaxed);
       ready = ready || shard->dispatchable.load(std::memory_order_relaxed) > 0;
     }

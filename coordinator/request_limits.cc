@@ -113,6 +113,15 @@ absl::Status ValidateRequest(const v1::AcquireTrialsRequest& r) {
   return absl::OkStatus();
 }
 
+absl::Status ValidateRequest(const v1::AskTrialsRequest& r) {
+  RETURN_IF_ERROR(WorkerId("client_id", r.client_id()));
+  RETURN_IF_ERROR(StudyRef(r.study()));
+  if (r.max_trials() > kMaxAcquire)
+    return Over("max_trials", r.max_trials(), "trials", "max_acquire", kMaxAcquire);
+  RETURN_IF_ERROR(Length("host", r.host(), "max_host_length", kMaxHostLength));
+  return Length("version", r.version(), "max_host_length", kMaxHostLength);
+}
+
 absl::Status ValidateRequest(const v1::ReportTrialsRequest& r) {
   RETURN_IF_ERROR(WorkerId("worker_id", r.worker_id()));
   RETURN_IF_ERROR(Count("reports", r.reports(), "max_reports_per_call", kMaxReportsPerCall));

@@ -35,6 +35,7 @@ absl::Status ValidateRequest(const v1::AddTrialNoteRequest& request);
 absl::Status ValidateRequest(const v1::RegisterWorkerRequest& request);
 absl::Status ValidateRequest(const v1::AcquireTrialsRequest& request);
 absl::Status ValidateRequest(const v1::ReportTrialsRequest& request);
+absl::Status ValidateRequest(const v1::AskTrialsRequest& request);
 absl::Status ValidateRequest(const v1::CompleteTrialsRequest& request);
 // The content of one report or completion (measurements, metrics, reason, artifacts), checked by the core
 // item by item: one trial's over-limit output fails that trial (a completion) or that item (a report),

@@ -19,7 +19,7 @@ namespace {
 
 // Services whose health is reported by name (and the whole server under "").
 constexpr const char* kServices[] = {"hyperlab.v1.StudyService", "hyperlab.v1.WorkerService",
-                                     "hyperlab.v1.AdminService"};
+                                     "hyperlab.v1.ClientService", "hyperlab.v1.AdminService"};
 
 }  // namespace
 
@@ -53,6 +53,7 @@ absl::StatusOr<std::unique_ptr<CoordinatorServer>> CoordinatorServer::Start(cons
   server->study_service_ =
       std::make_unique<StudyServiceImpl>(server->core_.get(), auth, server->notifier_.get());
   server->worker_service_ = std::make_unique<WorkerServiceImpl>(server->core_.get(), auth);
+  server->client_service_ = std::make_unique<ClientServiceImpl>(server->core_.get(), auth);
   server->admin_service_ = std::make_unique<AdminServiceImpl>(
       server->core_.get(), auth,
       AdminServiceOptions{.data_dir = options.data_dir, .tls_enabled = options.tls.enabled()});
@@ -64,6 +65,7 @@ absl::StatusOr<std::unique_ptr<CoordinatorServer>> CoordinatorServer::Start(cons
   if (!options.listen.empty()) builder.AddListeningPort(options.listen, credentials, &server->port_);
   builder.RegisterService(server->study_service_.get());
   builder.RegisterService(server->worker_service_.get());
+  builder.RegisterService(server->client_service_.get());
   builder.RegisterService(server->admin_service_.get());
   SetServerMessageSizes(builder, options.max_request_bytes);
   // gRPC sets SO_REUSEPORT by default, which would let a second coordinator bind the same port and take

@@ -33,6 +33,7 @@
 #include "coordinator/study_service.h"
 #include "coordinator/tls_credentials.h"
 #include "coordinator/worker_service.h"
+#include "coordinator/client_service.h"
 #include "grpcpp/grpcpp.h"
 #include "storage/rocksdb_journal.h"
 
@@ -103,6 +104,7 @@ class CoordinatorServer {
   std::unique_ptr<Coordinator> core_;
   std::unique_ptr<StudyServiceImpl> study_service_;
   std::unique_ptr<WorkerServiceImpl> worker_service_;
+  std::unique_ptr<ClientServiceImpl> client_service_;
   std::unique_ptr<AdminServiceImpl> admin_service_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<MetricsHttpServer> metrics_http_;

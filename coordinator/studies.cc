@@ -83,15 +83,15 @@ absl::StatusOr<std::pair<v1::Study, bool>> Coordinator::CreateStudy(const v1::St
     const std::vector<v1::WorkerInfo> workers = workers_->Infos();
     const bool runnable = std::any_of(workers.begin(), workers.end(),
                                       [&](const v1::WorkerInfo& w) { return CanRun(w, spec.task()); });
-    if (!workers.empty() && !runnable) {
+    if (!workers.empty() && !runnable && !spec.task().has_client()) {
       const std::string kind = TaskKind(spec.task());
       warnings->push_back(
           kind == "command" && !spec.task().command().argv().empty()
               ? absl::StrCat("no registered worker (of ", workers.size(), ") may run the command '",
                              spec.task().command().argv(0), "': start a worker with --allow-command PATH ",
-                             "(the program or its directory); until then its trials fail on the workers")
+                             "(the program or its directory); until then its trials wait")
               : absl::StrCat("no registered worker (of ", workers.size(), ") has an executor for task kind '",
-                             kind, "'; its trials fail until one registers"));
+                             kind, "'; its trials wait until one registers"));
     }
   }
   study.set_id(next_study_id_);
@@ -127,8 +127,8 @@ absl::StatusOr<std::pair<v1::Study, bool>> Coordinator::CreateStudy(const v1::St
   }
   ++next_study_id_;
   state->ApplyStudy(study);
-  auto shard = std::make_unique<StudyShard>(study.id(), spec.name(), spec.algorithm().has_bayesian(),
-                                            std::move(state));
+  auto shard = std::make_unique<StudyShard>(study.id(), spec.name(), spec.task(),
+                                            spec.algorithm().has_bayesian(), std::move(state));
   v1::Study snapshot;
   {
     MutexLock lock(&shard->mu);

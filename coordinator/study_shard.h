@@ -48,11 +48,18 @@ class StudyShard {
   };
 
   // `prepared_only`: the strategy's suggestions depend on results (bayesian), so they are prepared off-lock.
-  StudyShard(int64_t id, std::string name, bool prepared_only, std::unique_ptr<StudyState> state)
-      : prepared_only(prepared_only), id_(id), name_(std::move(name)), state_(std::move(state)) {}
+  StudyShard(int64_t id, std::string name, v1::TaskSpec task, bool prepared_only,
+             std::unique_ptr<StudyState> state)
+      : prepared_only(prepared_only),
+        id_(id),
+        name_(std::move(name)),
+        task_(std::move(task)),
+        state_(std::move(state)) {}
 
   int64_t id() const { return id_; }
   const std::string& name() const { return name_; }
+  // The study's task (fixed at creation): which workers or clients may run its trials.
+  const v1::TaskSpec& task() const { return task_; }
 
   // Queues `op`; returns when it has run as part of a group. The caller whose op is first in the queue
   // runs the group: `run_group(ops)` under `mu`, which must set every op's status.
@@ -84,6 +91,7 @@ class StudyShard {
  private:
   const int64_t id_;
   const std::string name_;
+  const v1::TaskSpec task_;
   std::unique_ptr<StudyState> state_ ABSL_GUARDED_BY(mu);
 
   Mutex queue_mu_;

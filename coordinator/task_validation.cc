@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "coordinator/spec_errors.h"
+#include "proto/limits.h"
 #include "searcher/status_macros.h"
 #include "worker/train/knobs.h"
 
@@ -86,6 +87,19 @@ absl::Status CheckCommand(const v1::CommandTask& t, const ParameterKinds& kinds)
   return absl::OkStatus();
 }
 
+absl::Status CheckClient(const v1::ClientTask& t) {
+  if (t.experiment().size() > kMaxExperimentLength) {
+    return OverLimit("task.client.experiment", absl::StrCat(t.experiment().size(), " characters"),
+                     "max_experiment_length", kMaxExperimentLength);
+  }
+  for (const char c : t.experiment()) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      return Invalid("task.client.experiment", "must not contain control characters");
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status ValidateTask(const v1::TaskSpec& task, const ParameterKinds& kinds) {
@@ -96,10 +110,12 @@ absl::Status ValidateTask(const v1::TaskSpec& task, const ParameterKinds& kinds)
       return CheckCommand(task.command(), kinds);
     case v1::TaskSpec::kTrain:
       return absl::OkStatus();  // Checked with the whole spec by worker::train::ValidateTrainTask.
+    case v1::TaskSpec::kClient:
+      return CheckClient(task.client());
     case v1::TaskSpec::KIND_NOT_SET:
       break;
   }
-  return Invalid("task", "required: one of synthetic, command, train");
+  return Invalid("task", "required: one of synthetic, command, train, client");
 }
 
 }  // namespace hyperlab::coordinator

@@ -1,6 +1,7 @@
 // Whether a registered worker can run a study's task, judged from what it announced at registration
-// (WorkerInfo.executors and .allowed_commands). Used to warn at submit when no registered worker could run
-// a study; dispatch does not depend on it (a worker that cannot run a trial fails it with the reason).
+// (WorkerInfo.executors and .allowed_commands). Dispatch offers a worker only the studies it can run (a
+// study no registered worker can run waits, and CreateStudy warns); a client (ClientService) has the one
+// executor "client", which no worker may claim.
 //
 // For a command task the judgement is the worker's own rule (worker/command_allowlist.h) as far as the
 // coordinator can apply it: an absolute argv[0] must equal an allowed program or lie under an allowed
@@ -17,6 +18,9 @@
 #include "proto/task_kind.h"  // TaskKind, for callers naming the kind.
 
 namespace hyperlab::coordinator {
+
+// The executor of ClientService callers: they run `client` tasks, and only those.
+inline constexpr char kClientExecutor[] = "client";
 
 bool CanRun(const v1::WorkerInfo& worker, const v1::TaskSpec& task);
 

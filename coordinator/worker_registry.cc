@@ -76,7 +76,7 @@ absl::Status WorkerRegistry::Register(const v1::WorkerInfo& info, absl::string_v
   auto [it, fresh] = workers_.try_emplace(info.id());
   Record& record = it->second;
   if (fresh) record.draining = drained_.count(info.id()) > 0;
-  record.info = info;
+  record.info = std::make_shared<const v1::WorkerInfo>(info);
   record.last_seen_ms = now_ms;
   if (fresh && log_ != nullptr) {
     std::string executors, allowed;
@@ -94,8 +94,8 @@ absl::Status WorkerRegistry::Register(const v1::WorkerInfo& info, absl::string_v
   return absl::OkStatus();
 }
 
-absl::StatusOr<bool> WorkerRegistry::Touch(absl::string_view worker_id, absl::string_view principal,
-                                           int64_t now_ms) {
+absl::StatusOr<WorkerRegistry::Seen> WorkerRegistry::Touch(absl::string_view worker_id,
+                                                           absl::string_view principal, int64_t now_ms) {
   MutexLock lock(&mu_);
   auto it = workers_.find(worker_id);
   if (it == workers_.end()) {
@@ -105,7 +105,7 @@ absl::StatusOr<bool> WorkerRegistry::Touch(absl::string_view worker_id, absl::st
   if (owner != owners_.end() && owner->second != principal)
     return NotTheOwner(worker_id, owner->second, principal);
   it->second.last_seen_ms = now_ms;
-  return it->second.draining;
+  return Seen{.draining = it->second.draining, .info = it->second.info};
 }
 
 bool WorkerRegistry::IsDraining(absl::string_view worker_id) const {
@@ -167,7 +167,7 @@ std::vector<v1::WorkerInfo> WorkerRegistry::Infos() const {
   MutexLock lock(&mu_);
   std::vector<v1::WorkerInfo> out;
   out.reserve(workers_.size());
-  for (const auto& [id, record] : workers_) out.push_back(record.info);
+  for (const auto& [id, record] : workers_) out.push_back(*record.info);
   return out;
 }
 
@@ -176,7 +176,7 @@ std::map<std::string, v1::WorkerStatus, std::less<>> WorkerRegistry::Statuses() 
   std::map<std::string, v1::WorkerStatus, std::less<>> out;
   for (const auto& [id, record] : workers_) {
     v1::WorkerStatus& status = out[id];
-    *status.mutable_info() = record.info;
+    *status.mutable_info() = *record.info;
     status.set_last_seen_unix_ms(record.last_seen_ms);
     status.set_draining(record.draining);
   }

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -39,9 +40,13 @@ class WorkerRegistry {
   // FAILED_PRECONDITION for an evicted id; RESOURCE_EXHAUSTED beyond max_workers; PERMISSION_DENIED when
   // the id belongs to another principal; UNAVAILABLE when the journal refuses a new id's ownership.
   absl::Status Register(const v1::WorkerInfo& info, absl::string_view principal, int64_t now_ms);
-  // Marks the worker seen; returns whether it is draining. NOT_FOUND when unregistered;
-  // PERMISSION_DENIED when `principal` does not own it.
-  absl::StatusOr<bool> Touch(absl::string_view worker_id, absl::string_view principal, int64_t now_ms);
+  // What Touch tells: whether the worker is draining, and what it announced (to judge what it can run).
+  struct Seen {
+    bool draining = false;
+    std::shared_ptr<const v1::WorkerInfo> info;
+  };
+  // Marks the worker seen. NOT_FOUND when unregistered; PERMISSION_DENIED when `principal` does not own it.
+  absl::StatusOr<Seen> Touch(absl::string_view worker_id, absl::string_view principal, int64_t now_ms);
   bool IsDraining(absl::string_view worker_id) const;
   // Drains or undrains (journaled). NOT_FOUND for an id neither registered nor drained. Returns whether it
   // is registered now.
@@ -55,7 +60,7 @@ class WorkerRegistry {
 
  private:
   struct Record {
-    v1::WorkerInfo info;
+    std::shared_ptr<const v1::WorkerInfo> info;  // Replaced, never changed, when the worker re-registers.
     int64_t last_seen_ms = 0;
     bool draining = false;
   };

@@ -40,6 +40,7 @@ inline constexpr int kMaxWorkers = 10000;  // max_workers: registered at once (R
 // CLI's study-file loader before it sends anything (INVALID_ARGUMENT naming the field and parameter).
 inline constexpr size_t kMaxSpecBytes = 1 << 20;      // max_spec_bytes: one serialized StudySpec.
 inline constexpr size_t kMaxNameLength = 128;         // max_name_length: study, parameter and metric names.
+inline constexpr size_t kMaxExperimentLength = 256;   // max_experiment_length: a client task's experiment.
 inline constexpr size_t kMaxHypothesisLength = 4096;  // max_hypothesis_length
 inline constexpr int kMaxParameters = 1000;           // max_parameters: of one study.
 inline constexpr int kMaxValuesPerParameter = 10000;  // max_values_per_parameter: discrete, categorical.

@@ -10,6 +10,8 @@ std::string TaskKind(const v1::TaskSpec& task) {
       return "command";
     case v1::TaskSpec::kTrain:
       return "train";
+    case v1::TaskSpec::kClient:
+      return "client";
     default:
       return "unknown";
   }

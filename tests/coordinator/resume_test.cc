@@ -48,6 +48,7 @@ std::vector<std::string> RunStudy(const std::string& algorithm, int restart_afte
     v1::WorkerInfo worker;
     worker.set_id("w");
     worker.set_slots(2);
+    worker.add_executors("synthetic");
     EXPECT_TRUE(core->RegisterWorker(worker).ok());
   };
   open();

@@ -45,6 +45,7 @@ TEST(StorageFaultTest, FullDiskGivesUnavailableAndChangesNothing) {
     v1::WorkerInfo worker;
     worker.set_id("w");
     worker.set_slots(2);
+    worker.add_executors("synthetic");
     ASSERT_TRUE((*core)->RegisterWorker(worker).ok());
     auto leased = (*core)->Acquire("w", 1);
     ASSERT_TRUE(leased.ok());

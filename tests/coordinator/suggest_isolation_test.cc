@@ -84,6 +84,7 @@ TEST(SuggestIsolationTest, AStuckStrategyBlocksNoOtherCall) {
   v1::WorkerInfo worker;
   worker.set_id("w");
   worker.set_slots(64);
+  worker.add_executors("synthetic");
   ASSERT_TRUE(core->RegisterWorker(worker).ok());
 
   // Lease one trial of the slow study (its first suggestion is let through).
