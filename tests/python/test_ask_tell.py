@@ -52,8 +52,11 @@ def test_same_name_and_spec_is_the_same_study_and_another_spec_is_refused(client
     b = client.create_study(client_study("same", max_trials=2))
     assert a.id == b.id
     with pytest.raises(hyperlab.HyperlabError) as e:
-        client.create_study(client_study("same", max_trials=3))
-    assert e.value.code_name == "ALREADY_EXISTS"
+        client.create_study(client_study("same", max_trials=2, seed=9))
+    assert e.value.code_name == "ALREADY_EXISTS" and "different spec" in e.value.message
+    # A new budget alone is taken as an update of the same study (as `hyperlab run` does).
+    c = client.create_study(client_study("same", max_trials=3))
+    assert c.id == a.id and c.info.spec.budget.max_trials == 3
 
 
 def test_fail_stop_and_the_with_block(client):

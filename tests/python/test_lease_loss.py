@@ -10,6 +10,7 @@ from conftest import BUILD, client_study
 HOLDER = r"""
 import sys, time
 sys.path.insert(0, sys.argv[1])
+import hyperlab
 client = hyperlab.Client(sys.argv[2])
 study = client.get_study(sys.argv[3])
 trial = study.ask()
