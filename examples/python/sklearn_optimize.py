@@ -24,7 +24,7 @@ except ImportError:
 
 STUDY = {
     "name": "digits-svc",
-    "hypothesis": "An RBF SVC reaches over 98% cross-validated accuracy on the digits with C and gamma tuned.",
+    "hypothesis": "An RBF SVC reaches 97% or more cross-validated accuracy on the digits with C and gamma tuned.",
     "objective": {"metric": "accuracy", "goal": "maximize"},
     "parameters": [
         {"name": "C", "double": {"min": 0.01, "max": 1000, "scale": "log"}},

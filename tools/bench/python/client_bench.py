@@ -56,6 +56,18 @@ def cpu_model():
             "avx512": sorted(set(re.findall(r"\bavx512[a-z0-9_]*", text)))}
 
 
+def filesystem_of(path):
+    """The file system type holding `path` (from /proc/mounts; the longest matching mount point)."""
+    best, kind = "", "?"
+    with open("/proc/mounts") as f:
+        for line in f:
+            fields = line.split()
+            mount, fs = fields[1], fields[2]
+            if (path == mount or path.startswith(mount.rstrip("/") + "/")) and len(mount) > len(best):
+                best, kind = mount, fs
+    return kind
+
+
 def spec(name, trials, parallel):
     return {"name": name, "objective": {"metric": "value", "goal": "minimize"},
             "parameters": [{"name": "x", "double": {"min": -10, "max": 10}}],
@@ -149,8 +161,16 @@ def _process_worker(args):
             count[0] += 1
             return trial.params["x"] ** 2
 
+        cpu = time.process_time()
         study.optimize(counted)
-        out.put((count[0], time.perf_counter()))
+        out.put((count[0], time.perf_counter(), time.process_time() - cpu))
+
+
+def process_cpu_seconds(pid):
+    """User + system CPU seconds of a process so far (/proc/PID/stat)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def bench_processes(client, package_dir, procs, trials):
@@ -164,17 +184,23 @@ def bench_processes(client, package_dir, procs, trials):
         w.start()
     for _ in workers:
         ready.acquire(timeout=60)
+    coordinator_cpu = process_cpu_seconds(client.process.pid)
     start = time.perf_counter()
     go.set()
     results = [out.get(timeout=600) for _ in workers]
+    coordinator_cpu = process_cpu_seconds(client.process.pid) - coordinator_cpu
     for w in workers:
         w.join(timeout=30)
-    end = max(t for _, t in results)
-    ran = sum(c for c, _ in results)
+    end = max(t for _, t, _ in results)
+    ran = sum(c for c, _, _ in results)
     assert ran == trials, f"the processes ran {ran} trials of {trials}"
     seconds = end - start
+    client_cpu = sum(c for _, _, c in results)
     return {"procs": procs, "trials": trials, "seconds": seconds, "trials_per_s": trials / seconds,
-            "per_process": sorted(c for c, _ in results)}
+            "per_process": sorted(c for c, _, _ in results),
+            "client_cpu_ms_per_trial": 1000 * client_cpu / trials,
+            "coordinator_cpu_ms_per_trial": 1000 * coordinator_cpu / trials,
+            "cpu_share": (client_cpu + coordinator_cpu) / seconds}
 
 
 # --- Optuna -------------------------------------------------------------------------------------------
@@ -201,14 +227,18 @@ def main():
     parser.add_argument("--format", choices=("table", "json"), default="table")
     parser.add_argument("--no-optuna", action="store_true", help="measure Hyperlab alone")
     parser.add_argument("--keep", action="store_true", help="keep the data directory (printed)")
+    parser.add_argument("--dir", default=os.environ.get("BENCH_DIR"),
+                        help="where the journal and the SQLite file go (default: the temp dir); /dev/shm (tmpfs) "
+                             "takes the disk's sync out of the figures")
     args = parser.parse_args()
 
     package_dir = os.path.join(os.path.abspath(args.build_dir), "tools", "python")
     sys.path.insert(0, package_dir)
     import hyperlab
     binary = os.path.join(os.path.abspath(args.build_dir), "coordinator", "hyperlab-coordinator")
-    tmp = tempfile.mkdtemp(prefix="hyperlab-client-bench-", dir=os.environ.get("BENCH_DIR"))
-    results = {"cpu": cpu_model(), "python": platform.python_version(), "data_dir_fs": tmp}
+    tmp = tempfile.mkdtemp(prefix="hyperlab-client-bench-", dir=args.dir)
+    results = {"cpu": cpu_model(), "python": platform.python_version(), "data_dir": tmp,
+               "data_dir_fs": filesystem_of(tmp), "load_average_before": os.getloadavg()[0]}
     try:
         with hyperlab.local(os.path.join(tmp, "journal"), coordinator_binary=binary) as client:
             results["hyperlab_optimize"] = bench_optimize(hyperlab, client, args.trials)
@@ -227,6 +257,7 @@ def main():
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
 
+    results["load_average_after"] = os.getloadavg()[0]
     if args.format == "json":
         print(json.dumps(results, indent=2))
         return
@@ -237,6 +268,8 @@ def print_table(r, args):
     cpu = r["cpu"]
     print(f"CPU: {cpu['model']}, {cpu['cores']} cores, AVX-512: {', '.join(cpu['avx512']) or 'no'}; "
           f"Python {r['python']}")
+    print(f"journal and SQLite file on {r['data_dir_fs']} ({os.path.dirname(r['data_dir'])}); load average "
+          f"{r['load_average_before']:.1f} before, {r['load_average_after']:.1f} after")
     print()
     print(f"study.optimize over {args.trials} trials of x^2 (random search, n_jobs=1)")
     print(f"  {'system':<44} {'seconds':>8} {'trials/s':>9}")
@@ -260,6 +293,8 @@ def print_table(r, args):
           f"{rt['ask_p50_ms']:.3f}")
     line(f"{pr['procs']} client processes, one study", pr["trials_per_s"], "/s", ">= 2000/s",
          pr["trials_per_s"] >= 2000)
+    print(f"  {'  (CPU per trial: clients / coordinator, ms)':<44} {pr['client_cpu_ms_per_trial']:.3f} / "
+          f"{pr['coordinator_cpu_ms_per_trial']:.3f}; cores used {pr['cpu_share']:.2f} of {cpu['cores']}")
     line("report() per epoch, mean", rep["mean_ms"], "ms", "< 1 ms", rep["mean_ms"] < 1)
     print(f"  {'  (p50 / p99, ms)':<44} {rep['p50_ms']:.3f} / {rep['p99_ms']:.3f}")
 
