@@ -57,6 +57,8 @@ class Client:
         self.client_id = client_id or f"{self.host}-{os.getpid()}-{secrets.token_hex(4)}"
         self._keeper = LeaseKeeper(self)
         self._closed = False
+        # What the coordinator said about the last create_study (e.g. a budget updated from the file).
+        self.warnings: List[str] = []
 
     @property
     def target(self) -> str:
@@ -93,7 +95,7 @@ class Client:
             if e.code == grpc.StatusCode.INVALID_ARGUMENT:
                 raise StudyFileError(source.locate(e.message)) from None
             raise
-        self.warnings: List[str] = list(reply.warnings)
+        self.warnings = list(reply.warnings)
         return Study(self, reply.study)
 
     def get_study(self, study: Union[str, int]) -> Study:

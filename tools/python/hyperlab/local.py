@@ -68,7 +68,11 @@ class LocalClient(Client):
         # Keep draining stdout so the coordinator never blocks writing to it.
         threading.Thread(target=self._drain, name="hyperlab-local-stdout", daemon=True).start()
         atexit.register(self.close)
-        super().__init__(f"127.0.0.1:{port}", **client_options)
+        try:
+            super().__init__(f"127.0.0.1:{port}", **client_options)
+        except BaseException:
+            self.close()
+            raise
 
     def _read_port(self, timeout: float) -> int:
         assert self.process.stdout is not None
@@ -108,7 +112,8 @@ class LocalClient(Client):
 
     def close(self) -> None:
         """Closes the client, then stops the coordinator (SIGTERM; it closes its journal)."""
-        super().close()
+        if hasattr(self, "_keeper"):  # Client.__init__ ran
+            super().close()
         self._stop_process()
         atexit.unregister(self.close)
 
