@@ -322,11 +322,15 @@ def parse_study_yaml(text: Union[str, bytes], file_name_for_errors: str = "<stri
     if line:
         raise walker.error(line, "", what)
     try:
-        documents = []
-        for document in yaml.compose_all(text, Loader=yaml.SafeLoader):
-            documents.append(document)
-            if len(documents) > 1:
-                raise walker.error(walker.line(document), "", "expected one YAML document, found a second one")
+        # Count the documents from the parser's events first (as the C++ loader's DocumentCounter), so a
+        # second one is named at its start ("---"), then build the one document.
+        starts = []
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.DocumentStartEvent):
+                starts.append(event.start_mark.line + 1)
+                if len(starts) > 1:
+                    raise walker.error(starts[1], "", "expected one YAML document, found a second one")
+        documents = [yaml.compose(text, Loader=yaml.SafeLoader)] if starts else []
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         problem = getattr(e, "problem", None) or str(e)
