@@ -13,6 +13,10 @@ packages=(
   clang-14 libclang-rt-14-dev  # clang: fuzzers and the -Wthread-safety check of the coordinator.
   libssl-dev         # OpenSSL: SHA-256 of data and fingerprints, CSPRNG lease ids.
   libcpp-httplib-dev # The metrics endpoint's HTTP server.
+  # The Python client (tools/python) and its tests: Debian's grpcio/protobuf for /usr/bin/python3, setuptools
+  # for an offline `pip install tools/python`, pandas for trials_dataframe(). (Its benchmark's peers,
+  # python3-optuna and python3-sklearn, are not installed here: the benchmark and examples ask for them.)
+  python3-grpcio python3-protobuf python3-pytest python3-setuptools python3-pandas
 )
 
 missing=()
