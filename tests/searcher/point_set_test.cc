@@ -22,8 +22,8 @@ TEST(ResolutionTest, IsAFractionOfTheRangeForDoublesAndEqualityForTheRest) {
   s.parameters.push_back({.name = "b", .kind = ParameterKind::kDiscrete, .numbers = {32, 64}});
   s.parameters.push_back({.name = "c", .kind = ParameterKind::kCategorical, .categories = {"p", "q"}});
   const ParameterEncoding encoding(s);
-  EXPECT_DOUBLE_EQ(encoding.Resolution(0), kDoubleResolution);
-  EXPECT_DOUBLE_EQ(encoding.Resolution(1), kDoubleResolution);
+  EXPECT_DOUBLE_EQ(encoding.Resolution(0), 1e-3);  // kDoubleResolution, as documented.
+  EXPECT_DOUBLE_EQ(encoding.Resolution(1), 1e-3);
   for (int j = 2; j < 5; ++j) EXPECT_EQ(encoding.Resolution(j), 0) << j;
   EXPECT_EQ(encoding.Resolutions().size(), 5u);
 }
