@@ -95,6 +95,12 @@ void StudyState::Apply(v1::Trial&& incoming) {
   }
   searcher::TrialView& view = history_[id];
   view.objective = Objective(trial);
+  if (trial.state() == v1::Trial::STOPPED) {
+    // The searcher learns from a stopped trial's last measurement of the objective metric: the worker ends
+    // a stopped trial with the metrics of its last measurement (worker.cc, train_executor.cc).
+    auto it = trial.metrics().find(study_.spec().objective().metric());
+    if (it != trial.metrics().end() && std::isfinite(it->second)) view.objective = it->second;
+  }
   switch (trial.state()) {
     case v1::Trial::PENDING:
     case v1::Trial::RUNNING:
@@ -110,7 +116,7 @@ void StudyState::Apply(v1::Trial&& incoming) {
       view.outcome = searcher::TrialView::Outcome::kFailed;
       break;
   }
-  if (view.objective) {
+  if (view.objective && view.outcome == searcher::TrialView::Outcome::kSucceeded) {  // Never a stopped one.
     const bool maximize = study_.spec().objective().goal() == v1::Objective::MAXIMIZE;
     const std::optional<double> best = best_trial_ >= 0 ? history_[best_trial_].objective : std::nullopt;
     if (!best || (maximize ? *view.objective > *best : *view.objective < *best)) best_trial_ = id;

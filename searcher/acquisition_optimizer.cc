@@ -49,7 +49,8 @@ class Scorer {
                                 : LogExpectedImprovement(mean, variance, best_);
     for (Eigen::Index i = 0; i < points.rows(); ++i) {
       if (!std::isfinite(score(i))) score(i) = -std::numeric_limits<double>::infinity();
-      if (excluded_.Contains(points.row(i).transpose())) score(i) = -std::numeric_limits<double>::infinity();
+      if (excluded_.ContainsNear(points.row(i).transpose()))
+        score(i) = -std::numeric_limits<double>::infinity();
     }
     return score;
   }

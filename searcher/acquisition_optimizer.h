@@ -7,9 +7,9 @@
 // search: each round perturbs a few coordinates of each start with a Gaussian step (snapped to feasible
 // values, categories resampled), keeps improvements, and grows or shrinks the step size (1/5th-rule style)
 // down to 1e-5 of the range. Every point scored is feasible: the search is over feasible values, not rounded
-// afterwards. Points in `excluded` (pending trials, this batch's picks) are never returned while any other
-// candidate is left. Scoring is batched: one triangular solve per round for all starts.
-// Deterministic for a given (seed, stream).
+// afterwards. Points near a member of `excluded` (point_set.h: every trial so far and this batch's picks,
+// at the parameters' resolution) are never returned while any other candidate is left. Scoring is batched:
+// one triangular solve per round for all starts. Deterministic for a given (seed, stream).
 //
 // Example:
 //   AcquisitionOptimizerOptions options;
@@ -21,13 +21,12 @@
 #define HYPERLAB_SEARCHER_ACQUISITION_OPTIMIZER_H_
 
 #include <cstdint>
-#include <string>
-#include <unordered_set>
 
 #include "Eigen/Core"
 #include "searcher/acquisition.h"
 #include "searcher/gp_model.h"
 #include "searcher/parameter_encoding.h"
+#include "searcher/point_set.h"
 
 namespace hyperlab::searcher {
 
@@ -39,21 +38,6 @@ struct AcquisitionOptimizerOptions {
   int starts = 5;           // Local searches.
   int rounds = 15;          // Local-search rounds.
   int perturbations = 24;   // Points per start per round.
-};
-
-// A set of encoded points compared exactly (by their bytes): the points a suggestion must not repeat.
-class PointSet {
- public:
-  void Insert(const Eigen::VectorXd& x) { keys_.insert(Key(x)); }
-  bool Contains(const Eigen::VectorXd& x) const { return keys_.count(Key(x)) > 0; }
-  size_t size() const { return keys_.size(); }
-
- private:
-  static std::string Key(const Eigen::VectorXd& x) {
-    const Eigen::VectorXd normal = x.array() + 0.0;  // -0.0 and 0.0 are the same point.
-    return std::string(reinterpret_cast<const char*>(normal.data()), sizeof(double) * normal.size());
-  }
-  std::unordered_set<std::string> keys_;
 };
 
 struct AcquisitionResult {

@@ -122,10 +122,11 @@ absl::StatusOr<std::vector<Assignment>> GpStrategy::Suggest(absl::Span<const Tri
   std::vector<Assignment> out;
   if (count <= 0) return out;
 
-  // Sort the history: successes (with their objectives), failures, pending; and every point seen.
-  std::vector<Eigen::VectorXd> succeeded, failed, pending;
+  // Sort the history: observations (succeeded trials, and stopped ones at their last measured value, in
+  // creation order), failures, pending; and every point tried, kept at a distance (point_set.h).
+  std::vector<Eigen::VectorXd> observed, failed, pending;
   std::vector<double> objectives;
-  PointSet seen;
+  PointSet seen(encoding_.Resolutions());
   int prior_succeeded = 0;
   for (const TrialView& trial : config_.prior) {
     if (trial.outcome != TrialView::Outcome::kSucceeded && trial.outcome != TrialView::Outcome::kFailed) {
@@ -136,7 +137,7 @@ absl::StatusOr<std::vector<Assignment>> GpStrategy::Suggest(absl::Span<const Tri
     if (trial.outcome == TrialView::Outcome::kSucceeded && trial.objective &&
         std::isfinite(*trial.objective)) {
       objectives.push_back(sign * *trial.objective);
-      succeeded.push_back(std::move(x));
+      observed.push_back(std::move(x));
       ++prior_succeeded;
     } else {
       failed.push_back(std::move(x));
@@ -147,16 +148,25 @@ absl::StatusOr<std::vector<Assignment>> GpStrategy::Suggest(absl::Span<const Tri
   for (const TrialView& trial : history) {
     Eigen::VectorXd x = encoding_.Encode(trial.assignment);
     seen.Insert(x);
-    if (trial.outcome == TrialView::Outcome::kPending) {
-      pending.push_back(std::move(x));
-    } else if (trial.outcome == TrialView::Outcome::kStopped) {
-      continue;  // Early-stopped: learned from completed trials only (but `seen`, so not suggested again).
-    } else if (trial.outcome == TrialView::Outcome::kSucceeded && trial.objective &&
-               std::isfinite(*trial.objective)) {
-      objectives.push_back(sign * *trial.objective);
-      succeeded.push_back(std::move(x));
-    } else {
-      failed.push_back(std::move(x));
+    const bool valued = trial.objective && std::isfinite(*trial.objective);
+    switch (trial.outcome) {
+      case TrialView::Outcome::kPending:
+        pending.push_back(std::move(x));
+        break;
+      case TrialView::Outcome::kSucceeded:
+      case TrialView::Outcome::kStopped:
+        // A stopped trial's last measurement is a pessimistic observation of its point (docs/search.md,
+        // "Stopped trials"); without one it is only kept away from.
+        if (valued) {
+          objectives.push_back(sign * *trial.objective);
+          observed.push_back(std::move(x));
+        } else if (trial.outcome == TrialView::Outcome::kSucceeded) {
+          failed.push_back(std::move(x));
+        }
+        break;
+      case TrialView::Outcome::kFailed:
+        failed.push_back(std::move(x));
+        break;
     }
   }
 
@@ -165,23 +175,23 @@ absl::StatusOr<std::vector<Assignment>> GpStrategy::Suggest(absl::Span<const Tri
     for (uint64_t attempt = 0; attempt < 64; ++attempt) {
       Eigen::VectorXd x =
           encoding_.Encode(InitialPoint(static_cast<int64_t>(index + attempt * kRetryStride)));
-      if (!seen.Contains(x)) return x;
+      if (!seen.ContainsNear(x)) return x;
     }
     return std::nullopt;
   };
 
   const int64_t first = static_cast<int64_t>(history.size());
-  const bool model_phase = first + count > initial_trials && succeeded.size() >= 2;
+  const bool model_phase = first + count > initial_trials && observed.size() >= 2;
   std::optional<GpModel> gp;
   Eigen::MatrixXd incumbents;
   double best = 0;
   if (model_phase) {
-    const int n = static_cast<int>(succeeded.size() + failed.size());
+    const int n = static_cast<int>(observed.size() + failed.size());
     Eigen::MatrixXd x(n, d);
-    for (size_t i = 0; i < succeeded.size(); ++i)
-      x.row(static_cast<Eigen::Index>(i)) = succeeded[i].transpose();
+    for (size_t i = 0; i < observed.size(); ++i)
+      x.row(static_cast<Eigen::Index>(i)) = observed[i].transpose();
     for (size_t i = 0; i < failed.size(); ++i) {
-      x.row(static_cast<Eigen::Index>(succeeded.size() + i)) = failed[i].transpose();
+      x.row(static_cast<Eigen::Index>(observed.size() + i)) = failed[i].transpose();
     }
     const std::vector<double> warped = WarpObjectives(objectives, static_cast<int>(failed.size()));
     const Eigen::VectorXd y = Eigen::Map<const Eigen::VectorXd>(warped.data(), n);
@@ -210,7 +220,7 @@ absl::StatusOr<std::vector<Assignment>> GpStrategy::Suggest(absl::Span<const Tri
         gp->Predict(p.transpose(), &mean, &variance);
         gp->AddObservation(p, mean(0));
       }
-      std::vector<int> order(succeeded.size());
+      std::vector<int> order(observed.size());
       std::iota(order.begin(), order.end(), 0);
       std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return y(a) < y(b); });
       order.resize(std::min<size_t>(order.size(), kIncumbents));
@@ -228,6 +238,9 @@ absl::StatusOr<std::vector<Assignment>> GpStrategy::Suggest(absl::Span<const Tri
           OptimizeAcquisition(*gp, encoding_, incumbents, best, seen, config_.seed,
                               static_cast<uint64_t>(index), OptionsFor(gp->size(), config_));
       if (!r.excluded) chosen = r.x;
+    }
+    if (chosen && seen.ContainsNear(encoding_.Encode(encoding_.Decode(*chosen)))) {
+      chosen.reset();  // Rounding through the assignment brought it within resolution of a trial.
     }
     if (!chosen) chosen = initial(index);
     if (!chosen) break;  // Every point of a small discrete space has been tried.

@@ -1,17 +1,21 @@
 // Gaussian-process Bayesian optimisation (`algorithm: {bayesian: {seed: S}}`).
 //
 // What it does on each Suggest, as a pure function of (space, config, history, saved state):
-//   1. Until `initial_trials` have been created (and while fewer than two have succeeded), trial t gets point
-//      t of a scrambled Halton sequence: a space-filling initial design, scaled with the dimension.
-//   2. Otherwise it encodes every trial into the unit cube (parameter_encoding.h), warps the objectives
-//      (output_warping.h: robust to outliers, failures imputed below the worst), refits the Matérn-5/2 ARD
-//      hyperparameters by MAP (gp_fit.h) when enough new results have arrived since the last fit (warm
-//      started from it), and builds the posterior (gp_model.h) on at most kDataCap observations.
+//   1. Until `initial_trials` have been created (and while fewer than two observations exist), trial t gets
+//      point t of a scrambled Halton sequence: a space-filling initial design, scaled with the dimension.
+//   2. Otherwise it encodes every trial into the unit cube (parameter_encoding.h). Observations are the
+//      succeeded trials' objectives and the stopped trials' last measured values (pessimistic: see
+//      docs/search.md, "Stopped trials"). It warps them (output_warping.h: robust to outliers, failures
+//      imputed below the worst), refits the Matérn-5/2 ARD hyperparameters by MAP (gp_fit.h) when enough
+//      new results have arrived since the last fit (warm started from it), and builds the posterior
+//      (gp_model.h) on at most kDataCap observations.
 //   3. Pending trials enter the posterior as fantasies at their predicted mean (kriging believer), and so
 //      does each point of the batch once chosen, by extending the Cholesky factor one row at a time. So
-//      parallel workers are spread out; and no suggestion repeats a point already in the history or batch.
+//      parallel workers are spread out.
 //   4. Each point maximises log expected improvement (or UCB, when `ucb_beta` > 0) over feasible points
-//      (acquisition_optimizer.h).
+//      (acquisition_optimizer.h) that are not near any trial of the history or the batch: a suggestion
+//      differs from each of them by at least its parameter's resolution on at least one parameter
+//      (ParameterEncoding::Resolution, point_set.h).
 // The saved state (gp_state.h) is the last fit and the number of observations it saw; with it, a restarted
 // coordinator suggests exactly what an uninterrupted one would. Maximisation is minimisation of -objective.
 //

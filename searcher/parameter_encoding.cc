@@ -81,6 +81,23 @@ Eigen::VectorXd ParameterEncoding::Encode(const Assignment& assignment) const {
   return x;
 }
 
+double ParameterEncoding::Resolution(int j) const {
+  const Parameter& p = parameters_[j];
+  if (p.kind != ParameterKind::kDouble) return 0;
+  if (!(p.max > p.min)) return 1;
+  const bool log = p.scale == Scale::kLog;
+  const double lo = log ? std::log(p.min) : p.min, hi = log ? std::log(p.max) : p.max;
+  const double fingerprint = kFingerprintRelativeDigits * std::max(std::abs(lo), std::abs(hi)) / (hi - lo);
+  const double r = std::max(kDoubleResolution, fingerprint);
+  return std::isfinite(r) ? std::min(r, 1.0) : 1.0;
+}
+
+std::vector<double> ParameterEncoding::Resolutions() const {
+  std::vector<double> out;
+  for (int j = 0; j < dimensions(); ++j) out.push_back(Resolution(j));
+  return out;
+}
+
 double ParameterEncoding::Snap(int j, double u) const {
   const Parameter& p = parameters_[j];
   switch (p.kind) {

@@ -22,6 +22,13 @@
 
 namespace hyperlab::searcher {
 
+// The resolution of a double parameter: this fraction of its range (of the range of its logarithm, for log
+// scale). Two values closer than that are one experiment to the Bayesian strategy (point_set.h).
+inline constexpr double kDoubleResolution = 1e-3;
+// Values whose fingerprints (coordinator/fingerprint.cc: 12 significant digits of the value, or of its
+// logarithm for log scale) may coincide differ by less than this fraction of the larger magnitude.
+inline constexpr double kFingerprintRelativeDigits = 1e-11;
+
 class ParameterEncoding {
  public:
   explicit ParameterEncoding(const SearchSpace& space);
@@ -46,6 +53,15 @@ class ParameterEncoding {
   // A feasible coordinate from a uniform number in [0, 1): the unit interval for numbers, equal shares for
   // the categories.
   double FromUnit(int j, double u) const;
+
+  // The resolution of coordinate j in the encoded space: two points whose coordinates all differ by less
+  // than their resolution (or not at all) are the same experiment. 0 for integer, discrete and categorical
+  // parameters (distinct values are distinct experiments: an integer's resolution is 1, i.e. any other
+  // integer). For a double, kDoubleResolution of the unit interval, or more when the range is so narrow
+  // beside its magnitude that the fingerprint's 12 significant digits cannot tell such values apart; at
+  // most 1. A double with min == max has a single value: resolution 1.
+  double Resolution(int j) const;
+  std::vector<double> Resolutions() const;
 
   // Number of categories of coordinate j (categorical only).
   int Categories(int j) const { return static_cast<int>(parameters_[j].categories.size()); }

@@ -28,13 +28,15 @@ namespace hyperlab::searcher {
 
 // What a strategy knows of one trial.
 struct TrialView {
-  // kStopped: ended early by an early-stopping rule; its objective is not comparable to completed trials'
-  // (strategies learn from completed trials only), but its point has been tried.
+  // kStopped: ended early by an early-stopping rule; its point has been tried. Its `objective`, when set,
+  // is its last measured value of the objective metric: not comparable to a completed trial's (it may
+  // have improved had it run on), so it is never a study's best; the Bayesian strategy learns from it as a
+  // pessimistic observation, the others ignore it.
   enum class Outcome { kPending, kSucceeded, kFailed, kStopped };
   int64_t index = 0;  // Dense per study, in creation order.
   Assignment assignment;
   Outcome outcome = Outcome::kPending;
-  // The objective, when kSucceeded.
+  // The objective, when kSucceeded; the last measured value of the objective metric, when kStopped.
   std::optional<double> objective;
 };
 

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "gtest/gtest.h"
+#include "searcher/parameter_encoding.h"
 #include "searcher/strategy.h"
 
 namespace hyperlab::searcher {
@@ -230,6 +231,232 @@ TEST(GpStrategyTest, FailedTrialsSteerSuggestionsAway) {
   for (const TrialView& v : history) failed_late += v.index >= 15 && v.outcome == Outcome::kFailed;
   EXPECT_LE(failed_late, 6)
       << failed_late;  // Of 15; random search would fail about 10 of 15 (x1 > 0 is 2/3 of [-5, 10]).
+}
+
+// A learning rate on a log scale, as in a training study.
+SearchSpace LearningRateSpace() {
+  SearchSpace s;
+  s.parameters.push_back({.name = "lr", .scale = Scale::kLog, .min = 1e-4, .max = 0.3});
+  return s;
+}
+
+// Position of a learning rate in its log range, 0..1.
+double LogPosition(double lr) { return std::log(lr / 1e-4) / std::log(0.3 / 1e-4); }
+
+// A study (minimising) whose completed trials look best near u = 0.6 of the log range, but where early
+// stopping cuts every trial in the band [0.5, 0.7] short at a poor last value. `stopped_value` false: the
+// stopped trials carry no value (what the strategy saw before it learned from them).
+std::vector<TrialView> RunStudyWithStoppedBand(uint64_t seed, int trials, bool stopped_value) {
+  const GpStrategy gp(LearningRateSpace(), Bayesian(seed));
+  return RunStudy(gp, trials, [&](TrialView& v) {
+    const double u = LogPosition(std::get<double>(v.assignment[0]));
+    if (u > 0.5 && u < 0.7) {
+      v.outcome = Outcome::kStopped;
+      if (stopped_value) v.objective = 2.0;  // Worse than any completed trial.
+    } else {
+      v.outcome = Outcome::kSucceeded;
+      v.objective = (u - 0.6) * (u - 0.6);
+    }
+  });
+}
+
+int StoppedAfter(const std::vector<TrialView>& history, int64_t from) {
+  int n = 0;
+  for (const TrialView& v : history) n += v.index >= from && v.outcome == Outcome::kStopped;
+  return n;
+}
+
+TEST(GpStrategyTest, StoppedTrialsLastValuesSteerSuggestionsAway) {
+  // Summed over seeds, the trials after the initial design (5 of 16) that land in the stopped band.
+  int with_values = 0, without_values = 0;
+  for (uint64_t seed : {21, 22, 23, 24}) {
+    with_values += StoppedAfter(RunStudyWithStoppedBand(seed, 16, true), 5);
+    without_values += StoppedAfter(RunStudyWithStoppedBand(seed, 16, false), 5);
+  }
+  // Without the stopped trials' values the model keeps proposing the band next to the best completed
+  // trials (the failure of issue 17); with them it learns the band is poor.
+  EXPECT_LE(with_values, 8) << "with values " << with_values << ", without " << without_values;
+  EXPECT_GE(without_values, 3 * std::max(with_values, 4))
+      << "with values " << with_values << ", without " << without_values;
+}
+
+TEST(GpStrategyTest, StoppedTrialsAloneStartTheModel) {
+  // Only stopped trials (with values) so far: they are observations enough to fit the model, which then
+  // proposes next to the best of them rather than a quasi-random point.
+  const GpStrategy gp(LearningRateSpace(), Bayesian(25));
+  std::vector<TrialView> history;
+  for (int t = 0; t < 6; ++t) {
+    const double u = 0.1 + 0.16 * t;  // 0.1 .. 0.9
+    const double lr = 1e-4 * std::pow(0.3 / 1e-4, u);
+    history.push_back(
+        {.index = t, .assignment = {lr}, .outcome = Outcome::kStopped, .objective = std::abs(u - 0.42)});
+  }
+  std::string state;
+  auto next = gp.Suggest(history, 1, state);
+  ASSERT_TRUE(next.ok());
+  ASSERT_EQ(next->size(), 1u);
+  EXPECT_FALSE(state.empty());  // A fit was made.
+  EXPECT_NEAR(LogPosition(std::get<double>(next->front()[0])), 0.42, 0.15);
+}
+
+// Every suggestion of a batch keeps at least the resolution from each trial and from the batch's others.
+void ExpectApartAtResolution(const SearchSpace& space, const std::vector<TrialView>& history,
+                             const std::vector<Assignment>& batch) {
+  const ParameterEncoding encoding(space);
+  std::vector<Eigen::VectorXd> points;
+  for (const TrialView& v : history) points.push_back(encoding.Encode(v.assignment));
+  for (const Assignment& a : batch) {
+    const Eigen::VectorXd x = encoding.Encode(a);
+    for (const Eigen::VectorXd& p : points) {
+      bool apart = false;
+      for (int j = 0; j < encoding.dimensions(); ++j) {
+        const double gap = std::abs(x(j) - p(j));
+        // The documented rule (docs/search.md, "Resolution"): 1e-3 of a double's (log-)range, any
+        // difference for the other kinds; these tests' ranges are far wider than the fingerprint's digits.
+        apart = apart || (encoding.discrete(j) ? gap > 0 : gap >= 1e-3 * (1 - 1e-9));
+      }
+      EXPECT_TRUE(apart) << "suggestion " << x.transpose() << " is within resolution of " << p.transpose();
+    }
+    points.push_back(x);
+  }
+}
+
+// A history of a smooth bowl whose minimum `best` has been tried: the acquisition's maximum is right next
+// to it.
+std::vector<TrialView> BowlTriedAtItsMinimum(const SearchSpace& space, const Assignment& best,
+                                             uint64_t seed) {
+  const GpStrategy gp(space, Bayesian(seed));
+  const ParameterEncoding encoding(space);
+  const Eigen::VectorXd at = encoding.Encode(best);
+  std::vector<TrialView> history = RunStudy(gp, 8, [&](TrialView& v) {
+    v.outcome = Outcome::kSucceeded;
+    v.objective = (encoding.Encode(v.assignment) - at).squaredNorm();
+  });
+  history.push_back({.index = static_cast<int64_t>(history.size()),
+                     .assignment = best,
+                     .outcome = Outcome::kSucceeded,
+                     .objective = 0.0});
+  return history;
+}
+
+TEST(GpStrategyTest, NeverSuggestsWithinADoublesResolutionOfATrialLinearOrLog) {
+  for (Scale scale : {Scale::kLinear, Scale::kLog}) {
+    SearchSpace space;
+    space.parameters.push_back({.name = "x", .scale = scale, .min = 0.01, .max = 10});
+    const double best = scale == Scale::kLog ? 0.3 : 5;  // Mid-range.
+    const std::vector<TrialView> history = BowlTriedAtItsMinimum(space, {best}, 31);
+    const GpStrategy gp(space, Bayesian(31));
+    std::string state;
+    auto next = gp.Suggest(history, 6, state);
+    ASSERT_TRUE(next.ok());
+    ASSERT_EQ(next->size(), 6u);
+    ExpectApartAtResolution(space, history, *next);
+    // The rule was exercised: suggestions went to the minimum, as near as the rule allows.
+    double nearest = 1;
+    for (const Assignment& a : *next) {
+      const double x = std::get<double>(a[0]);
+      nearest = std::min(nearest, scale == Scale::kLog ? std::abs(std::log(x / best)) / std::log(1000.0)
+                                                       : std::abs(x - best) / (10 - 0.01));
+    }
+    EXPECT_GE(nearest, 1e-3 * (1 - 1e-9));  // The documented resolution of a double.
+    EXPECT_LT(nearest, 0.01);
+  }
+}
+
+TEST(GpStrategyTest, IntegerAndCategoricalValuesCountAsApartOnlyWhenTheyDiffer) {
+  // A double beside an integer and a categorical: a suggestion may repeat the integer and the category of
+  // a trial only with the double at least its resolution away, and may repeat the double only with
+  // another integer or category.
+  SearchSpace space;
+  space.parameters.push_back({.name = "x", .min = 0, .max = 1});
+  space.parameters.push_back({.name = "k", .kind = ParameterKind::kInteger, .min = 1, .max = 4});
+  space.parameters.push_back(
+      {.name = "c", .kind = ParameterKind::kCategorical, .categories = {"p", "q", "r"}});
+  const Assignment best = {0.5, int64_t{3}, std::string("q")};
+  const std::vector<TrialView> history = BowlTriedAtItsMinimum(space, best, 41);
+  const GpStrategy gp(space, Bayesian(41));
+  std::string state;
+  auto next = gp.Suggest(history, 8, state);
+  ASSERT_TRUE(next.ok());
+  ASSERT_EQ(next->size(), 8u);
+  ExpectApartAtResolution(space, history, *next);
+  int same_kc = 0;
+  for (const Assignment& a : *next) same_kc += a[1] == best[1] && a[2] == best[2];
+  EXPECT_GE(same_kc, 1);  // The rule was exercised: the model wanted (3, "q") again, at another x.
+}
+
+TEST(GpStrategyTest, IntegersAloneAreNeverRepeated) {
+  SearchSpace space;
+  space.parameters.push_back({.name = "k", .kind = ParameterKind::kInteger, .min = 1, .max = 40});
+  const std::vector<TrialView> history = BowlTriedAtItsMinimum(space, {int64_t{17}}, 42);
+  std::string state;
+  auto next = GpStrategy(space, Bayesian(42)).Suggest(history, 10, state);
+  ASSERT_TRUE(next.ok());
+  ASSERT_EQ(next->size(), 10u);
+  ExpectApartAtResolution(space, history, *next);
+}
+
+// A history mixing every outcome, stopped trials with and without values among them.
+std::vector<TrialView> MixedOutcomes(const GpStrategy& gp, int trials) {
+  return RunStudy(gp, trials, [](TrialView& v) {
+    const double value = BraninOf(v.assignment);
+    switch (v.index % 4) {
+      case 1:
+        v.outcome = Outcome::kStopped;
+        v.objective = value + 20;
+        break;
+      case 3:
+        v.outcome = v.index % 8 == 3 ? Outcome::kStopped : Outcome::kFailed;
+        break;
+      default:
+        v.outcome = Outcome::kSucceeded;
+        v.objective = value;
+    }
+  });
+}
+
+TEST(GpStrategyTest, WithStoppedTrialsTheSameHistoryAndSeedGiveTheSameSuggestion) {
+  const GpStrategy a(BraninSpace(), Bayesian(51)), b(BraninSpace(), Bayesian(51)),
+      c(BraninSpace(), Bayesian(52));
+  const std::vector<TrialView> history = MixedOutcomes(a, 14);
+  std::string sa, sb, sc;
+  auto ra = a.Suggest(history, 2, sa), rb = b.Suggest(history, 2, sb), rc = c.Suggest(history, 2, sc);
+  ASSERT_TRUE(ra.ok() && rb.ok() && rc.ok());
+  EXPECT_EQ(*ra, *rb);
+  EXPECT_EQ(sa, sb);
+  EXPECT_NE(*ra, *rc);
+  // The stopped trials' values are in the model: without them the suggestion differs.
+  std::vector<TrialView> blind = history;
+  for (TrialView& v : blind) {
+    if (v.outcome == Outcome::kStopped) v.objective.reset();
+  }
+  std::string sblind;
+  auto rblind = a.Suggest(blind, 2, sblind);
+  ASSERT_TRUE(rblind.ok());
+  EXPECT_NE(*ra, *rblind);
+}
+
+TEST(GpStrategyTest, WithStoppedTrialsRestartAtAnyPointContinuesIdentically) {
+  const AlgorithmConfig config = Bayesian(53);
+  const GpStrategy uninterrupted(BraninSpace(), config);
+  std::vector<TrialView> history;
+  std::string state;
+  size_t done = 0;
+  while (history.size() < 30) {
+    const int count = history.empty() ? 3 : 1;
+    std::string journaled = state;
+    auto a = uninterrupted.Suggest(history, count, state);
+    auto b = GpStrategy(BraninSpace(), config).Suggest(history, count, journaled);
+    ASSERT_TRUE(a.ok() && b.ok());
+    ASSERT_EQ(*a, *b) << "at trial " << history.size();
+    ASSERT_EQ(state, journaled) << "at trial " << history.size();
+    for (const Assignment& x : *a)
+      history.push_back({.index = static_cast<int64_t>(history.size()), .assignment = x});
+    TrialView& finished = history[done];
+    finished.outcome = done % 3 == 1 ? Outcome::kStopped : Outcome::kSucceeded;
+    finished.objective = BraninOf(finished.assignment) + (finished.outcome == Outcome::kStopped ? 30 : 0);
+    ++done;
+  }
 }
 
 }  // namespace
