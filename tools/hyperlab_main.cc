@@ -200,6 +200,7 @@ int main(int argc, char** argv) {
   help->add_option("command", help_topic, "a command, e.g. `study watch`");
   help->callback([&] {
     const CLI::App* target = &app;
+    std::string name = "hyperlab";
     for (const std::string& word : help_topic) {
       const CLI::App* next = nullptr;
       std::vector<std::string> names;
@@ -213,8 +214,10 @@ int main(int argc, char** argv) {
         return;
       }
       target = next;
+      absl::StrAppend(&name, " ", word);
     }
-    std::cout << target->help();
+    // Not target->help(): that shows the help of the subcommand being run (this one).
+    std::cout << target->get_formatter()->make_help(target, name, CLI::AppFormatMode::Normal);
   });
 
   try {

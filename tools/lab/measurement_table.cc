@@ -24,7 +24,11 @@ Table MeasurementTable(const std::vector<TrialMeasurements>& trials, bool with_s
       row.push_back(m.time_unix_ms());
       for (const std::string& name : metrics) {
         auto it = m.metrics().find(name);
-        row.push_back(it == m.metrics().end() ? Value() : Value(it->second));
+        if (it == m.metrics().end()) {
+          row.emplace_back();  // Missing.
+        } else {
+          row.emplace_back(it->second);
+        }
       }
       table.rows.push_back(std::move(row));
     }
