@@ -2,7 +2,7 @@
 # Installs what is missing (tools/setup.sh), then configures and builds into ./build (or $HYPERLAB_BUILD_DIR).
 #   bash tools/build.sh                 everything: the CLI, coordinator, worker, tests, fuzzers, benchmarks
 #   bash tools/build.sh hyperlab ...    only these targets (and what they need); tests are not configured
-# BUILD_TYPE (default Release) picks the CMake build type.
+# BUILD_TYPE (default Release) picks the CMake build type; HYPERLAB_BUILD_DIR the directory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh
