@@ -44,7 +44,8 @@ struct Connection {
   std::shared_ptr<grpc::Channel> channel;
 };
 
-absl::StatusOr<Connection> Connect(const GlobalOptions& options);
+// `args`: extra channel arguments for a remote coordinator (a watch's short reconnect backoff).
+absl::StatusOr<Connection> Connect(const GlobalOptions& options, const grpc::ChannelArguments& args = {});
 // A client context with the global deadline (none when `stream` is true).
 std::unique_ptr<grpc::ClientContext> CallContext(const GlobalOptions& options, bool stream = false);
 absl::Status FromGrpc(const grpc::Status& status);
@@ -55,8 +56,12 @@ int ReportError(const absl::Status& status);
 absl::Status StudySubmit(const GlobalOptions& g, const std::string& file);
 absl::Status StudyList(const GlobalOptions& g);
 absl::Status StudyShow(const GlobalOptions& g, const std::string& study);
+// Live progress until the study ends; prints "coordinator unreachable, retrying" as soon as the
+// coordinator goes away and carries on within about a second and a half of its return.
 absl::Status StudyWatch(const GlobalOptions& g, const std::string& study);
-// OK when the study completes; FAILED_PRECONDITION when it ends otherwise (failed, cancelled).
+// OK when the study completes; FAILED_PRECONDITION ("study 'S' ended FAILED: <reason>") when it ends
+// otherwise (failed, cancelled, paused). Says "coordinator unreachable, retrying" on stderr while the
+// coordinator is away and carries on when it is back.
 absl::Status StudyWait(const GlobalOptions& g, const std::string& study, double timeout_s);
 absl::Status StudyBest(const GlobalOptions& g, const std::string& study);
 absl::Status StudyCancel(const GlobalOptions& g, const std::string& study);
@@ -77,10 +82,15 @@ struct TrialsOptions {
   // Study ids or names; or else every study tagged `tag`. A `study` column appears for more than one.
   std::vector<std::string> studies;
   std::string tag;
-  std::string where;    // A query (tools/lab/query.h); empty: every trial.
-  std::string sort;     // NAME or -NAME (descending), comma-separated; missing values last.
-  std::string columns;  // Comma-separated names; empty: id, state, parameters, metrics, runtime, worker.
-  int limit = 0;        // 0: all.
+  std::string where;  // A query (tools/lab/query.h); empty: every trial.
+  std::string sort;   // NAME or -NAME (descending), comma-separated; missing values last.
+  // Comma-separated names, or "all"; empty: id, state, parameters, metrics, runtime, worker (the table:
+  // the ones that fit 120 characters, in that order of importance).
+  std::string columns;
+  int limit = 0;  // 0: all.
+  // One row per measurement (a reported step) of the selected trials instead of one per trial
+  // (tools/lab/measurement_table.h).
+  bool measurements = false;
 };
 absl::Status Trials(const GlobalOptions& g, const TrialsOptions& options);
 // `hyperlab study compare A B ...` (tools/lab/study_comparison.h). `target`: nullopt for the default,
@@ -105,6 +115,8 @@ absl::Status AdminRequeueTrial(const GlobalOptions& g, const std::string& study,
 absl::Status AdminFailTrial(const GlobalOptions& g, const std::string& study, int64_t trial,
                             const std::string& reason);
 absl::Status AdminStorage(const GlobalOptions& g);
+// `hyperlab run`: OK when the study completes; FAILED_PRECONDITION ("study 'S' ended FAILED: <reason>") when
+// it ends otherwise, after printing its best trial; FAILED_PRECONDITION when the data dir is in use.
 absl::Status Run(const GlobalOptions& g, const std::string& file, int workers, bool verbose);
 
 }  // namespace hyperlab::tools

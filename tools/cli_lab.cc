@@ -2,6 +2,7 @@
 // with a tag) and `study compare`. The logic is in tools/lab/; this file fetches and prints.
 #include <algorithm>
 #include <iostream>
+#include <map>
 #include <set>
 
 #include "absl/strings/str_cat.h"
@@ -9,6 +10,7 @@
 #include "hyperlab/v1/services.grpc.pb.h"
 #include "searcher/status_macros.h"
 #include "tools/cli.h"
+#include "tools/lab/measurement_table.h"
 #include "tools/lab/study_comparison.h"
 #include "tools/lab/trial_table.h"
 #include "tools/output_format.h"
@@ -25,16 +27,27 @@ absl::StatusOr<v1::Study> FetchStudy(const GlobalOptions& g, v1::StudyService::S
   return study;
 }
 
-absl::StatusOr<std::vector<v1::Trial>> FetchTrials(const GlobalOptions& g, v1::StudyService::Stub& stub,
-                                                   const v1::Study& study) {
+// The study's trials; with `measurements`, each trial's measurements go there by trial id.
+absl::StatusOr<std::vector<v1::Trial>> FetchTrials(
+    const GlobalOptions& g, v1::StudyService::Stub& stub, const v1::Study& study,
+    std::map<int64_t, std::vector<v1::Measurement>>* measurements = nullptr) {
   v1::ListTrialsRequest request;
   request.set_study(absl::StrCat(study.id()));
+  request.set_with_measurements(measurements != nullptr);
   v1::ListTrialsResponse response;
   RETURN_IF_ERROR(FromGrpc(stub.ListTrials(CallContext(g).get(), request, &response)));
   std::vector<v1::Trial> trials;
-  for (const auto& t : response.trials()) trials.push_back(t.trial());
+  for (const auto& t : response.trials()) {
+    trials.push_back(t.trial());
+    if (measurements != nullptr) {
+      (*measurements)[t.trial().id()] = {t.measurements().begin(), t.measurements().end()};
+    }
+  }
   return trials;
 }
+
+// The widest a default trials table may be, so that it reads in an ordinary terminal.
+constexpr size_t kTableWidth = 120;
 
 bool HasTag(const v1::Study& study, const std::string& tag) {
   return std::find(study.spec().tags().begin(), study.spec().tags().end(), tag) != study.spec().tags().end();
@@ -79,6 +92,21 @@ absl::StatusOr<std::vector<v1::Study>> ResolveStudies(const GlobalOptions& g, v1
   return studies;
 }
 
+absl::Status PrintTable(const lab::Table& table, OutputFormat format) {
+  switch (format) {
+    case OutputFormat::kTable:
+      std::cout << lab::RenderText(table);
+      break;
+    case OutputFormat::kCsv:
+      std::cout << lab::RenderCsv(table);
+      break;
+    case OutputFormat::kJson:
+      std::cout << lab::RenderJson(table).dump(2) << std::endl;
+      break;
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status Trials(const GlobalOptions& g, const TrialsOptions& options) {
@@ -86,11 +114,19 @@ absl::Status Trials(const GlobalOptions& g, const TrialsOptions& options) {
   ASSIGN_OR_RETURN(Connection c, Connect(g));
   auto stub = v1::StudyService::NewStub(c.channel);
   ASSIGN_OR_RETURN(std::vector<v1::Study> studies, ResolveStudies(g, *stub, options.studies, options.tag));
+  if (options.measurements && !options.columns.empty()) {
+    return absl::InvalidArgumentError(
+        "--columns: not with --measurements (its columns are trial, step, time_unix_ms and the metrics)");
+  }
   std::vector<v1::StudySpec> specs;
   std::vector<lab::TrialRecord> records;
+  // By study name, then trial id (only with --measurements).
+  std::map<std::string, std::map<int64_t, std::vector<v1::Measurement>>> measurements;
   for (const v1::Study& study : studies) {
     specs.push_back(study.spec());
-    ASSIGN_OR_RETURN(std::vector<v1::Trial> trials, FetchTrials(g, *stub, study));
+    ASSIGN_OR_RETURN(
+        std::vector<v1::Trial> trials,
+        FetchTrials(g, *stub, study, options.measurements ? &measurements[study.spec().name()] : nullptr));
     for (v1::Trial& t : trials) records.push_back({study.spec().name(), std::move(t)});
   }
   const lab::FieldCatalog catalog = lab::FieldCatalog::Build(specs, records);
@@ -98,6 +134,13 @@ absl::Status Trials(const GlobalOptions& g, const TrialsOptions& options) {
                    lab::SelectTrials(std::move(records), catalog,
                                      {.where = options.where, .sort = options.sort, .limit = options.limit}));
   const bool with_study = !options.tag.empty() || studies.size() > 1;
+  if (options.measurements) {
+    std::vector<lab::TrialMeasurements> steps;
+    for (const lab::TrialRecord& r : records) {
+      steps.push_back({r.study, r.trial.id(), std::move(measurements[r.study][r.trial.id()])});
+    }
+    return PrintTable(lab::MeasurementTable(steps, with_study), format);
+  }
 
   if (format == OutputFormat::kJson && options.columns.empty()) {
     // Without --columns, JSON is the whole record (output_format.h's TrialToJson: `params` and `metrics`
@@ -112,24 +155,24 @@ absl::Status Trials(const GlobalOptions& g, const TrialsOptions& options) {
     return absl::OkStatus();
   }
   std::vector<lab::Column> columns;
-  if (options.columns.empty()) {
-    columns = lab::DefaultColumns(catalog, with_study, /*for_people=*/format == OutputFormat::kTable);
-  } else {
+  if (options.columns == "all") {
+    columns = lab::AllColumns(catalog, with_study);
+  } else if (!options.columns.empty()) {
     ASSIGN_OR_RETURN(columns, lab::ParseColumns(options.columns, catalog));
+  } else {
+    columns = lab::DefaultColumns(catalog, with_study, /*for_people=*/format == OutputFormat::kTable);
+    if (format == OutputFormat::kTable) {
+      std::vector<std::string> objectives, left_out;
+      for (const v1::StudySpec& spec : specs) objectives.push_back(spec.objective().metric());
+      columns = lab::FitColumns(columns, records, objectives, kTableWidth, &left_out);
+      if (!left_out.empty()) {
+        // On stderr, so that the table itself stays clean for a pipe.
+        std::cerr << "(" << left_out.size() << " more column" << (left_out.size() == 1 ? "" : "s") << ": "
+                  << absl::StrJoin(left_out, ", ") << "; --columns all shows every column)" << std::endl;
+      }
+    }
   }
-  const lab::Table table = lab::BuildTable(columns, records);
-  switch (format) {
-    case OutputFormat::kTable:
-      std::cout << lab::RenderText(table);
-      break;
-    case OutputFormat::kCsv:
-      std::cout << lab::RenderCsv(table);
-      break;
-    case OutputFormat::kJson:
-      std::cout << lab::RenderJson(table).dump(2) << std::endl;
-      break;
-  }
-  return absl::OkStatus();
+  return PrintTable(lab::BuildTable(columns, records), format);
 }
 
 absl::Status StudyCompare(const GlobalOptions& g, const std::vector<std::string>& refs,

@@ -1,5 +1,6 @@
 // `hyperlab run FILE`: the embedded single-process cluster on a study file, with progress and the best
-// trial at the end. Running it again with the same file and directory continues the same study.
+// trial at the end. Running it again with the same file and directory continues the same study. Exits 1
+// when the study ends other than COMPLETED (FAILED: every trial, or too many, failed).
 #include <signal.h>
 #include <unistd.h>
 
@@ -114,8 +115,13 @@ absl::Status Run(const GlobalOptions& g, const std::string& file, int workers, b
   }
   RETURN_IF_ERROR(FromGrpc(watch_status));
 
-  std::cout << "study '" << spec.name() << "' " << v1::Study::State_Name(last.state())
-            << (last.reason().empty() ? "" : ": " + last.reason()) << std::endl;
+  // A study that did not complete ends the run with an error (exit 1) after what it has to show, so that a
+  // script or CI job sees the failure: "hyperlab: FAILED_PRECONDITION: study 'S' ended FAILED: ...".
+  const bool completed = last.state() == v1::Study::COMPLETED;
+  const std::string ending =
+      absl::StrCat("study '", spec.name(), "' ", completed ? "" : "ended ",
+                   v1::Study::State_Name(last.state()), last.reason().empty() ? "" : ": " + last.reason());
+  if (completed) std::cout << ending << std::endl;
   // The journal is closed now: read the result back from it, as any later inspection will.
   GlobalOptions local = g;
   local.data_dir = data_dir;
@@ -126,6 +132,7 @@ absl::Status Run(const GlobalOptions& g, const std::string& file, int workers, b
   std::cout << "inspect: hyperlab --data-dir " << data_dir << " trials " << spec.name() << " --sort "
             << (spec.objective().goal() == v1::Objective::MAXIMIZE ? "-" : "") << spec.objective().metric()
             << std::endl;
+  if (!completed) return absl::FailedPreconditionError(ending);
   return absl::OkStatus();
 }
 

@@ -16,7 +16,7 @@
 
 namespace hyperlab::tools {
 
-absl::StatusOr<Connection> Connect(const GlobalOptions& options) {
+absl::StatusOr<Connection> Connect(const GlobalOptions& options, const grpc::ChannelArguments& args) {
   Connection c;
   if (!options.data_dir.empty()) {
     ASSIGN_OR_RETURN(
@@ -36,7 +36,8 @@ absl::StatusOr<Connection> Connect(const GlobalOptions& options) {
                                    .tls_ca_file = options.tls_ca,
                                    .tls_cert_file = options.tls_cert,
                                    .tls_key_file = options.tls_key,
-                                   .insecure_plaintext_tokens = options.insecure_plaintext_tokens}));
+                                   .insecure_plaintext_tokens = options.insecure_plaintext_tokens},
+                                  args));
   return c;
 }
 
@@ -127,17 +128,30 @@ absl::Status StudyShow(const GlobalOptions& g, const std::string& ref) {
 
 namespace {
 
+// How often a watch asks again while the coordinator is away, and the channel's reconnect backoff. gRPC's
+// default backoff grows to two minutes, so a watch caught up 95 s after the coordinator came back; capped
+// at a second, it resumes within about a second and a half.
+constexpr auto kRetryInterval = std::chrono::milliseconds(500);
+constexpr int kMaxReconnectBackoffMs = 1000;
+
 // Follows the study's changes, calling `on_change` for each, until it ends or `timeout_s` (<= 0: never).
-// Reconnects while the coordinator is away.
+// While the coordinator is away it tries again every kRetryInterval; `on_away` is called once when it
+// goes (the stream breaks, or the first call finds nobody), `on_back` once when a stream works again.
 absl::StatusOr<v1::Study> Follow(const GlobalOptions& g, const std::string& ref, double timeout_s,
-                                 const std::function<void(const v1::Study&)>& on_change) {
-  ASSIGN_OR_RETURN(Connection c, Connect(g));
+                                 const std::function<void(const v1::Study&)>& on_change,
+                                 const std::function<void()>& on_away, const std::function<void()>& on_back) {
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 250);
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 250);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, kMaxReconnectBackoffMs);
+  ASSIGN_OR_RETURN(Connection c, Connect(g, args));
   auto stub = v1::StudyService::NewStub(c.channel);
   const auto start = std::chrono::steady_clock::now();
   auto expired = [&] {
     return timeout_s > 0 && std::chrono::steady_clock::now() - start >
                                 std::chrono::milliseconds(static_cast<int64_t>(timeout_s * 1e3));
   };
+  bool away = false;
   while (true) {
     auto context = CallContext(g, /*stream=*/true);
     if (timeout_s > 0) {
@@ -150,6 +164,10 @@ absl::StatusOr<v1::Study> Follow(const GlobalOptions& g, const std::string& ref,
     v1::Study study, last;
     bool any = false;
     while (reader->Read(&study)) {
+      if (away) {
+        away = false;
+        on_back();
+      }
       on_change(study);
       last = study;
       any = true;
@@ -160,10 +178,22 @@ absl::StatusOr<v1::Study> Follow(const GlobalOptions& g, const std::string& ref,
       return absl::DeadlineExceededError(
           absl::StrCat("study '", ref, "' still running after ", timeout_s, " s"));
     }
-    if (!status.ok() && status.code() != absl::StatusCode::kUnavailable) return status;
-    std::this_thread::sleep_for(std::chrono::seconds(1));  // The coordinator is away; try again.
+    // UNAVAILABLE: nobody answers (the coordinator is down or restarting); CANCELLED: it shut down with
+    // the stream open. Anything else (NOT_FOUND, PERMISSION_DENIED, ...) is an answer.
+    if (!status.ok() && status.code() != absl::StatusCode::kUnavailable &&
+        status.code() != absl::StatusCode::kCancelled) {
+      return status;
+    }
+    if (!away) {
+      away = true;
+      on_away();
+    }
+    std::this_thread::sleep_for(kRetryInterval);
   }
 }
+
+constexpr char kUnreachable[] = "coordinator unreachable, retrying";
+constexpr char kBack[] = "coordinator reachable again; resuming";
 
 }  // namespace
 
@@ -173,18 +203,26 @@ absl::Status StudyWatch(const GlobalOptions& g, const std::string& ref) {
   int64_t next_trial = 0, reused_seen = 0;
   ProgressPrinter progress(std::cout, ProgressPrinter::StdoutIsTerminal());
   v1::Study previous;
-  ASSIGN_OR_RETURN(v1::Study last, Follow(g, ref, 0, [&](const v1::Study& s) {
-                     if (s.counts().reused() > reused_seen) {
-                       reused_seen = s.counts().reused();
-                       progress.Break();
-                       if (auto next = PrintReuses(g, c.channel, s.id(), next_trial); next.ok())
-                         next_trial = *next;
-                     }
-                     const double elapsed =
-                         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-                     progress.Update(ProgressLine(s, elapsed), TrialsEnded(previous, s));
-                     previous = s;
-                   }));
+  auto say = [&](const char* what) {
+    progress.Break();
+    std::cout << what << std::endl;
+  };
+  ASSIGN_OR_RETURN(v1::Study last,
+                   Follow(
+                       g, ref, 0,
+                       [&](const v1::Study& s) {
+                         if (s.counts().reused() > reused_seen) {
+                           reused_seen = s.counts().reused();
+                           progress.Break();
+                           if (auto next = PrintReuses(g, c.channel, s.id(), next_trial); next.ok())
+                             next_trial = *next;
+                         }
+                         const double elapsed =
+                             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+                         progress.Update(ProgressLine(s, elapsed), TrialsEnded(previous, s));
+                         previous = s;
+                       },
+                       [&] { say(kUnreachable); }, [&] { say(kBack); }));
   progress.Break();
   std::cout << v1::Study::State_Name(last.state()) << (last.reason().empty() ? "" : ": " + last.reason())
             << std::endl;
@@ -192,7 +230,10 @@ absl::Status StudyWatch(const GlobalOptions& g, const std::string& ref) {
 }
 
 absl::Status StudyWait(const GlobalOptions& g, const std::string& ref, double timeout_s) {
-  ASSIGN_OR_RETURN(v1::Study last, Follow(g, ref, timeout_s, [](const v1::Study&) {}));
+  ASSIGN_OR_RETURN(v1::Study last, Follow(
+                                       g, ref, timeout_s, [](const v1::Study&) {},
+                                       [] { std::cerr << "hyperlab: " << kUnreachable << std::endl; },
+                                       [] { std::cerr << "hyperlab: " << kBack << std::endl; }));
   if (last.state() != v1::Study::COMPLETED) {
     return absl::FailedPreconditionError(absl::StrCat("study '", last.spec().name(), "' ended ",
                                                       v1::Study::State_Name(last.state()),
@@ -301,18 +342,6 @@ absl::Status TrialNote(const GlobalOptions& g, const std::string& trial_ref, con
   return absl::OkStatus();
 }
 
-absl::Status AdminBackup(const GlobalOptions& g, const std::string& dir) {
-  ASSIGN_OR_RETURN(Connection c, Connect(g));
-  auto stub = v1::AdminService::NewStub(c.channel);
-  v1::BackupRequest request;
-  request.set_dir(dir);
-  v1::BackupResponse response;
-  RETURN_IF_ERROR(FromGrpc(stub->Backup(CallContext(g).get(), request, &response)));
-  std::cout << "backup written to " << response.dir() << " (" << response.bytes() << " bytes); start a "
-            << "coordinator with --data-dir " << response.dir() << " to use it" << std::endl;
-  return absl::OkStatus();
-}
-
 absl::StatusOr<int64_t> PrintReuses(const GlobalOptions& g, const std::shared_ptr<grpc::Channel>& channel,
                                     int64_t study_id, int64_t from) {
   auto stub = v1::StudyService::NewStub(channel);
@@ -332,160 +361,6 @@ absl::StatusOr<int64_t> PrintReuses(const GlobalOptions& g, const std::shared_pt
     next = t.id() + 1;
   }
   return next;
-}
-
-namespace {
-
-void PrintWorkers(const std::vector<v1::WorkerStatus>& workers) {
-  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                             std::chrono::system_clock::now().time_since_epoch())
-                             .count();
-  std::cout << "id  host  slots  threads  executors  commands  state  running  last_seen\n";
-  for (const auto& w : workers) {
-    std::string executors, commands, running;
-    for (const auto& e : w.info().executors()) absl::StrAppend(&executors, executors.empty() ? "" : ",", e);
-    for (const auto& a : w.info().allowed_commands())
-      absl::StrAppend(&commands, commands.empty() ? "" : ",", a);
-    for (const auto& t : w.trials())
-      absl::StrAppend(&running, running.empty() ? "" : ",", t.study_id(), "/", t.trial_id());
-    std::cout << w.info().id() << "  " << w.info().host() << "  " << w.info().slots() << "  "
-              << w.info().threads() << "  " << executors << "  " << (commands.empty() ? "-" : commands)
-              << "  " << (w.draining() ? "draining" : "active") << "  " << w.trials_size()
-              << (running.empty() ? "" : " (" + running + ")") << "  "
-              << (now_ms - w.last_seen_unix_ms()) / 1000.0 << "s ago\n";
-  }
-}
-
-}  // namespace
-
-absl::Status AdminStatus(const GlobalOptions& g) {
-  ASSIGN_OR_RETURN(OutputFormat format, ParseOutputFormat(g.format));
-  ASSIGN_OR_RETURN(Connection c, Connect(g));
-  auto stub = v1::AdminService::NewStub(c.channel);
-  v1::GetStatusResponse response;
-  RETURN_IF_ERROR(FromGrpc(stub->GetStatus(CallContext(g).get(), {}, &response)));
-  if (format == OutputFormat::kJson) {
-    std::cout << nlohmann::json::parse(ProtoToJson(response)).dump(2) << std::endl;
-    return absl::OkStatus();
-  }
-  const v1::BuildInfo& b = response.build();
-  std::cout << "hyperlab " << response.version() << " (" << b.git_commit() << ", " << b.build_type() << ", "
-            << b.compiler() << ", gRPC " << b.grpc_version() << ", protobuf " << b.protobuf_version()
-            << "), up " << response.uptime_ms() / 1000 << " s, auth "
-            << (response.auth_enabled() ? "on" : "off") << ", TLS " << (response.tls_enabled() ? "on" : "off")
-            << "\n";
-  const v1::StorageStats& st = response.storage();
-  std::cout << "journal " << st.data_dir() << ": " << st.studies() << " studies, " << st.trials()
-            << " trials, " << st.measurements() << " measurements, " << st.disk_bytes() << " bytes in "
-            << st.files() << " files\n";
-  std::cout << response.workers() << " worker(s), " << response.active_studies() << " active stud"
-            << (response.active_studies() == 1 ? "y" : "ies") << "\n";
-  PrintWorkers({response.worker_status().begin(), response.worker_status().end()});
-  std::cout << FormatStudies({response.studies().begin(), response.studies().end()}, format);
-  return absl::OkStatus();
-}
-
-absl::Status AdminWorkers(const GlobalOptions& g) {
-  ASSIGN_OR_RETURN(OutputFormat format, ParseOutputFormat(g.format));
-  ASSIGN_OR_RETURN(Connection c, Connect(g));
-  auto stub = v1::AdminService::NewStub(c.channel);
-  v1::ListWorkersResponse response;
-  RETURN_IF_ERROR(FromGrpc(stub->ListWorkers(CallContext(g).get(), {}, &response)));
-  if (format == OutputFormat::kJson) {
-    std::cout << nlohmann::json::parse(ProtoToJson(response)).dump(2) << std::endl;
-    return absl::OkStatus();
-  }
-  PrintWorkers({response.workers().begin(), response.workers().end()});
-  return absl::OkStatus();
-}
-
-absl::Status AdminDrain(const GlobalOptions& g, const std::string& worker, bool drain) {
-  ASSIGN_OR_RETURN(Connection c, Connect(g));
-  auto stub = v1::AdminService::NewStub(c.channel);
-  v1::DrainWorkerRequest request;
-  request.set_worker_id(worker);
-  v1::WorkerStatus response;
-  RETURN_IF_ERROR(FromGrpc(drain ? stub->DrainWorker(CallContext(g).get(), request, &response)
-                                 : stub->UndrainWorker(CallContext(g).get(), request, &response)));
-  if (g.format == "json") {
-    std::cout << nlohmann::json::parse(ProtoToJson(response)).dump(2) << std::endl;
-  } else {
-    std::cout << "worker " << worker << (drain ? " drained: it takes no new trials; " : " undrained; ")
-              << response.trials_size() << " trial(s) running on it" << std::endl;
-  }
-  return absl::OkStatus();
-}
-
-absl::Status AdminEvict(const GlobalOptions& g, const std::string& worker) {
-  ASSIGN_OR_RETURN(Connection c, Connect(g));
-  auto stub = v1::AdminService::NewStub(c.channel);
-  v1::EvictWorkerRequest request;
-  request.set_worker_id(worker);
-  v1::EvictWorkerResponse response;
-  RETURN_IF_ERROR(FromGrpc(stub->EvictWorker(CallContext(g).get(), request, &response)));
-  if (g.format == "json") {
-    std::cout << nlohmann::json::parse(ProtoToJson(response)).dump(2) << std::endl;
-    return absl::OkStatus();
-  }
-  std::cout << "worker " << worker << " evicted; " << response.requeued_size() << " trial(s) requeued";
-  for (const v1::LeaseRef& r : response.requeued()) std::cout << " " << r.study_id() << "/" << r.trial_id();
-  std::cout << std::endl;
-  return absl::OkStatus();
-}
-
-namespace {
-
-template <typename Call>
-absl::Status TrialAction(const GlobalOptions& g, const std::string& study, int64_t trial,
-                         const std::string& reason, Call call) {
-  ASSIGN_OR_RETURN(Connection c, Connect(g));
-  auto stub = v1::AdminService::NewStub(c.channel);
-  v1::TrialActionRequest request;
-  request.set_study(study);
-  request.set_trial_id(trial);
-  request.set_reason(reason);
-  v1::Trial response;
-  RETURN_IF_ERROR(FromGrpc(call(*stub, CallContext(g).get(), request, &response)));
-  if (g.format == "json") {
-    std::cout << TrialToJson(response).dump(2) << std::endl;
-  } else {
-    std::cout << "trial " << study << "/" << trial << " is now " << v1::Trial::State_Name(response.state())
-              << ": " << response.reason() << std::endl;
-  }
-  return absl::OkStatus();
-}
-
-}  // namespace
-
-absl::Status AdminRequeueTrial(const GlobalOptions& g, const std::string& study, int64_t trial,
-                               const std::string& reason) {
-  return TrialAction(g, study, trial, reason, [](auto& stub, auto* context, const auto& r, auto* out) {
-    return stub.RequeueTrial(context, r, out);
-  });
-}
-
-absl::Status AdminFailTrial(const GlobalOptions& g, const std::string& study, int64_t trial,
-                            const std::string& reason) {
-  return TrialAction(g, study, trial, reason, [](auto& stub, auto* context, const auto& r, auto* out) {
-    return stub.FailTrial(context, r, out);
-  });
-}
-
-absl::Status AdminStorage(const GlobalOptions& g) {
-  ASSIGN_OR_RETURN(OutputFormat format, ParseOutputFormat(g.format));
-  ASSIGN_OR_RETURN(Connection c, Connect(g));
-  auto stub = v1::AdminService::NewStub(c.channel);
-  v1::StorageStats response;
-  RETURN_IF_ERROR(FromGrpc(stub->GetStorageStats(CallContext(g).get(), {}, &response)));
-  if (format == OutputFormat::kJson) {
-    std::cout << nlohmann::json::parse(ProtoToJson(response)).dump(2) << std::endl;
-    return absl::OkStatus();
-  }
-  std::cout << "data_dir  studies  trials  measurements  disk_bytes  files\n"
-            << response.data_dir() << "  " << response.studies() << "  " << response.trials() << "  "
-            << response.measurements() << "  " << response.disk_bytes() << "  " << response.files()
-            << std::endl;
-  return absl::OkStatus();
 }
 
 }  // namespace hyperlab::tools

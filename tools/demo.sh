@@ -1,9 +1,20 @@
 #!/usr/bin/env bash
-# The main job of the README: installs what is missing, builds, and runs a small Fashion-MNIST study (12
-# oneDNN MLPs on real data) on the embedded single-process cluster (coordinator + 2 workers in one process),
-# journal in ./hyperlab-data.
-# Running it again continues (here: shows) the same study.
+# The main job of the README: installs what is missing, builds the `hyperlab` CLI only (no tests, fuzzers or
+# benchmarks), and runs a small Fashion-MNIST study (12 oneDNN MLPs on real data, selected on dev accuracy)
+# on the embedded single-process cluster (coordinator + 2 workers in one process), journal in
+# ./hyperlab-data. Running it again continues (here: shows) the same study.
+#   bash tools/demo.sh [STUDY.yaml]
+# Environment: HYPERLAB_BUILD_DIR (default build), HYPERLAB_DATA_DIR (default hyperlab-data).
+# Measured from a clean build directory (see README):
+#   rm -rf build-demo demo-data; HYPERLAB_BUILD_DIR=build-demo HYPERLAB_DATA_DIR=demo-data CCACHE_DISABLE=1 \
+#     bash -c 'time bash tools/demo.sh'
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash tools/build.sh
-./build/tools/hyperlab run "${1:-examples/fashion-mlp-small.yaml}" --data-dir "${HYPERLAB_DATA_DIR:-hyperlab-data}" --workers 2
+build_dir="${HYPERLAB_BUILD_DIR:-build}"
+start=$SECONDS
+HYPERLAB_BUILD_DIR="$build_dir" bash tools/build.sh hyperlab
+echo "demo: built $build_dir/tools/hyperlab in $((SECONDS - start)) s"
+hyperlab="$build_dir/tools/hyperlab"
+[[ "$hyperlab" = /* ]] || hyperlab="./$hyperlab"
+"$hyperlab" run "${1:-examples/fashion-mlp-small.yaml}" \
+  --data-dir "${HYPERLAB_DATA_DIR:-hyperlab-data}" --workers 2

@@ -30,10 +30,16 @@ struct EmbeddedOptions {
   std::vector<std::string> allowed_commands;
 };
 
+// `status` from opening the journal in `data_dir`: RocksDB's lock failure (another process, or this one,
+// has the journal open for writing: "IO error: While lock file: D/LOCK: Resource temporarily
+// unavailable", UNAVAILABLE) becomes FAILED_PRECONDITION saying the data dir is in use by another process
+// and what to do; any other status is returned unchanged.
+absl::Status JournalInUse(const absl::Status& status, const std::string& data_dir);
+
 class EmbeddedCluster {
  public:
-  // UNAVAILABLE when the journal is locked by another process; NOT_FOUND for an allowed command that does
-  // not exist.
+  // FAILED_PRECONDITION ("data dir D is in use by another process") when another coordinator or `hyperlab
+  // run` holds the journal (JournalInUse); NOT_FOUND for an allowed command that does not exist.
   static absl::StatusOr<std::unique_ptr<EmbeddedCluster>> Start(const EmbeddedOptions& options);
   ~EmbeddedCluster();
 

@@ -3,7 +3,10 @@
 #include <iostream>
 
 #include "CLI/CLI.hpp"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "coordinator/build_info.h"
 #include "tools/cli.h"
 
 using hyperlab::tools::GlobalOptions;
@@ -12,6 +15,11 @@ int main(int argc, char** argv) {
   GlobalOptions g;
   CLI::App app{"hyperlab: parametric experiments at cluster scale"};
   app.require_subcommand(1);
+  const hyperlab::v1::BuildInfo build = hyperlab::coordinator::GetBuildInfo();
+  app.set_version_flag(
+      "--version", absl::StrCat("hyperlab ", build.version(), " (", build.git_commit(), ", ",
+                                build.build_type(), ", ", build.compiler(), ", gRPC ", build.grpc_version(),
+                                ", protobuf ", build.protobuf_version(), ")"));
   app.add_option("--coordinator", g.coordinator,
                  "HOST:PORT (default $HYPERLAB_COORDINATOR or 127.0.0.1:7411)");
   app.add_option("--data-dir", g.data_dir,
@@ -57,7 +65,7 @@ int main(int argc, char** argv) {
       [&] { return hyperlab::tools::StudySubmit(g, file); });
   add("show", "a study in detail", [&] { return hyperlab::tools::StudyShow(g, study); });
   add("watch", "live progress until the study ends", [&] { return hyperlab::tools::StudyWatch(g, study); });
-  add("wait", "exit 0 when the study completes", [&] {
+  add("wait", "wait for the study to end: exit 0 when it completes, 1 when it fails or is cancelled", [&] {
     return hyperlab::tools::StudyWait(g, study, wait_timeout);
   })->add_option("--max-wait", wait_timeout, "give up after this many seconds (0: never)");
   add("best", "the best trial so far", [&] { return hyperlab::tools::StudyBest(g, study); });
@@ -108,7 +116,11 @@ int main(int argc, char** argv) {
   trials->add_option("--where", trials_options.where,
                      "filter, e.g. \"learning_rate < 0.01 and optimizer = adam\" (docs/lab.md)");
   trials->add_option("--sort", trials_options.sort, "column(s) to sort by; -NAME sorts descending");
-  trials->add_option("--columns", trials_options.columns, "comma-separated columns, e.g. id,state,lr,value");
+  trials->add_option("--columns", trials_options.columns,
+                     "comma-separated columns, e.g. id,state,lr,value; `all` for every column (the table "
+                     "otherwise shows what fits 120 characters)");
+  trials->add_flag("--measurements", trials_options.measurements,
+                   "one row per reported step (trial, step, time, metrics) instead of one per trial");
   trials->add_option("--limit", trials_options.limit, "show at most N trials (0: all)");
   trials->callback([&] { status = hyperlab::tools::Trials(g, trials_options); });
 
@@ -182,6 +194,31 @@ int main(int argc, char** argv) {
   backup->fallthrough();
   backup->add_option("dir", backup_dir, "new directory on the coordinator's machine")->required();
   backup->callback([&] { status = hyperlab::tools::AdminBackup(g, backup_dir); });
+
+  std::vector<std::string> help_topic;
+  CLI::App* help = app.add_subcommand("help", "this help, or a command's: hyperlab help study watch");
+  help->add_option("command", help_topic, "a command, e.g. `study watch`");
+  help->callback([&] {
+    const CLI::App* target = &app;
+    std::string name = "hyperlab";
+    for (const std::string& word : help_topic) {
+      const CLI::App* next = nullptr;
+      std::vector<std::string> names;
+      for (const CLI::App* sub : target->get_subcommands([](const CLI::App*) { return true; })) {
+        if (sub->get_name() == word) next = sub;
+        names.push_back(sub->get_name());
+      }
+      if (next == nullptr) {
+        status = absl::InvalidArgumentError(absl::StrCat("help: no command '", absl::StrJoin(help_topic, " "),
+                                                         "'; commands here: ", absl::StrJoin(names, ", ")));
+        return;
+      }
+      target = next;
+      absl::StrAppend(&name, " ", word);
+    }
+    // Not target->help(): that shows the help of the subcommand being run (this one).
+    std::cout << target->get_formatter()->make_help(target, name, CLI::AppFormatMode::Normal);
+  });
 
   try {
     app.parse(argc, argv);

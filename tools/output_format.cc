@@ -6,6 +6,8 @@
 #include <set>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -17,7 +19,9 @@ namespace {
 
 using Row = std::vector<std::string>;
 
-std::string Short(double v) { return absl::StrFormat("%.6g", v); }
+std::string Short(double v) { return TableNumber(v); }
+
+}  // namespace
 
 std::string RenderTable(const Row& header, const std::vector<Row>& rows) {
   std::vector<size_t> width(header.size());
@@ -32,12 +36,15 @@ std::string RenderTable(const Row& header, const std::vector<Row>& rows) {
       out += row[c];
       if (c + 1 < row.size()) out.append(width[c] - row[c].size(), ' ');
     }
+    out.erase(out.find_last_not_of(' ') + 1);  // Blank trailing cells would leave trailing spaces.
     return out + "\n";
   };
   std::string out = line(header);
   for (const Row& row : rows) out += line(row);
   return out;
 }
+
+namespace {
 
 std::string CsvField(const std::string& s) {
   if (s.find_first_of(",\"\n") == std::string::npos) return s;
@@ -72,6 +79,48 @@ nlohmann::json ValueJson(const v1::ParameterValue& value) {
       return value.string_value();
     default:
       return value.double_value();
+  }
+}
+
+// Proto JSON writes 64-bit integers as strings ("best_trial_id": "21", so that JavaScript loses no digit);
+// people and scripts expect numbers, and every id and count here fits a double's 53 bits many times
+// over. Walks `j` alongside `descriptor`, turning those strings into numbers. Well-known types
+// (google.protobuf.*) keep their own JSON forms.
+void Int64sAsNumbers(const google::protobuf::Descriptor& descriptor, nlohmann::json& j);
+
+void Int64AsNumber(const google::protobuf::FieldDescriptor& field, nlohmann::json& v) {
+  using google::protobuf::FieldDescriptor;
+  switch (field.cpp_type()) {
+    case FieldDescriptor::CPPTYPE_INT64:
+      if (int64_t n = 0; v.is_string() && absl::SimpleAtoi(v.get<std::string>(), &n)) v = n;
+      break;
+    case FieldDescriptor::CPPTYPE_UINT64:
+      if (uint64_t n = 0; v.is_string() && absl::SimpleAtoi(v.get<std::string>(), &n)) v = n;
+      break;
+    case FieldDescriptor::CPPTYPE_MESSAGE:
+      if (!absl::StartsWith(field.message_type()->full_name(), "google.protobuf.") && v.is_object()) {
+        Int64sAsNumbers(*field.message_type(), v);
+      }
+      break;
+    default:
+      break;
+  }
+}
+
+void Int64sAsNumbers(const google::protobuf::Descriptor& descriptor, nlohmann::json& j) {
+  for (int i = 0; i < descriptor.field_count(); ++i) {
+    const google::protobuf::FieldDescriptor& field = *descriptor.field(i);
+    auto it = j.find(field.name());
+    if (it == j.end()) continue;
+    if (field.is_map()) {
+      if (!it->is_object()) continue;
+      for (auto& [key, value] : it->items()) Int64AsNumber(*field.message_type()->map_value(), value);
+    } else if (field.is_repeated()) {
+      if (!it->is_array()) continue;
+      for (nlohmann::json& element : *it) Int64AsNumber(field, element);
+    } else {
+      Int64AsNumber(field, *it);
+    }
   }
 }
 
@@ -176,7 +225,10 @@ std::string FormatTrials(const v1::Study& study, const std::vector<v1::Trial>& t
     for (const auto& spec_param : study.spec().parameters()) {
       std::string cell;
       for (const v1::Parameter& p : t.parameters()) {
-        if (p.name() == spec_param.name()) cell = ValueText(p.value());
+        if (p.name() != spec_param.name()) continue;
+        cell = format == OutputFormat::kTable && p.value().has_double_value()
+                   ? Short(p.value().double_value())
+                   : ValueText(p.value());
       }
       row.push_back(cell);
     }
@@ -187,7 +239,9 @@ std::string FormatTrials(const v1::Study& study, const std::vector<v1::Trial>& t
     };
     row.push_back(metric(objective));
     for (const auto& name : others) row.push_back(metric(name));
-    row.push_back(t.end_unix_ms() ? absl::StrFormat("%.2f", RuntimeSeconds(t)) : "");
+    row.push_back(!t.end_unix_ms()               ? ""
+                  : format == OutputFormat::kCsv ? worker::FormatNumber(RuntimeSeconds(t))
+                                                 : Short(RuntimeSeconds(t)));
     if (format == OutputFormat::kTable) row.push_back(t.reason().substr(0, 60));
     rows.push_back(std::move(row));
   }
@@ -200,7 +254,16 @@ std::string ProtoToJson(const google::protobuf::Message& message) {
   options.always_print_primitive_fields = true;
   std::string out;
   (void)google::protobuf::util::MessageToJsonString(message, &out, options);
-  return out;
+  nlohmann::json j = nlohmann::json::parse(out, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return out;
+  Int64sAsNumbers(*message.GetDescriptor(), j);
+  return j.dump();
+}
+
+std::string TableNumber(double v) {
+  if (std::isnan(v)) return "nan";
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  return absl::StrFormat("%.6g", v);
 }
 
 std::string FormatStudies(const std::vector<v1::Study>& studies, OutputFormat format) {
@@ -209,14 +272,20 @@ std::string FormatStudies(const std::vector<v1::Study>& studies, OutputFormat fo
     for (const v1::Study& s : studies) out.push_back(nlohmann::json::parse(ProtoToJson(s)));
     return out.dump(2) + "\n";
   }
-  Row header = {"id", "name", "state", "done", "running", "failed", "best", "tags"};
+  Row header = {"id", "name", "state", "objective", "goal", "done", "running", "failed", "best", "tags"};
   std::vector<Row> rows;
   for (const v1::Study& s : studies) {
     const v1::TrialCounts& c = s.counts();
     const int done = c.succeeded() + c.failed() + c.stopped() + c.infeasible();
+    const double best = s.best_value();
     rows.push_back({absl::StrCat(s.id()), s.spec().name(), v1::Study::State_Name(s.state()),
+                    s.spec().objective().metric(),
+                    absl::AsciiStrToLower(v1::Objective::Goal_Name(s.spec().objective().goal())),
                     absl::StrCat(done, "/", s.planned_trials()), absl::StrCat(c.running()),
-                    absl::StrCat(c.failed()), s.best_trial_id() >= 0 ? Short(s.best_value()) : "",
+                    absl::StrCat(c.failed()),
+                    s.best_trial_id() < 0          ? ""
+                    : format == OutputFormat::kCsv ? worker::FormatNumber(best)
+                                                   : Short(best),
                     absl::StrJoin(s.spec().tags(), ",")});
   }
   return format == OutputFormat::kCsv ? RenderCsv(header, rows) : RenderTable(header, rows);
@@ -255,6 +324,35 @@ std::string FormatStudyDetail(const v1::Study& s, OutputFormat format) {
   absl::StrAppend(&out, "conclusion  ",
                   s.conclusion().empty() ? "(none yet: hyperlab study conclude)" : s.conclusion(), "\n");
   return out;
+}
+
+std::string FormatWorkers(const std::vector<v1::WorkerStatus>& workers, int64_t lease_timeout_ms,
+                          int64_t now_ms, OutputFormat format) {
+  Row header = {"id", "host", "slots", "threads", "executors", "commands", "state", "running", "last_seen"};
+  std::vector<Row> rows;
+  for (const v1::WorkerStatus& w : workers) {
+    std::vector<std::string> running;
+    for (const v1::LeaseRef& t : w.trials()) running.push_back(absl::StrCat(t.study_id(), "/", t.trial_id()));
+    const int64_t unseen_ms = now_ms - w.last_seen_unix_ms();
+    const bool lost = lease_timeout_ms > 0 && unseen_ms > lease_timeout_ms;
+    const std::string& commands = absl::StrJoin(w.info().allowed_commands(), ",");
+    rows.push_back(
+        {w.info().id(), w.info().host(), absl::StrCat(w.info().slots()), absl::StrCat(w.info().threads()),
+         absl::StrJoin(w.info().executors(), ","), commands.empty() ? "-" : commands,
+         lost ? "lost" : (w.draining() ? "draining" : "active"),
+         running.empty() ? "0" : absl::StrCat(running.size(), " (", absl::StrJoin(running, ","), ")"),
+         absl::StrCat(Duration(unseen_ms / 1000.0), " ago")});
+  }
+  return format == OutputFormat::kCsv ? RenderCsv(header, rows) : RenderTable(header, rows);
+}
+
+std::string FormatStorage(const v1::StorageStats& s, OutputFormat format) {
+  if (format == OutputFormat::kJson) return nlohmann::json::parse(ProtoToJson(s)).dump(2) + "\n";
+  const Row header = {"data_dir", "studies", "trials", "measurements", "disk_bytes", "files"};
+  const std::vector<Row> rows = {{s.data_dir(), absl::StrCat(s.studies()), absl::StrCat(s.trials()),
+                                  absl::StrCat(s.measurements()), absl::StrCat(s.disk_bytes()),
+                                  absl::StrCat(s.files())}};
+  return format == OutputFormat::kCsv ? RenderCsv(header, rows) : RenderTable(header, rows);
 }
 
 std::string Duration(double seconds) {

@@ -1,4 +1,5 @@
-// How the CLI shows studies and trials: aligned tables for people, JSON and CSV for programs.
+// How the CLI shows studies, trials, workers and the journal: aligned tables for people (numbers to 6
+// significant digits), JSON and CSV for programs (numbers exact).
 //
 // Trials in JSON are objects with at least `id`, `state`, `params` (name -> value) and `metrics`
 // (name -> number); studies in JSON are the proto's JSON form with snake_case field names.
@@ -29,9 +30,19 @@ absl::StatusOr<OutputFormat> ParseOutputFormat(const std::string& name);
 nlohmann::json TrialToJson(const v1::Trial& trial);
 std::string FormatTrials(const v1::Study& study, const std::vector<v1::Trial>& trials, OutputFormat format);
 
-// A proto as JSON with snake_case names (one object).
+// A proto as JSON with snake_case names (one object). 64-bit integers are JSON numbers (`"best_trial_id":
+// 21`, where protobuf's own JSON writes the string "21"); reals keep full precision.
 std::string ProtoToJson(const google::protobuf::Message& message);
+// Columns: id, name, state, objective (its metric), goal (maximize/minimize), done, running, failed,
+// best, tags.
 std::string FormatStudies(const std::vector<v1::Study>& studies, OutputFormat format);
+// `admin workers`: one row per worker. Its state is "lost" when it has not been seen for longer than
+// `lease_timeout_ms` (its leases have expired; <= 0: unknown, never lost), else "draining" or "active".
+// Table or CSV (the caller writes JSON from the proto).
+std::string FormatWorkers(const std::vector<v1::WorkerStatus>& workers, int64_t lease_timeout_ms,
+                          int64_t now_ms, OutputFormat format);
+// `admin storage`: the journal's statistics, one row.
+std::string FormatStorage(const v1::StorageStats& stats, OutputFormat format);
 // One study in detail: spec, state, counts and best trial.
 std::string FormatStudyDetail(const v1::Study& study, OutputFormat format);
 
@@ -44,8 +55,17 @@ bool TrialsEnded(const v1::Study& before, const v1::Study& now);
 // "42s", "3m05s", "2h07m".
 std::string Duration(double seconds);
 
-// A parameter value as text: shortest exact form for numbers.
+// A parameter value as text: shortest exact form for numbers (CSV).
 std::string ValueText(const v1::ParameterValue& value);
+
+// A real number in a table for people: 6 significant digits ("0.00131704", "0.8767", "1.5e+06"), "inf",
+// "-inf", "nan". Every table (studies, trials, progress, lab tables: field_value.h's ShortText) shows
+// numbers this way; CSV and JSON keep full precision.
+std::string TableNumber(double v);
+
+// Columns two spaces apart, each as wide as its widest cell; no trailing spaces.
+std::string RenderTable(const std::vector<std::string>& header,
+                        const std::vector<std::vector<std::string>>& rows);
 
 }  // namespace hyperlab::tools
 

@@ -31,9 +31,8 @@ std::string Cell(const Value& v) {
   return text.substr(0, bytes) + "...";
 }
 
-}  // namespace
-
-std::string RenderText(const Table& table) {
+// The header and every row as the text RenderText shows.
+std::vector<std::vector<std::string>> Cells(const Table& table) {
   std::vector<std::vector<std::string>> cells;
   cells.push_back(table.header);
   for (const auto& row : table.rows) {
@@ -41,11 +40,25 @@ std::string RenderText(const Table& table) {
     for (const Value& v : row) line.push_back(Cell(v));
     cells.push_back(std::move(line));
   }
-  std::vector<size_t> width(table.header.size(), 0);
+  return cells;
+}
+
+std::vector<size_t> Widths(const std::vector<std::vector<std::string>>& cells, size_t columns) {
+  std::vector<size_t> width(columns, 0);
   for (const auto& line : cells) {
     for (size_t c = 0; c < line.size() && c < width.size(); ++c)
       width[c] = std::max(width[c], Width(line[c]));
   }
+  return width;
+}
+
+}  // namespace
+
+std::vector<size_t> ColumnWidths(const Table& table) { return Widths(Cells(table), table.header.size()); }
+
+std::string RenderText(const Table& table) {
+  const std::vector<std::vector<std::string>> cells = Cells(table);
+  const std::vector<size_t> width = Widths(cells, table.header.size());
   std::string out;
   for (const auto& line : cells) {
     std::string text;

@@ -20,9 +20,13 @@ struct Table {
   std::vector<std::vector<Value>> rows;
 };
 
-// Left-aligned columns two spaces apart; reals to 6 significant digits; missing cells blank; text longer
-// than 60 characters cut to 57 and "..." (a long failure reason would push every other column away).
+// Left-aligned columns two spaces apart; reals to 6 significant digits (as every table of the CLI); missing
+// cells blank; text longer than 60 characters cut to 57 and "..." (a long failure reason would push every
+// other column away).
 std::string RenderText(const Table& table);
+
+// The width RenderText gives each column: its widest cell or header, in characters.
+std::vector<size_t> ColumnWidths(const Table& table);
 
 // RFC 4180: one line per row after the header; a field with a comma, a quote, a line break or leading or
 // trailing spaces is quoted, quotes doubled. Numbers exact (field_value.h's ExactText); missing cells empty.

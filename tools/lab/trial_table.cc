@@ -121,6 +121,56 @@ std::vector<Column> DefaultColumns(const FieldCatalog& catalog, bool with_study,
   return columns;
 }
 
+std::vector<Column> AllColumns(const FieldCatalog& catalog, bool with_study) {
+  std::vector<Column> columns = DefaultColumns(catalog, with_study, /*for_people=*/false);
+  for (const Field& f : catalog.trial_fields()) {
+    if (f.name == "reason") columns.push_back({catalog.ColumnName(f), f});
+  }
+  return columns;
+}
+
+std::vector<Column> FitColumns(const std::vector<Column>& columns, const std::vector<TrialRecord>& records,
+                               const std::vector<std::string>& objectives, size_t max_width,
+                               std::vector<std::string>* left_out) {
+  const std::vector<size_t> width = ColumnWidths(BuildTable(columns, records));
+  // Rank 0 is always shown; then the lower the rank, the more a column matters.
+  auto rank = [&](const Column& c) {
+    switch (c.field.kind) {
+      case Field::Kind::kTrialField:
+        if (c.field.name == "study" || c.field.name == "id" || c.field.name == "state") return 0;
+        if (c.field.name == "runtime") return 4;
+        return c.field.name == "worker" ? 5 : 6;
+      case Field::Kind::kMetric:
+        return std::find(objectives.begin(), objectives.end(), c.field.name) != objectives.end() ? 0 : 3;
+      case Field::Kind::kParameter:
+        return 2;
+    }
+    return 6;
+  };
+  std::vector<size_t> order(columns.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return rank(columns[a]) < rank(columns[b]); });
+  std::vector<bool> keep(columns.size(), false);
+  size_t used = 0;
+  for (size_t i : order) {
+    const size_t more = width[i] + (used == 0 ? 0 : 2);  // Two spaces between columns.
+    if (rank(columns[i]) == 0 || used + more <= max_width) {
+      keep[i] = true;
+      used += more;
+    }
+  }
+  std::vector<Column> kept;
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (keep[i]) {
+      kept.push_back(columns[i]);
+    } else if (left_out != nullptr) {
+      left_out->push_back(columns[i].header);
+    }
+  }
+  return kept;
+}
+
 Table BuildTable(const std::vector<Column>& columns, const std::vector<TrialRecord>& records) {
   Table table;
   for (const Column& c : columns) table.header.push_back(c.header);

@@ -65,6 +65,17 @@ absl::StatusOr<std::vector<Column>> ParseColumns(absl::string_view flag, const F
 // `precision_7`: ten more columns per metric) and adds `reason`; CSV and JSON keep every metric.
 std::vector<Column> DefaultColumns(const FieldCatalog& catalog, bool with_study, bool for_people);
 
+// `--columns all`: every column DefaultColumns could show, per-class metrics and `reason` included.
+std::vector<Column> AllColumns(const FieldCatalog& catalog, bool with_study);
+
+// The default table's columns within `max_width` characters (as RenderText lays them out for `records`):
+// kept in order of importance while they fit (study, id, state and the objectives always; then the
+// parameters, the other metrics in catalog order, runtime, worker, reason), shown in their order in
+// `columns`. `left_out` gets the headers of the others, in their order.
+std::vector<Column> FitColumns(const std::vector<Column>& columns, const std::vector<TrialRecord>& records,
+                               const std::vector<std::string>& objectives, size_t max_width,
+                               std::vector<std::string>* left_out);
+
 Table BuildTable(const std::vector<Column>& columns, const std::vector<TrialRecord>& records);
 
 }  // namespace hyperlab::tools::lab

@@ -181,6 +181,43 @@ TEST_F(TrialTableTest, ChosenColumns) {
   EXPECT_EQ(ParseColumns(" , ", catalog_).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
+TEST_F(TrialTableTest, AllColumnsAddPerClassMetricsAndTheReason) {
+  EXPECT_THAT(Headers(AllColumns(catalog_, /*with_study=*/false)),
+              ElementsAre("id", "state", "learning_rate", "optimizer", "epochs", "dev_accuracy",
+                          "train_accuracy", "f1_3", "runtime", "worker", "reason"));
+}
+
+TEST_F(TrialTableTest, FitColumnsKeepsTheMostImportantThatFitInTheirOrder) {
+  const std::vector<Column> columns = DefaultColumns(catalog_, /*with_study=*/false, /*for_people=*/true);
+  const std::vector<size_t> width = ColumnWidths(BuildTable(columns, records_));
+  ASSERT_EQ(width.size(), 10u);
+  // Exactly the width of id, state, the three parameters and the objective (columns 0-5), two spaces apart.
+  size_t budget = 2 * 5;
+  for (size_t i = 0; i < 6; ++i) budget += width[i];
+  std::vector<std::string> left_out;
+  std::vector<Column> kept = FitColumns(columns, records_, {"dev_accuracy"}, budget, &left_out);
+  EXPECT_THAT(Headers(kept),
+              ElementsAre("id", "state", "learning_rate", "optimizer", "epochs", "dev_accuracy"));
+  EXPECT_THAT(left_out, ElementsAre("train_accuracy", "runtime", "worker", "reason"));
+  std::string first_line = RenderText(BuildTable(kept, records_));
+  first_line = first_line.substr(0, first_line.find('\n'));
+  EXPECT_LE(first_line.size(), budget);
+
+  // One character less: the last parameter goes, the objective stays.
+  left_out.clear();
+  kept = FitColumns(columns, records_, {"dev_accuracy"}, budget - 1, &left_out);
+  EXPECT_THAT(Headers(kept), ElementsAre("id", "state", "learning_rate", "optimizer", "dev_accuracy"));
+  EXPECT_THAT(left_out, ElementsAre("epochs", "train_accuracy", "runtime", "worker", "reason"));
+
+  // Nothing fits: id, state and the objective are shown anyway.
+  EXPECT_THAT(Headers(FitColumns(columns, records_, {"dev_accuracy"}, 0, nullptr)),
+              ElementsAre("id", "state", "dev_accuracy"));
+  // Room for everything: nothing left out.
+  left_out.clear();
+  EXPECT_EQ(FitColumns(columns, records_, {"dev_accuracy"}, 1000, &left_out).size(), columns.size());
+  EXPECT_TRUE(left_out.empty());
+}
+
 // --- Rendering ---------------------------------------------------------------------------------------
 
 TEST(CsvTest, QuotesOnlyWhatNeedsIt) {
