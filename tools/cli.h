@@ -65,6 +65,12 @@ absl::Status StudyWatch(const GlobalOptions& g, const std::string& study);
 absl::Status StudyWait(const GlobalOptions& g, const std::string& study, double timeout_s);
 absl::Status StudyBest(const GlobalOptions& g, const std::string& study);
 absl::Status StudyCancel(const GlobalOptions& g, const std::string& study);
+// Deletes a study (refused while trials run unless `force`). With --data-dir, opens the journal read-write.
+absl::Status StudyDelete(const GlobalOptions& g, const std::string& study, bool force);
+// Creates `name` with the study's spec: reuse any (with_trials: its results are taken over where the fork
+// suggests the same points) or study (afresh); max_trials > 0 replaces the budget.
+absl::Status StudyFork(const GlobalOptions& g, const std::string& study, const std::string& name,
+                       bool with_trials, int max_trials);
 absl::Status StudyPause(const GlobalOptions& g, const std::string& study);
 absl::Status StudyResume(const GlobalOptions& g, const std::string& study);
 absl::Status StudySetBudget(const GlobalOptions& g, const std::string& study, int max_trials);

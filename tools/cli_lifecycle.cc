@@ -52,8 +52,8 @@ absl::Status StudyFork(const GlobalOptions& g, const std::string& ref, const std
   v1::CreateStudyResponse created;
   RETURN_IF_ERROR(FromGrpc(stub->CreateStudy(CallContext(g).get(), create, &created)));
   if (created.existed()) {
-    return absl::AlreadyExistsError(absl::StrCat("study '", name, "' exists already (id ", created.study().id(),
-                                                 "); fork under another --name"));
+    return absl::AlreadyExistsError(absl::StrCat("study '", name, "' exists already (id ",
+                                                 created.study().id(), "); fork under another --name"));
   }
   for (const std::string& w : created.warnings()) std::cerr << "warning: " << w << std::endl;
   std::cout << "study '" << name << "' (id " << created.study().id() << ") forked from '"

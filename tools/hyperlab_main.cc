@@ -70,6 +70,21 @@ int main(int argc, char** argv) {
   })->add_option("--max-wait", wait_timeout, "give up after this many seconds (0: never)");
   add("best", "the best trial so far", [&] { return hyperlab::tools::StudyBest(g, study); });
   add("cancel", "stop a study for good", [&] { return hyperlab::tools::StudyCancel(g, study); });
+  bool force = false;
+  add("delete", "delete a study with its trials (the journal frees the space)", [&] {
+    return hyperlab::tools::StudyDelete(g, study, force);
+  })->add_flag("--force", force, "cancel its running trials first");
+  std::string fork_name;
+  bool fork_with_trials = false;
+  int fork_max_trials = 0;
+  CLI::App* fork = add("fork", "the same study under a new name (after an edit, to iterate)", [&] {
+    return hyperlab::tools::StudyFork(g, study, fork_name, fork_with_trials, fork_max_trials);
+  });
+  fork->add_option("--name", fork_name, "the new study's name")->required();
+  fork->add_flag("--with-trials", fork_with_trials,
+                 "take over the study's results where the fork suggests the same points (reuse: any); "
+                 "default: start afresh (reuse: study)");
+  fork->add_option("--max-trials", fork_max_trials, "the fork's budget.max_trials (default: the study's)");
   add("pause", "dispatch no new trials until resumed", [&] { return hyperlab::tools::StudyPause(g, study); });
   add("resume", "continue a paused study", [&] { return hyperlab::tools::StudyResume(g, study); });
   int max_trials = 0;
@@ -126,15 +141,20 @@ int main(int argc, char** argv) {
 
   std::string plot_kind, plot_output, plot_params;
   hyperlab::tools::plot::PlotOptions plot_options;
-  CLI::App* plot = app.add_subcommand("plot", "draw one plot of a study as SVG");
+  CLI::App* plot = app.add_subcommand("plot", "draw one plot of a study as SVG or PNG");
   plot->fallthrough();
   plot->add_option("study", study, "study id or name")->required();
-  plot->add_option("kind", plot_kind, "history, slice, contour, curves, importance or confusion")->required();
-  plot->add_option("-o,--output", plot_output, "the SVG file to write (- for standard output)")->required();
+  plot->add_option("kind", plot_kind, "history, slice, contour, curves, importance, confusion or parallel")
+      ->required();
+  plot->add_option("-o,--output", plot_output,
+                   "the file to write: .svg, or .png (rendered from the SVG); - for SVG on standard output")
+      ->required();
   plot->add_option("--metric", plot_options.metric,
                    "metric to plot (default: the objective; curves: loss, i.e. train_loss and dev_loss)");
   plot->add_option("--param", plot_options.param, "slice: only this parameter");
-  plot->add_option("--params", plot_params, "contour: two parameters P,Q (default: the first two)");
+  plot->add_option(
+      "--params", plot_params,
+      "contour: two parameters P,Q (default: the first two); parallel: the axes, in order (default: all)");
   plot->add_option("--trial", plot_options.trial,
                    "confusion: this trial (default: the best); curves: only this one");
   plot->add_option("--top", plot_options.top, "curves: the best N trials")->capture_default_str();

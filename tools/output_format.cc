@@ -299,6 +299,7 @@ std::string FormatStudyDetail(const v1::Study& s, OutputFormat format) {
   absl::StrAppend(&out, "state       ", v1::Study::State_Name(s.state()));
   if (!s.reason().empty()) absl::StrAppend(&out, ": ", s.reason());
   absl::StrAppend(&out, "\n");
+  if (!s.waiting().empty()) absl::StrAppend(&out, "waiting     ", s.waiting(), "\n");
   if (!s.spec().hypothesis().empty()) absl::StrAppend(&out, "hypothesis  ", s.spec().hypothesis(), "\n");
   absl::StrAppend(&out, "objective   ",
                   absl::AsciiStrToLower(v1::Objective::Goal_Name(s.spec().objective().goal())), " ",

@@ -146,8 +146,9 @@ class AuthServerTest : public ::testing::Test {
 TEST_F(AuthServerTest, TheTableCoversEveryMethodOfEveryService) {
   // Every service the proto declares, so a new service cannot be forgotten either.
   std::set<std::string> served;
-  const auto* file =
-      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName("hyperlab.v1.StudyService")->file();
+  const auto* file = google::protobuf::DescriptorPool::generated_pool()
+                         ->FindServiceByName("hyperlab.v1.StudyService")
+                         ->file();
   ASSERT_GE(file->service_count(), 4);
   for (int s = 0; s < file->service_count(); ++s) {
     const auto* service = file->service(s);
