@@ -192,7 +192,9 @@ TEST_F(CoordinatorTest, TrialFailsAfterMaxAttempts) {
   ASSERT_EQ(trials->size(), 1u);
   EXPECT_EQ((*trials)[0].trial().state(), v1::Trial::FAILED);
   EXPECT_NE((*trials)[0].trial().reason().find("lease expired 2 times"), std::string::npos);
-  EXPECT_EQ(core_->GetStudy("s")->state(), v1::Study::COMPLETED);  // 1 failure is within max_failed.
+  // 1 failure is within max_failed, but it is every trial: the study did not work.
+  EXPECT_EQ(core_->GetStudy("s")->state(), v1::Study::FAILED);
+  EXPECT_NE(core_->GetStudy("s")->reason().find("none succeeded"), std::string::npos);
 }
 
 TEST_F(CoordinatorTest, TooManyFailuresFailTheStudy) {
@@ -530,7 +532,7 @@ namespace {
 TEST_F(CoordinatorTest, AshaTellsAWorkerToStopAnUnpromisingTrial) {
   v1::StudySpec spec = BraninSpec("asha", 4, 4);
   spec.mutable_early_stopping()->mutable_asha()->set_reduction_factor(2);
-  spec.mutable_early_stopping()->set_metric("loss");
+  spec.mutable_early_stopping()->set_metric("value");  // What a synthetic task reports.
   Create(spec);
   ASSERT_TRUE(core_->RegisterWorker(Worker("w")).ok());
   const std::vector<v1::Trial> got = Acquire("w", 4);
@@ -539,7 +541,7 @@ TEST_F(CoordinatorTest, AshaTellsAWorkerToStopAnUnpromisingTrial) {
     v1::TrialReport r = Heartbeat(t);
     v1::Measurement* m = r.add_measurements();
     m->set_step(step);
-    (*m->mutable_metrics())["loss"] = loss;
+    (*m->mutable_metrics())["value"] = loss;
     auto results = core_->Report("w", {r});
     EXPECT_TRUE(results.ok());
     return (*results)[0].should_stop();
@@ -552,7 +554,7 @@ TEST_F(CoordinatorTest, AshaTellsAWorkerToStopAnUnpromisingTrial) {
   v1::TrialCompletion stopped = Succeeded(got[1], 0);
   stopped.set_state(v1::Trial::STOPPED);
   stopped.mutable_metrics()->clear();
-  (*stopped.mutable_metrics())["loss"] = 2.0;
+  (*stopped.mutable_metrics())["value"] = 2.0;
   ASSERT_TRUE(core_->Complete("w", {stopped}).ok());
   auto study = core_->GetStudy("asha");
   EXPECT_EQ(study->counts().stopped(), 1);

@@ -247,6 +247,7 @@ TEST_F(LabJournalTest, DataDigestComesFromTheWorkersNeverFromTheCoordinatorReadi
   v1::WorkerInfo w;
   w.set_id("w");
   w.set_slots(4);
+  w.add_executors("train");
   ASSERT_TRUE(core_->RegisterWorker(w).ok());
   v1::WorkerInfo w2 = w;
   w2.set_id("w2");

@@ -414,7 +414,7 @@ TEST(WithDefaultsTest, FillsEveryDefault) {
   EXPECT_EQ(filled.parameters(3).integer().scale(), v1::LINEAR);
   EXPECT_EQ(filled.algorithm().grid().points_per_double(), 5);
   EXPECT_EQ(filled.budget().max_parallel(), 1);
-  EXPECT_EQ(filled.budget().max_failed(), 50);
+  EXPECT_EQ(filled.budget().max_failed(), 5);  // A tenth of max_trials (50), at least 3.
   EXPECT_EQ(filled.budget().max_attempts(), 3);
   EXPECT_EQ(filled.task().command().timeout_seconds(), 3600);
   EXPECT_TRUE(ValidateStudySpec(filled).ok()) << ValidateStudySpec(filled);
