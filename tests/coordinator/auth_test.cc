@@ -91,7 +91,8 @@ TEST(AuthPolicyTest, EachRoleGetsExactlyItsMethods) {
       "/hyperlab.v1.StudyService/PauseStudy",     "/hyperlab.v1.StudyService/ResumeStudy",
       "/hyperlab.v1.StudyService/SetStudyBudget", "/hyperlab.v1.StudyService/ConcludeStudy",
       "/hyperlab.v1.StudyService/AddTrialNote",   "/hyperlab.v1.ClientService/AskTrials",
-      "/hyperlab.v1.ClientService/ReportTrials",  "/hyperlab.v1.ClientService/CompleteTrials", "/hyperlab.v1.StudyService/DeleteStudy"};
+      "/hyperlab.v1.ClientService/ReportTrials",  "/hyperlab.v1.ClientService/CompleteTrials",
+      "/hyperlab.v1.StudyService/DeleteStudy"};
   const char* worker[] = {
       "/hyperlab.v1.WorkerService/RegisterWorker", "/hyperlab.v1.WorkerService/AcquireTrials",
       "/hyperlab.v1.WorkerService/ReportTrials", "/hyperlab.v1.WorkerService/CompleteTrials"};
