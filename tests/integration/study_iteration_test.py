@@ -69,7 +69,8 @@ def test(cluster):
     assert not study.get("waiting"), study
 
     # Delete: refused while trials run, then forced; the name is free again.
-    submit(cluster, "slow", trials=40, delay=1.0)
+    # Trials of 5 s: between two 1 s trials a worker can briefly hold none, and the refusal needs one running.
+    submit(cluster, "slow", trials=4, delay=5.0)
     harness.wait_until(lambda: cluster.json("study", "show", "slow")["counts"].get("running", 0) > 0, 20,
                        "a running trial")
     refused = cluster.cli("study", "delete", "slow", check=False)
