@@ -393,6 +393,10 @@ absl::Status ValidateStudySpec(const v1::StudySpec& spec) {
     return Invalid("objective.goal",
                    absl::StrCat("unknown goal ", static_cast<int>(spec.objective().goal())));
   }
+  if (!v1::Reuse_IsValid(spec.reuse())) {
+    return Invalid("reuse", absl::StrCat("unknown value ", static_cast<int>(spec.reuse()),
+                                         "; expected any, study or never"));
+  }
   ParameterKinds kinds;
   RETURN_IF_ERROR(CheckParameters(spec, kinds));
   RETURN_IF_ERROR(CheckAlgorithm(spec));

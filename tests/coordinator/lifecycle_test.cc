@@ -169,6 +169,11 @@ TEST_F(LifecycleTest, ReuseDecidesWhatIsShared) {
     ASSERT_TRUE(core_->CreateStudy(spec).ok());
     EXPECT_EQ(RunAll(succeed), 3) << v1::Reuse_Name(reuse);
   }
+  v1::StudySpec unknown = testing::BraninSpec("unknown-reuse", 3, 3);
+  unknown.set_reuse(static_cast<v1::Reuse>(7));
+  auto refused = core_->CreateStudy(unknown);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(refused.status().message()), HasSubstr("reuse: unknown value 7"));
   // A `study` or `never` study offers nothing to others either: a new default study reuses `first`.
   ASSERT_TRUE(core_->CreateStudy(testing::BraninSpec("after", 3, 3)).ok());
   EXPECT_EQ(RunAll(succeed), 0);
