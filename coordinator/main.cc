@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "CLI/CLI.hpp"
+#include "coordinator/dashboard/dashboard_server.h"
 #include "coordinator/private_dir.h"
 #include "coordinator/server.h"
 
@@ -41,6 +42,9 @@ int main(int argc, char** argv) {
                  "PEM CA bundle: require client certificates signed by it (mTLS)");
   app.add_option("--metrics-listen", options.metrics_listen,
                  "HOST:PORT for Prometheus metrics (GET /metrics)");
+  std::string http_listen;
+  app.add_option("--http-listen", http_listen,
+                 "HOST:PORT for the web dashboard and its JSON API (docs/dashboard.md); same TLS and tokens");
   bool quiet = false;
   app.add_flag("--quiet", quiet, "no structured event log on stderr");
   try {
@@ -79,8 +83,24 @@ int main(int argc, char** argv) {
                ? 2
                : 1;
   }
+  std::unique_ptr<hyperlab::coordinator::dashboard::DashboardServer> dashboard;
+  if (!http_listen.empty()) {
+    auto started = hyperlab::coordinator::dashboard::DashboardServer::Start(
+        {.listen = http_listen, .tls = options.tls, .insecure_allow_remote = options.insecure_allow_remote},
+        {.core = (*server)->core(),
+         .notifier = (*server)->notifier(),
+         .authorizer = (*server)->authorizer()});
+    if (!started.ok()) {
+      std::cerr << "hyperlab-coordinator: " << absl::StatusCodeToString(started.status().code()) << ": "
+                << started.status().message() << "\n";
+      (*server)->Shutdown();
+      return started.status().code() == absl::StatusCode::kUnavailable ? 1 : 2;
+    }
+    dashboard = std::move(*started);
+  }
   std::cout << "hyperlab-coordinator: serving " << options.data_dir << " on port " << (*server)->port();
   if ((*server)->metrics_port() != 0) std::cout << ", metrics on port " << (*server)->metrics_port();
+  if (dashboard) std::cout << ", dashboard on port " << dashboard->port();
   std::cout << std::endl;
   std::thread waiter([&] {
     int signal = 0;
@@ -89,6 +109,7 @@ int main(int argc, char** argv) {
     (*server)->Shutdown();
   });
   (*server)->Wait();
+  if (dashboard) dashboard->Stop();  // Before the core and the notifier go.
   waiter.join();
   std::cout << "hyperlab-coordinator: stopped" << std::endl;
   return 0;

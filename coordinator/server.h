@@ -83,6 +83,9 @@ class CoordinatorServer {
   // A channel to this server that does not touch the network.
   std::shared_ptr<grpc::Channel> InProcessChannel();
   Coordinator* core() { return core_.get(); }
+  // What the web dashboard (dashboard/dashboard_server.h) is started with beside the core.
+  ChangeNotifier* notifier() { return notifier_.get(); }
+  const Authorizer* authorizer() const { return authorizer_.get(); }
 
   // Stops taking calls, lets running calls finish (up to 5 s), stops the expiry thread. Idempotent.
   void Shutdown();
