@@ -83,7 +83,7 @@ nlohmann::json StudyJson(const v1::Study& study) {
   nlohmann::json parameters = nlohmann::json::array();
   for (const v1::ParameterSpec& p : spec.parameters()) parameters.push_back(SpaceJson(p));
   nlohmann::json best = nullptr;
-  if (study.best_trial_id() > 0)
+  if (study.best_trial_id() >= 0)
     best = {{"trial", study.best_trial_id()}, {"value", NumberJson(study.best_value())}};
   return {
       {"id", study.id()},

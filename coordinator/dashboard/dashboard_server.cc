@@ -114,11 +114,9 @@ absl::StatusOr<std::unique_ptr<DashboardServer>> DashboardServer::Start(const Da
       return httplib::Server::HandlerResponse::Unhandled;
     }
     response.set_header("Allow", api ? "GET, HEAD, POST" : "GET, HEAD");
-    SendError(
-        response,
-        absl::InvalidArgumentError(absl::StrCat("method ", request.method.substr(0, 16), " not allowed")),
-        "method");
-    response.status = 405;
+    SendHttpError(response, 405, "METHOD_NOT_ALLOWED", "method",
+                  absl::StrCat("method ", request.method.substr(0, 16), " not allowed on ",
+                               request.path.substr(0, 200)));
     return httplib::Server::HandlerResponse::Handled;
   });
   const ApiContext context{.core = deps.core, .auth = deps.authorizer, .streams = server->streams_.get()};
@@ -130,15 +128,16 @@ absl::StatusOr<std::unique_ptr<DashboardServer>> DashboardServer::Start(const Da
     if (!response.body.empty()) return;
     const int status = response.status;
     if (status == 404) {
-      SendError(response, absl::NotFoundError(absl::StrCat("no route ", request.path.substr(0, 200))),
-                "path");
+      SendHttpError(response, 404, "NOT_FOUND", "path",
+                    absl::StrCat("no route ", request.path.substr(0, 200)));
     } else if (status == 413) {
-      SendError(response, absl::InvalidArgumentError(absl::StrCat("body: over ", kMaxBodyBytes, " bytes")),
-                "body");
+      SendHttpError(response, 413, "PAYLOAD_TOO_LARGE", "body",
+                    absl::StrCat("over ", kMaxBodyBytes, " bytes"));
+    } else if (status == 411) {
+      SendHttpError(response, 411, "LENGTH_REQUIRED", "Content-Length", "a POST needs a Content-Length");
     } else {
-      SendError(response, absl::InvalidArgumentError("bad request"), "");
+      SendHttpError(response, status, "BAD_REQUEST", "", absl::StrCat("HTTP ", status));
     }
-    response.status = status;
   });
   const int bound = port == 0 ? http.bind_to_any_port(host) : (http.bind_to_port(host, port) ? port : -1);
   if (bound <= 0) {

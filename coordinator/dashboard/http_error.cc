@@ -34,15 +34,20 @@ int HttpStatusOf(absl::StatusCode code) {
   }
 }
 
-void SendError(httplib::Response& response, const absl::Status& status, absl::string_view field) {
-  const int http = HttpStatusOf(status.code());
+void SendHttpError(httplib::Response& response, int http, absl::string_view code, absl::string_view field,
+                   absl::string_view message) {
   nlohmann::json body = {{"error",
                           {{"status", http},
-                           {"code", absl::StatusCodeToString(status.code())},
+                           {"code", std::string(code)},
                            {"field", std::string(field)},
-                           {"message", std::string(status.message())}}}};
+                           {"message", std::string(message)}}}};
   SendJson(response, body, http);
   if (http == 401) response.set_header("WWW-Authenticate", "Bearer realm=\"hyperlab\"");
+}
+
+void SendError(httplib::Response& response, const absl::Status& status, absl::string_view field) {
+  SendHttpError(response, HttpStatusOf(status.code()), absl::StatusCodeToString(status.code()), field,
+                status.message());
 }
 
 absl::Status WithoutPrefix(const absl::Status& status, absl::string_view prefix) {

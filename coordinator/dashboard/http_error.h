@@ -27,6 +27,10 @@ int HttpStatusOf(absl::StatusCode code);
 // Fills `response` with the error body above for `status` (which must not be OK).
 void SendError(httplib::Response& response, const absl::Status& status, absl::string_view field = "");
 
+// The same body for an HTTP-level refusal that no absl code names (405, 411, 413, ...).
+void SendHttpError(httplib::Response& response, int http, absl::string_view code, absl::string_view field,
+                   absl::string_view message);
+
 // `status` with `prefix` taken off the start of its message (the lab library words its errors as
 // "--where: ..."; the API names the field separately).
 absl::Status WithoutPrefix(const absl::Status& status, absl::string_view prefix);

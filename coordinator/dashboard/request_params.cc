@@ -42,8 +42,8 @@ absl::StatusOr<int64_t> ParseId(absl::string_view text, absl::string_view field)
   int64_t id = 0;
   const bool digits = !text.empty() && text.size() <= 19 &&
                       std::all_of(text.begin(), text.end(), [](char c) { return absl::ascii_isdigit(c); });
-  if (!digits || !absl::SimpleAtoi(text, &id) || id <= 0) {
-    return Bad(field, absl::StrCat("expected a positive integer id, got '", text.substr(0, 40), "'"));
+  if (!digits || !absl::SimpleAtoi(text, &id) || id < 0) {
+    return Bad(field, absl::StrCat("expected an integer id (0 or more), got '", text.substr(0, 40), "'"));
   }
   return id;
 }

@@ -24,7 +24,7 @@ inline constexpr size_t kMaxRefLength = 256;
 // A study id or name from a path segment: 1 to kMaxRefLength printable characters.
 absl::StatusOr<std::string> ParseRef(absl::string_view text, absl::string_view field);
 
-// A positive decimal id (no sign, no spaces, fits int64).
+// A trial id: decimal digits only (no sign, no spaces), 0 or more, fitting int64.
 absl::StatusOr<int64_t> ParseId(absl::string_view text, absl::string_view field);
 
 // Query parameter `name` as an integer in [min, max]; `fallback` when absent. Given twice is an error.

@@ -29,7 +29,7 @@ export function historyChart(el, study, trials) {
     legend: { top: 0, right: 0 },
     grid: { left: 60, right: 20, top: 50, bottom: 60 },
     xAxis: { type: 'value', name: 'trial', nameLocation: 'middle', nameGap: 25, minInterval: 1 },
-    yAxis: { type: log ? 'log' : 'value', name: metric, scale: true },
+    yAxis: { type: log ? 'log' : 'value', name: metric, nameLocation: 'middle', nameGap: 45, scale: true },
     dataZoom: [{ type: 'inside' }, { type: 'slider', height: 16, bottom: 8 }],
     series: [
       { name: metric, type: 'scatter', symbolSize: 6, data: ok.map((t) => [t.id, t.metrics[metric]]), large: ok.length > 2000 },
