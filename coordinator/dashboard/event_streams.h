@@ -45,8 +45,9 @@ struct EventStreamOptions {
   int max_clients = 16;
   // A stream ends after this long; the browser reconnects after `retry`. Default 60 s.
   std::chrono::milliseconds max_duration{60'000};
-  // A comment goes out after this long without an event. Default 10 s.
-  std::chrono::milliseconds heartbeat{10'000};
+  // A comment goes out after this long without an event (which also finds closed connections: the second
+  // write after a close fails). Default 3 s.
+  std::chrono::milliseconds heartbeat{3'000};
   // Events of one stream are at least this far apart. Default 250 ms.
   std::chrono::milliseconds min_interval{250};
   // What the first line tells the client to wait before reconnecting. Default 1 s.
