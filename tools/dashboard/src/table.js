@@ -41,7 +41,7 @@ export class TrialTable {
       <details class="chooser"><summary>Columns</summary><div class="choices"></div></details></form>
       <div class="table-head"></div><div class="viewport"><div class="spacer"><div class="rows"></div></div></div>`;
     this.viewport = el.querySelector('.viewport');
-    this.viewport.addEventListener('scroll', () => this.render());
+    this.viewport.addEventListener('scroll', () => this.renderRows());
     el.querySelector('form').addEventListener('submit', (e) => {
       e.preventDefault();
       this.where = el.querySelector('input[name=where]').value;
@@ -116,6 +116,15 @@ export class TrialTable {
     }));
     this.el.querySelector('.count').textContent = `${this.matched} of ${this.total ?? 0} trials`;
     this.el.querySelector('.spacer').style.height = `${this.matched * ROW}px`;
+    this.template = template;
+    this.renderRows();
+  }
+
+  // Only the rows in view (and 10 either side) exist; called on every scroll.
+  renderRows() {
+    const cols = this.visible();
+    const template = this.template;
+    if (!this.alive()) return;
     const top = this.viewport.scrollTop;
     const first = Math.max(0, Math.floor(top / ROW) - 10);
     const last = Math.min(this.matched, Math.ceil((top + this.viewport.clientHeight) / ROW) + 10);
@@ -133,9 +142,13 @@ export class TrialTable {
     this.el.querySelector('.rows').innerHTML = rows.join('');
   }
 
+  alive() {
+    return this.el.isConnected;
+  }
+
   want(n) {
     if (this.pending.has(n) || this.pages.has(n)) return;
     this.pending.add(n);
-    this.fetchPage(n).then(() => this.render()).catch(() => {}).finally(() => this.pending.delete(n));
+    this.fetchPage(n).then(() => this.renderRows()).catch(() => {}).finally(() => this.pending.delete(n));
   }
 }

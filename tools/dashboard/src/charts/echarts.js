@@ -14,8 +14,11 @@ echarts.use([BarChart, HeatmapChart, LineChart, ParallelChart, ScatterChart, Dat
 const charts = new Set();
 window.addEventListener('resize', () => charts.forEach((c) => c.resize()));
 
-// The chart drawn in `el` (made on first use) with `option` set (replacing the previous one).
+// The chart drawn in `el` (made on first use) with `option` set (replacing the previous one). Series are
+// drawn in one go (progressive: 0): ECharts' progressive painting goes on in animation frames after a
+// chart is disposed (leaving the page) and then throws.
 export function draw(el, option) {
+  if (Array.isArray(option.series)) option.series = option.series.map((s) => ({ progressive: 0, ...s }));
   let chart = echarts.getInstanceByDom(el);
   if (!chart) {
     chart = echarts.init(el, null, { renderer: 'canvas' });

@@ -32,7 +32,7 @@ export function historyChart(el, study, trials) {
     yAxis: { type: log ? 'log' : 'value', name: metric, nameLocation: 'middle', nameGap: 45, scale: true },
     dataZoom: [{ type: 'inside' }, { type: 'slider', height: 16, bottom: 8 }],
     series: [
-      { name: metric, type: 'scatter', symbolSize: 6, data: ok.map((t) => [t.id, t.metrics[metric]]), large: ok.length > 2000 },
+      { name: metric, type: 'scatter', symbolSize: 6, data: ok.map((t) => [t.id, t.metrics[metric]]), large: ok.length > 2000, largeThreshold: 2000 },
       { name: 'best so far', type: 'line', step: 'end', showSymbol: false, data: bestLine },
       { name: 'failed', type: 'scatter', symbol: 'triangle', symbolSize: 8, itemStyle: { color: '#cc0000' }, data: bad },
     ],

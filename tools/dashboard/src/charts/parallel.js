@@ -1,9 +1,9 @@
 // Parallel coordinates: one axis per parameter and one for the objective, one line per succeeded trial,
-// coloured by the objective (brush an axis to pick a range). Above 3,000 trials the best 3,000 are drawn.
+// coloured by the objective (brush an axis to pick a range). Above 1,000 trials the best 1,000 are drawn.
 import { draw } from './echarts.js';
 import { objectiveOf, succeeded } from './data.js';
 
-const MAX_LINES = 3000;
+const MAX_LINES = 1000;
 
 export function parallelChart(el, study, trials) {
   const { metric, maximize } = objectiveOf(study);
@@ -28,7 +28,7 @@ export function parallelChart(el, study, trials) {
     parallelAxis: axes,
     visualMap: { show: true, dimension: axes.length - 1, min: Math.min(...values, 0), max: Math.max(...values, 1), right: 0, top: 'middle', calculable: true,
       inRange: { color: maximize ? ['#d3d7cf', '#3465a4', '#0b3d91'] : ['#0b3d91', '#3465a4', '#d3d7cf'] } },
-    series: [{ type: 'parallel', lineStyle: { width: 1, opacity: 0.5 }, progressive: 500,
+    series: [{ type: 'parallel', lineStyle: { width: 1, opacity: 0.5 },
       data: ok.map((t) => [...study.parameters.map((p) => t.params[p.name]), t.metrics[metric]]) }],
   });
 }

@@ -40,7 +40,7 @@ export async function studyPage(app, ref) {
     <div class="card"><h1>${esc(study.name)} <span class="muted small">#${study.id}</span> <span id="live" class="small muted"></span></h1>
       <div id="summary-box">${summary(study)}</div><div id="journal-box">${journal(study)}</div></div>
     <div class="card charts">
-      <div class="chart wide" id="history"></div>
+      <div class="chart wide" id="history"><p class="muted">Loading the plots…</p></div>
       <div class="chart" id="importance"></div>
       <div class="chart" id="curves"></div>
       <div class="chart-block"><div class="contour-pick">contour: <select id="cx"></select> × <select id="cy"></select></div><div class="chart" id="contour"></div></div>
@@ -61,8 +61,10 @@ export async function studyPage(app, ref) {
   cx.addEventListener('change', drawContour);
   cy.addEventListener('change', drawContour);
 
+  let alive = true;
   async function loadPlots() {
     const all = await get(`studies/${study.id}/trials${query({ limit: 10000 })}`);
+    if (!alive) return;
     trials = all.trials;
     historyChart(app.querySelector('#history'), study, trials);
     importanceChart(app.querySelector('#importance'), study, trials);
@@ -73,10 +75,14 @@ export async function studyPage(app, ref) {
   async function loadCurves() {
     const key = `${study.objective.goal === 'maximize' ? '-' : ''}${study.objective.metric}`;
     const best = await get(`studies/${study.id}/trials${query({ sort: key, limit: 20, measurements: true })}`);
+    if (!alive) return;
     curvesChart(app.querySelector('#curves'), study, best.trials);
   }
-  await Promise.all([loadPlots(), table.reload()]);
+  // First paint: the summary and the table's first page; the plots (every trial) follow.
+  await table.reload();
   document.body.dataset.firstPaintMs = String(Math.round(performance.now() - t0));
+  await loadPlots();
+  document.body.dataset.plotsMs = String(Math.round(performance.now() - t0));
   loadCurves().catch(() => {});
 
   app.querySelector('#conclude').addEventListener('submit', async (e) => {
@@ -105,6 +111,7 @@ export async function studyPage(app, ref) {
     if (!timer) timer = setTimeout(refresh, Math.max(0, 2000 - (Date.now() - last)));
   }, (state) => { app.querySelector('#live').textContent = state === 'live' ? '● live' : state; });
   return () => {
+    alive = false;
     stop();
     if (timer) clearTimeout(timer);
     disposeAll();

@@ -28,6 +28,7 @@ function stepCurves(el, t) {
   const names = new Set();
   for (const m of t.measurement_list) Object.keys(m.metrics).forEach((k) => names.add(k));
   if (!names.size) {
+    el.className = 'wide';
     el.innerHTML = '<p class="muted">This trial reported no intermediate measurements.</p>';
     return;
   }
