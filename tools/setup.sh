@@ -32,6 +32,13 @@ if ! command -v kubectl >/dev/null 2>&1; then
   missing+=(kubernetes-client)
 fi
 
+# Node and npm build the web dashboard's front end (tools/dashboard, with Vite: Node 20.19 or newer; the
+# build skips the front end with a note when it finds an older one). Any node will do: machines with a
+# newer one from another vendor keep it; Debian's packages are installed only when none is there.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  missing+=(nodejs npm)
+fi
+
 if [ ${#missing[@]} -eq 0 ]; then
   echo "setup: all ${#packages[@]} packages present"
   exit 0

@@ -30,8 +30,8 @@ function headers(extra = {}) {
   return h;
 }
 
-async function call(method, path, body) {
-  const init = { method, headers: headers(body ? { 'Content-Type': 'application/json' } : {}) };
+async function call(method, path, body, signal) {
+  const init = { method, headers: headers(body ? { 'Content-Type': 'application/json' } : {}), signal };
   if (body) init.body = JSON.stringify(body);
   const response = await fetch(`/api/v1/${path}`, init);
   let json = null;
@@ -44,7 +44,8 @@ async function call(method, path, body) {
   return json;
 }
 
-export const get = (path) => call('GET', path);
+// `signal` (an AbortSignal, optional) cancels the request: a page leaving drops what it no longer needs.
+export const get = (path, signal) => call('GET', path, undefined, signal);
 export const post = (path, body) => call('POST', path, body);
 
 export function query(params) {

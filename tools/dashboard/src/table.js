@@ -122,6 +122,7 @@ export class TrialTable {
 
   // Only the rows in view (and 10 either side) exist; called on every scroll.
   renderRows() {
+    const started = performance.now();
     const cols = this.visible();
     const template = this.template;
     if (!this.alive()) return;
@@ -140,6 +141,8 @@ export class TrialTable {
       rows.push(`<div class="tr" data-trial="${t.id}" style="top:${i * ROW}px;${template}">${cols.map((c) => `<span>${cell(c, t)}</span>`).join('')}</div>`);
     }
     this.el.querySelector('.rows').innerHTML = rows.join('');
+    // How long the last rows took to build (the scale test reads it).
+    this.el.dataset.renderMs = (performance.now() - started).toFixed(2);
   }
 
   alive() {

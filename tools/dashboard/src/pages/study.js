@@ -62,8 +62,9 @@ export async function studyPage(app, ref) {
   cy.addEventListener('change', drawContour);
 
   let alive = true;
+  const leaving = new AbortController();
   async function loadPlots() {
-    const all = await get(`studies/${study.id}/trials${query({ limit: 10000 })}`);
+    const all = await get(`studies/${study.id}/trials${query({ limit: 10000 })}`, leaving.signal);
     if (!alive) return;
     trials = all.trials;
     historyChart(app.querySelector('#history'), study, trials);
@@ -74,16 +75,19 @@ export async function studyPage(app, ref) {
   }
   async function loadCurves() {
     const key = `${study.objective.goal === 'maximize' ? '-' : ''}${study.objective.metric}`;
-    const best = await get(`studies/${study.id}/trials${query({ sort: key, limit: 20, measurements: true })}`);
+    const best = await get(`studies/${study.id}/trials${query({ sort: key, limit: 20, measurements: true })}`, leaving.signal);
     if (!alive) return;
     curvesChart(app.querySelector('#curves'), study, best.trials);
   }
   // First paint: the summary and the table's first page; the plots (every trial) follow.
   await table.reload();
   document.body.dataset.firstPaintMs = String(Math.round(performance.now() - t0));
-  await loadPlots();
-  document.body.dataset.plotsMs = String(Math.round(performance.now() - t0));
-  loadCurves().catch(() => {});
+  // Not awaited: the page is live (events, forms) while the plots load.
+  loadPlots()
+    .then(() => { document.body.dataset.plotsMs = String(Math.round(performance.now() - t0)); })
+    .then(loadCurves)
+    .then(() => { document.body.dataset.curvesMs = String(Math.round(performance.now() - t0)); })
+    .catch(() => {});
 
   app.querySelector('#conclude').addEventListener('submit', async (e) => {
     e.preventDefault();
@@ -112,6 +116,7 @@ export async function studyPage(app, ref) {
   }, (state) => { app.querySelector('#live').textContent = state === 'live' ? '● live' : state; });
   return () => {
     alive = false;
+    leaving.abort();
     stop();
     if (timer) clearTimeout(timer);
     disposeAll();
