@@ -84,7 +84,14 @@ def open_stream(port, study, token):
         assert chunk, "the stream closed before its headers"
         head += chunk
     status_line = head.split(b"\r\n", 1)[0].decode()
-    return sock, status_line, head.split(b"\r\n\r\n", 1)[1]
+    headers, body = head.split(b"\r\n\r\n", 1)
+    length = [int(h.split(b":")[1]) for h in headers.split(b"\r\n") if h.lower().startswith(b"content-length:")]
+    while length and len(body) < length[0]:  # A refusal: its whole JSON body.
+        chunk = sock.recv(4096)
+        if not chunk:
+            break
+        body += chunk
+    return sock, status_line, body
 
 
 def read_events(sock, initial, until, timeout):
