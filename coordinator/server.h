@@ -84,7 +84,7 @@ class CoordinatorServer {
   std::shared_ptr<grpc::Channel> InProcessChannel();
   Coordinator* core() { return core_.get(); }
   // What the web dashboard (dashboard/dashboard_server.h) is started with beside the core.
-  ChangeNotifier* notifier() { return notifier_.get(); }
+  ChangeNotifierImpl* notifier() { return notifier_.get(); }
   const Authorizer* authorizer() const { return authorizer_.get(); }
 
   // Stops taking calls, lets running calls finish (up to 5 s), stops the expiry thread. Idempotent.
