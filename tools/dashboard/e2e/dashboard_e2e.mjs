@@ -106,6 +106,27 @@ try {
   await filterBy(where);
   await page.waitForFunction(() => document.querySelector('#table .where-error').textContent === ''
     && document.querySelector('#table .tr[data-trial]'));
+  // Sort by clicking a header (the server sorts: ascending, then descending), and hide a column.
+  step = 'Sort by a header, hide a column.';
+  const valueColumn = async () => page.$$eval('#table .tr[data-trial]', (rows) => {
+    const head = [...document.querySelectorAll('#table .th')].map((b) => b.textContent.replace(/[▲▼ ]/g, ''));
+    const at = head.indexOf('value');
+    return rows.map((r) => Number(r.children[at].textContent));
+  });
+  await page.click('#table .th[data-sort="value"]');
+  await page.waitForFunction(() => document.querySelector('#table .th[data-sort="value"]').textContent.includes('▲'));
+  await page.waitForFunction(() => document.querySelector('#table .tr[data-trial]'));
+  const ascending = await valueColumn();
+  expect(ascending.length > 1 && ascending.every((v, i) => i === 0 || ascending[i - 1] <= v), `ascending values ${ascending}`);
+  await page.click('#table .th[data-sort="value"]');
+  await page.waitForFunction(() => document.querySelector('#table .th[data-sort="value"]').textContent.includes('▼'));
+  const descending = await valueColumn();
+  expect(descending.every((v, i) => i === 0 || descending[i - 1] >= v), `descending values ${descending}`);
+  await page.click('#table .chooser summary');
+  await page.uncheck('#table .choices input[value="p:x2"]');
+  await page.waitForFunction(() => ![...document.querySelectorAll('#table .th')].some((b) => b.textContent === 'x2'));
+  await page.check('#table .choices input[value="p:x2"]');
+  await page.click('#table .chooser summary');
   if (shots) await page.screenshot({ path: `${shots}/study.png`, fullPage: true });
 
   // A trial's page; a note with the read token is refused.

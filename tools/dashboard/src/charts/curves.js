@@ -18,11 +18,11 @@ export function curvesChart(el, study, trials, title = 'Learning curves (best 20
     return null;
   }
   return draw(el, {
-    title: { text: title, subtext: metric, left: 0, textStyle: { fontSize: 14 } },
+    title: { text: title, left: 0, textStyle: { fontSize: 14 } },
     tooltip: { trigger: 'item', formatter: (p) => `${p.seriesName}<br>step ${p.value[0]}: ${num(p.value[1])}` },
-    grid: { left: 60, right: 20, top: 50, bottom: 40 },
+    grid: { left: 60, right: 20, top: 40, bottom: 40 },
     xAxis: { type: 'value', name: 'step', nameLocation: 'middle', nameGap: 25 },
-    yAxis: { type: 'value', scale: true, name: metric },
+    yAxis: { type: 'value', scale: true, name: metric, nameLocation: 'middle', nameGap: 40 },
     dataZoom: [{ type: 'inside' }],
     color: palette,
     series: trials.map((t) => ({
