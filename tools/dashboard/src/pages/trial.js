@@ -18,6 +18,14 @@ function flatten(obj, prefix = '', out = []) {
   return out;
 }
 
+// Per-class metrics (`f1_3`, `precision_7`: ten more rows per metric) go in a collapsed list.
+function metricsTable(metrics) {
+  const rows = Object.entries(metrics).map(([k, v]) => [k, esc(num(v))]);
+  const perClass = rows.filter(([k]) => /_\d+$/.test(k));
+  const main = rows.filter(([k]) => !/_\d+$/.test(k));
+  return kv(main) + (perClass.length ? `<details><summary class="small">${perClass.length} per-class metrics</summary>${kv(perClass)}</details>` : '');
+}
+
 function notes(t) {
   return t.notes.length
     ? `<ul class="notes">${t.notes.map((n) => `<li><span class="muted small">${time(n.time)}</span> ${esc(n.text)}</li>`).join('')}</ul>`
@@ -56,12 +64,12 @@ export async function trialPage(app, ref, id) {
       ${t.reason ? `<p class="muted">${esc(t.reason)}</p>` : ''}
       <div class="columns">
         <div><h3>Parameters</h3>${kv(Object.entries(t.params).map(([k, v]) => [k, esc(num(v))]))}</div>
-        <div><h3>Metrics</h3>${kv(Object.entries(t.metrics).map(([k, v]) => [k, esc(num(v))]))}</div>
+        <div><h3>Metrics</h3>${metricsTable(t.metrics)}</div>
         <div><h3>Run</h3>${kv([['worker', esc(t.worker)], ['attempt', t.attempt], ['started', time(t.started)], ['ended', time(t.ended)],
           ['runtime', duration(t.runtime_seconds)], ['measurements', t.measurements],
           ['reused from', t.reused_from ? `<a href="#/study/${t.reused_from.study}/trial/${t.reused_from.trial}">${esc(t.reused_from.study_name)}/${t.reused_from.trial}</a>` : '']])}</div>
       </div></div>
-    <div class="card charts"><div class="chart wide" id="steps"></div>${confusion ? '<div class="chart tall" id="confusion"></div>' : ''}</div>
+    <div class="card charts"><div class="chart wide" id="steps"></div>${confusion ? '<div class="chart confusion" id="confusion"></div>' : ''}</div>
     <div class="card"><h3>Effective settings</h3>${settings ? kv(flatten(settings)) : '<p class="muted">The worker recorded no effective settings for this trial.</p>'}
       ${others.length ? `<h3>Other artifacts</h3>${kv(others.map(([k, v]) => [k, `<pre>${esc(v.slice(0, 2000))}</pre>`]))}` : ''}</div>
     <div class="card"><h3>Notes</h3><div id="notes">${notes(t)}</div>
