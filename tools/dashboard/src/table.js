@@ -38,7 +38,8 @@ export class TrialTable {
     this.hidden = new Set(JSON.parse(localStorage.getItem(`hyperlab.hidden.${study.id}`) || '["reason","worker"]'));
     el.innerHTML = `<form class="filter"><input name="where" placeholder="filter, e.g. value < 10 and opt = adam" size="50">
       <button>Filter</button> <span class="count muted"></span> <span class="where-error error"></span>
-      <details class="chooser"><summary>Columns</summary><div class="choices"></div></details></form>
+      <details class="chooser"><summary>Columns</summary><div class="choices"></div></details>
+      <div class="names small muted"></div></form>
       <div class="table-head"></div><div class="viewport"><div class="spacer"><div class="rows"></div></div></div>`;
     this.viewport = el.querySelector('.viewport');
     this.viewport.addEventListener('scroll', () => this.renderRows());
@@ -81,7 +82,11 @@ export class TrialTable {
     this.pages.set(n, r.trials);
     this.matched = r.matched;
     this.total = r.total;
-    if (!this.columns.length) this.setColumns(columnsOf(this.study, r));
+    if (!this.columns.length) {
+      this.setColumns(columnsOf(this.study, r));
+      this.el.querySelector('.names').textContent = `The --where language of hyperlab trials: <, <=, =, !=, >=, >, in (...), and, or, not. `
+        + `Names: ${[...r.parameters, ...r.metrics].join(', ')}; id, state, worker, attempt, runtime, started, ended, reason, notes.`;
+    }
   }
 
   setColumns(cols) {
