@@ -9,10 +9,12 @@ grpc::Status ClientServiceImpl::AskTrials(grpc::ServerContext* context, const v1
                                           v1::AskTrialsResponse* response) {
   std::string principal;
   HYPERLAB_ADMIT_AS("ClientService", AskTrials, principal);
-  auto asked = core_->Ask(request->client_id(), request->study(), request->max_trials(), principal,
-                          request->host(), request->version());
+  auto asked =
+      core_->Ask(request->client_id(), request->study(), request->max_trials(), principal, request->host(),
+                 request->version(), {request->completions().begin(), request->completions().end()});
   if (!asked.ok()) return ToGrpcStatus(asked.status());
   for (v1::Assignment& a : asked->assignments) *response->add_assignments() = std::move(a);
+  for (v1::ItemStatus& r : asked->completion_results) *response->add_completion_results() = std::move(r);
   *response->mutable_study() = std::move(asked->study);
   response->set_lease_timeout_ms(core_->lease_timeout_ms());
   return grpc::Status::OK;

@@ -163,14 +163,17 @@ class Coordinator {
   // A client's ask (ClientService.AskTrials): registers `client_id` on first use (as a worker with the
   // executor "client" only, owned by `principal`) and leases it up to `max_trials` trials of the study
   // `ref`, whose task must be `client` (INVALID_ARGUMENT otherwise; NOT_FOUND for an unknown study).
-  // Returns the assignments and the study after the call.
+  // Returns the assignments and the study after the call. `completions` are ended first, as Complete
+  // would (one result each, in `completion_results`); with completions, max_trials may be 0.
   struct Asked {
     std::vector<v1::Assignment> assignments;
     v1::Study study;
+    std::vector<v1::ItemStatus> completion_results;
   };
   absl::StatusOr<Asked> Ask(absl::string_view client_id, absl::string_view ref, int max_trials,
                             absl::string_view principal = "", absl::string_view host = "",
-                            absl::string_view version = "");
+                            absl::string_view version = "",
+                            const std::vector<v1::TrialCompletion>& completions = {});
   // Heartbeats and measurements; one result per report. NOT_FOUND for an unregistered worker. A report
   // whose measurements are over a limit gets INVALID_ARGUMENT (its lease is still refreshed).
   absl::StatusOr<std::vector<v1::TrialReportResult>> Report(absl::string_view worker_id,
@@ -225,8 +228,10 @@ class Coordinator {
                             v1::Study& study);
 
   // --- Groups (study_groups.cc). Runs `run` as one operation of a group on `shard` (see StudyShard) and,
-  // after the group, tells the notifier and resolves waiters it released.
-  absl::Status Mutate(StudyShard& shard, std::function<absl::Status(StudyGroup&)> run);
+  // after the group, tells the notifier and resolves waiters it released. `durability`: kLogged only for
+  // operations whose loss in a power failure harms nothing (see study_groups.cc).
+  absl::Status Mutate(StudyShard& shard, std::function<absl::Status(StudyGroup&)> run,
+                      storage::Durability durability = storage::Durability::kSynced);
   void RunGroup(StudyShard& shard, std::vector<Op*>& ops, std::vector<TrialKey>& resolve, bool& changed)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(shard.mu);
   // Rebuilds the study's memory from the journal (after a refused write).
@@ -249,8 +254,13 @@ class Coordinator {
   absl::StatusOr<std::vector<v1::Assignment>> AcquireFor(const WorkerRegistry::Seen& seen,
                                                          const std::string& worker, int max_trials,
                                                          StudyShard* only);
+  // Complete's work on one study: ends completions[i] for i in `items`, results[i] saying how.
+  void CompleteInGroup(StudyGroup& g, absl::string_view worker_id,
+                       const std::vector<v1::TrialCompletion>& completions, const std::vector<size_t>& items,
+                       std::vector<v1::ItemStatus>& results);
   absl::Status LeaseFromStudy(StudyGroup& group, int count, const std::string& worker_id,
                               std::vector<v1::Assignment>& out, int& created);
+  void LogLeased(const std::vector<v1::Assignment>& leased, const std::string& worker) const;
   // Starts preparing `count` suggestions of a bayesian study on the executor unless that is under way.
   void StartPreparing(StudyShard& shard, int count) ABSL_EXCLUSIVE_LOCKS_REQUIRED(shard.mu);
   void Prepare(StudyShard* shard, int count);

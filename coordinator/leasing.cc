@@ -47,10 +47,13 @@ absl::StatusOr<std::vector<v1::Assignment>> Coordinator::Acquire(absl::string_vi
 
 absl::StatusOr<Coordinator::Asked> Coordinator::Ask(absl::string_view client_id, absl::string_view ref,
                                                     int max_trials, absl::string_view principal,
-                                                    absl::string_view host, absl::string_view version) {
-  if (max_trials < 1 || max_trials > options_.max_acquire) {
+                                                    absl::string_view host, absl::string_view version,
+                                                    const std::vector<v1::TrialCompletion>& completions) {
+  const int least = completions.empty() ? 1 : 0;
+  if (max_trials < least || max_trials > options_.max_acquire) {
     return absl::InvalidArgumentError(
-        absl::StrCat("max_trials: must be in [1, ", options_.max_acquire, "], got ", max_trials));
+        absl::StrCat("max_trials: must be in [", least, ", ", options_.max_acquire, "]",
+                     completions.empty() ? " (with no completions)" : "", ", got ", max_trials));
   }
   ASSIGN_OR_RETURN(StudyShard * shard, Find(ref));
   if (!shard->task().has_client()) {
@@ -71,7 +74,34 @@ absl::StatusOr<Coordinator::Asked> Coordinator::Ask(absl::string_view client_id,
   }
   RETURN_IF_ERROR(seen.status());
   Asked asked;
-  ASSIGN_OR_RETURN(asked.assignments, AcquireFor(*seen, std::string(client_id), max_trials, shard));
+  const std::string worker(client_id);
+  bool all_here = !completions.empty() && !seen->draining;
+  for (const v1::TrialCompletion& c : completions) all_here = all_here && c.lease().study_id() == shard->id();
+  if (all_here) {
+    // A loop's usual call: end its trials of this study and lease the next in one group, so one write (and
+    // one sync) does both. A lease error is kept for the next call: the completions stand.
+    std::vector<size_t> items(completions.size());
+    for (size_t i = 0; i < items.size(); ++i) items[i] = i;
+    asked.completion_results.resize(completions.size());
+    int created = 0;
+    RETURN_IF_ERROR(Mutate(*shard, [&](StudyGroup& g) {
+      g.shard.mu.AssertHeld();
+      CompleteInGroup(g, client_id, completions, items, asked.completion_results);
+      if (max_trials == 0 || !CanRun(*seen->info, shard->task())) return absl::OkStatus();
+      if (absl::Status leased = LeaseFromStudy(g, max_trials, worker, asked.assignments, created);
+          !leased.ok()) {
+        asked.assignments.clear();
+        if (g.shard.suggest_error.ok()) g.shard.suggest_error = leased;
+      }
+      return absl::OkStatus();
+    }));
+    LogLeased(asked.assignments, worker);
+  } else if (!completions.empty()) {
+    ASSIGN_OR_RETURN(asked.completion_results, Complete(client_id, completions, principal));
+  }
+  if (max_trials > 0 && asked.assignments.empty()) {
+    ASSIGN_OR_RETURN(asked.assignments, AcquireFor(*seen, worker, max_trials, shard));
+  }
   MutexLock lock(&shard->mu);
   asked.study = shard->state().Snapshot();
   return asked;
@@ -123,8 +153,9 @@ absl::StatusOr<std::vector<v1::Assignment>> Coordinator::AcquireFor(const Worker
           static_cast<int>(std::min<int64_t>(share, shard->dispatchable.load(std::memory_order_relaxed)));
       if (take <= 0) continue;
       std::vector<v1::Assignment> got;
-      absl::Status status =
-          Mutate(*shard, [&](StudyGroup& g) { return LeaseFromStudy(g, take, worker, got, created); });
+      absl::Status status = Mutate(
+          *shard, [&](StudyGroup& g) { return LeaseFromStudy(g, take, worker, got, created); },
+          storage::Durability::kLogged);
       if (!status.ok()) {
         failure = status;
         continue;
@@ -144,9 +175,12 @@ absl::StatusOr<std::vector<v1::Assignment>> Coordinator::AcquireFor(const Worker
     }
     if (std::chrono::steady_clock::now() >= deadline) break;
     if (ready && (created > 0 || pass < 2)) continue;  // Something became leasable during the pass.
-    if (!awaiting) break;
-    // Nothing was ready anywhere but suggestions are being prepared: wait (holding no lock another caller
-    // needs) until any study becomes leasable, or the wait is over.
+    // A client asking for one study whose max_parallel trials are all running waits for one to end, as
+    // for a suggestion: it learns of the free slot at once instead of polling for it.
+    const bool full = only != nullptr && only->full.load(std::memory_order_relaxed);
+    if (!awaiting && !full) break;
+    // Nothing was ready anywhere but suggestions are being prepared (or a slot is awaited): wait (holding
+    // no lock another caller needs) until any study becomes leasable, or the wait is over.
     MutexLock lock(&ready_mu_);
     while (ready_epoch_ == epoch && std::chrono::steady_clock::now() < deadline) {
       ready_cv_.WaitFor(&ready_mu_,
@@ -154,15 +188,18 @@ absl::StatusOr<std::vector<v1::Assignment>> Coordinator::AcquireFor(const Worker
                             deadline - std::chrono::steady_clock::now() + std::chrono::milliseconds(1)));
     }
   }
-  if (options_.log != nullptr) {
-    for (const v1::Assignment& a : out) {
-      options_.log->Info("trial_leased", {{"study", absl::StrCat(a.trial().study_id())},
-                                          {"trial", absl::StrCat(a.trial().id())},
-                                          {"worker", worker},
-                                          {"attempt", absl::StrCat(a.trial().attempt())}});
-    }
-  }
+  LogLeased(out, worker);
   return out;
+}
+
+void Coordinator::LogLeased(const std::vector<v1::Assignment>& leased, const std::string& worker) const {
+  if (options_.log == nullptr) return;
+  for (const v1::Assignment& a : leased) {
+    options_.log->Info("trial_leased", {{"study", absl::StrCat(a.trial().study_id())},
+                                        {"trial", absl::StrCat(a.trial().id())},
+                                        {"worker", worker},
+                                        {"attempt", absl::StrCat(a.trial().attempt())}});
+  }
 }
 
 absl::Status Coordinator::LeaseFromStudy(StudyGroup& g, int count, const std::string& worker_id,

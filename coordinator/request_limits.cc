@@ -59,6 +59,15 @@ absl::Status Lease(const std::string& field, const v1::LeaseRef& lease) {
   return Length(absl::StrCat(field, ".lease_id"), lease.lease_id(), "max_lease_id_length", kMaxLeaseIdLength);
 }
 
+// The completions of a CompleteTrials or AskTrials call: how many, and that each names a lease.
+absl::Status Completions(const google::protobuf::RepeatedPtrField<v1::TrialCompletion>& completions) {
+  RETURN_IF_ERROR(Count("completions", completions, "max_reports_per_call", kMaxReportsPerCall));
+  for (int i = 0; i < completions.size(); ++i) {
+    RETURN_IF_ERROR(Lease(absl::StrCat("completions[", i, "].lease"), completions[i].lease()));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status ValidateRequest(const v1::CreateStudyRequest& r) {
@@ -120,7 +129,8 @@ absl::Status ValidateRequest(const v1::AskTrialsRequest& r) {
   if (r.max_trials() > kMaxAcquire)
     return Over("max_trials", r.max_trials(), "trials", "max_acquire", kMaxAcquire);
   RETURN_IF_ERROR(Length("host", r.host(), "max_host_length", kMaxHostLength));
-  return Length("version", r.version(), "max_host_length", kMaxHostLength);
+  RETURN_IF_ERROR(Length("version", r.version(), "max_host_length", kMaxHostLength));
+  return Completions(r.completions());
 }
 
 absl::Status ValidateRequest(const v1::ReportTrialsRequest& r) {
@@ -138,11 +148,7 @@ absl::Status ValidateReportItem(const v1::TrialReport& report, int index) {
 
 absl::Status ValidateRequest(const v1::CompleteTrialsRequest& r) {
   RETURN_IF_ERROR(WorkerId("worker_id", r.worker_id()));
-  RETURN_IF_ERROR(Count("completions", r.completions(), "max_reports_per_call", kMaxReportsPerCall));
-  for (int i = 0; i < r.completions_size(); ++i) {
-    RETURN_IF_ERROR(Lease(absl::StrCat("completions[", i, "].lease"), r.completions(i).lease()));
-  }
-  return absl::OkStatus();
+  return Completions(r.completions());
 }
 
 absl::Status ValidateCompletionItem(const v1::TrialCompletion& c, int index) {

@@ -3,6 +3,8 @@
 // leases whose worker stopped reporting.
 #include <cmath>
 #include <map>
+#include <set>
+#include <string>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -55,6 +57,39 @@ std::map<int64_t, std::vector<size_t>> ByStudy(const Items& items) {
   return out;
 }
 
+// What a completion did report, for a reason that says what to fix: "it reported: loss, steps" (its final
+// metrics and those of its measurements), or that it reported none.
+std::string SeenMetrics(const v1::TrialCompletion& c) {
+  std::set<std::string> names;
+  for (const auto& [name, value] : c.metrics()) names.insert(name);
+  for (const v1::Measurement& m : c.measurements()) {
+    for (const auto& [name, value] : m.metrics()) names.insert(name);
+  }
+  if (names.empty()) return "it reported no metrics";
+  std::string joined;
+  for (const std::string& name : names) {
+    if (joined.size() > 200) return absl::StrCat("it reported: ", joined, ", ...");
+    absl::StrAppend(&joined, joined.empty() ? "" : ", ", name);
+  }
+  return absl::StrCat("it reported: ", joined);
+}
+
+// A leased trial its holder did not run (a client that prefetched it and stopped): pending again, as if
+// never leased, so it goes to the next asker without an attempt counted against it.
+void GiveBack(StudyGroup& g, int64_t trial_id, absl::string_view worker_id) {
+  v1::Trial trial = g.state.trials()[trial_id];
+  trial.set_state(v1::Trial::PENDING);
+  trial.set_attempt(std::max(0, trial.attempt() - 1));
+  trial.set_reason(absl::StrCat("given back unrun by '", worker_id, "'"));
+  trial.clear_lease_id();
+  trial.clear_lease_expire_unix_ms();
+  trial.clear_worker_id();
+  trial.clear_start_unix_ms();
+  storage::JournalBatch batch;
+  batch.trials.push_back(std::move(trial));
+  g.Stage(std::move(batch));
+}
+
 }  // namespace
 
 absl::StatusOr<std::vector<v1::TrialReportResult>> Coordinator::Report(
@@ -76,37 +111,40 @@ absl::StatusOr<std::vector<v1::TrialReportResult>> Coordinator::Report(
       }
       continue;
     }
-    absl::Status written = Mutate(*shard, [&](StudyGroup& g) {
-      for (size_t i : items) {
-        const v1::LeaseRef& ref = reports[i].lease();
-        absl::Status status = CheckLease(g.state, ref, worker_id);
-        if (status.ok()) {
-          g.state.mutable_trial(ref.trial_id())
-              .set_lease_expire_unix_ms(g.now_ms + options_.lease_timeout_ms);
-          status = ValidateReportItem(reports[i], static_cast<int>(i));
-        }
-        *results[i].mutable_status() = ItemOf(status);
-        if (!status.ok() || reports[i].measurements().empty()) continue;
-        v1::Trial trial = g.state.trials()[ref.trial_id()];
-        storage::JournalBatch batch;
-        for (const v1::Measurement& m : reports[i].measurements()) {
-          storage::MeasurementRecord record{ref.study_id(), ref.trial_id(), trial.measurement_count(), m};
-          if (record.measurement.time_unix_ms() == 0) record.measurement.set_time_unix_ms(g.now_ms);
-          batch.measurements.push_back(std::move(record));
-          trial.set_measurement_count(trial.measurement_count() + 1);
-        }
-        batch.trials.push_back(std::move(trial));
-        g.Stage(std::move(batch));
-        // Early stopping judges the measurements once they are journaled.
-        g.on_durable.push_back([&g, &results, &reports, i, trial_id = ref.trial_id()] {
-          for (const v1::Measurement& m : reports[i].measurements()) {
-            if (g.state.AddMeasurement(trial_id, m)) results[i].set_should_stop(true);
+    absl::Status written = Mutate(
+        *shard,
+        [&](StudyGroup& g) {
+          for (size_t i : items) {
+            const v1::LeaseRef& ref = reports[i].lease();
+            absl::Status status = CheckLease(g.state, ref, worker_id);
+            if (status.ok()) {
+              g.state.mutable_trial(ref.trial_id())
+                  .set_lease_expire_unix_ms(g.now_ms + options_.lease_timeout_ms);
+              status = ValidateReportItem(reports[i], static_cast<int>(i));
+            }
+            *results[i].mutable_status() = ItemOf(status);
+            if (!status.ok() || reports[i].measurements().empty()) continue;
+            v1::Trial trial = g.state.trials()[ref.trial_id()];
+            storage::JournalBatch batch;
+            for (const v1::Measurement& m : reports[i].measurements()) {
+              storage::MeasurementRecord record{ref.study_id(), ref.trial_id(), trial.measurement_count(), m};
+              if (record.measurement.time_unix_ms() == 0) record.measurement.set_time_unix_ms(g.now_ms);
+              batch.measurements.push_back(std::move(record));
+              trial.set_measurement_count(trial.measurement_count() + 1);
+            }
+            batch.trials.push_back(std::move(trial));
+            g.Stage(std::move(batch));
+            // Early stopping judges the measurements once they are journaled.
+            g.on_durable.push_back([&g, &results, &reports, i, trial_id = ref.trial_id()] {
+              for (const v1::Measurement& m : reports[i].measurements()) {
+                if (g.state.AddMeasurement(trial_id, m)) results[i].set_should_stop(true);
+              }
+              if (g.state.trials()[trial_id].state() != v1::Trial::RUNNING) results[i].set_should_stop(false);
+            });
           }
-          if (g.state.trials()[trial_id].state() != v1::Trial::RUNNING) results[i].set_should_stop(false);
-        });
-      }
-      return absl::OkStatus();
-    });
+          return absl::OkStatus();
+        },
+        storage::Durability::kLogged);
     if (!written.ok()) {
       // This study's items were not recorded (others may have been): each says so, to be sent again.
       failures.push_back(written);
@@ -136,89 +174,7 @@ absl::StatusOr<std::vector<v1::ItemStatus>> Coordinator::Complete(
       continue;
     }
     absl::Status written = Mutate(*shard, [&](StudyGroup& g) {
-      for (size_t i : items) {
-        const v1::TrialCompletion& c = completions[i];
-        absl::Status status = CheckLease(g.state, c.lease(), worker_id);
-        if (status.ok() && (!IsTerminal(c.state()) || c.state() == v1::Trial::CANCELLED)) {
-          status = absl::InvalidArgumentError(absl::StrCat("completions[", i, "].state: must be SUCCEEDED, ",
-                                                           "FAILED, STOPPED or INFEASIBLE, got ",
-                                                           v1::Trial::State_Name(c.state())));
-        }
-        results[i] = ItemOf(status);
-        if (!status.ok()) continue;
-        const int64_t id = c.lease().trial_id();
-        v1::Trial trial = g.state.trials()[id];
-        trial.set_end_unix_ms(g.now_ms);
-        trial.clear_lease_id();
-        trial.clear_lease_expire_unix_ms();
-        storage::JournalBatch batch;
-        // One trial's over-limit output fails that trial, with the limit as its reason; its payload is
-        // dropped and the worker's other trials go on.
-        if (absl::Status over = ValidateCompletionItem(c, static_cast<int>(i)); !over.ok()) {
-          trial.set_state(v1::Trial::FAILED);
-          trial.set_reason(absl::StrCat("the worker's result was refused: ", over.message()));
-          batch.trials.push_back(std::move(trial));
-          g.Stage(std::move(batch));
-          continue;
-        }
-        trial.set_state(c.state());
-        *trial.mutable_metrics() = c.metrics();
-        *trial.mutable_artifacts() = c.artifacts();
-        trial.set_reason(c.reason().substr(0, 4096));
-        const v1::Study& study = g.state.study();
-        if (DigestedByWorkers(study.spec().task())) {
-          auto digest = c.artifacts().find(DigestArtifact(study.spec().task()));
-          // A SHA-256 as 64 lowercase hex digits (the worker may prefix "sha256:"); anything else is ignored.
-          std::string reported = digest == c.artifacts().end() ? "" : digest->second;
-          if (absl::StartsWith(reported, "sha256:")) reported = reported.substr(7);
-          const bool well_formed =
-              reported.size() == 64 && reported.find_first_not_of("0123456789abcdef") == std::string::npos;
-          if (well_formed) {
-            if (study.data_digest().empty()) {
-              // The first worker to load the data names it; later trials are fingerprinted by content.
-              v1::Study named = study;
-              named.set_data_digest(reported);
-              batch.studies.push_back(std::move(named));
-            } else if (reported != study.data_digest()) {
-              trial.set_state(v1::Trial::FAILED);
-              trial.set_reason(
-                  absl::StrCat("worker '", worker_id, "' has other ",
-                               study.spec().task().has_command() ? "program or argument files" : "data",
-                               " (digest ", reported.substr(0, 16), "...) than the study's first trials (",
-                               study.data_digest().substr(0, 16),
-                               "...): its result would not be comparable; a changed program is a new study"));
-            }
-          }
-        }
-        const std::string& metric = study.spec().objective().metric();
-        if (trial.state() == v1::Trial::SUCCEEDED) {
-          auto it = c.metrics().find(metric);
-          if (it == c.metrics().end() || !std::isfinite(it->second)) {
-            trial.set_state(v1::Trial::FAILED);
-            trial.set_reason(it == c.metrics().end()
-                                 ? absl::StrCat("objective metric '", metric, "' was not reported")
-                                 : absl::StrCat("objective metric '", metric, "' is ", it->second));
-          }
-        }
-        for (const v1::Measurement& m : c.measurements()) {
-          batch.measurements.push_back({c.lease().study_id(), id, trial.measurement_count(), m});
-          trial.set_measurement_count(trial.measurement_count() + 1);
-        }
-        batch.trials.push_back(std::move(trial));
-        g.Stage(std::move(batch));
-        g.on_durable.push_back([this, &g, &c, id, worker = std::string(worker_id)] {
-          const v1::Trial& done = g.state.trials()[id];
-          if (options_.log != nullptr) {
-            options_.log->Info("trial_completed", {{"study", absl::StrCat(done.study_id())},
-                                                   {"trial", absl::StrCat(id)},
-                                                   {"worker", worker},
-                                                   {"state", v1::Trial::State_Name(done.state())},
-                                                   {"reason", done.reason().substr(0, 200)}});
-          }
-          for (const v1::Measurement& m : c.measurements()) g.state.AddMeasurement(id, m);
-          if (done.state() == v1::Trial::SUCCEEDED) g.state.MarkCompleted(id);
-        });
-      }
+      CompleteInGroup(g, worker_id, completions, items, results);
       return absl::OkStatus();
     });
     if (!written.ok()) {
@@ -229,6 +185,100 @@ absl::StatusOr<std::vector<v1::ItemStatus>> Coordinator::Complete(
   }
   if (!failures.empty() && failures.size() == ByStudy(completions).size()) return failures.front();
   return results;
+}
+
+void Coordinator::CompleteInGroup(StudyGroup& g, absl::string_view worker_id,
+                                  const std::vector<v1::TrialCompletion>& completions,
+                                  const std::vector<size_t>& items, std::vector<v1::ItemStatus>& results) {
+  for (size_t i : items) {
+    const v1::TrialCompletion& c = completions[i];
+    absl::Status status = CheckLease(g.state, c.lease(), worker_id);
+    const bool give_back = c.state() == v1::Trial::PENDING;
+    if (status.ok() && !give_back && (!IsTerminal(c.state()) || c.state() == v1::Trial::CANCELLED)) {
+      status = absl::InvalidArgumentError(absl::StrCat("completions[", i, "].state: must be SUCCEEDED, ",
+                                                       "FAILED, STOPPED, INFEASIBLE or PENDING, got ",
+                                                       v1::Trial::State_Name(c.state())));
+    }
+    results[i] = ItemOf(status);
+    if (!status.ok()) continue;
+    const int64_t id = c.lease().trial_id();
+    if (give_back) {
+      GiveBack(g, id, worker_id);
+      continue;
+    }
+    v1::Trial trial = g.state.trials()[id];
+    trial.set_end_unix_ms(g.now_ms);
+    trial.clear_lease_id();
+    trial.clear_lease_expire_unix_ms();
+    storage::JournalBatch batch;
+    // One trial's over-limit output fails that trial, with the limit as its reason; its payload is
+    // dropped and the worker's other trials go on.
+    if (absl::Status over = ValidateCompletionItem(c, static_cast<int>(i)); !over.ok()) {
+      trial.set_state(v1::Trial::FAILED);
+      trial.set_reason(absl::StrCat("the worker's result was refused: ", over.message()));
+      batch.trials.push_back(std::move(trial));
+      g.Stage(std::move(batch));
+      continue;
+    }
+    trial.set_state(c.state());
+    *trial.mutable_metrics() = c.metrics();
+    *trial.mutable_artifacts() = c.artifacts();
+    trial.set_reason(c.reason().substr(0, 4096));
+    const v1::Study& study = g.state.study();
+    if (DigestedByWorkers(study.spec().task())) {
+      auto digest = c.artifacts().find(DigestArtifact(study.spec().task()));
+      // A SHA-256 as 64 lowercase hex digits (the worker may prefix "sha256:"); anything else is ignored.
+      std::string reported = digest == c.artifacts().end() ? "" : digest->second;
+      if (absl::StartsWith(reported, "sha256:")) reported = reported.substr(7);
+      const bool well_formed =
+          reported.size() == 64 && reported.find_first_not_of("0123456789abcdef") == std::string::npos;
+      if (well_formed) {
+        if (study.data_digest().empty()) {
+          // The first worker to load the data names it; later trials are fingerprinted by content.
+          v1::Study named = study;
+          named.set_data_digest(reported);
+          batch.studies.push_back(std::move(named));
+        } else if (reported != study.data_digest()) {
+          trial.set_state(v1::Trial::FAILED);
+          trial.set_reason(
+              absl::StrCat("worker '", worker_id, "' has other ",
+                           study.spec().task().has_command() ? "program or argument files" : "data",
+                           " (digest ", reported.substr(0, 16), "...) than the study's first trials (",
+                           study.data_digest().substr(0, 16),
+                           "...): its result would not be comparable; a changed program is a new study"));
+        }
+      }
+    }
+    const std::string& metric = study.spec().objective().metric();
+    if (trial.state() == v1::Trial::SUCCEEDED) {
+      auto it = c.metrics().find(metric);
+      if (it == c.metrics().end() || !std::isfinite(it->second)) {
+        trial.set_state(v1::Trial::FAILED);
+        trial.set_reason(
+            it == c.metrics().end()
+                ? absl::StrCat("objective metric '", metric, "' was not reported (", SeenMetrics(c), ")")
+                : absl::StrCat("objective metric '", metric, "' is ", it->second));
+      }
+    }
+    for (const v1::Measurement& m : c.measurements()) {
+      batch.measurements.push_back({c.lease().study_id(), id, trial.measurement_count(), m});
+      trial.set_measurement_count(trial.measurement_count() + 1);
+    }
+    batch.trials.push_back(std::move(trial));
+    g.Stage(std::move(batch));
+    g.on_durable.push_back([this, &g, &c, id, worker = std::string(worker_id)] {
+      const v1::Trial& done = g.state.trials()[id];
+      if (options_.log != nullptr) {
+        options_.log->Info("trial_completed", {{"study", absl::StrCat(done.study_id())},
+                                               {"trial", absl::StrCat(id)},
+                                               {"worker", worker},
+                                               {"state", v1::Trial::State_Name(done.state())},
+                                               {"reason", done.reason().substr(0, 200)}});
+      }
+      for (const v1::Measurement& m : c.measurements()) g.state.AddMeasurement(id, m);
+      if (done.state() == v1::Trial::SUCCEEDED) g.state.MarkCompleted(id);
+    });
+  }
 }
 
 absl::Status Coordinator::ExpireLeases() {

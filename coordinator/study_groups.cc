@@ -9,10 +9,38 @@
 #include "searcher/status_macros.h"
 
 namespace hyperlab::coordinator {
+namespace {
 
-absl::Status Coordinator::Mutate(StudyShard& shard, std::function<absl::Status(StudyGroup&)> run) {
+// Whether a group's write may be acknowledged before it is synced (storage::Durability::kLogged). Only
+// when every operation in it allows that and it records nothing but trials, their measurements and the
+// strategy's state: then a power loss that takes it (and every later unsynced write; the log keeps a
+// prefix) leaves a journal the coordinator reached earlier, and what was lost is harmless:
+//   - a lease grant: the trial is suggested again (the sequence is a function of the journaled history)
+//     under a new lease id, so the old holder's completion is refused as stale, as after a lease expiry;
+//   - an intermediate measurement: the trial goes on and reports again; its final metrics come with its
+//     completion, which is always synced.
+// Results, studies, workers, notes and deletions are synced before anyone is told.
+storage::Durability GroupDurability(const std::vector<StudyShard::Op*>& ops, const storage::JournalBatch& b) {
+  for (const StudyShard::Op* op : ops) {
+    if (op->durability == storage::Durability::kSynced) return storage::Durability::kSynced;
+  }
+  if (!b.studies.empty() || !b.worker_drains.empty() || !b.worker_owners.empty() ||
+      !b.deleted_studies.empty())
+    return storage::Durability::kSynced;
+  for (const v1::Trial& trial : b.trials) {
+    if (trial.state() != v1::Trial::RUNNING && trial.state() != v1::Trial::PENDING)
+      return storage::Durability::kSynced;
+  }
+  return storage::Durability::kLogged;
+}
+
+}  // namespace
+
+absl::Status Coordinator::Mutate(StudyShard& shard, std::function<absl::Status(StudyGroup&)> run,
+                                 storage::Durability durability) {
   Op op;
   op.run = std::move(run);
+  op.durability = durability;
   std::vector<TrialKey> resolve;
   bool changed = false;
   shard.Run(op, [&](std::vector<Op*>& ops) {
@@ -40,6 +68,7 @@ void Coordinator::RunGroup(StudyShard& shard, std::vector<Op*>& ops, std::vector
   StudyGroup group(shard, shard.state(), clock_->NowMs());
   for (Op* op : ops) op->status = op->run(group);
   MaybeEndStudy(group);
+  group.journal.durability = GroupDurability(ops, group.journal);
   absl::Status written = committer_.Commit(group.journal);
   if (!written.ok()) {
     for (Op* op : ops) {
@@ -97,12 +126,15 @@ absl::Status Coordinator::ReloadLocked(StudyShard& shard) {
 void Coordinator::Summarize(StudyShard& shard) {
   const StudyState& s = shard.state();
   int64_t dispatchable = 0;
+  bool full = false;
   if (s.active()) {
     const int64_t room = s.study().spec().budget().max_parallel() - s.counts().running();
     const int64_t available =
         static_cast<int64_t>(s.queued().size()) + s.planned_trials() - s.counts().total();
     dispatchable = std::max<int64_t>(0, std::min(room, available));
+    full = room <= 0 && available > 0;
   }
+  shard.full.store(full, std::memory_order_relaxed);
   // A bayesian study with nothing prepared and a preparation under way has nothing to lease until it ends.
   const bool awaiting = dispatchable > 0 && shard.prepared_only && shard.prepared.empty() &&
                         shard.suggesting && s.queued().empty();

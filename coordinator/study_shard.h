@@ -24,6 +24,7 @@
 #include "coordinator/mutex.h"
 #include "coordinator/study_state.h"
 #include "searcher/strategy.h"
+#include "storage/journal.h"
 
 namespace hyperlab::coordinator {
 
@@ -42,6 +43,9 @@ class StudyShard {
     // Runs under `mu` with the group's context; stages its changes (core-specific). Its status is the
     // operation's result unless the group's write fails.
     std::function<absl::Status(StudyGroup&)> run;
+    // kLogged: the operation's changes may be acknowledged before they are synced (study_groups.cc says
+    // which may); a group is synced when any of its operations needs it.
+    storage::Durability durability = storage::Durability::kSynced;
     absl::Status status;
     bool done = false;  // Guarded by the shard's queue lock.
     CondVar cv;         // Signalled when it is done or first in the queue (one waiter per signal).
@@ -83,9 +87,11 @@ class StudyShard {
 
   // A lock-free summary for Acquire's fair-share plan, refreshed after every group and preparation:
   // trials this study could lease now (0 when it is not ACTIVE, or when it waits for suggestions being
-  // prepared: then `awaiting` is set), and trials running.
+  // prepared: then `awaiting` is set; or when budget.max_parallel trials run and more are to come: then
+  // `full` is set), and trials running.
   std::atomic<int64_t> dispatchable{0};
   std::atomic<bool> awaiting{false};
+  std::atomic<bool> full{false};
   std::atomic<int64_t> running{0};
 
  private:

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "coordinator/spec_convert.h"
 
 namespace hyperlab::coordinator {
@@ -17,7 +19,15 @@ StudyState::StudyState(v1::Study study, std::unique_ptr<searcher::Strategy> stra
 bool StudyState::AddMeasurement(int64_t trial, const v1::Measurement& measurement) {
   if (!has_early_stopping()) return false;
   auto metric = measurement.metrics().find(study_.spec().early_stopping().metric());
-  if (metric == measurement.metrics().end() || !std::isfinite(metric->second)) return false;
+  if (metric == measurement.metrics().end()) {
+    ++measurements_without_it_;
+    for (const auto& [name, value] : measurement.metrics()) {
+      if (other_metrics_.size() < 32) other_metrics_.insert(name);
+    }
+    return false;
+  }
+  judged_metric_seen_ = true;
+  if (!std::isfinite(metric->second)) return false;
   searcher::TrialCurve& curve = curves_[trial];
   curve.trial = trial;
   if (!curve.points.empty() && measurement.step() <= curve.points.back().step) return false;
@@ -140,6 +150,13 @@ v1::Study StudyState::Snapshot() const {
   out.set_best_trial_id(best_trial_);
   out.set_best_value(best_trial_ >= 0 ? *history_[best_trial_].objective : 0);
   out.set_planned_trials(static_cast<int32_t>(planned_trials()));
+  if (has_early_stopping() && !judged_metric_seen_ && measurements_without_it_ > 0) {
+    out.add_warnings(absl::StrCat("early_stopping.metric '", study_.spec().early_stopping().metric(),
+                                  "' is in none of the ", measurements_without_it_,
+                                  " measurements reported so far (they carry: ",
+                                  other_metrics_.empty() ? "no metrics" : absl::StrJoin(other_metrics_, ", "),
+                                  "): no trial can be stopped early until the task reports it"));
+  }
   return out;
 }
 

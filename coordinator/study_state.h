@@ -60,7 +60,8 @@ class StudyState {
   int64_t planned_trials() const;
   // True when every planned trial exists and none is pending or running.
   bool Finished() const;
-  // The study with counts, best trial and planned trials filled in, as replies show it.
+  // The study with counts, best trial and planned trials filled in, as replies show it; and `warnings`
+  // (an early-stopping metric that no measurement so far has carried, naming those they did).
   v1::Study Snapshot() const;
   // The objective of a succeeded trial, if it reported one.
   std::optional<double> Objective(const v1::Trial& trial) const;
@@ -90,6 +91,11 @@ class StudyState {
   int64_t best_trial_ = -1;
   searcher::EarlyStoppingConfig stopping_;
   std::map<int64_t, searcher::TrialCurve> curves_;  // Trial id -> curve of the judged metric.
+  // Whether any measurement carried the judged metric; the names the others carried (at most 32 kept),
+  // for the warning Snapshot gives while none has.
+  bool judged_metric_seen_ = false;
+  int64_t measurements_without_it_ = 0;
+  std::set<std::string> other_metrics_;
   uint64_t version_ = 0;
 };
 

@@ -5,7 +5,9 @@ namespace hyperlab::storage {
 absl::Status Journal::WriteGroup(const std::vector<const JournalBatch*>& batches) {
   if (batches.size() == 1) return Write(*batches.front());
   JournalBatch merged;
+  merged.durability = Durability::kLogged;
   for (const JournalBatch* b : batches) {
+    if (b->durability == Durability::kSynced) merged.durability = Durability::kSynced;
     merged.studies.insert(merged.studies.end(), b->studies.begin(), b->studies.end());
     merged.trials.insert(merged.trials.end(), b->trials.begin(), b->trials.end());
     merged.measurements.insert(merged.measurements.end(), b->measurements.begin(), b->measurements.end());

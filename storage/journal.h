@@ -1,10 +1,13 @@
 // The journal: the durable record of studies, trials, measurements and searcher state.
 //
 // The coordinator keeps its working state in memory and records every change here before telling anyone
-// about it: a `JournalBatch` is written atomically and synced (fsync of the write-ahead log) before
-// `Write` returns OK. What survives:
+// about it: a `JournalBatch` is written atomically to the write-ahead log before `Write` returns OK, and
+// synced (fsync) first unless the batch is `Durability::kLogged`. What survives:
 //   - a process crash (kill -9): every batch whose Write returned OK;
-//   - a machine crash or power loss: the same, because every write is synced;
+//   - a machine crash or power loss: every batch up to the last synced one; of the logged batches written
+//     after it, a prefix (the log is sequential: a sync makes everything before it durable). The coordinator
+//     logs without a sync only what it can lose this way without harm (a lease grant, an intermediate
+//     measurement: see coordinator/study_groups.cc);
 //   - a batch whose Write returned an error: nothing of it (batches are all-or-nothing).
 // The RocksDB implementation (storage/rocksdb_journal.h) is the product; the interface exists so tests can
 // inject faults.
@@ -40,8 +43,13 @@ struct MeasurementRecord {
   v1::Measurement measurement;
 };
 
+// How durable a write is when Write returns: kSynced survives a power loss, kLogged a process crash (and a
+// power loss once any later synced write returned).
+enum class Durability { kSynced, kLogged };
+
 // A set of records written all-or-nothing. A record with the key of an existing one replaces it.
 struct JournalBatch {
+  Durability durability = Durability::kSynced;
   std::vector<v1::Study> studies;  // `counts`, `best_*` and `planned_trials` are derived; not relied upon.
   std::vector<v1::Trial> trials;
   std::vector<MeasurementRecord> measurements;
@@ -64,12 +72,13 @@ class Journal {
  public:
   virtual ~Journal() = default;
 
-  // Writes `batch` atomically and durably. UNAVAILABLE when the disk refuses (full, I/O error): nothing of
-  // the batch is stored and the caller may retry. FAILED_PRECONDITION on a read-only journal.
+  // Writes `batch` atomically, synced unless it is kLogged. UNAVAILABLE when the disk refuses (full, I/O
+  // error): nothing of the batch is stored and the caller may retry. FAILED_PRECONDITION on a read-only
+  // journal.
   virtual absl::Status Write(const JournalBatch& batch) = 0;
-  // Writes several batches as one atomic, durable write (one sync), in order: a later batch's record
-  // replaces an earlier one's with the same key. Group commit (coordinator/journal_committer.h) uses it.
-  // The default merges them and calls Write.
+  // Writes several batches as one atomic write (one sync, or none when every batch is kLogged), in order: a
+  // later batch's record replaces an earlier one's with the same key. Group commit
+  // (coordinator/journal_committer.h) uses it. The default merges them and calls Write.
   virtual absl::Status WriteGroup(const std::vector<const JournalBatch*>& batches);
 
   // All studies, by increasing id. DATA_LOSS naming the key when a record cannot be decoded.

@@ -45,6 +45,11 @@ absl::StatusOr<std::unique_ptr<RocksDbJournal>> RocksDbJournal::Open(const std::
   // memtables small enough that the log to replay stays short.
   rocks.avoid_flush_during_recovery = true;
   rocks.write_buffer_size = 16 << 20;
+  // Durability::kLogged relies on both (the defaults, set so nobody changes them unawares): every write
+  // reaches the log file before Write returns, and after a power loss the log is replayed up to its first
+  // torn record, so the journal is a prefix of what was written.
+  rocks.manual_wal_flush = false;
+  rocks.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s;
   if (options.read_only) {
@@ -120,10 +125,16 @@ absl::Status RocksDbJournal::Write(const JournalBatch& batch) { return WriteGrou
 absl::Status RocksDbJournal::WriteGroup(const std::vector<const JournalBatch*>& batches) {
   if (read_only_) return absl::FailedPreconditionError(absl::StrCat("journal ", dir_, " is open read-only"));
   rocksdb::WriteBatch wb;
-  for (const JournalBatch* batch : batches) Encode(*batch, wb);
+  bool sync = false;
+  for (const JournalBatch* batch : batches) {
+    Encode(*batch, wb);
+    sync = sync || batch->durability == Durability::kSynced;
+  }
   if (wb.Count() == 0) return absl::OkStatus();
   rocksdb::WriteOptions options;
-  options.sync = true;
+  // Unsynced, the batch is still written to the log file before Write returns (manual_wal_flush is off):
+  // a process crash keeps it; a sync (this one or any later) makes it and everything before it durable.
+  options.sync = sync;
   RETURN_IF_ERROR(FromRocks(db_->Write(options, &wb), "writing journal"));
   // A deleted study's space comes back now, not at some later compaction (best effort: the delete itself
   // is durable already).

@@ -175,7 +175,7 @@ def process_cpu_seconds(pid):
 
 def bench_processes(client, package_dir, procs, trials):
     name = "bench-processes"
-    client.create_study(spec(name, trials, procs * 2))
+    client.create_study(spec(name, trials, procs * 8))
     ctx = multiprocessing.get_context("spawn")
     ready, go, out = ctx.Semaphore(0), ctx.Event(), ctx.Queue()
     workers = [ctx.Process(target=_process_worker, args=((package_dir, client.target, name, ready, go, out),))

@@ -16,15 +16,15 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, Optional, 
 
 import grpc
 
+from .carry import Carry
 from .errors import HyperlabError
 from .frozen_trial import FrozenTrial
+from .optimize import ObjectiveResult, Optimizer
 from .trial import Trial
 from .v1 import services_pb2, study_pb2
 
 if TYPE_CHECKING:
     from .client import Client
-
-ObjectiveResult = Union[float, int, Mapping[str, float], None]
 
 # How long ask() sleeps between empty replies (the coordinator itself waits up to ~1 s for a suggestion).
 _POLL_MIN_S = 0.005
@@ -73,28 +73,53 @@ class Study:
         None when the budget is spent and raises FAILED_PRECONDITION when max_parallel is the limit.
         `timeout` (seconds) bounds the wait: TimeoutError after it.
         """
+        trials = self._ask_many(1, None, timeout)
+        return trials[0] if trials else None
+
+    def _ask_many(self, max_trials: int, carry: Optional[Carry], timeout: Optional[float] = None) -> List[Trial]:
+        """ask() for up to `max_trials` trials (empty: none will come); the first call also ends the trials
+        queued in `carry`, and the trials it returns queue their own endings there."""
         client = self._client
         deadline = None if timeout is None else time.monotonic() + timeout
         pause = _POLL_MIN_S
-        request = services_pb2.AskTrialsRequest(client_id=client.client_id, study=str(self.id), max_trials=1,
-                                                host=client.host, version=client.version)
+        request = services_pb2.AskTrialsRequest(client_id=client.client_id, study=str(self.id),
+                                                max_trials=max_trials, host=client.host, version=client.version)
         while True:
-            reply = client._connection.call(client._client_stub.AskTrials, request)
+            carried = carry is not None and len(carry) > 0
+            if carried:
+                request.completions.extend(carry.take())
+            try:
+                reply = client._connection.call(client._client_stub.AskTrials, request)
+            except HyperlabError as e:
+                if carried:
+                    carry.settle((), e)
+                raise
             client._keeper.set_lease_timeout(reply.lease_timeout_ms)
             if reply.HasField("study"):
                 self.info = reply.study
-            if reply.assignments:
-                trial = Trial(self, reply.assignments[0])
+            trials = [Trial(self, a) for a in reply.assignments]
+            for trial in trials:
+                trial._carry = carry
                 client._keeper.hold(trial)
-                return trial
+            if carried:
+                del request.completions[:]
+                try:
+                    carry.settle(reply.completion_results)
+                except HyperlabError:
+                    for trial in trials:  # The caller stops on the error: these go back unrun.
+                        carry.add(trial, services_pb2.TrialCompletion(lease=trial.lease,
+                                                                      state=study_pb2.Trial.PENDING))
+                    raise
+            if trials:
+                return trials
             state = self.info.state
             if state not in (study_pb2.Study.ACTIVE, study_pb2.Study.PAUSED):
-                return None
+                return []
             counts = self.info.counts
             mine = client._keeper.held_by_thread(self.id, threading.get_ident())
             if state == study_pb2.Study.ACTIVE and counts.running > 0 and counts.running <= mine:
                 if counts.pending == 0 and counts.total >= self.info.planned_trials:
-                    return None
+                    return []
                 raise HyperlabError(
                     grpc.StatusCode.FAILED_PRECONDITION,
                     f"study {self.name}: this thread holds all {counts.running} running trials "
@@ -117,66 +142,12 @@ class Study:
         among them), or None after ending the trial itself (``trial.stop()``, ``trial.complete(...)``).
         Raising :class:`~hyperlab.TrialPruned` ends it STOPPED. Any other exception fails the trial with
         its last traceback line and, unless its type is in `catch`, stops optimize() and propagates.
-        `n_jobs` threads run trials at once (-1: one per CPU); `callbacks` run after each trial.
+        `n_jobs` threads run trials at once (-1: one per CPU); `callbacks` run after each trial. Quick
+        objectives get several trials per call (see optimize.py).
         """
-        import os
-        if n_jobs == -1:
-            n_jobs = os.cpu_count() or 1
-        if n_jobs < 1:
-            raise HyperlabError(grpc.StatusCode.INVALID_ARGUMENT, f"n_jobs must be >= 1 or -1, got {n_jobs}")
         catch_types: Tuple[Type[BaseException], ...] = tuple(catch) if isinstance(catch, (list, tuple)) \
             else (catch,)  # type: ignore[assignment]
-        lock = threading.Lock()
-        started = [0]
-        stop = threading.Event()
-        errors: List[BaseException] = []
-        deadline = None if timeout is None else time.monotonic() + timeout
-
-        def take_slot() -> bool:
-            with lock:
-                if stop.is_set() or (n_trials is not None and started[0] >= n_trials):
-                    return False
-                if deadline is not None and time.monotonic() >= deadline:
-                    return False
-                started[0] += 1
-                return True
-
-        def job() -> None:
-            while take_slot():
-                try:
-                    trial = self.ask()
-                except BaseException as e:  # noqa: BLE001 - handed to the caller below
-                    errors.append(e)
-                    stop.set()
-                    return
-                if trial is None:
-                    stop.set()
-                    return
-                try:
-                    self._run_one(objective, trial, catch_types)
-                    for callback in callbacks:
-                        callback(self, trial)
-                except BaseException as e:  # noqa: BLE001
-                    errors.append(e)
-                    stop.set()
-                    return
-
-        if n_jobs == 1:
-            job()
-        else:
-            threads = [threading.Thread(target=job, name=f"hyperlab-optimize-{i}", daemon=True)
-                       for i in range(n_jobs)]
-            for t in threads:
-                t.start()
-            try:
-                for t in threads:
-                    while t.is_alive():
-                        t.join(0.1)
-            except KeyboardInterrupt:
-                stop.set()
-                raise
-        if errors:
-            raise errors[0]
+        Optimizer(self, objective, n_trials, n_jobs, timeout, catch_types, callbacks).run()
 
     def _run_one(self, objective: Callable[[Trial], ObjectiveResult], trial: Trial,
                  catch: Tuple[Type[BaseException], ...]) -> None:

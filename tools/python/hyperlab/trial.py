@@ -38,6 +38,7 @@ from .frozen_trial import ParamValue, params_of
 from .v1 import services_pb2, study_pb2
 
 if TYPE_CHECKING:
+    from .carry import Carry
     from .study import Study
 
 _FINAL = {"SUCCEEDED", "FAILED", "STOPPED", "INFEASIBLE", "CANCELLED"}
@@ -89,6 +90,8 @@ class Trial:
         self._last_step: Optional[int] = None
         self._lost: Optional[HyperlabError] = None
         self._lock = threading.Lock()
+        # optimize()'s: ending the trial queues its completion there, for the job's next ask (carry.py).
+        self._carry: Optional["Carry"] = None
 
     @property
     def number(self) -> int:
@@ -158,10 +161,13 @@ class Trial:
         with self._lock:
             self._check_usable(f"ending it {study_pb2.Trial.State.Name(state)}")
             client = self.study._client
-            request = services_pb2.CompleteTrialsRequest(
-                worker_id=client.client_id,
-                completions=[services_pb2.TrialCompletion(lease=self.lease, state=state, metrics=metrics,
-                                                           reason=reason[:4096])])
+            completion = services_pb2.TrialCompletion(lease=self.lease, state=state, metrics=metrics,
+                                                      reason=reason[:4096])
+            if self._carry is not None:
+                self._carry.add(self, completion)
+                self._set_ended(state, metrics)
+                return
+            request = services_pb2.CompleteTrialsRequest(worker_id=client.client_id, completions=[completion])
             reply = client._connection.call(client._client_stub.CompleteTrials, request)
             client._keeper.forget(self)
             status = reply.results[0] if reply.results else None
@@ -169,10 +175,18 @@ class Trial:
                 error = from_item_status(status.code, status.message)
                 self._lost = error
                 raise error
-            self.state = study_pb2.Trial.State.Name(state)
-            self.metrics = dict(metrics)
-            objective = self.study.objective_metric
-            self.value = metrics.get(objective) if self.state == "SUCCEEDED" else None
+            self._set_ended(state, metrics)
+
+    def _set_ended(self, state: int, metrics: Dict[str, float]) -> None:
+        self.state = study_pb2.Trial.State.Name(state)
+        self.metrics = dict(metrics)
+        objective = self.study.objective_metric
+        self.value = metrics.get(objective) if self.state == "SUCCEEDED" else None
+
+    def _undo_end(self, error: HyperlabError) -> None:
+        """The coordinator refused a carried completion: the trial is as after a refused complete()."""
+        with self._lock:
+            self.state, self.metrics, self.value, self._lost = "RUNNING", {}, None, error
 
     def complete(self, value: Optional[float] = None, **metrics: float) -> None:
         """Ends the trial SUCCEEDED with its final metrics: ``complete(dev_accuracy=0.91, dev_loss=0.3)``,
