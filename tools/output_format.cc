@@ -300,6 +300,7 @@ std::string FormatStudyDetail(const v1::Study& s, OutputFormat format) {
   if (!s.reason().empty()) absl::StrAppend(&out, ": ", s.reason());
   absl::StrAppend(&out, "\n");
   if (!s.waiting().empty()) absl::StrAppend(&out, "waiting     ", s.waiting(), "\n");
+  for (const std::string& warning : s.warnings()) absl::StrAppend(&out, "warning     ", warning, "\n");
   if (!s.spec().hypothesis().empty()) absl::StrAppend(&out, "hypothesis  ", s.spec().hypothesis(), "\n");
   absl::StrAppend(&out, "objective   ",
                   absl::AsciiStrToLower(v1::Objective::Goal_Name(s.spec().objective().goal())), " ",

@@ -367,7 +367,9 @@ TEST_F(CoordinatorTest, MissingObjectiveTurnsSuccessIntoFailure) {
   ASSERT_TRUE(core_->Complete("w", {c}).ok());
   auto trials = core_->ListTrials("s", false);
   EXPECT_EQ((*trials)[0].trial().state(), v1::Trial::FAILED);
-  EXPECT_NE((*trials)[0].trial().reason().find("'value' was not reported"), std::string::npos);
+  EXPECT_NE((*trials)[0].trial().reason().find("'value' was not reported (it reported: loss)"),
+            std::string::npos)
+      << (*trials)[0].trial().reason();
   EXPECT_EQ(core_->BestTrial("s").status().code(), absl::StatusCode::kNotFound);
 }
 

@@ -137,6 +137,41 @@ TEST_F(LifecycleTest, SyntheticAndTrainMetricsAreCheckedAgainstWhatTheTaskReport
   EXPECT_THAT(std::string(created.status().message()), HasSubstr("early_stopping.metric"));
 }
 
+TEST_F(LifecycleTest, ACommandStudysStoppingMetricThatNoMeasurementCarriesIsWarnedAbout) {
+  v1::StudySpec spec = CommandSpec("stopping-typo", 4);
+  spec.mutable_early_stopping()->mutable_median();
+  spec.mutable_early_stopping()->set_metric("dev_acuracy");  // The program reports dev_accuracy.
+  ASSERT_TRUE(core_->CreateStudy(spec).ok());  // A command's metrics are known only once it reports.
+  EXPECT_EQ(core_->GetStudy("stopping-typo")->warnings_size(), 0) << "nothing reported yet";
+
+  const std::vector<v1::Assignment> leased = core_->Acquire("w", 2).value();
+  ASSERT_EQ(leased.size(), 2u);
+  v1::TrialReport report;
+  *report.mutable_lease() =
+      testing::SucceededWith(leased[0].trial(), leased[0].trial().lease_id(), 0).lease();
+  for (int step = 1; step <= 2; ++step) {
+    v1::Measurement* m = report.add_measurements();
+    m->set_step(step);
+    (*m->mutable_metrics())["dev_accuracy"] = 0.5;
+    (*m->mutable_metrics())["loss"] = 1.0;
+  }
+  ASSERT_EQ(core_->Report("w", {report}).value().at(0).status().code(), 0);
+  const v1::Study warned = core_->GetStudy("stopping-typo").value();
+  ASSERT_EQ(warned.warnings_size(), 1);
+  EXPECT_THAT(warned.warnings(0), HasSubstr("early_stopping.metric 'dev_acuracy' is in none of the 2"));
+  EXPECT_THAT(warned.warnings(0), HasSubstr("dev_accuracy, loss"));
+
+  // Once a measurement carries it, the warning is gone.
+  *report.mutable_lease() =
+      testing::SucceededWith(leased[1].trial(), leased[1].trial().lease_id(), 0).lease();
+  report.clear_measurements();
+  v1::Measurement* m = report.add_measurements();
+  m->set_step(1);
+  (*m->mutable_metrics())["dev_acuracy"] = 0.5;
+  ASSERT_EQ(core_->Report("w", {report}).value().at(0).status().code(), 0);
+  EXPECT_EQ(core_->GetStudy("stopping-typo")->warnings_size(), 0);
+}
+
 TEST_F(LifecycleTest, AStudyNoWorkerCanRunSaysWhyItWaits) {
   v1::StudySpec spec = CommandSpec("perl", 2);
   spec.mutable_task()->mutable_command()->set_argv(0, "/opt/perl/bin/perl");
