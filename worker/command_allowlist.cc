@@ -42,8 +42,22 @@ std::string WithSlash(std::string dir) {
 
 absl::StatusOr<CommandAllowlist> CommandAllowlist::Make(const std::vector<std::string>& paths) {
   CommandAllowlist out;
-  for (const std::string& path : paths) {
-    if (path.empty()) return absl::InvalidArgumentError("--allow-command: empty path");
+  for (const std::string& entry : paths) {
+    if (entry.empty()) return absl::InvalidArgumentError("--allow-command: empty path");
+    std::string path = entry;
+    if (!absl::StrContains(entry, '/')) {
+      // A bare name is a program in PATH, as a shell would run it (else a file or directory here).
+      absl::StatusOr<std::string> in_path = Resolve(entry, "");
+      if (in_path.ok()) {
+        path = *in_path;
+        out.resolved_.emplace_back(entry, *in_path);
+      } else if (!RealPath(entry)) {
+        return absl::NotFoundError(absl::StrCat("--allow-command ", entry,
+                                                ": no program of that name in PATH and no such file or "
+                                                "directory (give a path, e.g. /usr/bin/",
+                                                entry, ")"));
+      }
+    }
     std::optional<std::string> canonical = RealPath(path);
     if (!canonical)
       return absl::NotFoundError(absl::StrCat("--allow-command ", path, ": no such file or directory"));

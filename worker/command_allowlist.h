@@ -1,7 +1,8 @@
 // Which programs the command executor may run on this worker: hyperlab-worker --allow-command PATH
 // (repeatable). A worker started without it runs no command at all.
 //
-// Each PATH is an exact program or a directory (every program under it, at any depth, may run). Entries
+// Each PATH is an exact program or a directory (every program under it, at any depth, may run); a bare
+// NAME (no '/') is the program a shell would run: looked up in the worker's PATH at start. Entries
 // and programs are compared by canonical path (realpath: symlinks resolved), so a symlink placed in an
 // allowed directory that points outside it is refused, and `python3` resolving to /usr/bin/python3.11 is
 // allowed by either /usr/bin/python3 or /usr/bin. A program named without a '/' is looked up in the
@@ -18,6 +19,7 @@
 #define HYPERLAB_WORKER_COMMAND_ALLOWLIST_H_
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -48,10 +50,14 @@ class CommandAllowlist {
   // path when different; directories end in "/".
   std::vector<std::string> Announced() const { return announced_; }
 
+  // (NAME, canonical path) for each entry given as a bare name and found through PATH, to be logged.
+  const std::vector<std::pair<std::string, std::string>>& resolved_names() const { return resolved_; }
+
  private:
   std::vector<std::string> programs_;     // Canonical.
   std::vector<std::string> directories_;  // Canonical, ending in "/".
   std::vector<std::string> announced_;
+  std::vector<std::pair<std::string, std::string>> resolved_;
 };
 
 }  // namespace hyperlab::worker

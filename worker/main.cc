@@ -73,6 +73,9 @@ int main(int argc, char** argv) {
     std::cerr << "hyperlab-worker: " << allowlist.status().message() << "\n";
     return 2;
   }
+  for (const auto& [name, path] : allowlist->resolved_names()) {
+    std::cerr << "hyperlab-worker: --allow-command " << name << " is " << path << " (found in PATH)\n";
+  }
   options.allowed_commands = allowlist->Announced();
   environment.allow_env.insert(allow_env.begin(), allow_env.end());
   if (absl::Status s = hyperlab::worker::CheckPolicy(environment); !s.ok()) {

@@ -77,6 +77,23 @@ TEST_F(CommandAllowlistTest, ExactProgramsAndPathLookup) {
   EXPECT_THAT(announced, ::testing::Contains(fs::canonical("/bin/sh").string()));
 }
 
+TEST_F(CommandAllowlistTest, ABareNameIsTheProgramInPath) {
+  auto allow = CommandAllowlist::Make({"sh"});
+  ASSERT_TRUE(allow.ok()) << allow.status();
+  auto sh = allow->Check("sh", "");
+  ASSERT_TRUE(sh.ok()) << sh.status();
+  const std::string where = CommandAllowlist::Resolve("sh", "").value();
+  EXPECT_EQ(*sh, where);
+  ASSERT_EQ(allow->resolved_names().size(), 1u);
+  EXPECT_EQ(allow->resolved_names()[0], (std::pair<std::string, std::string>{"sh", where}));
+  EXPECT_EQ(allow->Check("true", "").status().code(), absl::StatusCode::kPermissionDenied);
+
+  auto missing = CommandAllowlist::Make({"no-such-program-anywhere"});
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(std::string(missing.status().message()), HasSubstr("no program of that name in PATH"));
+  EXPECT_THAT(std::string(missing.status().message()), HasSubstr("no-such-program-anywhere"));
+}
+
 class NullContext : public TrialContext {
  public:
   void ReportMeasurement(const v1::Measurement&) override {}
