@@ -33,7 +33,8 @@ std::vector<double> Numbers(const Assignment& a) {
 
 SearchSpace Box(int d, double lo, double hi) {
   SearchSpace space;
-  for (int j = 0; j < d; ++j) space.parameters.push_back({.name = "x" + std::to_string(j + 1), .min = lo, .max = hi});
+  for (int j = 0; j < d; ++j)
+    space.parameters.push_back({.name = "x" + std::to_string(j + 1), .min = lo, .max = hi});
   return space;
 }
 
@@ -48,7 +49,9 @@ Problem Continuous(std::string name, std::string family, SearchSpace space, doub
 // --- Test functions (x in the function's own domain). ---
 
 double Branin(const std::vector<double>& x) { return worker::Branin(x[0], x[1]); }
-double Hartmann6(const std::vector<double>& x) { return worker::Hartmann6({x[0], x[1], x[2], x[3], x[4], x[5]}); }
+double Hartmann6(const std::vector<double>& x) {
+  return worker::Hartmann6({x[0], x[1], x[2], x[3], x[4], x[5]});
+}
 
 double Hartmann3(const std::vector<double>& x) {
   static constexpr double kAlpha[4] = {1.0, 1.2, 3.0, 3.2};
@@ -72,13 +75,15 @@ double SixHumpCamel(const std::vector<double>& x) {
 double GoldsteinPrice(const std::vector<double>& x) {
   const double a = x[0], b = x[1];
   const double p = 1 + std::pow(a + b + 1, 2) * (19 - 14 * a + 3 * a * a - 14 * b + 6 * a * b + 3 * b * b);
-  const double q = 30 + std::pow(2 * a - 3 * b, 2) * (18 - 32 * a + 12 * a * a + 48 * b - 36 * a * b + 27 * b * b);
+  const double q =
+      30 + std::pow(2 * a - 3 * b, 2) * (18 - 32 * a + 12 * a * a + 48 * b - 36 * a * b + 27 * b * b);
   return p * q;
 }
 
 double Rosenbrock(const std::vector<double>& x) {
   double s = 0;
-  for (size_t i = 0; i + 1 < x.size(); ++i) s += 100 * std::pow(x[i + 1] - x[i] * x[i], 2) + std::pow(x[i] - 1, 2);
+  for (size_t i = 0; i + 1 < x.size(); ++i)
+    s += 100 * std::pow(x[i + 1] - x[i] * x[i], 2) + std::pow(x[i] - 1, 2);
   return s;
 }
 
@@ -141,7 +146,8 @@ double Michalewicz(const std::vector<double>& x) {
 double Ellipsoid(const std::vector<double>& x) {
   const double d = static_cast<double>(x.size());
   double s = 0;
-  for (size_t i = 0; i < x.size(); ++i) s += std::pow(10.0, 6.0 * static_cast<double>(i) / (d - 1)) * x[i] * x[i];
+  for (size_t i = 0; i < x.size(); ++i)
+    s += std::pow(10.0, 6.0 * static_cast<double>(i) / (d - 1)) * x[i] * x[i];
   return s;
 }
 
@@ -231,9 +237,8 @@ std::vector<Problem> AllProblems(const std::string& hpo_script) {
   const Problem styblinski5 =
       Continuous("styblinski_tang5", "multimodal", Box(5, -5, 5), -39.16616570377142 * 5, StyblinskiTang);
   out.push_back(branin);
-  out.push_back(
-      Continuous("six_hump_camel", "multimodal", {{Double("x1", -3, 3), Double("x2", -2, 2)}}, -1.031628453489877,
-                 SixHumpCamel));
+  out.push_back(Continuous("six_hump_camel", "multimodal", {{Double("x1", -3, 3), Double("x2", -2, 2)}},
+                           -1.031628453489877, SixHumpCamel));
   out.push_back(Continuous("goldstein_price", "ill-conditioned", Box(2, -2, 2), 3, GoldsteinPrice));
   out.push_back(Continuous("hartmann3", "smooth", Box(3, 0, 1), -3.86278214782076, Hartmann3));
   out.push_back(hartmann6);
@@ -242,8 +247,8 @@ std::vector<Problem> AllProblems(const std::string& hpo_script) {
   out.push_back(ackley5);
   out.push_back(Continuous("rastrigin4", "rugged", Box(4, -5.12, 5.12), 0, Rastrigin));
   out.push_back(Continuous("levy6", "multimodal", Box(6, -10, 10), 0, Levy));
-  out.push_back(Continuous("schwefel4", "corner", Box(4, -500, 500), Schwefel(std::vector<double>(4, 420.9687463)),
-                           Schwefel));
+  out.push_back(Continuous("schwefel4", "corner", Box(4, -500, 500),
+                           Schwefel(std::vector<double>(4, 420.9687463)), Schwefel));
   out.push_back(Continuous("griewank8", "multimodal", Box(8, -600, 600), 0, Griewank));
   out.push_back(Continuous("michalewicz5", "rugged", Box(5, 0, kPi), -4.687658179, Michalewicz));
   out.push_back(Continuous("ellipsoid10", "ill-conditioned", Box(10, -5, 5), 0, Ellipsoid));
@@ -280,7 +285,8 @@ std::vector<Problem> AllProblems(const std::string& hpo_script) {
       static constexpr double kOffset[3] = {1.0, 0, 0.5};
       const std::vector<double> x = Numbers(a);
       const int c = CategoryIndex(a[5], opt);
-      return Levy({x[0], x[1], x[2], x[3]}) + 0.25 * std::pow(std::log2(x[4]) - 3, 2) + (c < 0 ? 2.0 : kOffset[c]);
+      return Levy({x[0], x[1], x[2], x[3]}) + 0.25 * std::pow(std::log2(x[4]) - 3, 2) +
+             (c < 0 ? 2.0 : kOffset[c]);
     };
     out.push_back(p);
   }
@@ -300,7 +306,8 @@ std::vector<Problem> AllProblems(const std::string& hpo_script) {
   {
     // Rosenbrock in the decimal logarithms of four parameters on [1e-3, 1e3]: the minimum at 10.
     SearchSpace space;
-    for (int j = 0; j < 4; ++j) space.parameters.push_back(Double("p" + std::to_string(j + 1), 1e-3, 1e3, Scale::kLog));
+    for (int j = 0; j < 4; ++j)
+      space.parameters.push_back(Double("p" + std::to_string(j + 1), 1e-3, 1e3, Scale::kLog));
     Problem p{.name = "log_rosenbrock4", .family = "log", .space = space, .minimum = 0};
     p.evaluate = [](const Assignment& a) {
       std::vector<double> u;
@@ -313,12 +320,14 @@ std::vector<Problem> AllProblems(const std::string& hpo_script) {
   out.push_back(Batch(hartmann6));
   out.push_back(Batch(ackley5));
   // Real tuning tasks: 1 - 3-fold cross-validated accuracy (hpo_task.py).
-  out.push_back(Hpo("svm_digits", {{Double("C", 1e-2, 1e3, Scale::kLog), Double("gamma", 1e-5, 1e-1, Scale::kLog)}},
+  out.push_back(Hpo("svm_digits",
+                    {{Double("C", 1e-2, 1e3, Scale::kLog), Double("gamma", 1e-5, 1e-1, Scale::kLog)}},
                     hpo_script));
-  out.push_back(Hpo("hgb_breast_cancer",
-                    {{Double("learning_rate", 1e-3, 1, Scale::kLog), Integer("max_leaf_nodes", 2, 64, Scale::kLog),
-                      Integer("min_samples_leaf", 1, 64, Scale::kLog), Double("l2", 1e-6, 10, Scale::kLog)}},
-                    hpo_script));
+  out.push_back(
+      Hpo("hgb_breast_cancer",
+          {{Double("learning_rate", 1e-3, 1, Scale::kLog), Integer("max_leaf_nodes", 2, 64, Scale::kLog),
+            Integer("min_samples_leaf", 1, 64, Scale::kLog), Double("l2", 1e-6, 10, Scale::kLog)}},
+          hpo_script));
   out.push_back(Hpo("rf_wine",
                     {{Integer("n_estimators", 5, 200, Scale::kLog), Integer("max_depth", 1, 20),
                       Double("max_features", 0.05, 1), Integer("min_samples_leaf", 1, 30),

@@ -92,6 +92,8 @@ const std::map<std::string, AlgorithmConfig::Kind>& Kinds() {
   static const auto* kinds = new std::map<std::string, AlgorithmConfig::Kind>{
       {"bayesian", AlgorithmConfig::Kind::kBayesian},
       {"random", AlgorithmConfig::Kind::kRandom},
+      {"quasirandom", AlgorithmConfig::Kind::kQuasiRandom},
+      {"cmaes", AlgorithmConfig::Kind::kCmaEs},
   };
   return *kinds;
 }
@@ -281,7 +283,8 @@ int Serve(const Flags& flags) {
         }
       }
       const double clean = p.evaluate(a);
-      const double value = Observe(p, clean, request.at("seed").get<uint64_t>(), request.at("trial").get<int64_t>());
+      const double value =
+          Observe(p, clean, request.at("seed").get<uint64_t>(), request.at("trial").get<int64_t>());
       reply = {{"value", std::isfinite(value) ? Json(value) : Json(nullptr)},
                {"clean", std::isfinite(clean) ? Json(clean) : Json(nullptr)}};
     } catch (const std::exception& e) {
@@ -306,8 +309,8 @@ Json Regret(const Flags& flags) {
       ++step;
       if (!flags.quiet) {
         const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        std::cerr << absl::StrCat("[", step, "/", total, "] ", p.name, " hyperlab ", name, " (", flags.seeds.size(),
-                                  " seeds) ", static_cast<int>(s), " s\n");
+        std::cerr << absl::StrCat("[", step, "/", total, "] ", p.name, " hyperlab ", name, " (",
+                                  flags.seeds.size(), " seeds) ", static_cast<int>(s), " s\n");
       }
       rows.push_back({{"problem", p.name},
                       {"family", p.family},
@@ -437,7 +440,6 @@ Json Checks() {
   return out;
 }
 
-
 std::string Fixed(double v, int precision) {
   if (!std::isfinite(v)) return "-";
   char buf[64];
@@ -455,7 +457,8 @@ Json Score(Json& rows) {
   std::map<std::string, double> reference;
   for (const Json& row : rows) {
     const std::string problem = row["problem"];
-    double ref = row["minimum"].is_number() ? row["minimum"].get<double>() : std::numeric_limits<double>::infinity();
+    double ref =
+        row["minimum"].is_number() ? row["minimum"].get<double>() : std::numeric_limits<double>::infinity();
     if (!row["minimum"].is_number()) {
       for (const Json& run : row["values"]) {
         for (const Json& v : run) {
@@ -473,7 +476,8 @@ Json Score(Json& rows) {
     for (const Json& run : row["values"]) {
       Json r = Json::array();
       for (size_t c = 0; c < checkpoints; ++c) {
-        const double v = run[c].is_number() ? run[c].get<double>() - ref : std::numeric_limits<double>::infinity();
+        const double v =
+            run[c].is_number() ? run[c].get<double>() - ref : std::numeric_limits<double>::infinity();
         r.push_back(std::isfinite(v) ? Json(std::max(0.0, v)) : Json(nullptr));
         per[c].push_back(std::isfinite(v) ? std::max(0.0, v) : std::numeric_limits<double>::infinity());
       }
@@ -487,7 +491,8 @@ Json Score(Json& rows) {
   Json summary = Json::array();
   std::vector<std::string> problems;
   for (const Json& row : rows) {
-    if (std::find(problems.begin(), problems.end(), row["problem"]) == problems.end()) problems.push_back(row["problem"]);
+    if (std::find(problems.begin(), problems.end(), row["problem"]) == problems.end())
+      problems.push_back(row["problem"]);
   }
   for (const std::string& problem : problems) {
     for (const Json& ours : rows) {
@@ -523,8 +528,10 @@ Json Score(Json& rows) {
 }
 
 void PrintRegret(const Json& rows, const Json& summary) {
-  std::printf("Median simple regret over seeds (lower is better; noisy problems: noiseless value of the best-observed "
-              "trial; hpo: against the best value any sampler found)\n");
+  std::printf(
+      "Median simple regret over seeds (lower is better; noisy problems: noiseless value of the "
+      "best-observed "
+      "trial; hpo: against the best value any sampler found)\n");
   std::printf("%-20s %-26s", "problem", "sampler");
   const Json& checkpoints = rows.front()["checkpoints"];
   for (const Json& c : checkpoints) std::printf(" %10s", absl::StrCat("@", c.get<int>()).c_str());
@@ -533,17 +540,20 @@ void PrintRegret(const Json& rows, const Json& summary) {
   for (const Json& row : rows) {
     if (row["problem"] != last && !last.empty()) std::printf("\n");
     last = row["problem"];
-    std::printf("%-20s %-26s", row["problem"].get<std::string>().c_str(),
-                absl::StrCat(row["source"].get<std::string>(), " ", row["sampler"].get<std::string>()).c_str());
+    std::printf(
+        "%-20s %-26s", row["problem"].get<std::string>().c_str(),
+        absl::StrCat(row["source"].get<std::string>(), " ", row["sampler"].get<std::string>()).c_str());
     for (const Json& m : row["median"]) std::printf(" %10s", Fixed(m.get<double>(), 4).c_str());
     std::printf("\n");
   }
-  std::printf("\nSummary: each hyperlab strategy against the best Optuna sampler (median regret; W = at or below, "
-              "H = at most half)\n");
+  std::printf(
+      "\nSummary: each hyperlab strategy against the best Optuna sampler (median regret; W = at or below, "
+      "H = at most half)\n");
   std::map<std::string, std::map<int, std::array<int, 3>>> counts;  // sampler -> trials -> {W, H, n}
-  std::map<std::string, std::array<int, 3>> both;                  // Over the checkpoints >= 50 together.
+  std::map<std::string, std::array<int, 3>> both;                   // Over the checkpoints >= 50 together.
   for (const Json& line : summary) {
-    std::string text = absl::StrCat(line["problem"].get<std::string>(), " ", line["sampler"].get<std::string>(), ":");
+    std::string text =
+        absl::StrCat(line["problem"].get<std::string>(), " ", line["sampler"].get<std::string>(), ":");
     bool all_w = true, all_h = true, any = false;
     for (const Json& at : line["at"]) {
       const int trials = at["trials"];
@@ -557,8 +567,8 @@ void PrintRegret(const Json& rows, const Json& summary) {
         all_h = all_h && h;
         any = true;
       }
-      absl::StrAppend(&text, "  @", trials, " ", Fixed(at["ours"], 4), " vs ", Fixed(at["best_optuna"], 4), " (",
-                      at["best_optuna_sampler"].get<std::string>(), ") ", h ? "H" : (w ? "W" : "L"));
+      absl::StrAppend(&text, "  @", trials, " ", Fixed(at["ours"], 4), " vs ", Fixed(at["best_optuna"], 4),
+                      " (", at["best_optuna_sampler"].get<std::string>(), ") ", h ? "H" : (w ? "W" : "L"));
     }
     if (any) {
       auto& b = both[line["sampler"]];
@@ -568,11 +578,14 @@ void PrintRegret(const Json& rows, const Json& summary) {
     }
     std::printf("%s\n", text.c_str());
   }
-  std::printf("\nWin/loss count (problems where the strategy's median regret is at or below the best Optuna sampler's)\n");
+  std::printf(
+      "\nWin/loss count (problems where the strategy's median regret is at or below the best Optuna "
+      "sampler's)\n");
   for (const auto& [sampler, by_trials] : counts) {
     std::string text = absl::StrCat(sampler, ":");
     for (const auto& [trials, c] : by_trials) {
-      absl::StrAppend(&text, "  @", trials, " ", c[0], " wins, ", c[2] - c[0], " losses (", c[1], " at most half)");
+      absl::StrAppend(&text, "  @", trials, " ", c[0], " wins, ", c[2] - c[0], " losses (", c[1],
+                      " at most half)");
     }
     if (both.count(sampler)) {
       const auto& b = both.at(sampler);
@@ -584,11 +597,13 @@ void PrintRegret(const Json& rows, const Json& summary) {
 }
 
 void PrintLatency(const Json& latency) {
-  std::printf("\nSuggest latency, 6-D (Hartmann-6), ms\n%-24s %8s %10s %10s\n", "sampler", "trials", "p50", "max");
+  std::printf("\nSuggest latency, 6-D (Hartmann-6), ms\n%-24s %8s %10s %10s\n", "sampler", "trials", "p50",
+              "max");
   for (const Json& row : latency) {
-    std::printf("%-24s %8d %10s %10s\n",
-                absl::StrCat(row["source"].get<std::string>(), " ", row["sampler"].get<std::string>()).c_str(),
-                row["trials"].get<int>(), Fixed(row["p50_ms"], 1).c_str(), Fixed(row["max_ms"], 1).c_str());
+    std::printf(
+        "%-24s %8d %10s %10s\n",
+        absl::StrCat(row["source"].get<std::string>(), " ", row["sampler"].get<std::string>()).c_str(),
+        row["trials"].get<int>(), Fixed(row["p50_ms"], 1).c_str(), Fixed(row["max_ms"], 1).c_str());
   }
 }
 
@@ -627,9 +642,9 @@ int main(int argc, char** argv) {
       for (const Json& row : optuna["regret"]) {
         if (!chosen.count(row["problem"])) continue;
         if (row["checkpoints"] != Json(flags.checkpoints)) {
-          Usage(absl::StrCat("--optuna: ", row["problem"].get<std::string>(), " ", row["sampler"].get<std::string>(),
-                             " has checkpoints ", row["checkpoints"].dump(), ", this run ",
-                             Json(flags.checkpoints).dump()));
+          Usage(absl::StrCat("--optuna: ", row["problem"].get<std::string>(), " ",
+                             row["sampler"].get<std::string>(), " has checkpoints ",
+                             row["checkpoints"].dump(), ", this run ", Json(flags.checkpoints).dump()));
         }
         rows.push_back(row);
       }
@@ -637,10 +652,12 @@ int main(int argc, char** argv) {
     // Report order: problems as in the registry, ours first.
     std::vector<std::string> order;
     for (const Json& row : rows) {
-      if (std::find(order.begin(), order.end(), row["problem"]) == order.end()) order.push_back(row["problem"]);
+      if (std::find(order.begin(), order.end(), row["problem"]) == order.end())
+        order.push_back(row["problem"]);
     }
     std::stable_sort(rows.begin(), rows.end(), [&](const Json& a, const Json& b) {
-      return std::find(order.begin(), order.end(), a["problem"]) < std::find(order.begin(), order.end(), b["problem"]);
+      return std::find(order.begin(), order.end(), a["problem"]) <
+             std::find(order.begin(), order.end(), b["problem"]);
     });
     result["summary"] = Score(rows);
     result["regret"] = rows;
@@ -656,7 +673,8 @@ int main(int argc, char** argv) {
     std::cout << result.dump(2) << "\n";
     return 0;
   }
-  if (result.contains("regret") && !result["regret"].empty()) PrintRegret(result["regret"], result["summary"]);
+  if (result.contains("regret") && !result["regret"].empty())
+    PrintRegret(result["regret"], result["summary"]);
   if (result.contains("latency")) PrintLatency(result["latency"]);
   if (result.contains("checks")) std::printf("\nChecks: %s\n", result["checks"].dump().c_str());
   return 0;
