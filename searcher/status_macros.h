@@ -13,9 +13,9 @@
 #define HYPERLAB_CONCAT_INNER_(a, b) a##b
 #define HYPERLAB_CONCAT_(a, b) HYPERLAB_CONCAT_INNER_(a, b)
 
-#define RETURN_IF_ERROR(expr)                            \
-  do {                                                   \
-    ::absl::Status hyperlab_status_ = (expr);            \
+#define RETURN_IF_ERROR(expr)                          \
+  do {                                                 \
+    ::absl::Status hyperlab_status_ = (expr);          \
     if (!hyperlab_status_.ok()) return hyperlab_status_; \
   } while (0)
 
