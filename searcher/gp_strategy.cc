@@ -67,7 +67,7 @@ AcquisitionOptimizerOptions OptionsFor(int model_size, const AlgorithmConfig& co
     options.kind = AcquisitionKind::kUcb;
     options.ucb_beta = config.ucb_beta;
   }
-  const double scale = std::clamp(std::pow(400.0 / std::max(model_size, 1), 2), 0.1, 1.0);
+  const double scale = std::clamp(std::pow(256.0 / std::max(model_size, 1), 2), 0.1, 1.0);
   options.quasi_random = static_cast<int>(options.quasi_random * scale);
   options.per_incumbent = std::max(8, static_cast<int>(options.per_incumbent * scale));
   options.perturbations = std::max(4, static_cast<int>(options.perturbations * scale));

@@ -36,7 +36,7 @@ namespace hyperlab::searcher {
 class GpStrategy : public Strategy {
  public:
   // Observations the posterior holds at most; beyond, the best half plus an even spread of the rest.
-  static constexpr int kDataCap = 2000;
+  static constexpr int kDataCap = 384;
   // Observations the hyperparameters are fitted on at most (chosen the same way).
   static constexpr int kFitCap = 256;
 

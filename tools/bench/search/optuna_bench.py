@@ -15,7 +15,7 @@ Latency mode: TPE's ask() in 6 dimensions (Hartmann-6) after N completed trials 
 Usage: /usr/bin/python3 optuna_bench.py --search-bench build/tools/bench/search/search_bench
            [--mode regret|latency|all] [--problems a,b|all] [--families rugged,hpo] [--skip hpo]
            [--seeds 10 | --seed-list 0,3] [--checkpoints 20,50,100] [--samplers tpe,cmaes,...]
-           [--sizes 100,1000,5000] [--calls 15] [--quiet]
+           [--sizes 100,1000,5000] [--calls 15] [--quiet] [--out-dir DIR]
 """
 import argparse
 import json
@@ -98,6 +98,7 @@ def run(problem, sampler, seed, checkpoints, evaluate):
 def regret(args, problems, evaluate):
     rows, total, step, start = [], len(problems) * len(args.samplers), 0, time.time()
     for problem in problems:
+        first = len(rows)
         for sampler in args.samplers:
             values = [run(problem, sampler, seed, args.checkpoints, evaluate) for seed in args.seeds]
             step += 1
@@ -107,6 +108,9 @@ def regret(args, problems, evaluate):
             rows.append({"problem": problem["name"], "family": problem["family"], "minimum": problem["minimum"],
                          "sampler": sampler, "source": "optuna", "checkpoints": args.checkpoints,
                          "seeds": args.seeds, "values": values})
+        if args.out_dir:  # One file per problem as soon as it is done: a long run can be cut short or split.
+            with open(f"{args.out_dir}/{problem['name']}.json", "w") as out:
+                json.dump({"regret": rows[first:]}, out)
     return rows
 
 
@@ -156,6 +160,7 @@ def main():
     parser.add_argument("--sizes", default="100,1000,5000")
     parser.add_argument("--calls", type=int, default=15)
     parser.add_argument("--quiet", action="store_true")
+    parser.add_argument("--out-dir", default="", help="also write DIR/<problem>.json as each problem ends")
     args = parser.parse_args()
     args.checkpoints = sorted(int(v) for v in args.checkpoints.split(","))
     args.sizes = [int(v) for v in args.sizes.split(",")]
