@@ -38,6 +38,9 @@ struct AcquisitionOptimizerOptions {
   int starts = 5;           // Local searches.
   int rounds = 15;          // Local-search rounds.
   int perturbations = 24;   // Points per start per round.
+  // A trust region: when both are set (size d), every candidate's non-categorical coordinates lie in
+  // [box_lower, box_upper] (encoded space); empty = the whole cube.
+  Eigen::VectorXd box_lower, box_upper;
 };
 
 struct AcquisitionResult {
