@@ -19,7 +19,9 @@
 //
 // Usage: search_bench [--mode=all|regret|latency|checks] [--problems=a,b|all] [--families=rugged,hpo]
 //                     [--skip=hpo] [--seeds=10 | --seed-list=0,3] [--checkpoints=20,50,100]
-//                     [--strategies=bayesian,random,quasirandom,cmaes] [--sizes=100,1000,5000] [--calls=15]
+//                     [--strategies=bayesian,random,quasirandom,cmaes | --strategies= (report --optuna rows
+//                     only)]
+//                     [--sizes=100,1000,5000] [--calls=15]
 //                     [--optuna=FILE[,FILE...]] [--format=table|json] [--quiet]
 //                     [--hpo-script=tools/bench/search/hpo_task.py]
 //        search_bench --list-problems | --serve   [--hpo-script=...]
@@ -147,7 +149,7 @@ Flags ParseFlags(int argc, char** argv) {
   }
   if (flags.format != "table" && flags.format != "json") Usage("--format: table or json");
   if (flags.checkpoints.empty() || flags.checkpoints.front() < 1) Usage("--checkpoints: counts >= 1");
-  for (absl::string_view s : absl::StrSplit(flags.strategies, ',')) {
+  for (absl::string_view s : absl::StrSplit(flags.strategies, ',', absl::SkipEmpty())) {
     if (!Kinds().count(std::string(s))) Usage(absl::StrCat("--strategies: unknown strategy '", s, "'"));
   }
   return flags;
@@ -298,7 +300,8 @@ int Serve(const Flags& flags) {
 Json Regret(const Flags& flags) {
   Json rows = Json::array();
   const std::vector<Problem> problems = Selected(flags);
-  std::vector<std::string> strategies = absl::StrSplit(flags.strategies, ',');
+  // Empty: run nothing, only report the rows of --optuna files (which may hold earlier hyperlab runs too).
+  std::vector<std::string> strategies = absl::StrSplit(flags.strategies, ',', absl::SkipEmpty());
   const size_t total = problems.size() * strategies.size();
   size_t step = 0;
   const auto start = std::chrono::steady_clock::now();
@@ -532,7 +535,7 @@ void PrintRegret(const Json& rows, const Json& summary) {
       "Median simple regret over seeds (lower is better; noisy problems: noiseless value of the "
       "best-observed "
       "trial; hpo: against the best value any sampler found)\n");
-  std::printf("%-20s %-26s", "problem", "sampler");
+  std::printf("%-22s %-24s %5s", "problem", "sampler", "seeds");
   const Json& checkpoints = rows.front()["checkpoints"];
   for (const Json& c : checkpoints) std::printf(" %10s", absl::StrCat("@", c.get<int>()).c_str());
   std::printf("\n");
@@ -541,8 +544,9 @@ void PrintRegret(const Json& rows, const Json& summary) {
     if (row["problem"] != last && !last.empty()) std::printf("\n");
     last = row["problem"];
     std::printf(
-        "%-20s %-26s", row["problem"].get<std::string>().c_str(),
-        absl::StrCat(row["source"].get<std::string>(), " ", row["sampler"].get<std::string>()).c_str());
+        "%-22s %-24s %5zu", row["problem"].get<std::string>().c_str(),
+        absl::StrCat(row["source"].get<std::string>(), " ", row["sampler"].get<std::string>()).c_str(),
+        row["values"].size());
     for (const Json& m : row["median"]) std::printf(" %10s", Fixed(m.get<double>(), 4).c_str());
     std::printf("\n");
   }
@@ -637,7 +641,7 @@ int main(int argc, char** argv) {
   if (flags.mode == "all" || flags.mode == "regret") {
     Json rows = Regret(flags);
     std::set<std::string> chosen;
-    for (const Json& row : rows) chosen.insert(row["problem"]);
+    for (const Problem& p : Selected(flags)) chosen.insert(p.name);
     if (optuna.contains("regret")) {
       for (const Json& row : optuna["regret"]) {
         if (!chosen.count(row["problem"])) continue;
@@ -651,10 +655,10 @@ int main(int argc, char** argv) {
     }
     // Report order: problems as in the registry, ours first.
     std::vector<std::string> order;
-    for (const Json& row : rows) {
-      if (std::find(order.begin(), order.end(), row["problem"]) == order.end())
-        order.push_back(row["problem"]);
-    }
+    for (const Problem& p : Selected(flags)) order.push_back(p.name);
+    std::stable_sort(rows.begin(), rows.end(), [](const Json& a, const Json& b) {
+      return a["source"] == "hyperlab" && b["source"] != "hyperlab";
+    });
     std::stable_sort(rows.begin(), rows.end(), [&](const Json& a, const Json& b) {
       return std::find(order.begin(), order.end(), a["problem"]) <
              std::find(order.begin(), order.end(), b["problem"]);
