@@ -567,6 +567,7 @@ void PrintRegret(const Json& rows, const Json& summary) {
   std::map<std::string, std::map<int, std::array<int, 3>>> counts;  // sampler -> trials -> {W, H, n}
   std::map<std::string, std::array<int, 3>> both;                   // Over the checkpoints >= 50 together.
   for (const Json& line : summary) {
+    if (line["at"].empty()) continue;  // No Optuna rows for this problem in the report.
     std::string text =
         absl::StrCat(line["problem"].get<std::string>(), " ", line["sampler"].get<std::string>(), ":");
     bool all_w = true, all_h = true, any = false;
