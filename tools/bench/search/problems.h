@@ -6,6 +6,9 @@
 // optuna_bench.py reads the spaces from `search_bench --list-problems` and has every point evaluated by
 // `search_bench --serve`, so Optuna's samplers see exactly the same functions, noise and tasks.
 //
+// Functions whose optimum sits at the centre of a symmetric box (Ackley, Rastrigin, Griewank, the ellipsoid,
+// the step function) are shifted by 5.5-12.5% of the range per coordinate: the centre is the first point of
+// an unscrambled Sobol sequence (Optuna's QMCSampler default), which would otherwise solve them at trial 0.
 // Every problem is minimised. `Evaluate` is the noiseless value; a noisy problem's observation adds
 // Gaussian noise of `noise_sd` drawn from (problem, seed, trial index), identical for every sampler.
 // Regret is scored on the noiseless value of the point a strategy would return (the trial with the best
