@@ -12,7 +12,8 @@
 // more than 1e-3 of its magnitude is a success, anything else a failure; 3 successes in a row double it
 // (at most 1.6), max(4, d) failures in a row halve it; below 2^-7 it starts again at 0.8. The box's side
 // per coordinate is the length times that coordinate's lengthscale over their geometric mean (so the box
-// is longer where the function varies slowly), centred on the incumbent and clipped to the cube.
+// is longer where the function varies slowly), centred on the incumbent and clipped to the cube. The
+// acquisition optimiser treats it as a soft region (acquisition_optimizer.h, `box_lower`).
 //
 // Thread safety: pure functions.
 #ifndef HYPERLAB_SEARCHER_TRUST_REGION_H_
