@@ -46,8 +46,8 @@ TEST(TrustRegionTest, RestartsAtItsInitialLengthBelowTheMinimum) {
 TEST(TrustRegionTest, BoxScalesWithLengthscalesAndStaysInTheCube) {
   Eigen::VectorXd lower, upper;
   // Lengthscales 0.5 and 2 (geometric mean 1): sides 0.5 * L and 2 * L; the categorical coordinate is free.
-  TrustRegionBox(Eigen::Vector3d(0.5, 0.9, 1.0), Eigen::Vector3d(0.5, 2, 7), {false, false, true}, 0.4, &lower,
-                 &upper);
+  TrustRegionBox(Eigen::Vector3d(0.5, 0.9, 1.0), Eigen::Vector3d(0.5, 2, 7), {false, false, true}, 0.4,
+                 &lower, &upper);
   EXPECT_NEAR(lower(0), 0.4, 1e-12);
   EXPECT_NEAR(upper(0), 0.6, 1e-12);
   EXPECT_NEAR(lower(1), 0.5, 1e-12);
