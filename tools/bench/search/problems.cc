@@ -33,8 +33,12 @@ std::vector<double> Numbers(const Assignment& a) {
 
 SearchSpace Box(int d, double lo, double hi) {
   SearchSpace space;
-  for (int j = 0; j < d; ++j)
-    space.parameters.push_back({.name = "x" + std::to_string(j + 1), .min = lo, .max = hi});
+  space.parameters.resize(static_cast<size_t>(d));
+  for (int j = 0; j < d; ++j) {
+    space.parameters[j].name = "x" + std::to_string(j + 1);
+    space.parameters[j].min = lo;
+    space.parameters[j].max = hi;
+  }
   return space;
 }
 
