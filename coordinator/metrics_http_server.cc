@@ -7,6 +7,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "coordinator/http_limits.h"
 
 namespace hyperlab::coordinator {
 
@@ -27,19 +28,11 @@ absl::StatusOr<std::unique_ptr<MetricsHttpServer>> MetricsHttpServer::Start(
 
   std::unique_ptr<MetricsHttpServer> server(new MetricsHttpServer());
   httplib::Server& http = *server->http_;
-  http.new_task_queue = [] { return new httplib::ThreadPool(kThreads); };
-  http.set_keep_alive_timeout(kIdleSeconds);
-  http.set_keep_alive_max_count(kMaxRequestsPerConnection);
-  http.set_read_timeout(kIoTimeoutSeconds, 0);
-  http.set_write_timeout(kIoTimeoutSeconds, 0);
-  http.set_payload_max_length(kMaxBodyBytes);
-  http.set_tcp_nodelay(true);
-  // SO_REUSEADDR only: httplib's default adds SO_REUSEPORT, which would let a second coordinator bind the
-  // same port and take half the scrapes (server.cc turns it off for gRPC for the same reason).
-  http.set_socket_options([](socket_t socket) {
-    const int one = 1;
-    setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-  });
+  ApplyHttpLimits(http, {.threads = kThreads,
+                         .idle_seconds = kIdleSeconds,
+                         .io_timeout_seconds = kIoTimeoutSeconds,
+                         .max_requests_per_connection = kMaxRequestsPerConnection,
+                         .max_body_bytes = kMaxBodyBytes});
   http.set_pre_routing_handler([](const httplib::Request& request, httplib::Response& response) {
     if (request.method == "GET" || request.method == "HEAD")
       return httplib::Server::HandlerResponse::Unhandled;

@@ -11,6 +11,7 @@
 #include "coordinator/dashboard/api_context.h"
 #include "coordinator/dashboard/http_error.h"
 #include "coordinator/dashboard/static_assets.h"
+#include "coordinator/http_limits.h"
 #include "coordinator/listen_policy.h"
 #include "searcher/status_macros.h"
 
@@ -94,19 +95,11 @@ absl::StatusOr<std::unique_ptr<DashboardServer>> DashboardServer::Start(const Da
   ASSIGN_OR_RETURN(server->http_, MakeHttp(options.tls));
   server->streams_ = std::make_unique<EventStreams>(deps.notifier, options.events);
   httplib::Server& http = *server->http_;
-  http.new_task_queue = [] { return new httplib::ThreadPool(kThreads); };
-  http.set_keep_alive_timeout(kIdleSeconds);
-  http.set_keep_alive_max_count(kMaxRequestsPerConnection);
-  http.set_read_timeout(kIoTimeoutSeconds, 0);
-  http.set_write_timeout(kIoTimeoutSeconds, 0);
-  http.set_payload_max_length(kMaxBodyBytes);
-  http.set_tcp_nodelay(true);
-  // SO_REUSEADDR only: httplib's default adds SO_REUSEPORT, which would let a second coordinator bind the
-  // same port and take half the requests (as for gRPC and the metrics endpoint).
-  http.set_socket_options([](socket_t socket) {
-    const int one = 1;
-    setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-  });
+  ApplyHttpLimits(http, {.threads = kThreads,
+                         .idle_seconds = kIdleSeconds,
+                         .io_timeout_seconds = kIoTimeoutSeconds,
+                         .max_requests_per_connection = kMaxRequestsPerConnection,
+                         .max_body_bytes = kMaxBodyBytes});
   http.set_pre_routing_handler([](const httplib::Request& request, httplib::Response& response) {
     SecurityHeaders(response);
     const bool api = absl::StartsWith(request.path, "/api/");
