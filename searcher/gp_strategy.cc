@@ -12,7 +12,6 @@
 #include "searcher/halton.h"
 #include "searcher/matern_kernel.h"
 #include "searcher/output_warping.h"
-#include "searcher/trust_region.h"
 
 namespace hyperlab::searcher {
 namespace {
@@ -68,7 +67,7 @@ AcquisitionOptimizerOptions OptionsFor(int model_size, const AlgorithmConfig& co
     options.kind = AcquisitionKind::kUcb;
     options.ucb_beta = config.ucb_beta;
   }
-  const double scale = std::clamp(std::pow(256.0 / std::max(model_size, 1), 2), 0.1, 1.0);
+  const double scale = std::clamp(std::pow(400.0 / std::max(model_size, 1), 2), 0.1, 1.0);
   options.quasi_random = static_cast<int>(options.quasi_random * scale);
   options.per_incumbent = std::max(8, static_cast<int>(options.per_incumbent * scale));
   options.perturbations = std::max(4, static_cast<int>(options.perturbations * scale));
@@ -184,7 +183,6 @@ absl::StatusOr<std::vector<Assignment>> GpStrategy::Suggest(absl::Span<const Tri
   const int64_t first = static_cast<int64_t>(history.size());
   const bool model_phase = first + count > initial_trials && observed.size() >= 2;
   std::optional<GpModel> gp;
-  Eigen::VectorXd box_lower, box_upper;  // The trust region (trust_region.h).
   Eigen::MatrixXd incumbents;
   double best = 0;
   if (model_phase) {
@@ -228,12 +226,6 @@ absl::StatusOr<std::vector<Assignment>> GpStrategy::Suggest(absl::Span<const Tri
       order.resize(std::min<size_t>(order.size(), kIncumbents));
       incumbents = Rows(x, order);
       best = y(order.front());
-      // Trust region (trust_region.h): its length replayed from the values in creation order, warm-start
-      // ones and the initial design only setting the best.
-      const TrustRegionLength region =
-          ReplayTrustRegion(objectives, prior_succeeded + static_cast<int>(initial_trials), d);
-      TrustRegionBox(incumbents.row(0).transpose(), hyper.log_lengthscales.array().exp().matrix(),
-                     encoding_.CategoricalMask(), region.length, &box_lower, &box_upper);
     }
     // When the posterior cannot be built (non-finite inputs), fall back to the quasi-random design.
   }
@@ -242,11 +234,9 @@ absl::StatusOr<std::vector<Assignment>> GpStrategy::Suggest(absl::Span<const Tri
     const int64_t index = first + i;
     std::optional<Eigen::VectorXd> chosen;
     if (gp && index >= initial_trials) {
-      AcquisitionOptimizerOptions options = OptionsFor(gp->size(), config_);
-      options.box_lower = box_lower;
-      options.box_upper = box_upper;
-      const AcquisitionResult r = OptimizeAcquisition(*gp, encoding_, incumbents, best, seen, config_.seed,
-                                                      static_cast<uint64_t>(index), options);
+      const AcquisitionResult r =
+          OptimizeAcquisition(*gp, encoding_, incumbents, best, seen, config_.seed,
+                              static_cast<uint64_t>(index), OptionsFor(gp->size(), config_));
       if (!r.excluded) chosen = r.x;
     }
     if (chosen && seen.ContainsNear(encoding_.Encode(encoding_.Decode(*chosen)))) {
