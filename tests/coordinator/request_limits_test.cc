@@ -45,6 +45,23 @@ TEST(RequestLimitsTest, MetricsPerReportAndCompletion) {
              "max_metrics_per_report = 1000");
 }
 
+TEST(RequestLimitsTest, AnAskCarriesAtMostAsManyCompletionsAsACompleteCall) {
+  v1::AskTrialsRequest ask;
+  ask.set_client_id("c");
+  ask.set_study("s");
+  for (int i = 0; i < kMaxReportsPerCall; ++i) {
+    v1::LeaseRef* lease = ask.add_completions()->mutable_lease();
+    lease->set_trial_id(i);
+    lease->set_lease_id("l");
+  }
+  EXPECT_TRUE(ValidateRequest(ask).ok()) << ValidateRequest(ask);
+  ask.add_completions()->mutable_lease()->set_lease_id("l");
+  ExpectOver(ValidateRequest(ask), "completions", "max_reports_per_call = 1024");
+  ask.mutable_completions()->DeleteSubrange(1, kMaxReportsPerCall);
+  ask.mutable_completions(0)->mutable_lease()->set_lease_id(std::string(4096, 'x'));
+  EXPECT_THAT(std::string(ValidateRequest(ask).message()), HasSubstr("completions[0].lease"));
+}
+
 TEST(RequestLimitsTest, CountsAndLengths) {
   v1::ReportTrialsRequest report;
   for (int i = 0; i <= kMaxReportsPerCall; ++i) report.add_reports();
