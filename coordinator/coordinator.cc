@@ -9,7 +9,6 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "coordinator/fingerprint.h"
 #include "coordinator/spec_convert.h"
 #include "coordinator/study_group.h"
 #include "coordinator/warm_start.h"
@@ -40,18 +39,6 @@ absl::StatusOr<std::unique_ptr<StudyState>> Coordinator::NewStudyState(
     const v1::Study& study, std::string strategy_state, std::vector<searcher::TrialView> prior) const {
   ASSIGN_OR_RETURN(std::unique_ptr<searcher::Strategy> strategy, MakeStrategy(study, std::move(prior)));
   return std::make_unique<StudyState>(study, std::move(strategy), std::move(strategy_state));
-}
-
-std::string Coordinator::Fingerprint(const v1::Study& study,
-                                     const google::protobuf::RepeatedPtrField<v1::Parameter>& parameters) {
-  std::string fp = TrialFingerprint(study.spec(), parameters, study.data_digest());
-  // `reuse: study` shares results only within the study; `never` shares nothing (and is not indexed).
-  if (study.spec().reuse() == v1::STUDY) fp = Sha256Hex(absl::StrCat(fp, ";study:", study.id()));
-  if (study.spec().reuse() == v1::NEVER) return absl::StrCat("never:", fp);
-  // A train task's data, a command task's program, are known by their paths only until a worker reports
-  // their digest.
-  if (DigestedByWorkers(study.spec().task()) && study.data_digest().empty()) return absl::StrCat("path:", fp);
-  return fp;
 }
 
 absl::StatusOr<std::unique_ptr<Coordinator>> Coordinator::Open(storage::Journal* journal, const Clock* clock,

@@ -260,13 +260,15 @@ class Coordinator {
                        std::vector<v1::ItemStatus>& results);
   absl::Status LeaseFromStudy(StudyGroup& group, int count, const std::string& worker_id,
                               std::vector<v1::Assignment>& out, int& created);
+  // Whether `trial` (its fingerprint set) waits for a twin's result instead of running: then it is made
+  // PENDING with `waiting_for`; else its fingerprint is reserved for it (released if the group is refused).
+  bool AwaitTwin(StudyGroup& g, v1::Trial& trial);
+  // Ends the lease of a trial its holder gives back unrun (TrialCompletion.state PENDING).
+  void GiveBack(StudyGroup& g, const v1::TrialCompletion& c, absl::string_view worker_id);
   void LogLeased(const std::vector<v1::Assignment>& leased, const std::string& worker) const;
   // Starts preparing `count` suggestions of a bayesian study on the executor unless that is under way.
   void StartPreparing(StudyShard& shard, int count) ABSL_EXCLUSIVE_LOCKS_REQUIRED(shard.mu);
   void Prepare(StudyShard* shard, int count);
-  // The fingerprint of a trial of `study` with `parameters`.
-  static std::string Fingerprint(const v1::Study& study,
-                                 const google::protobuf::RepeatedPtrField<v1::Parameter>& parameters);
   void Lease(v1::Trial& trial, absl::string_view worker_id, int64_t now_ms) const;
 
   absl::Status SetBudget(StudyGroup& group, const v1::Budget& budget);

@@ -45,11 +45,7 @@ std::string CanonicalValue(const v1::ParameterValue& value, bool log_scale) {
 
 }  // namespace
 
-// A command task's program digest (worker/program_digest.h) is recorded with each trial but not yet part
-// of fingerprints: until it is known, trials would be fingerprinted by path and the first of every study
-// would run again instead of reusing an identical experiment. Making it part needs the digest before the
-// first trial runs (a digest-only lease), which is not built yet.
-bool DigestedByWorkers(const v1::TaskSpec& task) { return task.has_train(); }
+bool DigestedByWorkers(const v1::TaskSpec& task) { return task.has_train() || task.has_command(); }
 
 const char* DigestArtifact(const v1::TaskSpec& task) {
   return task.has_command() ? "program_digest" : "data_digest";
@@ -81,6 +77,9 @@ std::string CanonicalTask(const v1::StudySpec& spec, const std::string& data_dig
       std::map<std::string, std::string> env(task.command().env().begin(), task.command().env().end());
       for (const auto& [k, v] : env) Field(out, absl::StrCat(k, "=", v));
       Field(out, task.command().working_dir());
+      // What the program and its argument files hold (worker/program_digest.h): a fixed script is a new
+      // experiment.
+      if (!data_digest.empty()) Field(out, absl::StrCat("program-sha256:", data_digest));
       break;
     }
     case v1::TaskSpec::kTrain: {
@@ -129,6 +128,18 @@ std::string TrialFingerprint(const v1::StudySpec& spec,
     Field(text, CanonicalValue(p->value(), IsLog(spec, p->name())));
   }
   return Sha256Hex(text);
+}
+
+std::string StudyTrialFingerprint(const v1::Study& study,
+                                  const google::protobuf::RepeatedPtrField<v1::Parameter>& parameters) {
+  std::string fp = TrialFingerprint(study.spec(), parameters, study.data_digest());
+  // `reuse: study` shares results only within the study; `never` shares nothing (and is not indexed).
+  if (study.spec().reuse() == v1::STUDY) fp = Sha256Hex(absl::StrCat(fp, ";study:", study.id()));
+  if (study.spec().reuse() == v1::NEVER) return absl::StrCat("never:", fp);
+  // A train task's data, a command task's program, are known by their paths only until a worker reports
+  // their digest.
+  if (DigestedByWorkers(study.spec().task()) && study.data_digest().empty()) return absl::StrCat("path:", fp);
+  return fp;
 }
 
 std::string SpaceFingerprint(const v1::StudySpec& spec, const std::string& data_digest) {

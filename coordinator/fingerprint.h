@@ -2,7 +2,8 @@
 //
 // A fingerprint hashes the canonical task and the canonical parameter values:
 //   - task: `synthetic` -> the function (the simulated delay does not change the result); `command` -> argv
-//     template, extra environment (sorted) and working directory (not the timeout); `train` -> the task's
+//     template, extra environment (sorted), working directory (not the timeout) and, once a worker
+//     reported it, the program's digest; `train` -> the task's
 //     deterministic serialization;
 //   - parameters: sorted by name; integers and categorical values exactly; doubles (and discrete numbers)
 //     rounded to 12 significant digits in the parameter's own scale (the logarithm for a log-scale
@@ -32,17 +33,26 @@ std::string TrialFingerprint(const v1::StudySpec& spec,
                              const google::protobuf::RepeatedPtrField<v1::Parameter>& parameters,
                              const std::string& data_digest = "");
 
+// The fingerprint a trial of `study` gets: TrialFingerprint with the study's digest, scoped by its `reuse`
+// (`study`: shared within the study only; `never`: prefixed "never:", not deduplicated), and prefixed
+// "path:" (not deduplicated) while the study's task is digested by workers and none has reported yet.
+std::string StudyTrialFingerprint(const v1::Study& study,
+                                  const google::protobuf::RepeatedPtrField<v1::Parameter>& parameters);
+
 // A hash of the task and the search space (parameter domains, in name order): equal for two studies that
 // would run the same experiments.
 std::string SpaceFingerprint(const v1::StudySpec& spec, const std::string& data_digest = "");
 
-// The SHA-256 of `text` as 64 lowercase hex digits.
-// Whether the task names by path what workers read and digest (a train task's data): its trials are
-// fingerprinted by that content once a worker reports its digest (Study.data_digest).
+// Whether the task names by path what workers read and digest (a train task's data, a command task's
+// program and argument files): its trials are fingerprinted by that content once a worker reports its
+// digest (Study.data_digest). Until then (the first trials of a new study, at most budget.max_parallel)
+// they are fingerprinted by path, run, and are not deduplicated; once the digest is known they take their
+// content fingerprint, so later studies reuse their results.
 bool DigestedByWorkers(const v1::TaskSpec& task);
 // The artifact a worker reports that digest under: "data_digest" (train) or "program_digest" (command).
 const char* DigestArtifact(const v1::TaskSpec& task);
 
+// The SHA-256 of `text` as 64 lowercase hex digits.
 std::string Sha256Hex(const std::string& text);
 
 }  // namespace hyperlab::coordinator

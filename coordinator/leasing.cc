@@ -2,8 +2,10 @@
 // bayesian studies prepared off-lock). Their results come back through results.cc.
 #include <chrono>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "coordinator/coordinator.h"
+#include "coordinator/fingerprint.h"
 #include "coordinator/lease_id.h"
 #include "coordinator/spec_convert.h"
 #include "coordinator/study_group.h"
@@ -258,16 +260,9 @@ absl::Status Coordinator::LeaseFromStudy(StudyGroup& g, int count, const std::st
     trial.set_id(s.counts().total());
     for (v1::Parameter& p : ToParameters(spec, item.assignment)) *trial.add_parameters() = std::move(p);
     trial.set_create_unix_ms(g.now_ms);
-    trial.set_fingerprint(Fingerprint(s.study(), trial.parameters()));
-    const std::optional<TrialKey> twin =
-        dedup_.TwinOrReserve(trial.fingerprint(), {s.study().id(), trial.id()});
+    trial.set_fingerprint(StudyTrialFingerprint(s.study(), trial.parameters()));
     ++created;
-    if (twin) {
-      trial.set_state(v1::Trial::PENDING);
-      v1::TrialRef* ref = trial.mutable_waiting_for();
-      ref->set_study_id(twin->first);
-      ref->set_trial_id(twin->second);
-      ref->set_study_name(twin->first == shard.id() ? shard.name() : StudyName(twin->first));
+    if (AwaitTwin(g, trial)) {
       // A bayesian study's next suggestion must see this trial's reused result (resolved right after
       // this group), not guess around a pending point: suggest again on a later pass.
       if (prepared_only) {
@@ -281,7 +276,6 @@ absl::Status Coordinator::LeaseFromStudy(StudyGroup& g, int count, const std::st
       }
     } else {
       Lease(trial, worker_id, g.now_ms);
-      if (DedupIndex::Eligible(trial.fingerprint())) g.reserved.emplace(trial.fingerprint(), trial.id());
       leased_trials.push_back(trial);
       ++leased;
     }
@@ -302,10 +296,28 @@ absl::Status Coordinator::LeaseFromStudy(StudyGroup& g, int count, const std::st
       a.set_study_name(g.state.study().spec().name());
       *a.mutable_task() = g.state.study().spec().task();
       *a.mutable_objective() = g.state.study().spec().objective();
+      // Known by path only: first the program's digest, so that an experiment run before is not run again.
+      a.set_digest_only(a.task().has_command() && absl::StartsWith(now.fingerprint(), "path:"));
       out.push_back(std::move(a));
     }
   });
   return absl::OkStatus();
+}
+
+bool Coordinator::AwaitTwin(StudyGroup& g, v1::Trial& trial) {
+  g.shard.mu.AssertHeld();
+  const std::optional<TrialKey> twin =
+      dedup_.TwinOrReserve(trial.fingerprint(), {trial.study_id(), trial.id()});
+  if (!twin) {
+    if (DedupIndex::Eligible(trial.fingerprint())) g.reserved.emplace(trial.fingerprint(), trial.id());
+    return false;
+  }
+  trial.set_state(v1::Trial::PENDING);
+  v1::TrialRef* ref = trial.mutable_waiting_for();
+  ref->set_study_id(twin->first);
+  ref->set_trial_id(twin->second);
+  ref->set_study_name(twin->first == g.shard.id() ? g.shard.name() : StudyName(twin->first));
+  return true;
 }
 
 void Coordinator::StartPreparing(StudyShard& shard, int count) {

@@ -49,6 +49,36 @@ absl::Status CheckLease(const StudyState& state, const v1::LeaseRef& lease, absl
   return absl::OkStatus();
 }
 
+// A task whose workers digest what it runs (train data, a command's program): the first well-formed
+// digest reported (a SHA-256 as 64 lowercase hex digits, optionally prefixed "sha256:"; anything else is
+// ignored) names the study's content; a trial fingerprinted by path until then takes its content
+// fingerprint, so later studies find its result; a trial run on other content fails (not comparable).
+void TakeDigest(const v1::Study& study, const v1::TrialCompletion& c, absl::string_view worker_id,
+                v1::Trial& trial, storage::JournalBatch& batch) {
+  if (!DigestedByWorkers(study.spec().task())) return;
+  auto digest = c.artifacts().find(DigestArtifact(study.spec().task()));
+  std::string reported = digest == c.artifacts().end() ? "" : digest->second;
+  if (absl::StartsWith(reported, "sha256:")) reported = reported.substr(7);
+  if (reported.size() != 64 || reported.find_first_not_of("0123456789abcdef") != std::string::npos) return;
+  if (!study.data_digest().empty() && reported != study.data_digest()) {
+    trial.set_state(v1::Trial::FAILED);
+    trial.set_reason(absl::StrCat(
+        "worker '", worker_id, "' has other ",
+        study.spec().task().has_command() ? "program or argument files" : "data", " (digest ",
+        reported.substr(0, 16), "...) than the study's first trials (", study.data_digest().substr(0, 16),
+        "...): its result would not be comparable; a changed program is a new study"));
+    return;
+  }
+  v1::Study named = study;
+  if (study.data_digest().empty()) {  // The first worker to report names it.
+    named.set_data_digest(reported);
+    batch.studies.push_back(named);
+  }
+  if (absl::StartsWith(trial.fingerprint(), "path:")) {
+    trial.set_fingerprint(StudyTrialFingerprint(named, trial.parameters()));
+  }
+}
+
 // Groups item indexes by the study their lease names.
 template <typename Items>
 std::map<int64_t, std::vector<size_t>> ByStudy(const Items& items) {
@@ -72,22 +102,6 @@ std::string SeenMetrics(const v1::TrialCompletion& c) {
     absl::StrAppend(&joined, joined.empty() ? "" : ", ", name);
   }
   return absl::StrCat("it reported: ", joined);
-}
-
-// A leased trial its holder did not run (a client that prefetched it and stopped): pending again, as if
-// never leased, so it goes to the next asker without an attempt counted against it.
-void GiveBack(StudyGroup& g, int64_t trial_id, absl::string_view worker_id) {
-  v1::Trial trial = g.state.trials()[trial_id];
-  trial.set_state(v1::Trial::PENDING);
-  trial.set_attempt(std::max(0, trial.attempt() - 1));
-  trial.set_reason(absl::StrCat("given back unrun by '", worker_id, "'"));
-  trial.clear_lease_id();
-  trial.clear_lease_expire_unix_ms();
-  trial.clear_worker_id();
-  trial.clear_start_unix_ms();
-  storage::JournalBatch batch;
-  batch.trials.push_back(std::move(trial));
-  g.Stage(std::move(batch));
 }
 
 }  // namespace
@@ -187,6 +201,31 @@ absl::StatusOr<std::vector<v1::ItemStatus>> Coordinator::Complete(
   return results;
 }
 
+// A leased trial its holder did not run (a client that prefetched it and stopped; a worker asked for the
+// program's digest only): pending again, as if never leased, so it goes to the next asker without an
+// attempt counted against it. With a digest, the trial takes its content fingerprint and, when that
+// experiment ran or runs elsewhere, waits for its result instead.
+void Coordinator::GiveBack(StudyGroup& g, const v1::TrialCompletion& c, absl::string_view worker_id) {
+  v1::Trial trial = g.state.trials()[c.lease().trial_id()];
+  trial.clear_lease_id();
+  trial.clear_lease_expire_unix_ms();
+  storage::JournalBatch batch;
+  const std::string path_fingerprint = trial.fingerprint();
+  TakeDigest(g.state.study(), c, worker_id, trial, batch);
+  if (trial.state() == v1::Trial::FAILED) {  // Run elsewhere on other content: not comparable.
+    trial.set_end_unix_ms(g.now_ms);
+  } else {
+    trial.set_state(v1::Trial::PENDING);
+    trial.set_attempt(std::max(0, trial.attempt() - 1));
+    trial.set_reason(absl::StrCat("given back unrun by '", worker_id, "'"));
+    trial.clear_worker_id();
+    trial.clear_start_unix_ms();
+    if (trial.fingerprint() != path_fingerprint) AwaitTwin(g, trial);
+  }
+  batch.trials.push_back(std::move(trial));
+  g.Stage(std::move(batch));
+}
+
 void Coordinator::CompleteInGroup(StudyGroup& g, absl::string_view worker_id,
                                   const std::vector<v1::TrialCompletion>& completions,
                                   const std::vector<size_t>& items, std::vector<v1::ItemStatus>& results) {
@@ -203,7 +242,7 @@ void Coordinator::CompleteInGroup(StudyGroup& g, absl::string_view worker_id,
     if (!status.ok()) continue;
     const int64_t id = c.lease().trial_id();
     if (give_back) {
-      GiveBack(g, id, worker_id);
+      GiveBack(g, c, worker_id);
       continue;
     }
     v1::Trial trial = g.state.trials()[id];
@@ -225,30 +264,7 @@ void Coordinator::CompleteInGroup(StudyGroup& g, absl::string_view worker_id,
     *trial.mutable_artifacts() = c.artifacts();
     trial.set_reason(c.reason().substr(0, 4096));
     const v1::Study& study = g.state.study();
-    if (DigestedByWorkers(study.spec().task())) {
-      auto digest = c.artifacts().find(DigestArtifact(study.spec().task()));
-      // A SHA-256 as 64 lowercase hex digits (the worker may prefix "sha256:"); anything else is ignored.
-      std::string reported = digest == c.artifacts().end() ? "" : digest->second;
-      if (absl::StartsWith(reported, "sha256:")) reported = reported.substr(7);
-      const bool well_formed =
-          reported.size() == 64 && reported.find_first_not_of("0123456789abcdef") == std::string::npos;
-      if (well_formed) {
-        if (study.data_digest().empty()) {
-          // The first worker to load the data names it; later trials are fingerprinted by content.
-          v1::Study named = study;
-          named.set_data_digest(reported);
-          batch.studies.push_back(std::move(named));
-        } else if (reported != study.data_digest()) {
-          trial.set_state(v1::Trial::FAILED);
-          trial.set_reason(
-              absl::StrCat("worker '", worker_id, "' has other ",
-                           study.spec().task().has_command() ? "program or argument files" : "data",
-                           " (digest ", reported.substr(0, 16), "...) than the study's first trials (",
-                           study.data_digest().substr(0, 16),
-                           "...): its result would not be comparable; a changed program is a new study"));
-        }
-      }
-    }
+    TakeDigest(study, c, worker_id, trial, batch);
     const std::string& metric = study.spec().objective().metric();
     if (trial.state() == v1::Trial::SUCCEEDED) {
       auto it = c.metrics().find(metric);

@@ -53,8 +53,11 @@ std::optional<searcher::Value> InDomain(const v1::ParameterSpec& spec, const v1:
 }  // namespace
 
 absl::Status CheckWarmStartSource(const v1::Study& study, const v1::Study& source, int index) {
-  if (CanonicalTask(study.spec(), study.data_digest()) !=
-      CanonicalTask(source.spec(), source.data_digest())) {
+  // By content when both studies know it (the digest their workers reported), else by path: a new study
+  // learns its digest only from its first results.
+  const bool by_content = !study.data_digest().empty() && !source.data_digest().empty();
+  if (CanonicalTask(study.spec(), by_content ? study.data_digest() : "") !=
+      CanonicalTask(source.spec(), by_content ? source.data_digest() : "")) {
     return absl::InvalidArgumentError(
         absl::StrCat("warm_start.studies[", index, "]: study '", source.spec().name(),
                      "' ran another task (or other data); only trials of the same task can seed the model"));

@@ -399,6 +399,11 @@ TrialOutcome CommandExecutor::Run(const v1::Assignment& assignment, TrialContext
     if (digest.ok()) o.artifacts["program_digest"] = *digest;
     return o;
   };
+  if (assignment.digest_only() && digest.ok()) {
+    // The coordinator asks what this would run before running it (an identical experiment may have run):
+    // given back unrun with the digest.
+    return finish(TrialOutcome{v1::Trial::PENDING, {}, "digest only"});
+  }
   if (context.StopRequested()) return finish(TrialOutcome{v1::Trial::STOPPED, {}, "stopped"});
   absl::StatusOr<Child> child = Spawn(*program, argv, *env, task.working_dir());
   if (!child.ok()) return finish(Failed(std::string(child.status().message())));

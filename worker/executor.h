@@ -31,7 +31,8 @@ class TrialContext {
 // What an executor returns.
 struct TrialOutcome {
   // SUCCEEDED, FAILED (the work failed: non-zero exit, timeout, missing objective), STOPPED (ended because
-  // StopRequested()) or INFEASIBLE (the parameters cannot be evaluated).
+  // StopRequested()), INFEASIBLE (the parameters cannot be evaluated) or PENDING (given back unrun: the
+  // coordinator asked for the program's digest only, Assignment.digest_only).
   v1::Trial::State state = v1::Trial::FAILED;
   // Final metric values. When SUCCEEDED they include the objective metric.
   std::map<std::string, double> metrics;

@@ -67,6 +67,18 @@ class LabJournalTest : public ::testing::Test {
     }
     return values;
   }
+  // The objective values of the study's succeeded trials in trial order, reused results included (a
+  // suggestion can equal a point another study ran: then Run() never sees it).
+  std::vector<double> Values(const std::string& study) {
+    std::vector<double> values;
+    auto trials = core_->ListTrials(study, false);
+    EXPECT_TRUE(trials.ok()) << trials.status();
+    if (!trials.ok()) return values;
+    for (const auto& t : *trials) {
+      if (t.trial().state() == v1::Trial::SUCCEEDED) values.push_back(t.trial().metrics().at("value"));
+    }
+    return values;
+  }
   std::string dir_;
   testing::FakeClock clock_;
   std::unique_ptr<storage::RocksDbJournal> journal_;
@@ -156,9 +168,11 @@ TEST_F(LabJournalTest, WarmStartedStudyReachesTheTargetInFewerTrials) {
     ASSERT_TRUE(created.ok()) << created.status();
     EXPECT_THAT(warnings, ::testing::Contains(HasSubstr("warm start: 25 trials of study 'earlier'")));
     ASSERT_EQ(created->first.warm_start_study_ids_size(), 1);
-    const int warm_hit = first_hit(Run());
+    Run();
+    const int warm_hit = first_hit(Values("warm" + std::to_string(seed)));
     ASSERT_TRUE(core_->CreateStudy(Bayesian("cold" + std::to_string(seed), 15, seed)).ok());
-    const int cold_hit = first_hit(Run());
+    Run();
+    const int cold_hit = first_hit(Values("cold" + std::to_string(seed)));
     EXPECT_LE(warm_hit, 3) << "seed " << seed;  // The model starts from 25 observations.
     warm_total += warm_hit;
     cold_total += std::min(cold_hit, 16);
@@ -172,9 +186,10 @@ TEST_F(LabJournalTest, WarmStartContinuesIdenticallyAfterARestart) {
   v1::StudySpec warm = Bayesian("warm", 8, 5);
   warm.mutable_warm_start()->add_studies("earlier");
   ASSERT_TRUE(core_->CreateStudy(warm).ok());
-  std::vector<double> restarted = Run(3);
+  Run(3);
   Open();
-  for (double v : Run()) restarted.push_back(v);
+  Run();
+  const std::vector<double> restarted = Values("warm");
   ASSERT_EQ(restarted.size(), 8u);
   // The same study under another name, never restarted: the same suggestions, hence the same values
   // (its trials reuse the first study's results, as their fingerprints are equal).
@@ -182,11 +197,7 @@ TEST_F(LabJournalTest, WarmStartContinuesIdenticallyAfterARestart) {
   twin.set_name("twin");
   ASSERT_TRUE(core_->CreateStudy(twin).ok());
   Run();
-  auto trials = core_->ListTrials("twin", false);
-  ASSERT_TRUE(trials.ok());
-  std::vector<double> straight;
-  for (const auto& t : *trials) straight.push_back(t.trial().metrics().at("value"));
-  EXPECT_EQ(restarted, straight);
+  EXPECT_EQ(restarted, Values("twin"));
 }
 
 TEST_F(LabJournalTest, WarmStartErrorsNameTheField) {
@@ -284,6 +295,111 @@ TEST_F(LabJournalTest, DataDigestComesFromTheWorkersNeverFromTheCoordinatorReadi
   const v1::Trial refused = core_->ListTrials("a", false)->at(second.id()).trial();
   EXPECT_EQ(refused.state(), v1::Trial::FAILED);
   EXPECT_THAT(refused.reason(), HasSubstr("other data"));
+}
+
+// A command task's trials are fingerprinted by what the program and its argument files hold, as the
+// workers report it (artifact program_digest). A trial known by path only is first leased `digest_only`: the
+// worker gives it back unrun with the digest, so the same program under another study name runs nothing
+// twice, while a changed program is a new experiment. A worker that ignores digest_only runs that trial.
+TEST_F(LabJournalTest, AChangedProgramIsANewExperiment) {
+  v1::WorkerInfo w;
+  w.set_id("cw");
+  w.set_slots(1);
+  w.add_executors("command");
+  w.add_allowed_commands("/usr/bin/python3");
+  ASSERT_TRUE(core_->RegisterWorker(w).ok());
+  auto spec = [](const std::string& name) {
+    v1::StudySpec s;
+    s.set_name(name);
+    s.mutable_objective()->set_metric("value");
+    s.mutable_objective()->set_goal(v1::Objective::MINIMIZE);
+    auto* x = s.add_parameters();
+    x->set_name("x");
+    x->mutable_integer()->set_min(1);
+    x->mutable_integer()->set_max(3);
+    s.mutable_algorithm()->mutable_grid();
+    s.mutable_budget()->set_max_trials(3);
+    s.mutable_budget()->set_max_parallel(1);
+    auto* command = s.mutable_task()->mutable_command();
+    for (const char* arg : {"/usr/bin/python3", "train.py", "{x}"}) command->add_argv(arg);
+    return s;
+  };
+  struct Ran {
+    int probes = 0;  // Leases answered with the digest only.
+    int ran = 0;
+  };
+  // Runs the study's trials one at a time on a program whose digest is `digest`.
+  auto run = [&](const std::string& study, const std::string& digest, bool honour_digest_only = true) {
+    Ran out;
+    for (;;) {
+      auto leased = core_->Acquire("cw", 1);
+      EXPECT_TRUE(leased.ok()) << leased.status();
+      if (!leased.ok() || leased->empty()) return out;
+      const v1::Assignment& a = leased->front();
+      const v1::Trial& t = a.trial();
+      EXPECT_EQ(a.study_name(), study);
+      EXPECT_EQ(a.digest_only(), t.fingerprint().rfind("path:", 0) == 0) << t.fingerprint();
+      v1::TrialCompletion c;
+      c.mutable_lease()->set_study_id(t.study_id());
+      c.mutable_lease()->set_trial_id(t.id());
+      c.mutable_lease()->set_lease_id(t.lease_id());
+      (*c.mutable_artifacts())["program_digest"] = digest;
+      if (a.digest_only() && honour_digest_only) {
+        c.set_state(v1::Trial::PENDING);
+        ++out.probes;
+      } else {
+        c.set_state(v1::Trial::SUCCEEDED);
+        (*c.mutable_metrics())["value"] = t.parameters(0).value().int_value();
+        ++out.ran;
+      }
+      auto done = core_->Complete("cw", {c});
+      EXPECT_TRUE(done.ok()) << done.status();
+      if (!done.ok()) return out;
+      EXPECT_EQ((*done)[0].code(), 0) << (*done)[0].message();
+    }
+  };
+  const std::string v1_digest(64, '1'), v2_digest(64, '2');
+  auto created = core_->CreateStudy(spec("first"));
+  ASSERT_TRUE(created.ok()) << created.status();
+  Ran first = run("first", v1_digest);
+  EXPECT_EQ(first.probes, 1);
+  EXPECT_EQ(first.ran, 3);
+  EXPECT_EQ(core_->GetStudy("first")->data_digest(), v1_digest);
+  auto first_trials = core_->ListTrials("first", false);
+  ASSERT_TRUE(first_trials.ok()) << first_trials.status();
+  for (const auto& t : *first_trials) {
+    EXPECT_NE(t.trial().fingerprint().rfind("path:", 0), 0u) << "trial " << t.trial().id();
+    EXPECT_EQ(t.trial().attempt(), 1) << "the digest-only lease counted as an attempt";
+  }
+
+  // The same program: nothing runs, all three reuse the first study's results.
+  ASSERT_TRUE(core_->CreateStudy(spec("same")).ok());
+  Ran same = run("same", v1_digest);
+  EXPECT_EQ(same.probes, 1);
+  EXPECT_EQ(same.ran, 0);
+  EXPECT_EQ(core_->GetStudy("same")->counts().reused(), 3);
+
+  // A worker that does not know digest_only runs the first trial; the rest is reused.
+  ASSERT_TRUE(core_->CreateStudy(spec("old-worker")).ok());
+  Ran old = run("old-worker", v1_digest, false);
+  EXPECT_EQ(old.ran, 1);
+  EXPECT_EQ(core_->GetStudy("old-worker")->counts().reused(), 2);
+
+  // The script was fixed: every trial runs.
+  ASSERT_TRUE(core_->CreateStudy(spec("fixed")).ok());
+  Ran fixed = run("fixed", v2_digest);
+  EXPECT_EQ(fixed.ran, 3);
+  const v1::Study after_fix = *core_->GetStudy("fixed");
+  EXPECT_EQ(after_fix.counts().reused(), 0);
+  EXPECT_EQ(after_fix.counts().succeeded(), 3);
+  EXPECT_EQ(after_fix.data_digest(), v2_digest);
+
+  // Its results are found by content after a restart.
+  Open();
+  ASSERT_TRUE(core_->RegisterWorker(w).ok());
+  ASSERT_TRUE(core_->CreateStudy(spec("fixed-again")).ok());
+  EXPECT_EQ(run("fixed-again", v2_digest).ran, 0);
+  EXPECT_EQ(core_->GetStudy("fixed-again")->counts().reused(), 3);
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 """No experiment runs twice: the same grid study under two names on one journal runs each point once.
-The user program's own side-effect log proves it, and `hyperlab run` of the second study prints the reuses."""
+The user program's own side-effect log proves it, and `hyperlab run` of the second study prints the reuses.
+A changed script is a new experiment: the workers digest the program and the files its arguments name, so
+after an edit every point runs again, and the edited script's results are reused in turn."""
 import json
 import os
 
@@ -45,6 +47,62 @@ def test(cluster):
     assert len(b) == 9
     for t in b:
         assert t["state"] == "SUCCEEDED" and t["metrics"] == a[t["id"]]["metrics"], (t, a[t["id"]])
+
+    changed_program(cluster)
+
+
+SCRIPT_STUDY = """
+name: {name}
+objective: {{metric: value, goal: minimize}}
+parameters:
+  - {{name: x, integer: {{min: 1, max: 3}}}}
+algorithm: {{grid: {{}}}}
+budget: {{max_trials: 3, max_parallel: 2}}
+task:
+  command:
+    argv: [python3, {script}, "{{x}}"]
+    env: {{SIDE_LOG: {log}}}
+"""
+
+SCRIPT = """import os, sys
+open(os.environ["SIDE_LOG"], "a").write("{version} " + sys.argv[1] + "\\n")
+print("hyperlab: value=%s" % (int(sys.argv[1]) * {factor}))
+"""
+
+
+def changed_program(cluster):
+    log = os.path.join(cluster.tmp, "script-runs.log")
+    data = os.path.join(cluster.tmp, "journal")
+    script = os.path.join(cluster.tmp, "train.py")
+
+    def run(name, version, factor):
+        with open(script, "w") as f:
+            f.write(SCRIPT.format(version=version, factor=factor))
+        path = os.path.join(cluster.tmp, f"{name}.yaml")
+        with open(path, "w") as f:
+            f.write(SCRIPT_STUDY.format(name=name, script=script, log=log))
+        cluster.cli("run", path, "--workers", "2", data_dir=data)
+        trials = json.loads(cluster.cli("trials", name, "--format", "json", data_dir=data).stdout)
+        assert [t["state"] for t in trials] == ["SUCCEEDED"] * 3, trials
+        return {t["params"]["x"]: t["metrics"]["value"] for t in trials}, sum(
+            1 for t in trials if t.get("reused_from"))
+
+    def runs():
+        with open(log) as f:
+            return f.read().splitlines()
+
+    values, reused = run("script-a", "v1", 10)
+    assert reused == 0 and sorted(runs()) == ["v1 1", "v1 2", "v1 3"], runs()
+    # Same script, another study: nothing runs (the workers are asked for the digest first).
+    again, reused = run("script-b", "v1", 10)
+    assert again == values and reused == 3 and len(runs()) == 3, (again, reused, runs())
+    # The script was edited: every point runs again, with the new program's results.
+    fixed, reused = run("script-c", "v2", 100)
+    assert reused == 0 and sorted(runs()[3:]) == ["v2 1", "v2 2", "v2 3"], runs()
+    assert all(fixed[x] == 10 * values[x] for x in values), (fixed, values)
+    # And the edited script's results are reused in turn.
+    _, reused = run("script-d", "v2", 100)
+    assert reused == 3 and len(runs()) == 6, runs()
 
 
 harness.run(test, "dedup_test")

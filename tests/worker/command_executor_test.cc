@@ -137,6 +137,29 @@ TEST(CommandExecutorTest, ReportsFinalMetricsAndSteps) {
   EXPECT_LT(context.measurements[0].time_unix_ms(), before_ms + 60000);
 }
 
+// Asked for the digest only, the executor does not run the program: it gives the trial back (PENDING) with
+// the digest a run would report.
+TEST(CommandExecutorTest, DigestOnlyGivesTheTrialBackUnrun) {
+  CommandExecutor executor(AllowAll());
+  const std::string marker = TempPath("ran");
+  std::remove(marker.c_str());
+  v1::Assignment assignment = ShellAssignment(absl::StrCat("touch ", marker, "; echo hyperlab: value=1"));
+  FakeContext context;
+  const TrialOutcome ran = executor.Run(assignment, context);
+  ASSERT_EQ(ran.state, v1::Trial::SUCCEEDED) << ran.reason;
+  ASSERT_TRUE(std::ifstream(marker).good());
+  std::remove(marker.c_str());
+
+  assignment.set_digest_only(true);
+  const TrialOutcome probed = executor.Run(assignment, context);
+  EXPECT_EQ(probed.state, v1::Trial::PENDING) << probed.reason;
+  EXPECT_TRUE(probed.metrics.empty());
+  EXPECT_FALSE(std::ifstream(marker).good()) << "the program ran";
+  ASSERT_EQ(probed.artifacts.count("program_digest"), 1u);
+  EXPECT_EQ(probed.artifacts.at("program_digest"), ran.artifacts.at("program_digest"));
+  EXPECT_EQ(probed.artifacts.at("program_digest").size(), 64u);
+}
+
 TEST(CommandExecutorTest, SubstitutesParametersIntoArguments) {
   v1::Assignment assignment =
       ShellAssignment(R"(printf '%s\n' "$@" >&2
