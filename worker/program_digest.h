@@ -1,8 +1,9 @@
 // The digest of what a command task's trial ran: SHA-256 over the program's file and the files its
 // argument templates name (`python3 train.py --lr {lr}`: python3 and train.py), each with its name. The
 // worker reports it with every trial (artifact "program_digest"), so the journal records which version of
-// a script produced each result. (It is not yet part of trial fingerprints: see
-// coordinator/fingerprint.cc, DigestedByWorkers.)
+// a script produced each result, and with a trial leased digest_only instead of running it; the study's
+// first digest becomes part of its trials' fingerprints (coordinator/fingerprint.h), so an edited script is
+// a new experiment.
 //
 // Arguments are read as files only when the template (before `{name}` substitution) names an existing
 // regular file, relative to the task's working directory; files are opened like data files (regular files
