@@ -8,7 +8,7 @@ namespace hyperlab::coordinator {
 namespace {
 
 // Most batches written together: bounds one write's size and the latency of the first in the group.
-constexpr size_t kMaxGroup = 512;
+constexpr size_t kMaxCommitGroup = 512;
 
 }  // namespace
 
@@ -25,7 +25,7 @@ absl::Status JournalCommitter::Commit(const storage::JournalBatch& batch) {
   std::vector<Writer*> group;
   std::vector<const storage::JournalBatch*> batches;
   for (Writer* w : queue_) {
-    if (group.size() == kMaxGroup) break;
+    if (group.size() == kMaxCommitGroup) break;
     group.push_back(w);
     batches.push_back(w->batch);
   }

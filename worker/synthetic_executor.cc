@@ -15,7 +15,7 @@
 namespace hyperlab::worker {
 namespace {
 
-constexpr auto kStopPollInterval = std::chrono::milliseconds(50);
+constexpr auto kSyntheticStopPoll = std::chrono::milliseconds(50);
 
 // The value of the parameter `name` as a number; INVALID_ARGUMENT when missing or not numeric.
 absl::StatusOr<double> NumericParameter(const v1::Trial& trial, const std::string& function,
@@ -103,7 +103,7 @@ TrialOutcome SyntheticExecutor::Run(const v1::Assignment& assignment, TrialConte
       return outcome;
     }
     std::this_thread::sleep_for(
-        std::min<std::chrono::steady_clock::duration>(deadline - now, kStopPollInterval));
+        std::min<std::chrono::steady_clock::duration>(deadline - now, kSyntheticStopPoll));
   }
   outcome.state = v1::Trial::SUCCEEDED;
   outcome.metrics["value"] = *value;

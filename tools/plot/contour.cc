@@ -19,11 +19,11 @@
 namespace hyperlab::tools::plot {
 namespace {
 
-constexpr double kWidth = 760, kHeight = 540;
+constexpr double kContourWidth = 760, kContourHeight = 540;
 constexpr int kCells = 40;             // Grid cells per numeric axis.
 constexpr double kColourBarRoom = 96;  // Right of the plot area: the colour bar and its labels.
 
-double Jitter(int64_t id) {
+double ContourJitter(int64_t id) {
   uint64_t h = static_cast<uint64_t>(id) * 0x9E3779B97F4A7C15ull;
   h ^= h >> 31;
   return (static_cast<double>(h % 1000) / 999.0 - 0.5) * 0.5;
@@ -76,9 +76,9 @@ absl::StatusOr<std::string> ContourPlot(const StudyData& data, const PlotOptions
   RETURN_IF_ERROR(RequireMetric(data, metric));
   const bool higher = HigherIsBetter(data.study, metric);
 
-  SvgWriter svg(kWidth, kHeight,
+  SvgWriter svg(kContourWidth, kContourHeight,
                 absl::StrCat("Contour of ", metric, " over ", px->name(), " and ", py->name()));
-  const Box panel{0, 0, kWidth, kHeight};
+  const Box panel{0, 0, kContourWidth, kContourHeight};
   Box area = PlotArea(panel, /*subtitle=*/true, /*legend=*/true, 80, 52);
   area.width -= kColourBarRoom;
   Axis x = ParameterAxis(*px);
@@ -99,8 +99,8 @@ absl::StatusOr<std::string> ContourPlot(const StudyData& data, const PlotOptions
     if (vx == nullptr || vy == nullptr) continue;
     std::optional<double> ax = AxisValue(*px, *vx), ay = AxisValue(*py, *vy);
     if (!ax || !ay) continue;
-    if (IsCategorical(*px)) *ax += Jitter(t.id());
-    if (IsCategorical(*py)) *ay += Jitter(t.id() + 7);
+    if (IsCategorical(*px)) *ax += ContourJitter(t.id());
+    if (IsCategorical(*py)) *ay += ContourJitter(t.id() + 7);
     if (t.state() == v1::Trial::FAILED || t.state() == v1::Trial::INFEASIBLE) {
       failed.push_back({x.Map(*ax), y.Map(*ay), 0, &t});
       continue;

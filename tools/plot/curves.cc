@@ -18,7 +18,7 @@
 namespace hyperlab::tools::plot {
 namespace {
 
-constexpr double kWidth = 760, kHeight = 460;
+constexpr double kCurvesWidth = 760, kCurvesHeight = 460;
 
 struct Series {
   std::string metric;
@@ -111,9 +111,9 @@ absl::StatusOr<std::string> CurvesPlot(const StudyData& data, const PlotOptions&
   const bool log_y = y_lo > 0 && y_hi / y_lo > 50;
 
   const std::string base = series.size() == 2 ? series[0].metric.substr(6) : series[0].metric;
-  SvgWriter svg(kWidth, kHeight,
+  SvgWriter svg(kCurvesWidth, kCurvesHeight,
                 absl::StrCat("Learning curves of ", base, " in study ", data.study.spec().name()));
-  const Box panel{0, 0, kWidth, kHeight};
+  const Box panel{0, 0, kCurvesWidth, kCurvesHeight};
   const Box area = PlotArea(panel, /*subtitle=*/true, /*legend=*/true);
   Axis x = Axis::Counter(x_lo, x_hi);
   Axis y = log_y ? Axis::Log(y_lo, y_hi) : Axis::Linear(y_lo, y_hi);

@@ -13,7 +13,7 @@
 namespace hyperlab::tools::plot {
 namespace {
 
-constexpr double kWidth = 760, kHeight = 440;
+constexpr double kHistoryWidth = 760, kHistoryHeight = 440;
 
 bool Failed(v1::Trial::State s) { return s == v1::Trial::FAILED || s == v1::Trial::INFEASIBLE; }
 
@@ -46,8 +46,9 @@ absl::StatusOr<std::string> HistoryPlot(const StudyData& data, const PlotOptions
     }
   }
 
-  SvgWriter svg(kWidth, kHeight, absl::StrCat("History of ", metric, " in study ", data.study.spec().name()));
-  const Box panel{0, 0, kWidth, kHeight};
+  SvgWriter svg(kHistoryWidth, kHistoryHeight,
+                absl::StrCat("History of ", metric, " in study ", data.study.spec().name()));
+  const Box panel{0, 0, kHistoryWidth, kHistoryHeight};
   const Box area = PlotArea(panel, /*subtitle=*/true, /*legend=*/true);
   Axis x = Axis::Counter(first_id, last_id);
   // Values over two decades or more (a loss from 1e3 down to 1e-4) go on a log axis: on a linear one all

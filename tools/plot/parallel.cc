@@ -21,14 +21,14 @@
 namespace hyperlab::tools::plot {
 namespace {
 
-constexpr double kHeight = 480;
+constexpr double kParallelHeight = 480;
 constexpr double kAxisNameRoom = 34;  // Above the plot area: each axis's name and what kind it is.
 constexpr double kFailedSlot = 26;    // Below the objective's range: where failed trials end.
 constexpr char kFailedLineColour[] = "#b8b8b8";
 
 // A spread within a category's band, the same for a trial every time: lines through one category fan out
 // instead of drawing over one another.
-double Jitter(int64_t id, int axis) {
+double ParallelJitter(int64_t id, int axis) {
   uint64_t h =
       (static_cast<uint64_t>(id) + 0x51ED27ull * static_cast<uint64_t>(axis + 1)) * 0x9E3779B97F4A7C15ull;
   h ^= h >> 29;
@@ -90,9 +90,9 @@ absl::StatusOr<std::string> ParallelPlot(const StudyData& data, const PlotOption
   // Layout: the axes evenly spaced; room on the right for the objective's colour strip and labels.
   const int n_axes = static_cast<int>(params.size()) + 1;
   const double width = std::max(760.0, 130.0 * n_axes + 120);
-  SvgWriter svg(width, kHeight,
+  SvgWriter svg(width, kParallelHeight,
                 absl::StrCat("Parallel coordinates of ", metric, " in study ", data.study.spec().name()));
-  const Box panel{0, 0, width, kHeight};
+  const Box panel{0, 0, width, kParallelHeight};
   Box area = PlotArea(panel, /*subtitle=*/true, /*legend=*/true, 70, 24);
   area.y += kAxisNameRoom;
   area.height -= kAxisNameRoom;
@@ -160,7 +160,7 @@ absl::StatusOr<std::string> ParallelPlot(const StudyData& data, const PlotOption
         pen_down = false;  // A parameter the trial does not have: a gap in its line.
         continue;
       }
-      if (IsCategorical(*params[k])) *a += Jitter(t.id(), k);
+      if (IsCategorical(*params[k])) *a += ParallelJitter(t.id(), k);
       absl::StrAppend(&d, pen_down ? "L" : "M", Num(xs[k]), " ", Num(axes[k].Map(*a)));
       pen_down = true;
     }

@@ -16,7 +16,7 @@ namespace hyperlab::tools::plot {
 namespace {
 
 // Spreads points of one category across part of its band, the same way every time (by trial id).
-double Jitter(int64_t id) {
+double SliceJitter(int64_t id) {
   uint64_t h = static_cast<uint64_t>(id) * 0x9E3779B97F4A7C15ull;
   h ^= h >> 29;
   return (static_cast<double>(h % 1000) / 999.0 - 0.5) * 0.4;
@@ -40,7 +40,7 @@ void DrawPanel(SvgWriter& svg, const Box& panel, const StudyData& data, const v1
     if (t.state() != v1::Trial::SUCCEEDED && t.state() != v1::Trial::STOPPED) continue;
     const std::optional<double> xv = AxisValue(p, *pv);
     if (!xv) continue;
-    const double px = x.Map(*xv + (categorical ? Jitter(t.id()) : 0));
+    const double px = x.Map(*xv + (categorical ? SliceJitter(t.id()) : 0));
     const std::string tip =
         absl::StrCat("trial ", t.id(), " (", StateName(t.state()), "): ", p.name(), "=", ValueString(*pv),
                      ", ", metric, "=", ShortNumber(*v), "\n", ParameterSummary(t));
