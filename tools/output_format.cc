@@ -245,7 +245,18 @@ std::string FormatTrials(const v1::Study& study, const std::vector<v1::Trial>& t
     if (format == OutputFormat::kTable) row.push_back(t.reason().substr(0, 60));
     rows.push_back(std::move(row));
   }
-  return format == OutputFormat::kCsv ? RenderCsv(header, rows) : RenderTable(header, rows);
+  if (format == OutputFormat::kCsv) return RenderCsv(header, rows);
+  std::string table = RenderTable(header, rows);
+  // One trial wider than a terminal (`study best` of a train task: some twenty metrics): a field per line.
+  constexpr size_t kTerminalWidth = 120;
+  if (rows.size() == 1 && table.find('\n') > kTerminalWidth) {
+    std::vector<Row> fields;
+    for (size_t i = 0; i < header.size(); ++i) {
+      if (!rows[0][i].empty()) fields.push_back({header[i], rows[0][i]});
+    }
+    return RenderTable({"field", "value"}, fields);
+  }
+  return table;
 }
 
 std::string ProtoToJson(const google::protobuf::Message& message) {

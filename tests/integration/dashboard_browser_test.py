@@ -61,7 +61,7 @@ def test(cluster, args):
     if args.screenshots:
         os.makedirs(args.screenshots, exist_ok=True)
         argv.append(os.path.abspath(args.screenshots))
-    result = subprocess.run(argv, capture_output=True, text=True, timeout=150, cwd=ui)
+    result = subprocess.run(argv, capture_output=True, text=True, timeout=240, cwd=ui)
     print(result.stdout.strip())
     assert result.returncode == 0, f"dashboard_e2e.mjs exited {result.returncode}:\n{result.stdout}\n{result.stderr[-3000:]}"
     cluster.cli("study", "cancel", "live")

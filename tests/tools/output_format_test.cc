@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/text_format.h"
@@ -89,6 +90,20 @@ TEST(FormatTrialsTest, TableShowsEveryRealToSixDigitsAndCsvKeepsThemExact) {
   const std::string csv = FormatTrials(LrStudy(), {LrTrial()}, OutputFormat::kCsv);
   EXPECT_THAT(csv, HasSubstr("0.0013170400777787628"));
   EXPECT_THAT(csv, HasSubstr("0.8813456789"));
+}
+
+TEST(FormatTrialsTest, OneTrialWiderThanATerminalIsShownAFieldPerLine) {
+  v1::Trial trial = LrTrial();
+  EXPECT_THAT(FormatTrials(LrStudy(), {trial}, OutputFormat::kTable), HasSubstr("learning_rate"));
+  EXPECT_EQ(FormatTrials(LrStudy(), {trial}, OutputFormat::kTable).find("field"), std::string::npos);
+  for (int i = 0; i < 20; ++i) (*trial.mutable_metrics())[absl::StrCat("metric_number_", i, "x")] = i + 0.5;
+  const std::string table = FormatTrials(LrStudy(), {trial}, OutputFormat::kTable);
+  EXPECT_THAT(table, HasSubstr("field"));
+  EXPECT_THAT(table, HasSubstr("0.00131704"));
+  EXPECT_THAT(table, HasSubstr("metric_number_19x"));
+  for (const absl::string_view line : absl::StrSplit(table, '\n')) EXPECT_LE(line.size(), 120u) << line;
+  // Several trials stay one per row (`trials --columns all` asks for the width).
+  EXPECT_EQ(FormatTrials(LrStudy(), {trial, trial}, OutputFormat::kTable).find("field"), std::string::npos);
 }
 
 TEST(ProtoToJsonTest, SixtyFourBitIntegersAreNumbersAndRealsExact) {
