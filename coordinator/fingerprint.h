@@ -45,9 +45,10 @@ std::string SpaceFingerprint(const v1::StudySpec& spec, const std::string& data_
 
 // Whether the task names by path what workers read and digest (a train task's data, a command task's
 // program and argument files): its trials are fingerprinted by that content once a worker reports its
-// digest (Study.data_digest). Until then (the first trials of a new study, at most budget.max_parallel)
-// they are fingerprinted by path, run, and are not deduplicated; once the digest is known they take their
-// content fingerprint, so later studies reuse their results.
+// digest (Study.data_digest). Until then they are fingerprinted by path and not deduplicated: a command
+// trial is first leased digest_only (the worker gives it back unrun with the digest); a train trial runs
+// (at most budget.max_parallel of a new study). Once the digest is known a trial takes its content
+// fingerprint, so later studies reuse its result.
 bool DigestedByWorkers(const v1::TaskSpec& task);
 // The artifact a worker reports that digest under: "data_digest" (train) or "program_digest" (command).
 const char* DigestArtifact(const v1::TaskSpec& task);

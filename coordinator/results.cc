@@ -53,13 +53,19 @@ absl::Status CheckLease(const StudyState& state, const v1::LeaseRef& lease, absl
 // digest reported (a SHA-256 as 64 lowercase hex digits, optionally prefixed "sha256:"; anything else is
 // ignored) names the study's content; a trial fingerprinted by path until then takes its content
 // fingerprint, so later studies find its result; a trial run on other content fails (not comparable).
-void TakeDigest(const v1::Study& study, const v1::TrialCompletion& c, absl::string_view worker_id,
-                v1::Trial& trial, storage::JournalBatch& batch) {
-  if (!DigestedByWorkers(study.spec().task())) return;
+std::string ReportedDigest(const v1::Study& study, const v1::TrialCompletion& c) {
+  if (!DigestedByWorkers(study.spec().task())) return "";
   auto digest = c.artifacts().find(DigestArtifact(study.spec().task()));
   std::string reported = digest == c.artifacts().end() ? "" : digest->second;
   if (absl::StartsWith(reported, "sha256:")) reported = reported.substr(7);
-  if (reported.size() != 64 || reported.find_first_not_of("0123456789abcdef") != std::string::npos) return;
+  if (reported.size() != 64 || reported.find_first_not_of("0123456789abcdef") != std::string::npos) return "";
+  return reported;
+}
+
+void TakeDigest(const v1::Study& study, const v1::TrialCompletion& c, absl::string_view worker_id,
+                v1::Trial& trial, storage::JournalBatch& batch) {
+  const std::string reported = ReportedDigest(study, c);
+  if (reported.empty()) return;
   if (!study.data_digest().empty() && reported != study.data_digest()) {
     trial.set_state(v1::Trial::FAILED);
     trial.set_reason(absl::StrCat(
@@ -237,6 +243,14 @@ void Coordinator::CompleteInGroup(StudyGroup& g, absl::string_view worker_id,
       status = absl::InvalidArgumentError(absl::StrCat("completions[", i, "].state: must be SUCCEEDED, ",
                                                        "FAILED, STOPPED, INFEASIBLE or PENDING, got ",
                                                        v1::Trial::State_Name(c.state())));
+    }
+    if (status.ok() && give_back && g.state.study().spec().task().has_command() &&
+        absl::StartsWith(g.state.trials()[c.lease().trial_id()].fingerprint(), "path:") &&
+        ReportedDigest(g.state.study(), c).empty()) {
+      // Leased digest_only: given back without the digest, it would only be leased the same way again.
+      status = absl::InvalidArgumentError(
+          absl::StrCat("completions[", i, "].artifacts[\"program_digest\"]: a trial leased digest_only is ",
+                       "given back with its program's SHA-256 (64 lowercase hex digits)"));
     }
     results[i] = ItemOf(status);
     if (!status.ok()) continue;

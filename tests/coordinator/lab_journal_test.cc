@@ -361,8 +361,30 @@ TEST_F(LabJournalTest, AChangedProgramIsANewExperiment) {
   const std::string v1_digest(64, '1'), v2_digest(64, '2');
   auto created = core_->CreateStudy(spec("first"));
   ASSERT_TRUE(created.ok()) << created.status();
+  {
+    // Given back without a well-formed digest: refused, naming the artifact (else it would be leased
+    // digest_only again and again); the lease stays, so the trial is then given back properly.
+    auto leased = core_->Acquire("cw", 1);
+    ASSERT_TRUE(leased.ok() && leased->size() == 1u);
+    const v1::Trial& t = leased->front().trial();
+    ASSERT_TRUE(leased->front().digest_only());
+    v1::TrialCompletion c;
+    c.mutable_lease()->set_study_id(t.study_id());
+    c.mutable_lease()->set_trial_id(t.id());
+    c.mutable_lease()->set_lease_id(t.lease_id());
+    c.set_state(v1::Trial::PENDING);
+    (*c.mutable_artifacts())["program_digest"] = "not-a-digest";
+    auto refused = core_->Complete("cw", {c});
+    ASSERT_TRUE(refused.ok()) << refused.status();
+    EXPECT_EQ((*refused)[0].code(), static_cast<int>(absl::StatusCode::kInvalidArgument));
+    EXPECT_THAT((*refused)[0].message(), HasSubstr("completions[0].artifacts[\"program_digest\"]"));
+    (*c.mutable_artifacts())["program_digest"] = v1_digest;
+    auto given = core_->Complete("cw", {c});
+    ASSERT_TRUE(given.ok()) << given.status();
+    EXPECT_EQ((*given)[0].code(), 0) << (*given)[0].message();
+  }
   Ran first = run("first", v1_digest);
-  EXPECT_EQ(first.probes, 1);
+  EXPECT_EQ(first.probes, 0);  // Its one digest-only lease was given back above.
   EXPECT_EQ(first.ran, 3);
   EXPECT_EQ(core_->GetStudy("first")->data_digest(), v1_digest);
   auto first_trials = core_->ListTrials("first", false);
