@@ -52,7 +52,9 @@ def wait(cluster, name):
 
 def test(cluster):
     cluster.start_coordinator()
-    cluster.start_worker(allow_commands=())  # Runs synthetic studies, no command.
+    cluster.start_worker(allow_commands=(), worker_id="no-commands")  # Runs synthetic studies, no command.
+    # The warning compares the study with the workers registered: submit once this one has registered.
+    harness.wait_until(lambda: "no-commands" in cluster.cli("admin", "workers").stdout, 20, "the worker to register")
     python = shutil.which("python3")
 
     # A command study no worker may run waits, says why, and fails nothing.
