@@ -3,7 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "coordinator/coordinator.h"
 #include "coordinator/study_group.h"
-#include "searcher/status_macros.h"
+#include "common/base/status_macros.h"
 
 namespace hyperlab::coordinator {
 

@@ -3,8 +3,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "coordinator/secret_file.h"
-#include "searcher/status_macros.h"
+#include "common/rpc/secret_file.h"
+#include "common/base/status_macros.h"
 
 namespace hyperlab::coordinator {
 

@@ -19,12 +19,10 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "common/rpc/token_length.h"
 #include "coordinator/auth_policy.h"
 
 namespace hyperlab::coordinator {
-
-inline constexpr size_t kMinTokenLength = 16;
-inline constexpr size_t kMaxTokenLength = 256;
 
 // Who a token says the caller is.
 struct Principal {

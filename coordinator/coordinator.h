@@ -1,6 +1,6 @@
 // The coordinator core: study lifecycle, the trial queue, leases, and the journal behind them.
 //
-// Everything the three gRPC services do is a method here; the handlers only convert (STYLE.md, point 3).
+// Everything the three gRPC services do is a method here; the handlers only convert (docs/architecture.md, rule 3).
 // Every change a caller is told about is written to the journal, synced, before the method returns, so a
 // coordinator killed at any instant restarts (Open) with every acknowledged change.
 //
@@ -48,7 +48,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "coordinator/change_notifier.h"
-#include "coordinator/clock.h"
+#include "common/base/clock.h"
 #include "coordinator/dedup_index.h"
 #include "coordinator/event_log.h"
 #include "coordinator/journal_committer.h"

@@ -1,4 +1,4 @@
-// The one place where the core's absl::Status becomes a gRPC status (STYLE.md, point 4).
+// The one place where the core's absl::Status becomes a gRPC status (docs/architecture.md, rule 4).
 //
 // Codes carry over unchanged (absl and gRPC share the canonical numbering); the message is kept as it is,
 // because it already names what was wrong and where, except that control characters (a newline inside a

@@ -10,7 +10,7 @@
 #include "coordinator/spec_convert.h"
 #include "coordinator/study_group.h"
 #include "coordinator/worker_capability.h"
-#include "searcher/status_macros.h"
+#include "common/base/status_macros.h"
 
 namespace hyperlab::coordinator {
 

@@ -4,7 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
-#include "searcher/status_macros.h"
+#include "common/base/status_macros.h"
 
 namespace hyperlab::coordinator {
 namespace {

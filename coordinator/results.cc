@@ -12,7 +12,7 @@
 #include "coordinator/fingerprint.h"
 #include "coordinator/request_limits.h"
 #include "coordinator/study_group.h"
-#include "searcher/status_macros.h"
+#include "common/base/status_macros.h"
 
 namespace hyperlab::coordinator {
 namespace {

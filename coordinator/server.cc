@@ -6,13 +6,13 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "coordinator/listen_policy.h"
-#include "coordinator/message_size.h"
+#include "common/rpc/listen_policy.h"
+#include "common/rpc/message_size.h"
 #include "coordinator/request_limits.h"
 #include "coordinator/rpc_metrics_interceptor.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
-#include "searcher/status_macros.h"
+#include "common/base/status_macros.h"
 
 namespace hyperlab::coordinator {
 namespace {

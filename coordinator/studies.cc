@@ -6,13 +6,13 @@
 #include "absl/strings/str_cat.h"
 #include "coordinator/coordinator.h"
 #include "coordinator/fingerprint.h"
-#include "coordinator/spec_validation.h"
+#include "common/spec/spec_validation.h"
 #include "coordinator/study_group.h"
 #include "coordinator/warm_start.h"
 #include "coordinator/worker_capability.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "proto/limits.h"
-#include "searcher/status_macros.h"
+#include "common/base/status_macros.h"
 
 namespace hyperlab::coordinator {
 namespace {

@@ -36,7 +36,7 @@ inline constexpr int kMaxNotesPerTrial = 1000;            // max_notes_per_trial
 inline constexpr int kMaxOpenStudiesPerSubmitter = 256;   // max_open_studies_per_submitter (not ended).
 inline constexpr int kMaxWorkers = 10000;  // max_workers: registered at once (RESOURCE_EXHAUSTED).
 
-// Study specs: checked by coordinator::ValidateStudySpec, so by the coordinator at CreateStudy and by the
+// Study specs: checked by ValidateStudySpec, so by the coordinator at CreateStudy and by the
 // CLI's study-file loader before it sends anything (INVALID_ARGUMENT naming the field and parameter).
 inline constexpr size_t kMaxSpecBytes = 1 << 20;      // max_spec_bytes: one serialized StudySpec.
 inline constexpr size_t kMaxNameLength = 128;         // max_name_length: study, parameter and metric names.
@@ -70,7 +70,7 @@ inline constexpr int64_t kMaxStudyFileNodes = kMaxSpecBytes / 2;
 
 // Message sizes every channel agrees on (issue 14, #8): the coordinator receives requests of up to
 // kMaxRequestBytes and sends responses of up to kMaxResponseBytes; every client (worker, CLI, in-process)
-// sends up to kMaxRequestBytes and receives up to kMaxResponseBytes (coordinator/message_size.h applies
+// sends up to kMaxRequestBytes and receives up to kMaxResponseBytes (common/rpc/message_size.h applies
 // them). A response may carry a whole request back (GetStudy returns the spec it was created with) plus
 // state, hence twice the request size. The core keeps what it returns (lists, leases) under
 // kMaxResponseBytes; gRPC refuses anything larger with RESOURCE_EXHAUSTED on the sending side.

@@ -76,7 +76,7 @@ class Strategy {
 // search_space.h (non-finite or crossed bounds, log scale with min <= 0, integer bounds that are not whole
 // numbers within kMaxExactInteger, an empty value list), naming the parameter as
 // "parameters[2] (name 'units'): ...", or when the settings do not suit the kind.
-// Callers validate specs first (coordinator/spec_validation.h); this keeps the strategies' arithmetic safe
+// Callers validate specs first (common/spec/spec_validation.h); this keeps the strategies' arithmetic safe
 // for any caller.
 absl::StatusOr<std::unique_ptr<Strategy>> MakeStrategy(const SearchSpace& space,
                                                        const AlgorithmConfig& config);

@@ -6,7 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "rocksdb/utilities/checkpoint.h"
 #include "rocksdb/write_batch.h"
-#include "searcher/status_macros.h"
+#include "common/base/status_macros.h"
 #include "storage/keys.h"
 
 namespace hyperlab::storage {

@@ -1,7 +1,7 @@
 // Shared pieces of the `hyperlab` command line: global options, the connection to a coordinator (remote,
 // or a journal directory opened read-only in-process), and the mapping of errors to exit codes.
 //
-// Exit codes (DESIGN.md): 0 success, 2 bad usage or bad input (INVALID_ARGUMENT), 1 other errors.
+// Exit codes (docs/architecture.md, rule 7): 0 success, 2 bad usage or bad input (INVALID_ARGUMENT), 1 other errors.
 // Errors print one line: "hyperlab: <CODE>: <what and where>", with a hint for UNAUTHENTICATED (pass a
 // token), PERMISSION_DENIED (the token's role) and UNAVAILABLE (coordinator down, or TLS settings).
 // Thread safety: used from the main thread only.
@@ -16,7 +16,7 @@
 #include "absl/status/statusor.h"
 #include "coordinator/server.h"
 #include "grpcpp/grpcpp.h"
-#include "tools/plot/plots.h"
+#include "lab/plot/plots.h"
 
 namespace hyperlab::tools {
 
@@ -29,7 +29,7 @@ struct GlobalOptions {
   // Deadline of each call, seconds.
   double timeout_s = 30;
   // Bearer token (--token; default $HYPERLAB_TOKEN) and TLS files (--tls-ca, --tls-cert, --tls-key); see
-  // coordinator/client_channel.h.
+  // common/rpc/client_channel.h.
   std::string token;
   std::string tls_ca;
   std::string tls_cert;
@@ -83,23 +83,23 @@ absl::Status TrialNote(const GlobalOptions& g, const std::string& trial, const s
 // next id to look from.
 absl::StatusOr<int64_t> PrintReuses(const GlobalOptions& g, const std::shared_ptr<grpc::Channel>& channel,
                                     int64_t study_id, int64_t from);
-// `hyperlab trials` (tools/cli_lab.cc; the language and columns are in tools/lab/).
+// `hyperlab trials` (tools/cli_lab.cc; the language and columns are in lab/).
 struct TrialsOptions {
   // Study ids or names; or else every study tagged `tag`. A `study` column appears for more than one.
   std::vector<std::string> studies;
   std::string tag;
-  std::string where;  // A query (tools/lab/query.h); empty: every trial.
+  std::string where;  // A query (lab/query.h); empty: every trial.
   std::string sort;   // NAME or -NAME (descending), comma-separated; missing values last.
   // Comma-separated names, or "all"; empty: id, state, parameters, metrics, runtime, worker (the table:
   // the ones that fit 120 characters, in that order of importance).
   std::string columns;
   int limit = 0;  // 0: all.
   // One row per measurement (a reported step) of the selected trials instead of one per trial
-  // (tools/lab/measurement_table.h).
+  // (lab/measurement_table.h).
   bool measurements = false;
 };
 absl::Status Trials(const GlobalOptions& g, const TrialsOptions& options);
-// `hyperlab study compare A B ...` (tools/lab/study_comparison.h). `target`: nullopt for the default,
+// `hyperlab study compare A B ...` (lab/study_comparison.h). `target`: nullopt for the default,
 // the worst of the studies' best values.
 absl::Status StudyCompare(const GlobalOptions& g, const std::vector<std::string>& studies,
                           std::optional<double> target);
@@ -107,7 +107,7 @@ absl::Status StudyCompare(const GlobalOptions& g, const std::vector<std::string>
 // fault): the first line as ReportError prints it, the others below it unchanged.
 int ReportErrorWithDetail(const absl::Status& status);
 // `hyperlab plot S KIND -o FILE` and `hyperlab report S -o FILE` (tools/cli_plot.cc; the plots and the
-// report are in tools/plot/). FILE "-" is standard output.
+// report are in lab/plot/). FILE "-" is standard output.
 absl::Status Plot(const GlobalOptions& g, const std::string& study, const std::string& kind,
                   const std::string& output, const plot::PlotOptions& options);
 absl::Status Report(const GlobalOptions& g, const std::string& study, const std::string& output);

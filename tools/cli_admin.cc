@@ -5,7 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "hyperlab/v1/services.grpc.pb.h"
-#include "searcher/status_macros.h"
+#include "common/base/status_macros.h"
 #include "tools/cli.h"
 #include "tools/output_format.h"
 

@@ -1,5 +1,5 @@
 // The CLI's lab commands: `trials` (filter, sort, choose columns, over one study, several, or every study
-// with a tag) and `study compare`. The logic is in tools/lab/; this file fetches and prints.
+// with a tag) and `study compare`. The logic is in lab/; this file fetches and prints.
 #include <algorithm>
 #include <iostream>
 #include <map>
@@ -8,11 +8,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "hyperlab/v1/services.grpc.pb.h"
-#include "searcher/status_macros.h"
+#include "common/base/status_macros.h"
 #include "tools/cli.h"
-#include "tools/lab/measurement_table.h"
-#include "tools/lab/study_comparison.h"
-#include "tools/lab/trial_table.h"
+#include "lab/measurement_table.h"
+#include "lab/study_comparison.h"
+#include "lab/trial_table.h"
 #include "tools/output_format.h"
 
 namespace hyperlab::tools {

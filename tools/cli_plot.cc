@@ -1,6 +1,6 @@
 // `hyperlab plot` and `hyperlab report`: fetch a study and its trials (with their measurements) from a
-// coordinator or a journal directory, render them (tools/plot/), and write the file: SVG, or PNG for a
-// path ending in .png (tools/plot/raster.h).
+// coordinator or a journal directory, render them (lab/plot/), and write the file: SVG, or PNG for a
+// path ending in .png (lab/plot/raster.h).
 #include <algorithm>
 #include <chrono>
 #include <fstream>
@@ -9,11 +9,11 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "hyperlab/v1/services.grpc.pb.h"
-#include "searcher/status_macros.h"
+#include "common/base/status_macros.h"
 #include "tools/cli.h"
-#include "tools/plot/plots.h"
-#include "tools/plot/raster.h"
-#include "tools/plot/report.h"
+#include "lab/plot/plots.h"
+#include "lab/plot/raster.h"
+#include "lab/plot/report.h"
 
 namespace hyperlab::tools {
 namespace {

@@ -6,9 +6,9 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "coordinator/client_channel.h"
+#include "common/rpc/client_channel.h"
 #include "hyperlab/v1/services.grpc.pb.h"
-#include "searcher/status_macros.h"
+#include "common/base/status_macros.h"
 #include "tools/cli.h"
 #include "tools/output_format.h"
 #include "tools/progress_printer.h"
@@ -29,8 +29,8 @@ absl::StatusOr<Connection> Connect(const GlobalOptions& options, const grpc::Cha
     const char* env = std::getenv("HYPERLAB_COORDINATOR");
     address = env != nullptr && *env != '\0' ? env : "127.0.0.1:7411";
   }
-  ASSIGN_OR_RETURN(const std::string token, coordinator::TokenFromFlagOrEnv(options.token));
-  ASSIGN_OR_RETURN(c.channel, coordinator::NewClientChannel(
+  ASSIGN_OR_RETURN(const std::string token, TokenFromFlagOrEnv(options.token));
+  ASSIGN_OR_RETURN(c.channel, NewClientChannel(
                                   {.address = address,
                                    .token = token,
                                    .tls_ca_file = options.tls_ca,

@@ -2,7 +2,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "searcher/status_macros.h"
+#include "common/base/status_macros.h"
 #include "worker/command_executor.h"
 
 namespace hyperlab::tools {

@@ -140,7 +140,7 @@ int main(int argc, char** argv) {
   trials->callback([&] { status = hyperlab::tools::Trials(g, trials_options); });
 
   std::string plot_kind, plot_output, plot_params;
-  hyperlab::tools::plot::PlotOptions plot_options;
+  hyperlab::plot::PlotOptions plot_options;
   CLI::App* plot = app.add_subcommand("plot", "draw one plot of a study as SVG or PNG");
   plot->fallthrough();
   plot->add_option("study", study, "study id or name")->required();

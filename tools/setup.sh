@@ -9,7 +9,7 @@ packages=(
   libabsl-dev libeigen3-dev libdnnl-dev ocl-icd-opencl-dev librocksdb-dev
   libyaml-cpp-dev libgtest-dev libgmock-dev libbenchmark-dev
   nlohmann-json3-dev libcli11-dev python3 procps zlib1g-dev dataset-fashion-mnist python3-yaml openssl
-  chromium  # Renders the HTML report in its test (tests/tools/plot/report_render_test.py).
+  chromium  # Renders the HTML report in its test (tests/lab/plot/report_render_test.py).
   clang-14 libclang-rt-14-dev  # clang: fuzzers and the -Wthread-safety check of the coordinator.
   libssl-dev         # OpenSSL: SHA-256 of data and fingerprints, CSPRNG lease ids.
   libcpp-httplib-dev # The metrics endpoint's HTTP server.

@@ -21,12 +21,12 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
-#include "coordinator/spec_validation.h"
+#include "common/spec/spec_validation.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/util/json_util.h"
 #include "nlohmann/json.hpp"
 #include "proto/limits.h"
-#include "searcher/status_macros.h"
+#include "common/base/status_macros.h"
 #include "yaml-cpp/eventhandler.h"
 #include "yaml-cpp/yaml.h"
 
@@ -424,7 +424,7 @@ absl::StatusOr<v1::StudySpec> ParseStudyYaml(absl::string_view yaml,
     return converter.Error(0, "", std::string(parsed.message().data(), parsed.message().size()));
   }
 
-  const absl::Status valid = coordinator::ValidateStudySpec(spec);
+  const absl::Status valid = ValidateStudySpec(spec);
   if (!valid.ok()) {
     // The validator's message is "<path>: <problem>" or "<path> (name '<parameter>'): <problem>"; point
     // at the line where that path was written.

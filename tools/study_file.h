@@ -2,11 +2,11 @@
 //
 // The schema is defined once, in proto/hyperlab/v1/study.proto. The loader walks the YAML guided by the
 // protobuf descriptor (so it knows each key's line and can say which key is unknown or mistyped), emits
-// JSON, and parses that with protobuf's JSON parser; then coordinator::ValidateStudySpec checks the result
+// JSON, and parses that with protobuf's JSON parser; then ValidateStudySpec checks the result
 // and its "<field path>: <problem>" error is given the line where that field was written.
 // Keys are a field's JSON name (`double`, `maxTrials`) or its proto name (`max_trials`); enum values are
 // accepted in any case (`minimize`, `log`). Defaults are not filled in: the coordinator does that when it
-// creates the study (coordinator::WithDefaults).
+// creates the study (WithDefaults).
 //
 // Example:
 //   absl::StatusOr<v1::StudySpec> spec = LoadStudyFile("examples/branin-random.yaml");

@@ -24,7 +24,7 @@
 #include "absl/strings/str_cat.h"
 #include "nlohmann/json.hpp"
 #include "worker/metric_line.h"
-#include "worker/printable.h"
+#include "common/base/printable.h"
 #include "worker/program_digest.h"
 
 extern char** environ;

@@ -7,11 +7,11 @@
 #include <thread>
 
 #include "CLI/CLI.hpp"
-#include "coordinator/client_channel.h"
+#include "common/rpc/client_channel.h"
 #include "grpcpp/grpcpp.h"
 #include "worker/child_environment.h"
 #include "worker/command_executor.h"
-#include "worker/train/train_executor.h"
+#include "worker/train_executor.h"
 #include "worker/worker.h"
 
 int main(int argc, char** argv) {
@@ -29,7 +29,7 @@ int main(int argc, char** argv) {
   app.add_option("--id", options.id, "worker id (default: host-pid-random)");
   app.add_flag("--quiet", quiet, "do not log each trial");
   app.add_option("--ack-log", options.ack_log_path, "append each acknowledged completion as a JSON line");
-  hyperlab::coordinator::ClientChannelOptions channel_options;
+  hyperlab::ClientChannelOptions channel_options;
   app.add_option(
       "--token", channel_options.token,
       "bearer token with role worker (default: the file $HYPERLAB_TOKEN_FILE names, mode 0600 or 0640, or "
@@ -56,7 +56,7 @@ int main(int argc, char** argv) {
   app.add_option("--data-cache-mb", data_cache_mb, "MiB of loaded training data kept between trials")
       ->capture_default_str()
       ->check(CLI::Range(size_t{0}, size_t{1} << 30));
-  uint64_t max_data_file_mb = hyperlab::worker::train::kDefaultMaxDataFileBytes >> 20;
+  uint64_t max_data_file_mb = hyperlab::kDefaultMaxDataFileBytes >> 20;
   app.add_option("--max-data-file-mb", max_data_file_mb,
                  "MiB one training data file may hold (decompressed); larger ones fail their trial")
       ->capture_default_str()
@@ -82,7 +82,7 @@ int main(int argc, char** argv) {
     std::cerr << "hyperlab-worker: " << s.message() << "\n";
     return 2;
   }
-  absl::StatusOr<std::string> token = hyperlab::coordinator::TokenFromFlagOrEnv(channel_options.token);
+  absl::StatusOr<std::string> token = hyperlab::TokenFromFlagOrEnv(channel_options.token);
   if (!token.ok()) {
     std::cerr << "hyperlab-worker: " << token.status().message() << "\n";
     return 2;
@@ -113,7 +113,7 @@ int main(int argc, char** argv) {
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
   channel_options.address = coordinator;
-  auto channel = hyperlab::coordinator::NewClientChannel(channel_options, args);
+  auto channel = hyperlab::NewClientChannel(channel_options, args);
   if (!channel.ok()) {
     std::cerr << "hyperlab-worker: " << channel.status().message() << "\n";
     return 2;

@@ -11,7 +11,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "worker/printable.h"
+#include "common/base/printable.h"
 
 namespace hyperlab::worker {
 namespace {

@@ -6,16 +6,16 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "worker/train/data_files.h"
-#include "worker/train/sha256.h"
+#include "common/spec/data_files.h"
+#include "common/base/sha256.h"
 
 namespace hyperlab::worker {
 namespace {
 
 // Adds `name`, then the file's bytes (or its size past the limit) to `sha`. False when it is not a
 // readable regular file.
-bool AddFile(train::Sha256& sha, const std::string& name, const std::string& path, uint64_t max_bytes) {
-  absl::StatusOr<int> fd = train::OpenDataFile(path);
+bool AddFile(Sha256& sha, const std::string& name, const std::string& path, uint64_t max_bytes) {
+  absl::StatusOr<int> fd = OpenDataFile(path);
   if (!fd.ok()) return false;
   const std::string header = absl::StrCat(name.size(), ":", name, ";");
   sha.Update(header.data(), header.size());
@@ -43,7 +43,7 @@ bool AddFile(train::Sha256& sha, const std::string& name, const std::string& pat
 
 absl::StatusOr<std::string> ProgramDigest(const std::string& program, const v1::CommandTask& task,
                                           uint64_t max_file_bytes) {
-  train::Sha256 sha;
+  Sha256 sha;
   if (!AddFile(sha, "program", program, max_file_bytes)) {
     return absl::NotFoundError(absl::StrCat("cannot read the program '", program, "' to digest it"));
   }

@@ -3,7 +3,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "worker/metric_line.h"
-#include "worker/printable.h"
+#include "common/base/printable.h"
 
 namespace hyperlab::worker {
 namespace {

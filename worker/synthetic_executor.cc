@@ -2,15 +2,14 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cmath>
-#include <numbers>
 #include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
-#include "searcher/status_macros.h"
+#include "common/base/status_macros.h"
+#include "common/spec/synthetic_functions.h"
 
 namespace hyperlab::worker {
 namespace {
@@ -35,52 +34,19 @@ absl::StatusOr<double> NumericParameter(const v1::Trial& trial, const std::strin
 }
 
 absl::StatusOr<double> Evaluate(const std::string& function, const v1::Trial& trial) {
-  if (function == "branin") {
-    ASSIGN_OR_RETURN(const double x1, NumericParameter(trial, function, "x1"));
-    ASSIGN_OR_RETURN(const double x2, NumericParameter(trial, function, "x2"));
-    return Branin(x1, x2);
+  const SyntheticFunction* fn = FindSyntheticFunction(function);
+  if (fn == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown synthetic function '", function, "' (known: ", SyntheticFunctionNames(), ")"));
   }
-  if (function == "hartmann6") {
-    std::array<double, 6> x;
-    for (size_t i = 0; i < x.size(); ++i) {
-      ASSIGN_OR_RETURN(x[i], NumericParameter(trial, function, absl::StrCat("x", i + 1)));
-    }
-    return Hartmann6(x);
+  std::vector<double> x;
+  for (const SyntheticFunction::Parameter& parameter : fn->parameters) {
+    ASSIGN_OR_RETURN(x.emplace_back(), NumericParameter(trial, function, parameter.name));
   }
-  return absl::InvalidArgumentError(
-      absl::StrCat("unknown synthetic function '", function, "' (known: branin, hartmann6)"));
+  return fn->evaluate(x);
 }
 
 }  // namespace
-
-double Branin(double x1, double x2) {
-  constexpr double kPi = std::numbers::pi;
-  constexpr double a = 1, b = 5.1 / (4 * kPi * kPi), c = 5 / kPi, r = 6, s = 10, t = 1 / (8 * kPi);
-  const double u = x2 - b * x1 * x1 + c * x1 - r;
-  return a * u * u + s * (1 - t) * std::cos(x1) + s;
-}
-
-double Hartmann6(const std::array<double, 6>& x) {
-  static constexpr double kAlpha[4] = {1.0, 1.2, 3.0, 3.2};
-  static constexpr double kA[4][6] = {{10, 3, 17, 3.5, 1.7, 8},
-                                      {0.05, 10, 17, 0.1, 8, 14},
-                                      {3, 3.5, 1.7, 10, 17, 8},
-                                      {17, 8, 0.05, 10, 0.1, 14}};
-  static constexpr double kP[4][6] = {{1312, 1696, 5569, 124, 8283, 5886},
-                                      {2329, 4135, 8307, 3736, 1004, 9991},
-                                      {2348, 1451, 3522, 2883, 3047, 6650},
-                                      {4047, 8828, 8732, 5743, 1091, 381}};
-  double sum = 0;
-  for (int i = 0; i < 4; ++i) {
-    double inner = 0;
-    for (int j = 0; j < 6; ++j) {
-      const double d = x[j] - kP[i][j] * 1e-4;
-      inner += kA[i][j] * d * d;
-    }
-    sum += kAlpha[i] * std::exp(-inner);
-  }
-  return -sum;
-}
 
 TrialOutcome SyntheticExecutor::Run(const v1::Assignment& assignment, TrialContext& context) {
   TrialOutcome outcome;

@@ -1,4 +1,4 @@
-// The `synthetic` executor: built-in test functions with known optima (Branin, Hartmann-6) that answer at
+// The `synthetic` executor: built-in test functions with known optima (common/spec/synthetic_functions.h) that answer at
 // once or after a chosen delay. They let the search strategies and the whole cluster be tested and
 // benchmarked without training anything: a strategy's result can be compared with the known minimum.
 //
@@ -9,20 +9,11 @@
 #ifndef HYPERLAB_WORKER_SYNTHETIC_EXECUTOR_H_
 #define HYPERLAB_WORKER_SYNTHETIC_EXECUTOR_H_
 
-#include <array>
 #include <string>
 
 #include "worker/executor.h"
 
 namespace hyperlab::worker {
-
-// Branin-Hoo on x1 in [-5, 10], x2 in [0, 15]. Global minimum 0.397887 at (-pi, 12.275), (pi, 2.275)
-// and (9.42478, 2.475).
-double Branin(double x1, double x2);
-
-// Hartmann 6-D on [0, 1]^6. Global minimum -3.32237 at
-// (0.20169, 0.150011, 0.476874, 0.275332, 0.311652, 0.6573).
-double Hartmann6(const std::array<double, 6>& x);
 
 class SyntheticExecutor : public Executor {
  public:

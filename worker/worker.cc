@@ -15,10 +15,10 @@
 #include "proto/task_kind.h"
 #include "worker/command_executor.h"
 #include "worker/metric_line.h"
-#include "worker/printable.h"
+#include "common/base/printable.h"
 #include "worker/send_limits.h"
 #include "worker/synthetic_executor.h"
-#include "worker/train/train_executor.h"
+#include "worker/train_executor.h"
 
 namespace hyperlab::worker {
 namespace {

@@ -1,7 +1,7 @@
 // What the dashboard's API handlers share: the coordinator core they are thin over, the access check and
 // the live-update streams, and the wrapper that runs a handler only for a caller allowed to.
 //
-// Handlers convert (path, query, body -> core call -> JSON) and hold no state (STYLE.md, point 3).
+// Handlers convert (path, query, body -> core call -> JSON) and hold no state (docs/architecture.md, rule 3).
 //
 // Thread safety: the pointed-to objects are safe for concurrent use; handlers run on several threads.
 #ifndef HYPERLAB_COORDINATOR_DASHBOARD_API_CONTEXT_H_

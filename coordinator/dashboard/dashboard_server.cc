@@ -12,8 +12,8 @@
 #include "coordinator/dashboard/http_error.h"
 #include "coordinator/dashboard/static_assets.h"
 #include "coordinator/http_limits.h"
-#include "coordinator/listen_policy.h"
-#include "searcher/status_macros.h"
+#include "common/rpc/listen_policy.h"
+#include "common/base/status_macros.h"
 
 namespace hyperlab::coordinator::dashboard {
 namespace {

@@ -32,7 +32,7 @@
 #include "coordinator/change_notifier.h"
 #include "coordinator/coordinator.h"
 #include "coordinator/dashboard/event_streams.h"
-#include "coordinator/tls_credentials.h"
+#include "common/rpc/tls_credentials.h"
 
 namespace httplib {
 class Server;

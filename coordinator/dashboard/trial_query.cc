@@ -4,12 +4,12 @@
 #include <utility>
 
 #include "coordinator/dashboard/http_error.h"
-#include "tools/lab/trial_fields.h"
-#include "tools/lab/trial_table.h"
+#include "lab/trial_fields.h"
+#include "lab/trial_table.h"
 
 namespace hyperlab::coordinator::dashboard {
 
-namespace lab = ::hyperlab::tools::lab;
+namespace lab = ::hyperlab::lab;
 
 absl::StatusOr<TrialPage> QueryTrials(const v1::Study& study, std::vector<v1::TrialWithMeasurements> trials,
                                       const TrialQuery& query, std::string* field) {

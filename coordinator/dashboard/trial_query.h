@@ -1,5 +1,5 @@
-// The trial table's query: which trials of a study (the CLI's `--where` language, tools/lab/query.h),
-// in which order (`--sort` keys, tools/lab/trial_table.h) and which page of them.
+// The trial table's query: which trials of a study (the CLI's `--where` language, lab/query.h),
+// in which order (`--sort` keys, lab/trial_table.h) and which page of them.
 //
 // The language is the CLI's own code (the hyperlab_lab library, which sees only protos), linked into the
 // dashboard rather than copied, so `hyperlab trials --where E --sort S` and

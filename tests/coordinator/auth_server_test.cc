@@ -9,7 +9,7 @@
 #include <set>
 #include <sstream>
 
-#include "coordinator/client_channel.h"
+#include "common/rpc/client_channel.h"
 #include "coordinator/server.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/descriptor.h"

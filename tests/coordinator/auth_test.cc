@@ -4,7 +4,7 @@
 
 #include "coordinator/auth_policy.h"
 #include "coordinator/auth_tokens.h"
-#include "coordinator/listen_policy.h"
+#include "common/rpc/listen_policy.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 

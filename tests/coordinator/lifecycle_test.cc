@@ -8,7 +8,7 @@
 
 #include "absl/strings/match.h"
 #include "coordinator/coordinator.h"
-#include "coordinator/spec_validation.h"
+#include "common/spec/spec_validation.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "storage/rocksdb_journal.h"

@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "coordinator/client_channel.h"
+#include "common/rpc/client_channel.h"
 #include "coordinator/server.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"

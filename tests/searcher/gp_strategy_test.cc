@@ -4,6 +4,7 @@
 #include <numbers>
 #include <set>
 
+#include "common/spec/synthetic_functions.h"
 #include "gtest/gtest.h"
 #include "searcher/parameter_encoding.h"
 #include "searcher/strategy.h"
@@ -12,12 +13,6 @@ namespace hyperlab::searcher {
 namespace {
 
 using Outcome = TrialView::Outcome;
-
-double Branin(double x1, double x2) {
-  constexpr double kPi = std::numbers::pi;
-  const double u = x2 - 5.1 / (4 * kPi * kPi) * x1 * x1 + 5 / kPi * x1 - 6;
-  return u * u + 10 * (1 - 1 / (8 * kPi)) * std::cos(x1) + 10;
-}
 
 SearchSpace BraninSpace() {
   SearchSpace s;

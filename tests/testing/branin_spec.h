@@ -6,6 +6,7 @@
 #include <cmath>
 #include <string>
 
+#include "common/spec/synthetic_functions.h"
 #include "hyperlab/v1/study.pb.h"
 
 namespace hyperlab::testing {
@@ -30,13 +31,8 @@ inline v1::StudySpec BraninSpec(const std::string& name, int max_trials, int max
   return spec;
 }
 
-// The Branin function; its minimum is 0.397887 (at three points).
-inline double Branin(double x1, double x2) {
-  const double pi = 3.14159265358979323846;
-  const double b = 5.1 / (4 * pi * pi), c = 5 / pi, t = 1 / (8 * pi);
-  const double u = x2 - b * x1 * x1 + c * x1 - 6;
-  return u * u + 10 * (1 - t) * std::cos(x1) + 10;
-}
+// The Branin function (the synthetic task's): its minimum is 0.397887 (at three points).
+using ::hyperlab::Branin;
 
 }  // namespace hyperlab::testing
 

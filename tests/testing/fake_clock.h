@@ -5,11 +5,11 @@
 
 #include <atomic>
 
-#include "coordinator/clock.h"
+#include "common/base/clock.h"
 
 namespace hyperlab::testing {
 
-class FakeClock : public coordinator::Clock {
+class FakeClock : public Clock {
  public:
   explicit FakeClock(int64_t start_ms = 1'700'000'000'000) : now_ms_(start_ms) {}
   int64_t NowMs() const override { return now_ms_.load(); }

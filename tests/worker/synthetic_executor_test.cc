@@ -9,6 +9,8 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
+#include "common/spec/synthetic_functions.h"
+
 namespace hyperlab::worker {
 namespace {
 
@@ -43,20 +45,6 @@ v1::Assignment MakeAssignment(const std::string& function,
     parameter->mutable_value()->set_double_value(value);
   }
   return assignment;
-}
-
-TEST(BraninTest, GlobalMinima) {
-  EXPECT_NEAR(Branin(-kPi, 12.275), 0.397887, 1e-6);
-  EXPECT_NEAR(Branin(kPi, 2.275), 0.397887, 1e-6);
-  EXPECT_NEAR(Branin(9.42478, 2.475), 0.397887, 1e-6);
-  EXPECT_GT(Branin(0, 0), 1.0);
-  EXPECT_NEAR(Branin(0, 0), 55.602112, 1e-5);  // (-6)^2 + 10 (1 - 1/(8 pi)) + 10.
-}
-
-TEST(Hartmann6Test, GlobalMinimum) {
-  EXPECT_NEAR(Hartmann6({0.20169, 0.150011, 0.476874, 0.275332, 0.311652, 0.6573}), -3.32237, 1e-5);
-  EXPECT_GT(Hartmann6({0, 0, 0, 0, 0, 0}), -3.3);
-  EXPECT_GT(Hartmann6({0.5, 0.5, 0.5, 0.5, 0.5, 0.5}), -3.3);
 }
 
 TEST(SyntheticExecutorTest, RunsBranin) {

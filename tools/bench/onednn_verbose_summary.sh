@@ -2,7 +2,7 @@
 # Sums the per-primitive execution times that oneDNN prints with ONEDNN_VERBOSE=1 (read from stdin):
 # one line per primitive kind, implementation, propagation kind and shape, with total ms, calls, ms per
 # call and share of all primitive time, largest first. Example:
-#   ONEDNN_VERBOSE=1 build/worker/train/hyperlab-cnn-bench --train-limit 2560 --threads 1 \
+#   ONEDNN_VERBOSE=1 build/tools/bench/train/hyperlab-cnn-bench --train-limit 2560 --threads 1 \
 #     | tools/bench/onednn_verbose_summary.sh
 grep "^onednn_verbose,exec" | awk -F, '
   { key = $4 "," $5 "," $6 "," $(NF - 1); t[key] += $NF; n[key]++; all += $NF }

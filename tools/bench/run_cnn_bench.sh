@@ -5,13 +5,13 @@
 # each run, the medians and the ratio, then a per-phase profile of our training step.
 #
 # Usage: tools/bench/run_cnn_bench.sh [BUILD_DIR] [ROUNDS] [TRAIN_EXAMPLES] [THREADS]
-#   BUILD_DIR default build (target hyperlab-cnn-bench, worker/train/CMakeLists.txt); ROUNDS default 3;
+#   BUILD_DIR default build (target hyperlab-cnn-bench, tools/bench/train/CMakeLists.txt); ROUNDS default 3;
 #   TRAIN_EXAMPLES per run (one epoch over the first N training images) default 10240; THREADS default 2.
 # PyTorch runs with OMP_WAIT_POLICY=PASSIVE and torch.set_num_threads(THREADS), as in the issue's protocol;
 # ours with the OpenMP defaults. TORCH_BLAS_DIR: a directory with libblas.so.3 for PyTorch (see
 # run_trainer_bench.sh; the convolutions go through oneDNN either way, the dense layers through BLAS).
 # For where our time goes per oneDNN primitive:
-#   ONEDNN_VERBOSE=1 BUILD_DIR/worker/train/hyperlab-cnn-bench --train-limit 2560 --threads 1 \
+#   ONEDNN_VERBOSE=1 BUILD_DIR/tools/bench/train/hyperlab-cnn-bench --train-limit 2560 --threads 1 \
 #     | tools/bench/onednn_verbose_summary.sh
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -19,7 +19,7 @@ build=${1:-build}
 rounds=${2:-3}
 examples=${3:-10240}
 threads=${4:-2}
-bench="$build/worker/train/hyperlab-cnn-bench"
+bench="$build/tools/bench/train/hyperlab-cnn-bench"
 [ -x "$bench" ] || { echo "run_cnn_bench.sh: $bench not built (cmake --build $build --target hyperlab-cnn-bench)" >&2; exit 2; }
 python=/usr/bin/python3
 ours=() theirs=()

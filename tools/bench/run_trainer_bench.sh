@@ -4,7 +4,7 @@
 # machine state. Prints each run, the medians and the ratio, then a per-phase profile of our step.
 #
 # Usage: tools/bench/run_trainer_bench.sh [BUILD_DIR] [ROUNDS] [EPOCHS]
-#   BUILD_DIR default build; the target is hyperlab-trainer-bench (worker/train/CMakeLists.txt).
+#   BUILD_DIR default build; the target is hyperlab-trainer-bench (tools/bench/train/CMakeLists.txt).
 # PyTorch runs with torch.set_num_threads(2), once with OMP_WAIT_POLICY=PASSIVE as in the protocol
 # and once with ACTIVE; ours with the OpenMP defaults. Needs a quiet machine: other processes skew both sides (on a shared machine
 # run it under `nice -n -20`).
@@ -17,7 +17,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-build}
 rounds=${2:-3}
 epochs=${3:-3}
-bench="$build/worker/train/hyperlab-trainer-bench"
+bench="$build/tools/bench/train/hyperlab-trainer-bench"
 [ -x "$bench" ] || { echo "run_trainer_bench.sh: $bench not built (ninja -C $build hyperlab-trainer-bench)" >&2; exit 2; }
 python=/usr/bin/python3
 # PyTorch runs twice a round: with OMP_WAIT_POLICY=PASSIVE (the protocol) and ACTIVE (faster here

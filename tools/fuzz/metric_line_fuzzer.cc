@@ -12,7 +12,7 @@
 #include <string_view>
 
 #include "worker/metric_line.h"
-#include "worker/printable.h"
+#include "common/base/printable.h"
 
 namespace {
 
@@ -32,7 +32,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string message(parsed.status().message());
     if (parsed.status().code() != absl::StatusCode::kInvalidArgument) Fail(parsed.status().ToString());
     if (message.size() > 300) Fail("message of " + std::to_string(message.size()) + " bytes");
-    if (worker::Printable(message) != message) Fail("message not printable UTF-8");
+    if (Printable(message) != message) Fail("message not printable UTF-8");
     return 0;
   }
   if (!parsed->has_value()) return 0;

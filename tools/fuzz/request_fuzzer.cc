@@ -1,5 +1,5 @@
 // libFuzzer target: request validation for every RPC (coordinator/request_limits.h), and for CreateStudy
-// the spec validation and defaults (coordinator/spec_validation.h) the core applies before anything is
+// the spec validation and defaults (common/spec/spec_validation.h) the core applies before anything is
 // stored. The first byte picks the request type; the rest is parsed as that protobuf message, as the gRPC
 // server would.
 //
@@ -13,7 +13,7 @@
 
 #include "coordinator/grpc_status.h"
 #include "coordinator/request_limits.h"
-#include "coordinator/spec_validation.h"
+#include "common/spec/spec_validation.h"
 #include "google/protobuf/stubs/logging.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "hyperlab/v1/services.pb.h"
@@ -44,16 +44,16 @@ void ValidateCreate(const uint8_t* data, size_t size) {
   v1::CreateStudyRequest request;
   if (!request.ParseFromArray(data, static_cast<int>(size))) return;
   CheckRefusal(coordinator::ValidateRequest(request));
-  const absl::Status status = coordinator::ValidateStudySpec(request.spec());
+  const absl::Status status = ValidateStudySpec(request.spec());
   CheckRefusal(status);
-  const v1::StudySpec filled = coordinator::WithDefaults(request.spec());
-  if (!google::protobuf::util::MessageDifferencer::Equals(filled, coordinator::WithDefaults(filled))) {
+  const v1::StudySpec filled = WithDefaults(request.spec());
+  if (!google::protobuf::util::MessageDifferencer::Equals(filled, WithDefaults(filled))) {
     std::fprintf(stderr, "WithDefaults is not idempotent\n");
     std::abort();
   }
-  if (status.ok() && !coordinator::ValidateStudySpec(filled).ok()) {
+  if (status.ok() && !ValidateStudySpec(filled).ok()) {
     std::fprintf(stderr, "WithDefaults made a valid spec invalid: %s\n",
-                 std::string(coordinator::ValidateStudySpec(filled).message()).c_str());
+                 std::string(ValidateStudySpec(filled).message()).c_str());
     std::abort();
   }
 }

@@ -13,7 +13,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "coordinator/spec_validation.h"
+#include "common/spec/spec_validation.h"
 #include "tools/study_file.h"
 
 namespace {
@@ -34,8 +34,8 @@ void Check(const std::string& text) {
     }
     return;
   }
-  if (!hyperlab::coordinator::ValidateStudySpec(*spec).ok() ||
-      !hyperlab::coordinator::ValidateStudySpec(hyperlab::coordinator::WithDefaults(*spec)).ok()) {
+  if (!hyperlab::ValidateStudySpec(*spec).ok() ||
+      !hyperlab::ValidateStudySpec(hyperlab::WithDefaults(*spec)).ok()) {
     std::fprintf(stderr, "accepted spec fails validation: %s\n", spec->DebugString().c_str());
     std::abort();
   }

@@ -9,7 +9,7 @@
 
 #include <cstdint>
 
-#include "worker/train/knobs.h"
+#include "common/spec/knobs.h"
 
 namespace hyperlab::worker::train {
 

@@ -25,7 +25,7 @@
 #include <unordered_map>
 
 #include "oneapi/dnnl/dnnl.hpp"
-#include "worker/train/knobs.h"
+#include "common/spec/knobs.h"
 
 namespace hyperlab::worker::train {
 

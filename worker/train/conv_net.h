@@ -33,7 +33,7 @@
 #include "worker/train/dataset.h"
 #include "worker/train/dense_layer.h"
 #include "worker/train/flatten_layer.h"
-#include "worker/train/knobs.h"
+#include "common/spec/knobs.h"
 #include "worker/train/network.h"
 #include "worker/train/onednn_util.h"
 #include "worker/train/pool_layer.h"

@@ -15,7 +15,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "worker/train/data_files.h"
+#include "common/spec/data_files.h"
 #include "worker/train/dataset.h"
 
 namespace hyperlab::worker::train {

@@ -20,7 +20,7 @@
 
 #include "absl/status/statusor.h"
 #include "hyperlab/v1/train.pb.h"
-#include "worker/train/data_files.h"
+#include "common/spec/data_files.h"
 #include "worker/train/dataset.h"
 #include "worker/train/prepared_data.h"
 

@@ -15,7 +15,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "worker/train/data_files.h"
+#include "common/spec/data_files.h"
 
 struct gzFile_s;
 

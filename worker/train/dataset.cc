@@ -3,10 +3,10 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
-#include "searcher/status_macros.h"
+#include "common/base/status_macros.h"
 #include "worker/train/csv_reader.h"
 #include "worker/train/idx_reader.h"
-#include "worker/train/sha256.h"
+#include "common/base/sha256.h"
 #include "worker/train/synthetic_data.h"
 
 namespace hyperlab::worker::train {

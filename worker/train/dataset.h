@@ -17,7 +17,7 @@
 
 #include "absl/status/statusor.h"
 #include "hyperlab/v1/train.pb.h"
-#include "worker/train/data_files.h"
+#include "common/spec/data_files.h"
 
 namespace hyperlab::worker::train {
 

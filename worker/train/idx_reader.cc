@@ -5,7 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "searcher/status_macros.h"
+#include "common/base/status_macros.h"
 #include "worker/train/data_file_reader.h"
 
 namespace hyperlab::worker::train {

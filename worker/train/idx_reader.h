@@ -14,7 +14,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "worker/train/data_files.h"
+#include "common/spec/data_files.h"
 #include "worker/train/dataset.h"
 
 namespace hyperlab::worker::train {

@@ -25,7 +25,7 @@
 #include "absl/status/statusor.h"
 #include "oneapi/dnnl/dnnl.hpp"
 #include "worker/train/dense_layer.h"
-#include "worker/train/knobs.h"
+#include "common/spec/knobs.h"
 #include "worker/train/loss.h"
 #include "worker/train/network.h"
 

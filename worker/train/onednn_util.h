@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "oneapi/dnnl/dnnl.hpp"
-#include "worker/train/knobs.h"
+#include "common/spec/knobs.h"
 
 namespace hyperlab::worker::train {
 

@@ -16,7 +16,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "worker/train/knobs.h"
+#include "common/spec/knobs.h"
 #include "worker/train/model.h"
 
 namespace hyperlab::worker::train {

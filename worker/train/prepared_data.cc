@@ -6,7 +6,7 @@
 #include <random>
 
 #include "absl/strings/str_cat.h"
-#include "worker/train/knobs.h"
+#include "common/spec/knobs.h"
 
 namespace hyperlab::worker::train {
 namespace {

@@ -24,7 +24,7 @@
 
 #include "absl/status/statusor.h"
 #include "worker/train/augment.h"
-#include "worker/train/knobs.h"
+#include "common/spec/knobs.h"
 #include "worker/train/metrics.h"
 #include "worker/train/network.h"
 #include "worker/train/prepared_data.h"

@@ -18,7 +18,7 @@
 #include "worker/train/dataset.h"
 #include "worker/train/idx_reader.h"
 #include "worker/train/prepared_data.h"
-#include "worker/train/sha256.h"
+#include "common/base/sha256.h"
 #include "worker/train/synthetic_data.h"
 
 namespace hyperlab::worker::train {

@@ -16,7 +16,7 @@
 
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_cat.h"
-#include "coordinator/clock.h"
+#include "common/base/clock.h"
 #include "coordinator/coordinator.h"
 #include "storage/rocksdb_journal.h"
 
@@ -138,7 +138,7 @@ int main(int argc, char** argv) {
   const int64_t rss_before = RssKb();
 
   // The restart: open the journal and the coordinator, then answer a first call.
-  hyperlab::coordinator::RealClock clock;
+  hyperlab::RealClock clock;
   const auto open_start = std::chrono::steady_clock::now();
   auto journal = hyperlab::storage::RocksDbJournal::Open(dir);
   if (!journal.ok()) return std::cerr << journal.status() << "\n", 1;

@@ -5,12 +5,11 @@
 #ifndef HYPERLAB_TOOLS_BENCH_SEARCH_BENCHMARK_FUNCTIONS_H_
 #define HYPERLAB_TOOLS_BENCH_SEARCH_BENCHMARK_FUNCTIONS_H_
 
-#include <cmath>
 #include <string>
 #include <vector>
 
 #include "searcher/search_space.h"
-#include "worker/synthetic_executor.h"
+#include "common/spec/synthetic_functions.h"
 
 namespace hyperlab::bench {
 
@@ -21,28 +20,19 @@ struct BenchmarkFunction {
   double (*evaluate)(const std::vector<double>& x);
 };
 
-// The cluster's own `synthetic` objectives (worker/synthetic_executor.h), so the benchmark measures the
-// functions the workers evaluate.
-inline double Branin(const std::vector<double>& x) { return worker::Branin(x[0], x[1]); }
-
-inline double Hartmann6(const std::vector<double>& x) {
-  return worker::Hartmann6({x[0], x[1], x[2], x[3], x[4], x[5]});
-}
-
-inline BenchmarkFunction BraninFunction() {
-  BenchmarkFunction f{.name = "branin", .minimum = 0.397887357729739, .evaluate = Branin};
-  f.space.parameters.push_back({.name = "x1", .min = -5, .max = 10});
-  f.space.parameters.push_back({.name = "x2", .min = 0, .max = 15});
-  return f;
-}
-
-inline BenchmarkFunction Hartmann6Function() {
-  BenchmarkFunction f{.name = "hartmann6", .minimum = -3.32236801141551, .evaluate = Hartmann6};
-  for (const char* name : {"x1", "x2", "x3", "x4", "x5", "x6"}) {
-    f.space.parameters.push_back({.name = name, .min = 0, .max = 1});
+// The cluster's own `synthetic` objectives (common/spec/synthetic_functions.h), so the benchmark measures the
+// functions the workers evaluate, on the domains where their minima are known.
+inline BenchmarkFunction FromSynthetic(const std::string& name) {
+  const SyntheticFunction& fn = *FindSyntheticFunction(name);
+  BenchmarkFunction f{.name = fn.name, .minimum = fn.minimum, .evaluate = fn.evaluate};
+  for (const SyntheticFunction::Parameter& p : fn.parameters) {
+    f.space.parameters.push_back({.name = p.name, .min = p.min, .max = p.max});
   }
   return f;
 }
+
+inline BenchmarkFunction BraninFunction() { return FromSynthetic("branin"); }
+inline BenchmarkFunction Hartmann6Function() { return FromSynthetic("hartmann6"); }
 
 }  // namespace hyperlab::bench
 

@@ -1,6 +1,6 @@
 """The channel to a coordinator: TLS or mTLS, a bearer token on every call, the CLI's rules.
 
-Mirrors coordinator/client_channel.h, which the CLI and workers use: TLS is on when ``tls_ca`` or
+Mirrors common/rpc/client_channel.h, which the CLI and workers use: TLS is on when ``tls_ca`` or
 ``tls_cert`` is given (``tls_ca`` alone: verify the server against that CA; ``tls_cert`` alone: against the
 system roots); the token is ``token``, else the file ``$HYPERLAB_TOKEN_FILE`` names, else
 ``$HYPERLAB_TOKEN``; a token travels over plaintext only to a loopback address unless
@@ -19,7 +19,7 @@ import grpc
 
 from .errors import HyperlabError, from_rpc_error
 
-# coordinator/message_size.h: requests and replies up to 16 MiB (proto/limits.h max_request_bytes).
+# common/rpc/message_size.h: requests and replies up to 16 MiB (proto/limits.h max_request_bytes).
 MAX_MESSAGE_BYTES = 16 << 20
 DEFAULT_ADDRESS = "127.0.0.1:7411"
 
@@ -33,7 +33,7 @@ def _read(path: str, what: str) -> bytes:
 
 
 def is_loopback(address: str) -> bool:
-    """Whether HOST:PORT names a loopback host as coordinator/listen_policy.h defines it: a literal in
+    """Whether HOST:PORT names a loopback host as common/rpc/listen_policy.h defines it: a literal in
     127.0.0.0/8, ::1 or ::ffff:127.x.y.z (brackets allowed), or ``localhost``; any other name is remote."""
     for prefix in ("ipv4:", "ipv6:", "dns:"):
         if address.startswith(prefix):
