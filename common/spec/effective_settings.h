@@ -2,8 +2,8 @@
 // to reproduce it. The worker attaches it to each trial as the artifact `settings`.
 //
 // Example: {"layers":[256,128],"activation":"relu",...,"data":{"name":"fashion-mnist",...}}
-// Every TrainConfig field appears under its knob name (`layers` stands for hidden_layers x hidden_units);
-// a new knob must be added here too (a test checks that every knob of KnobNames() is present).
+// Every knob of the table (knob_table.h) appears under its name (`layers` stands for hidden_layers x
+// hidden_units), then the data spec and its effective normalisation.
 //
 // Thread safety: a pure function.
 #ifndef HYPERLAB_COMMON_SPEC_EFFECTIVE_SETTINGS_H_

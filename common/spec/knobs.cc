@@ -2,79 +2,21 @@
 
 #include <cmath>
 #include <limits>
-#include <map>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "google/protobuf/descriptor.h"
-#include "google/protobuf/reflection.h"
 #include "common/base/status_macros.h"
 #include "common/spec/train_data_spec.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/reflection.h"
 
 namespace hyperlab {
 namespace {
 
 namespace pb = google::protobuf;
-constexpr double kInf = std::numeric_limits<double>::infinity();
-
-// What values a knob takes. Numbers lie in [min, max] (or (min, max] when min_open).
-struct KnobSpec {
-  std::string name;
-  double min = -kInf;
-  double max = kInf;
-  bool min_open = false;
-  std::vector<std::string> choices;  // String knobs.
-  std::string default_text;
-};
-
-const std::vector<KnobSpec>& Specs() {
-  static const auto* specs = new std::vector<KnobSpec>{
-      {"layers", 1, 65536, false, {}, "[128] (from hidden_layers x hidden_units)"},
-      {"hidden_layers", 0, 16, false, {}, "1"},
-      {"hidden_units", 1, 65536, false, {}, "128"},
-      {"activation", 0, 0, false, {"relu", "sigmoid", "tanh", "identity"}, "relu"},
-      {"init", 0, 0, false, {"he", "glorot", "normal"}, "he"},
-      {"init_stddev", 0, 10, true, {}, "0.01"},
-      {"optimizer", 0, 0, false, {"sgd", "momentum", "rmsprop", "adam"}, "adam"},
-      {"learning_rate", 0, 1e6, true, {}, "0.001"},
-      {"momentum", 0, 0.999999, false, {}, "0.9"},
-      {"beta1", 0, 0.999999, false, {}, "0.9"},
-      {"beta2", 0, 0.999999, false, {}, "0.999"},
-      {"epsilon", 0, 1, true, {}, "1e-08"},
-      {"lr_decay", 0, 0, false, {"none", "exponential", "inverse_time", "step"}, "none"},
-      {"lr_decay_rate", 0, 1e6, false, {}, "0.95"},
-      {"lr_decay_steps", 1, 1e6, false, {}, "10"},
-      {"l1", 0, 1e3, false, {}, "0"},
-      {"l2", 0, 1e3, false, {}, "0"},
-      {"dropout", 0, 0.99, false, {}, "0"},
-      {"batch_size", 1, 65536, false, {}, "128"},
-      {"epochs", 1, 100000, false, {}, "10"},
-      {"patience", 0, 100000, false, {}, "0 (off)"},
-      {"seed", 0, 1.8e19, false, {}, "1"},
-      {"human_level_error", 0, 1, false, {}, "unset"},
-      {"conv_blocks", 0, 6, false, {}, "0 (fully connected)"},
-      {"filters", 1, 512, false, {}, "32"},
-      {"kernel_size", 1, 9, false, {}, "3"},
-      {"pooling", 0, 0, false, {"max", "avg", "none"}, "max"},
-      {"batch_norm", 0, 1, false, {"true", "false"}, "false"},
-      {"dense_units", 0, 65536, false, {}, "128"},
-      {"conv_dropout", 0, 0.99, false, {}, "0"},
-      {"dense_dropout", 0, 0.99, false, {}, "0"},
-      {"augment_shift", 0, 8, false, {}, "0"},
-      {"augment_flip", 0, 1, false, {"true", "false"}, "false"},
-  };
-  return *specs;
-}
-
-const KnobSpec* FindSpec(absl::string_view name) {
-  for (const KnobSpec& s : Specs()) {
-    if (s.name == name) return &s;
-  }
-  return nullptr;
-}
 
 absl::Status Invalid(absl::string_view path, absl::string_view what) {
   return absl::InvalidArgumentError(absl::StrCat(path, ": ", what));
@@ -83,15 +25,6 @@ absl::Status Invalid(absl::string_view path, absl::string_view what) {
 const pb::FieldDescriptor* KnobField(absl::string_view name) {
   if (name == "data") return nullptr;
   return v1::TrainTask::descriptor()->FindFieldByName(std::string(name));
-}
-
-// The knobs that only make sense for images (see TrainTask in train.proto).
-bool IsImageKnob(absl::string_view name) {
-  for (const char* k : {"conv_blocks", "filters", "kernel_size", "pooling", "batch_norm", "dense_units",
-                        "conv_dropout", "dense_dropout", "augment_shift", "augment_flip"}) {
-    if (name == k) return true;
-  }
-  return false;
 }
 
 std::string DataKind(const v1::TrainData& data) {
@@ -114,22 +47,18 @@ bool IsIntegerField(const pb::FieldDescriptor* f) {
          f->cpp_type() == pb::FieldDescriptor::CPPTYPE_UINT64;
 }
 
-std::string RangeText(const KnobSpec& s) {
-  return absl::StrCat(s.min_open ? "(" : "[", s.min, ", ", s.max, "]");
-}
-
-absl::Status CheckNumber(const std::string& path, const KnobSpec& s, double v, bool integer) {
+absl::Status CheckNumber(const std::string& path, const Knob& s, double v, bool integer) {
   if (!std::isfinite(v)) return Invalid(path, absl::StrCat(s.name, " must be finite, got ", v));
   if (integer && v != std::floor(v)) {
     return Invalid(path, absl::StrCat(s.name, " takes integers, got ", v));
   }
   if (v < s.min || v > s.max || (s.min_open && v == s.min)) {
-    return Invalid(path, absl::StrCat(s.name, " must be in ", RangeText(s), ", got ", v));
+    return Invalid(path, absl::StrCat(s.name, " must be in ", KnobRangeText(s), ", got ", v));
   }
   return absl::OkStatus();
 }
 
-absl::Status CheckChoice(const std::string& path, const KnobSpec& s, const std::string& v) {
+absl::Status CheckChoice(const std::string& path, const Knob& s, const std::string& v) {
   for (const std::string& c : s.choices) {
     if (c == v) return absl::OkStatus();
   }
@@ -138,7 +67,7 @@ absl::Status CheckChoice(const std::string& path, const KnobSpec& s, const std::
 }
 
 absl::Status CheckLayers(const std::string& path, const std::vector<int>& layers) {
-  const KnobSpec& s = *FindSpec("layers");
+  const Knob& s = *FindKnob("layers");
   if (layers.size() > 16) return Invalid(path, absl::StrCat("at most 16 layers, got ", layers.size()));
   for (size_t i = 0; i < layers.size(); ++i) {
     RETURN_IF_ERROR(CheckNumber(absl::StrCat(path, "[", i, "]"), s, layers[i], true));
@@ -149,7 +78,7 @@ absl::Status CheckLayers(const std::string& path, const std::vector<int>& layers
 // Checks every knob set in `task`; paths are "<prefix>.<knob>".
 absl::Status CheckTaskKnobs(const v1::TrainTask& task, const std::string& prefix) {
   const pb::Reflection* r = task.GetReflection();
-  for (const KnobSpec& s : Specs()) {
+  for (const Knob& s : Knobs()) {
     const pb::FieldDescriptor* f = KnobField(s.name);
     const std::string path = absl::StrCat(prefix, ".", s.name);
     if (f->is_repeated()) {
@@ -171,7 +100,7 @@ absl::Status CheckTaskKnobs(const v1::TrainTask& task, const std::string& prefix
         break;  // seed: every uint64 is fine; bools are always valid.
     }
     // An image knob written with a value other than 0 / false needs image data.
-    if (IsImageKnob(s.name) && !IsImageData(task.data())) {
+    if (s.image_only && !IsImageData(task.data())) {
       const bool on = f->cpp_type() == pb::FieldDescriptor::CPPTYPE_STRING ||
                       (f->cpp_type() == pb::FieldDescriptor::CPPTYPE_BOOL && r->GetBool(task, f)) ||
                       (f->cpp_type() == pb::FieldDescriptor::CPPTYPE_INT32 && r->GetInt32(task, f) != 0) ||
@@ -206,7 +135,7 @@ std::optional<double> AsNumber(const v1::ParameterValue& v) {
 // Applies one parameter's value to `task`.
 absl::Status SetKnob(v1::TrainTask& task, const v1::Parameter& p, const std::string& path) {
   const pb::FieldDescriptor* f = KnobField(p.name());
-  const KnobSpec* s = FindSpec(p.name());
+  const Knob* s = FindKnob(p.name());
   if (f == nullptr || s == nullptr) {
     return Invalid(path, absl::StrCat("'", p.name(), "' names no knob of the train task"));
   }
@@ -250,12 +179,12 @@ absl::Status SetKnob(v1::TrainTask& task, const v1::Parameter& p, const std::str
 
 // Every value a parameter's domain can produce must be valid for its knob.
 absl::Status CheckParameter(const v1::ParameterSpec& p, const std::string& path, const v1::TrainData& data) {
-  const KnobSpec* s = FindSpec(p.name());
+  const Knob* s = FindKnob(p.name());
   if (s == nullptr) {
     return Invalid(path + ".name", absl::StrCat("'", p.name(), "' names no knob of the train task; knobs: ",
                                                 absl::StrJoin(KnobNames(), ", ")));
   }
-  if (IsImageKnob(s->name) && !IsImageData(data)) return NeedsImages(path + ".name", s->name, data);
+  if (s->image_only && !IsImageData(data)) return NeedsImages(path + ".name", s->name, data);
   const pb::FieldDescriptor* f = KnobField(p.name());
   if (IsBoolField(f)) {
     switch (p.domain_case()) {
@@ -322,25 +251,20 @@ absl::Status CheckParameter(const v1::ParameterSpec& p, const std::string& path,
   }
 }
 
-template <typename T>
-T Pick(bool has, T value, T fallback) {
-  return has ? value : fallback;
-}
-
 }  // namespace
 
 std::vector<std::string> KnobNames() {
   std::vector<std::string> names;
-  for (const KnobSpec& s : Specs()) names.push_back(s.name);
+  for (const Knob& s : Knobs()) names.push_back(s.name);
   return names;
 }
 
 std::vector<std::string> KnobDefaults() {
   std::vector<std::string> lines;
-  for (const KnobSpec& s : Specs()) {
+  for (const Knob& s : Knobs()) {
     lines.push_back(absl::StrCat(
         s.name, ": ", s.default_text, " (",
-        s.choices.empty() ? RangeText(s) : absl::StrCat("one of ", absl::StrJoin(s.choices, ", ")), ")"));
+        s.choices.empty() ? KnobRangeText(s) : absl::StrCat("one of ", absl::StrJoin(s.choices, ", ")), ")"));
   }
   return lines;
 }
@@ -384,7 +308,8 @@ absl::StatusOr<TrainConfig> ResolveTrainConfig(
   bool layers_set = task.layers_size() > 0;
   for (int i = 0; i < parameters.size(); ++i) {
     const std::string path = absl::StrCat("parameter '", parameters[i].name(), "'");
-    if (IsImageKnob(parameters[i].name()) && !IsImageData(t.data())) {
+    if (const Knob* knob = FindKnob(parameters[i].name());
+        knob != nullptr && knob->image_only && !IsImageData(t.data())) {
       return NeedsImages(path, parameters[i].name(), t.data());
     }
     RETURN_IF_ERROR(SetKnob(t, parameters[i], path));
@@ -396,55 +321,16 @@ absl::StatusOr<TrainConfig> ResolveTrainConfig(
   if (layers_set) {
     c.hidden.assign(t.layers().begin(), t.layers().end());
   } else {
-    c.hidden.assign(Pick(t.has_hidden_layers(), t.hidden_layers(), 1),
-                    Pick(t.has_hidden_units(), t.hidden_units(), 128));
+    // hidden_layers x hidden_units, each defaulting to the default `layers` (one layer of 128).
+    const int layers = t.has_hidden_layers() ? t.hidden_layers() : static_cast<int>(c.hidden.size());
+    const int units = t.has_hidden_units() ? t.hidden_units() : c.hidden.front();
+    c.hidden.assign(layers, units);
   }
-  static const std::map<std::string, Activation> kAct = {{"relu", Activation::kRelu},
-                                                         {"sigmoid", Activation::kSigmoid},
-                                                         {"tanh", Activation::kTanh},
-                                                         {"identity", Activation::kIdentity}};
-  static const std::map<std::string, Init> kInit = {
-      {"he", Init::kHe}, {"glorot", Init::kGlorot}, {"normal", Init::kNormal}};
-  static const std::map<std::string, OptimizerKind> kOpt = {{"sgd", OptimizerKind::kSgd},
-                                                            {"momentum", OptimizerKind::kMomentum},
-                                                            {"rmsprop", OptimizerKind::kRmsprop},
-                                                            {"adam", OptimizerKind::kAdam}};
-  static const std::map<std::string, LrDecay> kDecay = {{"none", LrDecay::kNone},
-                                                        {"exponential", LrDecay::kExponential},
-                                                        {"inverse_time", LrDecay::kInverseTime},
-                                                        {"step", LrDecay::kStep}};
-  if (t.has_activation()) c.activation = kAct.at(t.activation());
-  if (t.has_init()) c.init = kInit.at(t.init());
-  if (t.has_optimizer()) c.optimizer = kOpt.at(t.optimizer());
-  if (t.has_lr_decay()) c.lr_decay = kDecay.at(t.lr_decay());
-  c.init_stddev = Pick(t.has_init_stddev(), t.init_stddev(), c.init_stddev);
-  c.learning_rate = Pick(t.has_learning_rate(), t.learning_rate(), c.learning_rate);
-  c.momentum = Pick(t.has_momentum(), t.momentum(), c.momentum);
-  c.beta1 = Pick(t.has_beta1(), t.beta1(), c.beta1);
-  c.beta2 = Pick(t.has_beta2(), t.beta2(), c.beta2);
-  c.epsilon = Pick(t.has_epsilon(), t.epsilon(), c.epsilon);
-  c.lr_decay_rate = Pick(t.has_lr_decay_rate(), t.lr_decay_rate(), c.lr_decay_rate);
-  c.lr_decay_steps = Pick(t.has_lr_decay_steps(), t.lr_decay_steps(), c.lr_decay_steps);
-  c.l1 = Pick(t.has_l1(), t.l1(), c.l1);
-  c.l2 = Pick(t.has_l2(), t.l2(), c.l2);
-  c.dropout = Pick(t.has_dropout(), t.dropout(), c.dropout);
-  c.batch_size = Pick(t.has_batch_size(), t.batch_size(), c.batch_size);
-  c.epochs = Pick(t.has_epochs(), t.epochs(), c.epochs);
-  c.patience = Pick(t.has_patience(), t.patience(), c.patience);
-  c.seed = Pick(t.has_seed(), t.seed(), c.seed);
-  if (t.has_human_level_error()) c.human_level_error = t.human_level_error();
-  static const std::map<std::string, Pooling> kPool = {
-      {"max", Pooling::kMax}, {"avg", Pooling::kAvg}, {"none", Pooling::kNone}};
-  c.conv_blocks = Pick(t.has_conv_blocks(), t.conv_blocks(), c.conv_blocks);
-  c.filters = Pick(t.has_filters(), t.filters(), c.filters);
-  c.kernel_size = Pick(t.has_kernel_size(), t.kernel_size(), c.kernel_size);
-  if (t.has_pooling()) c.pooling = kPool.at(t.pooling());
-  c.batch_norm = Pick(t.has_batch_norm(), t.batch_norm(), c.batch_norm);
-  c.dense_units = Pick(t.has_dense_units(), t.dense_units(), c.dense_units);
-  c.conv_dropout = Pick(t.has_conv_dropout(), t.conv_dropout(), c.conv_dropout);
-  c.dense_dropout = Pick(t.has_dense_dropout(), t.dense_dropout(), c.dense_dropout);
-  c.augment_shift = Pick(t.has_augment_shift(), t.augment_shift(), c.augment_shift);
-  c.augment_flip = Pick(t.has_augment_flip(), t.augment_flip(), c.augment_flip);
+  const pb::Reflection* r = t.GetReflection();
+  for (const Knob& knob : Knobs()) {
+    const pb::FieldDescriptor* f = KnobField(knob.name);
+    if (knob.apply && r->HasField(t, f)) knob.apply(t, *f, c);
+  }
   if ((c.lr_decay == LrDecay::kExponential || c.lr_decay == LrDecay::kStep) &&
       (c.lr_decay_rate <= 0 || c.lr_decay_rate > 1)) {
     return Invalid("task.train.lr_decay_rate",
@@ -464,19 +350,10 @@ Normalization EffectiveNormalization(const v1::TrainData& data) {
 
 bool IsImageData(const v1::TrainData& data) { return data.has_name() || data.has_train_images(); }
 
-const char* PoolingName(Pooling p) {
-  static const char* kNames[] = {"max", "avg", "none"};
-  return kNames[static_cast<int>(p)];
-}
+const char* PoolingName(Pooling p) { return ChoiceName("pooling", p).c_str(); }
 
-const char* ActivationName(Activation a) {
-  static const char* kNames[] = {"relu", "sigmoid", "tanh", "identity"};
-  return kNames[static_cast<int>(a)];
-}
+const char* ActivationName(Activation a) { return ChoiceName("activation", a).c_str(); }
 
-const char* OptimizerName(OptimizerKind o) {
-  static const char* kNames[] = {"sgd", "momentum", "rmsprop", "adam"};
-  return kNames[static_cast<int>(o)];
-}
+const char* OptimizerName(OptimizerKind o) { return ChoiceName("optimizer", o).c_str(); }
 
 }  // namespace hyperlab

@@ -1,5 +1,6 @@
-// The built-in trainer's knobs: their names, defaults and ranges; validation of a study's `train` task and
-// of the search parameters that override knobs; and the effective configuration of one trial.
+// The built-in trainer's knobs at work: validation of a study's `train` task and of the search parameters
+// that override knobs, and the effective configuration of one trial. The knobs themselves (names, kinds,
+// defaults, ranges, docs) are the table of knob_table.h.
 //
 // A knob is a field of v1::TrainTask other than `data` (proto/hyperlab/v1/train.proto). A search
 // parameter whose name is a knob's name overrides that knob per trial; any other parameter name is an
@@ -22,58 +23,13 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "common/spec/knob_table.h"
+#include "common/spec/train_config.h"
 #include "google/protobuf/repeated_ptr_field.h"
 #include "hyperlab/v1/study.pb.h"
 #include "hyperlab/v1/train.pb.h"
 
 namespace hyperlab {
-
-enum class Activation { kRelu, kSigmoid, kTanh, kIdentity };
-enum class Init { kHe, kGlorot, kNormal };
-enum class OptimizerKind { kSgd, kMomentum, kRmsprop, kAdam };
-enum class LrDecay { kNone, kExponential, kInverseTime, kStep };
-enum class Normalization { kNone, kScale, kStandardize };
-enum class Pooling { kMax, kAvg, kNone };
-
-// Everything one trial trains with: the task's knobs, overridden by the trial's parameters, defaults
-// filled in (the defaults are listed in docs/trainer.md and by KnobDefaults()).
-struct TrainConfig {
-  v1::TrainData data;
-  std::vector<int> hidden;  // Hidden layer widths; empty = logistic / linear regression.
-  Activation activation = Activation::kRelu;
-  Init init = Init::kHe;
-  double init_stddev = 0.01;
-  OptimizerKind optimizer = OptimizerKind::kAdam;
-  double learning_rate = 0.001;
-  double momentum = 0.9;
-  double beta1 = 0.9;
-  double beta2 = 0.999;
-  double epsilon = 1e-8;
-  LrDecay lr_decay = LrDecay::kNone;
-  double lr_decay_rate = 0.95;
-  int lr_decay_steps = 10;
-  double l1 = 0;
-  double l2 = 0;
-  double dropout = 0;
-  int batch_size = 128;
-  int epochs = 10;
-  int patience = 0;
-  uint64_t seed = 1;
-  std::optional<double> human_level_error;
-
-  // Convolutional networks (conv_blocks > 0; image data only). Block b has filters * 2^b filters.
-  int conv_blocks = 0;  // 0: the fully connected network of `hidden`.
-  int filters = 32;
-  int kernel_size = 3;
-  Pooling pooling = Pooling::kMax;
-  bool batch_norm = false;
-  int dense_units = 128;  // 0: no dense hidden layer.
-  double conv_dropout = 0;
-  double dense_dropout = 0;
-  // Training-batch augmentation (image data, any model).
-  int augment_shift = 0;
-  bool augment_flip = false;
-};
 
 // The knob names, in TrainTask field order (every field but `data`).
 std::vector<std::string> KnobNames();
