@@ -107,6 +107,66 @@ void DrawAxisLabels(SvgWriter& svg, const Frame& f, const FrameText& text, bool 
   svg.Element("text", a, text.y_label);
 }
 
+// The element that draws a marker: its tag and attributes (without its class).
+struct MarkerShape {
+  const char* tag;
+  Attrs attrs;
+};
+
+MarkerShape ShapeOf(Marker marker, double x, double y, const std::string& colour, double size) {
+  switch (marker) {
+    case Marker::kDot:
+      return {"circle",
+              {{"cx", Num(x)},
+               {"cy", Num(y)},
+               {"r", Num(size)},
+               {"fill", colour},
+               {"fill-opacity", "0.85"},
+               {"stroke", "#ffffff"},
+               {"stroke-width", "1"}}};
+    case Marker::kRing:
+      return {"circle",
+              {{"cx", Num(x)},
+               {"cy", Num(y)},
+               {"r", Num(size)},
+               {"fill", "#ffffff"},
+               {"stroke", colour},
+               {"stroke-width", "2"}}};
+    case Marker::kCross: {
+      const double s = size * 0.9;
+      return {"path",
+              {{"d", absl::StrCat("M", Num(x - s), " ", Num(y - s), "L", Num(x + s), " ", Num(y + s), "M",
+                                  Num(x - s), " ", Num(y + s), "L", Num(x + s), " ", Num(y - s))},
+               {"stroke", colour},
+               {"stroke-width", "2"},
+               {"fill", "none"}}};
+    }
+    case Marker::kDiamond: {
+      const double s = size * 1.3;
+      return {"path",
+              {{"d", absl::StrCat("M", Num(x), " ", Num(y - s), "L", Num(x + s), " ", Num(y), "L", Num(x),
+                                  " ", Num(y + s), "L", Num(x - s), " ", Num(y), "Z")},
+               {"fill", colour},
+               {"stroke", "#ffffff"},
+               {"stroke-width", "1"}}};
+    }
+    case Marker::kSquare:
+      return {"rect",
+              {{"x", Num(x - size)},
+               {"y", Num(y - size)},
+               {"width", Num(2 * size)},
+               {"height", Num(2 * size)},
+               {"fill", colour}}};
+    case Marker::kLine:
+    case Marker::kDash:
+      break;
+  }
+  Attrs a = {{"x1", Num(x - 2 * size)}, {"x2", Num(x + 2 * size)}, {"y1", Num(y)}, {"y2", Num(y)},
+             {"stroke", colour},        {"stroke-width", "2.5"}};
+  if (marker == Marker::kDash) a.push_back({"stroke-dasharray", "5 3"});
+  return {"line", a};
+}
+
 }  // namespace
 
 double TextWidth(absl::string_view text, double font_size) {
@@ -181,74 +241,15 @@ double DrawLegend(SvgWriter& svg, double right, double y, const std::vector<Lege
 
 void DrawMarker(SvgWriter& svg, Marker marker, double x, double y, const std::string& colour,
                 const std::string& css_class, const std::string& tooltip, double size) {
-  const bool tip = !tooltip.empty();
-  auto finish = [&] {
-    if (tip) {
-      svg.Element("title", {}, tooltip);
-      svg.Close();
-    }
-  };
-  auto shape = [&](const char* tag, Attrs attrs) {
-    attrs.push_back({"class", css_class});
-    if (tip) {
-      svg.Open(tag, attrs);
-    } else {
-      svg.Empty(tag, attrs);
-    }
-  };
-  switch (marker) {
-    case Marker::kDot:
-      shape("circle", {{"cx", Num(x)},
-                       {"cy", Num(y)},
-                       {"r", Num(size)},
-                       {"fill", colour},
-                       {"fill-opacity", "0.85"},
-                       {"stroke", "#ffffff"},
-                       {"stroke-width", "1"}});
-      break;
-    case Marker::kRing:
-      shape("circle", {{"cx", Num(x)},
-                       {"cy", Num(y)},
-                       {"r", Num(size)},
-                       {"fill", "#ffffff"},
-                       {"stroke", colour},
-                       {"stroke-width", "2"}});
-      break;
-    case Marker::kCross: {
-      const double s = size * 0.9;
-      shape("path", {{"d", absl::StrCat("M", Num(x - s), " ", Num(y - s), "L", Num(x + s), " ", Num(y + s),
-                                        "M", Num(x - s), " ", Num(y + s), "L", Num(x + s), " ", Num(y - s))},
-                     {"stroke", colour},
-                     {"stroke-width", "2"},
-                     {"fill", "none"}});
-      break;
-    }
-    case Marker::kDiamond: {
-      const double s = size * 1.3;
-      shape("path", {{"d", absl::StrCat("M", Num(x), " ", Num(y - s), "L", Num(x + s), " ", Num(y), "L",
-                                        Num(x), " ", Num(y + s), "L", Num(x - s), " ", Num(y), "Z")},
-                     {"fill", colour},
-                     {"stroke", "#ffffff"},
-                     {"stroke-width", "1"}});
-      break;
-    }
-    case Marker::kSquare:
-      shape("rect", {{"x", Num(x - size)},
-                     {"y", Num(y - size)},
-                     {"width", Num(2 * size)},
-                     {"height", Num(2 * size)},
-                     {"fill", colour}});
-      break;
-    case Marker::kLine:
-    case Marker::kDash: {
-      Attrs a = {{"x1", Num(x - 2 * size)}, {"x2", Num(x + 2 * size)}, {"y1", Num(y)}, {"y2", Num(y)},
-                 {"stroke", colour},        {"stroke-width", "2.5"}};
-      if (marker == Marker::kDash) a.push_back({"stroke-dasharray", "5 3"});
-      shape("line", a);
-      break;
-    }
+  MarkerShape shape = ShapeOf(marker, x, y, colour, size);
+  shape.attrs.push_back({"class", css_class});
+  if (tooltip.empty()) {
+    svg.Empty(shape.tag, shape.attrs);
+    return;
   }
-  finish();
+  svg.Open(shape.tag, shape.attrs);
+  svg.Element("title", {}, tooltip);
+  svg.Close();
 }
 
 }  // namespace hyperlab::plot
