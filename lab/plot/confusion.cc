@@ -83,43 +83,63 @@ absl::StatusOr<const v1::Trial*> ChooseTrial(const StudyData& data, int64_t id) 
                    " (the built-in trainer records one for classification; other tasks do not)"));
 }
 
-}  // namespace
+// The sizes of the plot: a square cell per pair of classes, room for the class names left and below.
+struct MatrixLayout {
+  int k = 0;              // Classes.
+  double cell = 0;        // A cell's side.
+  double gx = 0, gy = 0;  // The matrix's top left corner.
+  double width = 0, height = 0;
+};
 
-absl::StatusOr<std::string> ConfusionPlot(const StudyData& data, const PlotOptions& options) {
-  ASSIGN_OR_RETURN(const v1::Trial* trial, ChooseTrial(data, options.trial));
-  ASSIGN_OR_RETURN(Matrix m, ParseMatrix(*trial));
-  const int k = static_cast<int>(m.classes.size());
+constexpr char kHow[] = "rows: true class, columns: predicted class; colour: share of the row (recall)";
 
+MatrixLayout Layout(const Matrix& m) {
+  MatrixLayout l;
+  l.k = static_cast<int>(m.classes.size());
   double label_w = 0;
   for (const std::string& c : m.classes) label_w = std::max(label_w, TextWidth(c, kTickSize));
-  const double cell = std::clamp(560.0 / k, 26.0, 64.0);
-  const std::string how = "rows: true class, columns: predicted class; colour: share of the row (recall)";
+  l.cell = std::clamp(560.0 / l.k, 26.0, 64.0);
   const double left = label_w + 56, top = 92;
   const double bottom = label_w * 0.6 + 56, recall_w = 72;
-  const double width = std::max(TextWidth(how, kSmallSize + 1) + 24, left + k * cell + recall_w + 20);
-  const double height = top + k * cell + bottom;
-  SvgWriter svg(width, height, absl::StrCat("Confusion matrix of trial ", trial->id()));
+  l.width = std::max(TextWidth(kHow, kSmallSize + 1) + 24, left + l.k * l.cell + recall_w + 20);
+  l.height = top + l.k * l.cell + bottom;
+  l.gx = left;
+  l.gy = top;
+  return l;
+}
 
+// The matrix's totals: all examples, those on the diagonal, and each true class's.
+struct Totals {
   double total = 0, correct = 0;
-  std::vector<double> row_sum(k, 0);
+  std::vector<double> row_sum;
+};
+
+Totals Sum(const Matrix& m) {
+  const int k = static_cast<int>(m.classes.size());
+  Totals out;
+  out.row_sum.assign(k, 0);
   for (int t = 0; t < k; ++t) {
     for (int p = 0; p < k; ++p) {
-      row_sum[t] += m.counts[t][p];
-      total += m.counts[t][p];
+      out.row_sum[t] += m.counts[t][p];
+      out.total += m.counts[t][p];
     }
-    correct += m.counts[t][t];
+    out.correct += m.counts[t][t];
   }
+  return out;
+}
+
+void DrawTitles(SvgWriter& svg, const v1::Trial& trial, const Totals& totals) {
   svg.Element(
       "text",
       {{"x", "12"}, {"y", "22"}, {"font-size", Num(kTitleSize)}, {"fill", kInkColour}, {"class", "title"}},
-      absl::StrCat("Confusion matrix: trial ", trial->id(), " (test set)"));
+      absl::StrCat("Confusion matrix: trial ", trial.id(), " (test set)"));
   svg.Element("text",
               {{"x", "12"},
                {"y", "41"},
                {"font-size", Num(kSmallSize + 1)},
                {"fill", kMutedColour},
                {"class", "subtitle"}},
-              how);
+              kHow);
   svg.Element("text",
               {{"x", "12"},
                {"y", "58"},
@@ -127,19 +147,21 @@ absl::StatusOr<std::string> ConfusionPlot(const StudyData& data, const PlotOptio
                {"fill", kMutedColour},
                {"class", "subtitle"}},
               absl::StrFormat("accuracy %.1f%% of %.0f test examples",
-                              total > 0 ? 100 * correct / total : 0.0, total));
+                              totals.total > 0 ? 100 * totals.correct / totals.total : 0.0, totals.total));
+}
 
-  const double gx = left, gy = top;
+// The cells, coloured by their share of the row, with the count written in when they are large enough.
+void DrawCells(SvgWriter& svg, const MatrixLayout& l, const Matrix& m, const Totals& totals) {
   svg.Open("g", {{"class", "matrix"}});
-  for (int t = 0; t < k; ++t) {
-    for (int p = 0; p < k; ++p) {
-      const double share = row_sum[t] > 0 ? m.counts[t][p] / row_sum[t] : 0;
+  for (int t = 0; t < l.k; ++t) {
+    for (int p = 0; p < l.k; ++p) {
+      const double share = totals.row_sum[t] > 0 ? m.counts[t][p] / totals.row_sum[t] : 0;
       const std::string fill = Blues(share);
-      const double x = gx + p * cell, y = gy + t * cell;
+      const double x = l.gx + p * l.cell, y = l.gy + t * l.cell;
       svg.Open("rect", {{"x", Num(x)},
                         {"y", Num(y)},
-                        {"width", Num(cell)},
-                        {"height", Num(cell)},
+                        {"width", Num(l.cell)},
+                        {"height", Num(l.cell)},
                         {"fill", fill},
                         {"stroke", "#ffffff"},
                         {"stroke-width", "1"},
@@ -148,11 +170,11 @@ absl::StatusOr<std::string> ConfusionPlot(const StudyData& data, const PlotOptio
                   absl::StrFormat("true %s, predicted %s: %.0f (%.1f%% of the row)", m.classes[t],
                                   m.classes[p], m.counts[t][p], 100 * share));
       svg.Close();
-      if (cell >= 26) {
+      if (l.cell >= 26) {
         svg.Element("text",
-                    {{"x", Num(x + cell / 2)},
-                     {"y", Num(y + cell / 2 + 4)},
-                     {"font-size", Num(std::clamp(cell / 4.2, 9.0, 13.0))},
+                    {{"x", Num(x + l.cell / 2)},
+                     {"y", Num(y + l.cell / 2 + 4)},
+                     {"font-size", Num(std::clamp(l.cell / 4.2, 9.0, 13.0))},
                      {"text-anchor", "middle"},
                      {"fill", NeedsLightText(fill) ? "#ffffff" : kInkColour},
                      {"class", "count"}},
@@ -161,8 +183,13 @@ absl::StatusOr<std::string> ConfusionPlot(const StudyData& data, const PlotOptio
     }
   }
   svg.Close();
+}
 
-  // Class names: true classes left of the rows, predicted ones turned under the columns.
+// Class names: true classes left of the rows, predicted ones turned under the columns; each true class's
+// recall right of its row.
+void DrawClassLabels(SvgWriter& svg, const MatrixLayout& l, const Matrix& m, const Totals& totals) {
+  const double gx = l.gx, gy = l.gy, cell = l.cell;
+  const int k = l.k;
   svg.Open("g", {{"font-size", Num(kTickSize)}, {"fill", kInkColour}});
   for (int i = 0; i < k; ++i) {
     svg.Element("text",
@@ -179,7 +206,7 @@ absl::StatusOr<std::string> ConfusionPlot(const StudyData& data, const PlotOptio
                  {"transform", absl::StrCat("rotate(-40 ", Num(lx), " ", Num(ly), ")")},
                  {"class", "class-label predicted"}},
                 m.classes[i]);
-    const double recall = row_sum[i] > 0 ? m.counts[i][i] / row_sum[i] : 0;
+    const double recall = totals.row_sum[i] > 0 ? m.counts[i][i] / totals.row_sum[i] : 0;
     svg.Element("text",
                 {{"x", Num(gx + k * cell + 12)},
                  {"y", Num(gy + i * cell + cell / 2 + 4)},
@@ -188,6 +215,12 @@ absl::StatusOr<std::string> ConfusionPlot(const StudyData& data, const PlotOptio
                 absl::StrFormat("%.0f%%", 100 * recall));
   }
   svg.Close();
+}
+
+// The heading of the recall column and the names of the two axes.
+void DrawAxisLabels(SvgWriter& svg, const MatrixLayout& l) {
+  const double gx = l.gx, gy = l.gy, cell = l.cell;
+  const int k = l.k;
   svg.Element("text",
               {{"x", Num(gx + k * cell + 12)},
                {"y", Num(gy - 8)},
@@ -196,7 +229,7 @@ absl::StatusOr<std::string> ConfusionPlot(const StudyData& data, const PlotOptio
               "recall");
   svg.Element("text",
               {{"x", Num(gx + k * cell / 2)},
-               {"y", Num(height - 12)},
+               {"y", Num(l.height - 12)},
                {"font-size", Num(kLabelSize)},
                {"text-anchor", "middle"},
                {"fill", kInkColour},
@@ -212,6 +245,20 @@ absl::StatusOr<std::string> ConfusionPlot(const StudyData& data, const PlotOptio
                {"transform", absl::StrCat("rotate(-90 18 ", Num(ly), ")")},
                {"class", "axis-label y"}},
               "true class");
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> ConfusionPlot(const StudyData& data, const PlotOptions& options) {
+  ASSIGN_OR_RETURN(const v1::Trial* trial, ChooseTrial(data, options.trial));
+  ASSIGN_OR_RETURN(Matrix m, ParseMatrix(*trial));
+  const MatrixLayout layout = Layout(m);
+  const Totals totals = Sum(m);
+  SvgWriter svg(layout.width, layout.height, absl::StrCat("Confusion matrix of trial ", trial->id()));
+  DrawTitles(svg, *trial, totals);
+  DrawCells(svg, layout, m, totals);
+  DrawClassLabels(svg, layout, m, totals);
+  DrawAxisLabels(svg, layout);
   return svg.Finish();
 }
 

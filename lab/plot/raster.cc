@@ -145,6 +145,121 @@ class TempDir {
   std::string path_;
 };
 
+// The size of the picture: the SVG's own width and height, and the PNG's in pixels at the scale asked for.
+struct Geometry {
+  double svg_width = 0, svg_height = 0;
+  int width = 0, height = 0;
+};
+
+absl::StatusOr<Geometry> PngGeometry(const std::string& svg, const RasterOptions& options) {
+  const std::optional<double> svg_width = RootAttribute(svg, "width"),
+                              svg_height = RootAttribute(svg, "height");
+  if (!svg_width || !svg_height) {
+    return absl::InvalidArgumentError(
+        "the SVG has no width and height on its root element; cannot size a PNG");
+  }
+  if (!(options.scale > 0) || options.scale > 8) {
+    return absl::InvalidArgumentError(absl::StrCat("scale must be in (0, 8]; got ", options.scale));
+  }
+  Geometry g;
+  g.svg_width = *svg_width;
+  g.svg_height = *svg_height;
+  g.width = static_cast<int>(std::ceil(*svg_width * options.scale - 1e-9));
+  g.height = static_cast<int>(std::ceil(*svg_height * options.scale - 1e-9));
+  return g;
+}
+
+// The renderers on the search path: rsvg-convert, else Chromium. FAILED_PRECONDITION when there is neither.
+struct Renderers {
+  std::optional<std::string> rsvg, chromium;
+};
+
+absl::StatusOr<Renderers> FindRenderers(const RasterOptions& options) {
+  const char* env_path = std::getenv("PATH");
+  const std::string search =
+      !options.search_path.empty() ? options.search_path : (env_path != nullptr ? env_path : "/usr/bin:/bin");
+  Renderers r;
+  r.rsvg = FindProgram("rsvg-convert", search);
+  r.chromium = FindProgram("chromium", search);
+  if (!r.chromium) r.chromium = FindProgram("chromium-browser", search);
+  if (!r.rsvg && !r.chromium) {
+    return absl::FailedPreconditionError(
+        "no SVG renderer for a PNG: neither rsvg-convert (Debian package librsvg2-bin) nor chromium (package "
+        "chromium, installed by tools/setup.sh) is on the PATH; install one, or write .svg");
+  }
+  return r;
+}
+
+// The files of one rendering, in its temporary directory.
+struct RenderFiles {
+  std::filesystem::path dir;
+  std::string in, out, log;  // The SVG, the PNG and the renderer's output.
+};
+
+// How to run the renderer: the program, its arguments and extra environment, and how often to try.
+struct RenderCommand {
+  std::string renderer;
+  std::vector<std::string> argv, env;
+  int attempts = 1;
+};
+
+RenderCommand RsvgCommand(const std::string& rsvg, const RenderFiles& files, const RasterOptions& options) {
+  RenderCommand c;
+  c.renderer = rsvg;
+  c.argv = {rsvg,
+            "--format=png",
+            absl::StrCat("--zoom=", options.scale),
+            "--background-color=white",
+            "--output",
+            files.out,
+            files.in};
+  return c;
+}
+
+RenderCommand ChromiumCommand(const std::string& chromium, const RenderFiles& files, const Geometry& geometry,
+                              const RasterOptions& options) {
+  RenderCommand c;
+  c.renderer = chromium;
+  const std::string profile = (files.dir / "profile").string();
+  c.argv = {chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--hide-scrollbars",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            absl::StrCat("--user-data-dir=", profile),
+            absl::StrCat("--force-device-scale-factor=", options.scale),
+            absl::StrCat("--window-size=", static_cast<int>(std::ceil(geometry.svg_width)), ",",
+                         static_cast<int>(std::ceil(geometry.svg_height))),
+            absl::StrCat("--screenshot=", files.out),
+            absl::StrCat("file://", files.in)};
+  c.env = {
+      absl::StrCat("HOME=", files.dir.string())};  // Chromium writes under HOME; keep it in the temp dir.
+  // A cold Chromium start on a busy machine now and then exits without a screenshot: one more try.
+  c.attempts = 2;
+  return c;
+}
+
+// Runs the renderer and returns what it wrote; INTERNAL, with the end of its output, when it wrote nothing.
+absl::StatusOr<std::string> RunRenderer(const RenderCommand& command, const RenderFiles& files,
+                                        int timeout_seconds) {
+  int code = 0;
+  for (int attempt = 0; attempt < command.attempts; ++attempt) {
+    ASSIGN_OR_RETURN(code, Run(command.argv, command.env, files.log, timeout_seconds));
+    if (code == 0 && std::filesystem::exists(files.out)) break;
+  }
+  std::string bytes = std::filesystem::exists(files.out) ? ReadFile(files.out) : "";
+  if (bytes.empty()) {
+    return absl::InternalError(
+        absl::StrCat(command.renderer, " wrote no PNG (exit ", code, "): ", Tail(ReadFile(files.log), 600)));
+  }
+  return bytes;
+}
+
 }  // namespace
 
 absl::StatusOr<ImageFormat> ImageFormatFor(const std::string& path) {
@@ -175,90 +290,30 @@ absl::StatusOr<std::pair<int, int>> PngSize(const std::string& bytes) {
 }
 
 absl::StatusOr<Png> RenderPng(const std::string& svg, const RasterOptions& options) {
-  const std::optional<double> svg_width = RootAttribute(svg, "width"),
-                              svg_height = RootAttribute(svg, "height");
-  if (!svg_width || !svg_height) {
-    return absl::InvalidArgumentError(
-        "the SVG has no width and height on its root element; cannot size a PNG");
-  }
-  if (!(options.scale > 0) || options.scale > 8) {
-    return absl::InvalidArgumentError(absl::StrCat("scale must be in (0, 8]; got ", options.scale));
-  }
-  const int width = static_cast<int>(std::ceil(*svg_width * options.scale - 1e-9));
-  const int height = static_cast<int>(std::ceil(*svg_height * options.scale - 1e-9));
-  const char* env_path = std::getenv("PATH");
-  const std::string search =
-      !options.search_path.empty() ? options.search_path : (env_path != nullptr ? env_path : "/usr/bin:/bin");
-
-  std::optional<std::string> rsvg = FindProgram("rsvg-convert", search);
-  std::optional<std::string> chromium = FindProgram("chromium", search);
-  if (!chromium) chromium = FindProgram("chromium-browser", search);
-  if (!rsvg && !chromium) {
-    return absl::FailedPreconditionError(
-        "no SVG renderer for a PNG: neither rsvg-convert (Debian package librsvg2-bin) nor chromium (package "
-        "chromium, installed by tools/setup.sh) is on the PATH; install one, or write .svg");
-  }
+  ASSIGN_OR_RETURN(const Geometry geometry, PngGeometry(svg, options));
+  ASSIGN_OR_RETURN(const Renderers renderers, FindRenderers(options));
 
   ASSIGN_OR_RETURN(TempDir dir, TempDir::Make());
-  const std::string in = (dir.path() / "plot.svg").string(), out = (dir.path() / "plot.png").string(),
-                    log = (dir.path() / "renderer.log").string();
+  const RenderFiles files{dir.path(), (dir.path() / "plot.svg").string(), (dir.path() / "plot.png").string(),
+                          (dir.path() / "renderer.log").string()};
   {
-    std::ofstream f(in, std::ios::binary);
+    std::ofstream f(files.in, std::ios::binary);
     f << svg;
-    if (!f) return absl::InternalError(absl::StrCat("cannot write ", in));
+    if (!f) return absl::InternalError(absl::StrCat("cannot write ", files.in));
   }
-  std::vector<std::string> argv, env;
-  std::string renderer;
-  if (rsvg) {
-    renderer = *rsvg;
-    argv = {*rsvg,
-            "--format=png",
-            absl::StrCat("--zoom=", options.scale),
-            "--background-color=white",
-            "--output",
-            out,
-            in};
-  } else {
-    renderer = *chromium;
-    const std::string profile = (dir.path() / "profile").string();
-    argv = {*chromium,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-            "--hide-scrollbars",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            absl::StrCat("--user-data-dir=", profile),
-            absl::StrCat("--force-device-scale-factor=", options.scale),
-            absl::StrCat("--window-size=", static_cast<int>(std::ceil(*svg_width)), ",",
-                         static_cast<int>(std::ceil(*svg_height))),
-            absl::StrCat("--screenshot=", out),
-            absl::StrCat("file://", in)};
-    env = {
-        absl::StrCat("HOME=", dir.path().string())};  // Chromium writes under HOME; keep it in the temp dir.
-  }
-  // A cold Chromium start on a busy machine now and then exits without a screenshot: one more try.
-  const int attempts = rsvg ? 1 : 2;
-  int code = 0;
-  for (int attempt = 0; attempt < attempts; ++attempt) {
-    ASSIGN_OR_RETURN(code, Run(argv, env, log, options.timeout_seconds));
-    if (code == 0 && std::filesystem::exists(out)) break;
-  }
-  std::string bytes = std::filesystem::exists(out) ? ReadFile(out) : "";
-  if (bytes.empty()) {
-    return absl::InternalError(
-        absl::StrCat(renderer, " wrote no PNG (exit ", code, "): ", Tail(ReadFile(log), 600)));
-  }
+  const RenderCommand command = renderers.rsvg
+                                    ? RsvgCommand(*renderers.rsvg, files, options)
+                                    : ChromiumCommand(*renderers.chromium, files, geometry, options);
+  ASSIGN_OR_RETURN(std::string bytes, RunRenderer(command, files, options.timeout_seconds));
   const absl::StatusOr<std::pair<int, int>> size = PngSize(bytes);
-  if (!size.ok()) return absl::InternalError(absl::StrCat(renderer, " wrote something that is not a PNG"));
-  if (size->first != width || size->second != height) {
-    return absl::InternalError(absl::StrCat(renderer, " drew ", size->first, "x", size->second,
-                                            " pixels; expected ", width, "x", height));
+  if (!size.ok()) {
+    return absl::InternalError(absl::StrCat(command.renderer, " wrote something that is not a PNG"));
   }
-  return Png{std::move(bytes), width, height, renderer};
+  if (size->first != geometry.width || size->second != geometry.height) {
+    return absl::InternalError(absl::StrCat(command.renderer, " drew ", size->first, "x", size->second,
+                                            " pixels; expected ", geometry.width, "x", geometry.height));
+  }
+  return Png{std::move(bytes), geometry.width, geometry.height, command.renderer};
 }
 
 }  // namespace hyperlab::plot

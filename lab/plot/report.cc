@@ -393,35 +393,46 @@ std::string ProblemsSection(const StudyData& data) {
   return out;
 }
 
-}  // namespace
+// What the trials add up to: how many are in each state, how many were reused, and the time they took.
+struct TrialTotals {
+  std::map<v1::Trial::State, int> counts;  // Only states that occur.
+  int reused = 0;
+  double compute_s = 0;  // Summed runtime of the trials that ran here (not reused).
+  int64_t first_start = 0, last_end = 0;
 
-std::string RenderReport(const StudyData& data, const ReportOptions& options) {
-  const v1::Study& study = data.study;
-  const v1::StudySpec& spec = study.spec();
-  const std::string& objective = ObjectiveMetric(study);
-  const std::vector<const v1::TrialWithMeasurements*> ranked = RankedTrials(data, objective, Maximize(study));
-  const v1::Trial* best = ranked.empty() ? nullptr : &ranked.front()->trial();
+  int Count(v1::Trial::State s) const {
+    auto it = counts.find(s);
+    return it == counts.end() ? 0 : it->second;
+  }
+};
 
-  std::string h = absl::StrCat(
+TrialTotals Totals(const StudyData& data) {
+  TrialTotals out;
+  for (const auto& item : data.trials) {
+    const v1::Trial& t = item.trial();
+    ++out.counts[t.state()];
+    out.reused += t.has_reused_from() ? 1 : 0;
+    if (auto r = MetricValue(t, "runtime_seconds"); r && !t.has_reused_from()) out.compute_s += *r;
+    if (t.start_unix_ms() > 0 && (out.first_start == 0 || t.start_unix_ms() < out.first_start))
+      out.first_start = t.start_unix_ms();
+    out.last_end = std::max(out.last_end, t.end_unix_ms());
+  }
+  return out;
+}
+
+// The document up to the opening <main>: the title and the style sheet.
+std::string HtmlHead(const v1::StudySpec& spec) {
+  return absl::StrCat(
       "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
       Esc(spec.name()), " — Hyperlab study report</title>\n<style>", kStyle,
       "</style>\n</head>\n<body>\n<main>\n");
+}
 
-  // Header.
-  std::map<v1::Trial::State, int> counts;  // Only states that occur.
-  int reused = 0;
-  double compute_s = 0;
-  int64_t first_start = 0, last_end = 0;
-  for (const auto& item : data.trials) {
-    const v1::Trial& t = item.trial();
-    ++counts[t.state()];
-    reused += t.has_reused_from() ? 1 : 0;
-    if (auto r = MetricValue(t, "runtime_seconds"); r && !t.has_reused_from()) compute_s += *r;
-    if (t.start_unix_ms() > 0 && (first_start == 0 || t.start_unix_ms() < first_start))
-      first_start = t.start_unix_ms();
-    last_end = std::max(last_end, t.end_unix_ms());
-  }
+// The study's name, state and dates, and its tags.
+std::string HeaderSection(const v1::Study& study) {
+  const v1::StudySpec& spec = study.spec();
+  std::string h;
   absl::StrAppend(&h, "<header>\n<div class=\"kicker\">Hyperlab study report</div>\n<h1>", Esc(spec.name()),
                   "</h1>\n<p class=\"meta\">study ", study.id(), " · ",
                   Esc(absl::AsciiStrToLower(v1::Study::State_Name(study.state()))),
@@ -436,7 +447,13 @@ std::string RenderReport(const StudyData& data, const ReportOptions& options) {
     h += "</p>\n";
   }
   h += "</header>\n";
+  return h;
+}
 
+// The hypothesis stated in the spec and the conclusion recorded at the end, or a note that there is none.
+std::string HypothesisAndConclusion(const v1::Study& study) {
+  const v1::StudySpec& spec = study.spec();
+  std::string h;
   absl::StrAppend(&h, "<section id=\"hypothesis\">\n<h2>Hypothesis</h2>\n",
                   spec.hypothesis().empty()
                       ? "<blockquote class=\"empty\">No hypothesis was stated.</blockquote>\n"
@@ -454,15 +471,18 @@ std::string RenderReport(const StudyData& data, const ReportOptions& options) {
                     : "",
                 "</blockquote>\n"),
       "</section>\n");
+  return h;
+}
 
-  // At a glance.
-  auto count = [&](v1::Trial::State s) {
-    auto it = counts.find(s);
-    return it == counts.end() ? 0 : it->second;
-  };
-  const int finished =
-      static_cast<int>(data.trials.size()) - count(v1::Trial::PENDING) - count(v1::Trial::RUNNING);
-  const int planned = study.planned_trials() > 0 ? study.planned_trials() : spec.budget().max_trials();
+// At a glance: the best value, trials finished, compute and wall-clock time, and the trials by state.
+std::string SummarySection(const StudyData& data, const TrialTotals& totals, const v1::Trial* best) {
+  const v1::Study& study = data.study;
+  const std::string& objective = ObjectiveMetric(study);
+  const int finished = static_cast<int>(data.trials.size()) - totals.Count(v1::Trial::PENDING) -
+                       totals.Count(v1::Trial::RUNNING);
+  const int planned =
+      study.planned_trials() > 0 ? study.planned_trials() : study.spec().budget().max_trials();
+  std::string h;
   absl::StrAppend(&h, "<section id=\"summary\">\n<h2>At a glance</h2>\n<div class=\"cards\">\n");
   absl::StrAppend(
       &h, "<div class=\"card\"><div class=\"label\">best ", Esc(objective), "</div><div class=\"value\">",
@@ -471,27 +491,32 @@ std::string RenderReport(const StudyData& data, const ReportOptions& options) {
            : "no trial succeeded yet",
       "</div></div>\n");
   absl::StrAppend(&h, "<div class=\"card\"><div class=\"label\">trials finished</div><div class=\"value\">",
-                  finished, " / ", planned, "</div><div class=\"detail\">", count(v1::Trial::SUCCEEDED),
-                  " succeeded", reused > 0 ? absl::StrCat(" (", reused, " reused)") : "", "</div></div>\n");
+                  finished, " / ", planned, "</div><div class=\"detail\">",
+                  totals.Count(v1::Trial::SUCCEEDED), " succeeded",
+                  totals.reused > 0 ? absl::StrCat(" (", totals.reused, " reused)") : "", "</div></div>\n");
   absl::StrAppend(&h, "<div class=\"card\"><div class=\"label\">compute time</div><div class=\"value\">",
-                  compute_s > 0 ? Duration(compute_s) : "—",
+                  totals.compute_s > 0 ? Duration(totals.compute_s) : "—",
                   "</div><div class=\"detail\">summed over trials</div></div>\n");
-  absl::StrAppend(
-      &h, "<div class=\"card\"><div class=\"label\">wall-clock time</div><div class=\"value\">",
-      first_start > 0 && last_end > first_start ? Duration((last_end - first_start) / 1000.0) : "—",
-      "</div><div class=\"detail\">first start to last end</div></div>\n</div>\n");
+  absl::StrAppend(&h, "<div class=\"card\"><div class=\"label\">wall-clock time</div><div class=\"value\">",
+                  totals.first_start > 0 && totals.last_end > totals.first_start
+                      ? Duration((totals.last_end - totals.first_start) / 1000.0)
+                      : "—",
+                  "</div><div class=\"detail\">first start to last end</div></div>\n</div>\n");
   h += "<p class=\"states\">";
-  for (const auto& [state, n] : counts) {
+  for (const auto& [state, n] : totals.counts) {
     absl::StrAppend(&h, "<span class=\"", StateName(state), "\">", StateName(state), " ", n, "</span>");
   }
-  if (counts.empty()) h += "<span>no trials yet</span>";
+  if (totals.counts.empty()) h += "<span>no trials yet</span>";
   h += "</p>\n</section>\n";
+  return h;
+}
 
-  // Design.
-  absl::StrAppend(&h,
-                  "<section id=\"design\">\n<h2>Design of the experiment</h2>\n<div class=\"two\">\n<div>\n"
-                  "<h3>Dependent variable</h3>\n<p>",
-                  Maximize(study) ? "Maximise" : "Minimise", " <b>", Esc(objective), "</b>",
+// The design's left column: the dependent variable, the budget and the search strategy.
+std::string DependentVariableAndBudget(const v1::Study& study) {
+  const v1::StudySpec& spec = study.spec();
+  std::string h;
+  absl::StrAppend(&h, "<h3>Dependent variable</h3>\n<p>", Maximize(study) ? "Maximise" : "Minimise", " <b>",
+                  Esc(ObjectiveMetric(study)), "</b>",
                   spec.metrics().empty()
                       ? ""
                       : absl::StrCat("; also recorded: ", Esc(absl::StrJoin(spec.metrics(), ", "))),
@@ -506,9 +531,16 @@ std::string RenderReport(const StudyData& data, const ReportOptions& options) {
   if (!spec.warm_start().studies().empty()) {
     budget.push_back({"warm start from", absl::StrJoin(spec.warm_start().studies(), ", ")});
   }
-  absl::StrAppend(&h, KeyValueTable(budget, false),
-                  "</div>\n<div>\n<h3>Independent variables</h3>\n<table>\n"
-                  "<tr><th>parameter</th><th>kind</th><th>domain</th><th>scale</th></tr>\n");
+  absl::StrAppend(&h, KeyValueTable(budget, false));
+  return h;
+}
+
+// The design's right column: the parameters with their domains, the task and the data files' digest.
+std::string IndependentVariablesAndTask(const v1::Study& study) {
+  const v1::StudySpec& spec = study.spec();
+  std::string h =
+      "<h3>Independent variables</h3>\n<table>\n"
+      "<tr><th>parameter</th><th>kind</th><th>domain</th><th>scale</th></tr>\n";
   for (const v1::ParameterSpec& p : spec.parameters()) {
     const DomainDescription d = Describe(p);
     absl::StrAppend(&h, "<tr><td><b>", Esc(p.name()), "</b></td><td>", d.kind, "</td><td class=\"mono\">",
@@ -520,13 +552,22 @@ std::string RenderReport(const StudyData& data, const ReportOptions& options) {
     absl::StrAppend(&h, "<p class=\"meta digest\">Data files (SHA-256): <code>", Esc(study.data_digest()),
                     "</code></p>\n");
   }
-  h += "</div>\n</div>\n</section>\n";
+  return h;
+}
 
-  // Results.
-  absl::StrAppend(&h, "<section id=\"best-trials\">\n<h2>Best trials</h2>\n",
-                  BestTrialsTable(data, std::max(1, options.best_trials)), "</section>\n");
+std::string DesignSection(const v1::Study& study) {
+  return absl::StrCat(
+      "<section id=\"design\">\n<h2>Design of the experiment</h2>\n<div class=\"two\">\n<div>\n",
+      DependentVariableAndBudget(study), "</div>\n<div>\n", IndependentVariablesAndTask(study),
+      "</div>\n</div>\n</section>\n");
+}
 
-  absl::StrAppend(&h, "<section id=\"plots\">\n<h2>Plots</h2>\n");
+// The plots of the search: history, importance (with a caveat when from few trials), slices, parallel
+// coordinates and, with two parameters or more, the contour of the first two.
+std::string SearchPlots(const StudyData& data) {
+  const v1::StudySpec& spec = data.study.spec();
+  const std::string& objective = ObjectiveMetric(data.study);
+  std::string h;
   absl::StrAppend(
       &h, Figure(HistoryPlot(data, {}),
                  "Each trial's objective in the order the searcher proposed it, and the best so far. A "
@@ -563,6 +604,13 @@ std::string RenderReport(const StudyData& data, const ReportOptions& options) {
                                 " as the Gaussian process sees it; the dots are the trials it rests on."),
                    "Contour"));
   }
+  return h;
+}
+
+// The plots of training: learning curves when trials reported measurements, and the best trial's
+// confusion matrix when a trial recorded one.
+std::string TrainingPlots(const StudyData& data) {
+  std::string h;
   const std::vector<std::string> measured = MeasurementMetricNames(data);
   auto measures = [&](const char* m) {
     return std::find(measured.begin(), measured.end(), m) != measured.end();
@@ -591,8 +639,28 @@ std::string RenderReport(const StudyData& data, const ReportOptions& options) {
                    "the predicted ones; the diagonal is what it got right.",
                    "Confusion matrix"));
   }
-  h += "</section>\n";
+  return h;
+}
 
+}  // namespace
+
+std::string RenderReport(const StudyData& data, const ReportOptions& options) {
+  const v1::Study& study = data.study;
+  const std::string& objective = ObjectiveMetric(study);
+  const std::vector<const v1::TrialWithMeasurements*> ranked = RankedTrials(data, objective, Maximize(study));
+  const v1::Trial* best = ranked.empty() ? nullptr : &ranked.front()->trial();
+
+  std::string h = HtmlHead(study.spec());
+  absl::StrAppend(&h, HeaderSection(study));
+  absl::StrAppend(&h, HypothesisAndConclusion(study));
+  absl::StrAppend(&h, SummarySection(data, Totals(data), best));
+  absl::StrAppend(&h, DesignSection(study));
+
+  // Results.
+  absl::StrAppend(&h, "<section id=\"best-trials\">\n<h2>Best trials</h2>\n",
+                  BestTrialsTable(data, std::max(1, options.best_trials)), "</section>\n");
+  absl::StrAppend(&h, "<section id=\"plots\">\n<h2>Plots</h2>\n", SearchPlots(data), TrainingPlots(data),
+                  "</section>\n");
   absl::StrAppend(&h, "<section id=\"analysis\">\n<h2>Metric analysis of the best trial</h2>\n",
                   AnalysisSection(study, best), "</section>\n");
   absl::StrAppend(&h, "<section id=\"reproduce\">\n<h2>Reproducing the best trial</h2>\n",

@@ -78,11 +78,9 @@ void DrawPanel(SvgWriter& svg, const Box& panel, const StudyData& data, const v1
   }
 }
 
-}  // namespace
-
-absl::StatusOr<std::string> SlicePlot(const StudyData& data, const PlotOptions& options) {
-  const std::string metric = options.metric.empty() ? ObjectiveMetric(data.study) : options.metric;
-  RETURN_IF_ERROR(RequireMetric(data, metric));
+// The parameter named in `options`, or else every one of the spec's.
+absl::StatusOr<std::vector<const v1::ParameterSpec*>> ChooseParameters(const StudyData& data,
+                                                                       const PlotOptions& options) {
   std::vector<const v1::ParameterSpec*> params;
   if (!options.param.empty()) {
     ASSIGN_OR_RETURN(const v1::ParameterSpec* p, FindParameter(data.study, options.param));
@@ -94,8 +92,18 @@ absl::StatusOr<std::string> SlicePlot(const StudyData& data, const PlotOptions& 
     return absl::FailedPreconditionError(
         absl::StrCat("study '", data.study.spec().name(), "' has no parameters to slice by"));
   }
+  return params;
+}
 
-  // One y axis for all panels, so that they compare.
+// One y axis for all panels, so that they compare; the best trial, marked in each; how to read them.
+struct SharedScale {
+  Axis y;
+  std::string y_label;
+  int64_t best_id = -1;
+  std::string reading;
+};
+
+SharedScale MakeSharedScale(const StudyData& data, const std::string& metric) {
   double lo = 0, hi = 0;
   bool any = false;
   for (const auto& item : data.trials) {
@@ -105,25 +113,36 @@ absl::StatusOr<std::string> SlicePlot(const StudyData& data, const PlotOptions& 
       any = true;
     }
   }
+  SharedScale out;
   // Values over two decades and more on a log axis, as in the history (a loss from 50 down to 1e-4).
   const bool log_y = any && SpansDecades(lo, hi);
-  const Axis y = log_y ? Axis::LogDecades(lo, hi) : Axis::Linear(lo, hi);
-  const std::string y_label = absl::StrCat(metric, log_y ? " (log scale)" : "");
+  out.y = log_y ? Axis::LogDecades(lo, hi) : Axis::Linear(lo, hi);
+  out.y_label = absl::StrCat(metric, log_y ? " (log scale)" : "");
   const bool higher = HigherIsBetter(data.study, metric);
   const std::vector<const v1::TrialWithMeasurements*> ranked = RankedTrials(data, metric, higher);
-  const int64_t best_id = ranked.empty() ? -1 : ranked.front()->trial().id();
-  const std::string reading =
-      absl::StrCat(metric, " (", higher ? "higher" : "lower", " is better); each point a trial",
-                   best_id >= 0 ? absl::StrCat(", the best (trial ", best_id, ") in vermillion") : "");
+  out.best_id = ranked.empty() ? -1 : ranked.front()->trial().id();
+  out.reading = absl::StrCat(
+      metric, " (", higher ? "higher" : "lower", " is better); each point a trial",
+      out.best_id >= 0 ? absl::StrCat(", the best (trial ", out.best_id, ") in vermillion") : "");
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> SlicePlot(const StudyData& data, const PlotOptions& options) {
+  const std::string metric = options.metric.empty() ? ObjectiveMetric(data.study) : options.metric;
+  RETURN_IF_ERROR(RequireMetric(data, metric));
+  ASSIGN_OR_RETURN(const std::vector<const v1::ParameterSpec*> params, ChooseParameters(data, options));
+  const SharedScale scale = MakeSharedScale(data, metric);
 
   if (params.size() == 1) {
     const v1::ParameterSpec& p = *params.front();
     SvgWriter svg(760, 440, absl::StrCat("Slice of ", metric, " against ", p.name()));
-    DrawPanel(svg, {0, 0, 760, 440}, data, p, metric, y, best_id,
+    DrawPanel(svg, {0, 0, 760, 440}, data, p, metric, scale.y, scale.best_id,
               {.title = absl::StrCat("Slice: ", metric, " against ", p.name()),
-               .subtitle = reading,
+               .subtitle = scale.reading,
                .x_label = absl::StrCat(p.name(), IsLogScale(p) ? " (log scale)" : ""),
-               .y_label = y_label});
+               .y_label = scale.y_label});
     return svg.Finish();
   }
 
@@ -143,15 +162,15 @@ absl::StatusOr<std::string> SlicePlot(const StudyData& data, const PlotOptions& 
                {"font-size", Num(kSmallSize + 1)},
                {"fill", kMutedColour},
                {"class", "subtitle"}},
-              reading + "; the same y axis in every panel");
+              scale.reading + "; the same y axis in every panel");
   for (size_t i = 0; i < params.size(); ++i) {
     const v1::ParameterSpec& p = *params[i];
     const Box panel{static_cast<double>(i % columns) * panel_w,
                     top + static_cast<double>(i / columns) * panel_h, panel_w, panel_h};
-    DrawPanel(svg, panel, data, p, metric, y, best_id,
+    DrawPanel(svg, panel, data, p, metric, scale.y, scale.best_id,
               {.title = p.name(),
                .x_label = absl::StrCat(p.name(), IsLogScale(p) ? " (log scale)" : ""),
-               .y_label = y_label});
+               .y_label = scale.y_label});
   }
   return svg.Finish();
 }
