@@ -246,6 +246,30 @@ class Coordinator {
   // trials to lease again.
   void Summarize(StudyShard& shard) ABSL_EXCLUSIVE_LOCKS_REQUIRED(shard.mu);
 
+  // --- CreateStudy's stages (studies.cc), under create_mu_: names, the submitter's limit, warm starts and
+  // ids are checked and taken one creation at a time.
+  // The name is taken: the existing study and `true` when the spec differs at most in its budget (then
+  // updated); else ALREADY_EXISTS.
+  absl::StatusOr<std::pair<v1::Study, bool>> Resubmit(StudyShard& old, const v1::StudySpec& spec,
+                                                      std::vector<std::string>* warnings)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(create_mu_);
+  // RESOURCE_EXHAUSTED when `principal` has kMaxOpenStudiesPerSubmitter studies not ended; warns of each
+  // study with the same task and search space (its results will be reused).
+  absl::Status CheckOtherStudies(const v1::StudySpec& spec, absl::string_view principal,
+                                 std::vector<std::string>* warnings) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(create_mu_);
+  // Warns when no registered worker can run the task, or when the objective is a test-set metric.
+  void WarnAboutTask(const v1::StudySpec& spec, std::vector<std::string>& warnings) const;
+  // The observations of the studies spec.warm_start names (their ids are added to `study`).
+  absl::StatusOr<std::vector<searcher::TrialView>> WarmStartPrior(v1::Study& study,
+                                                                  std::vector<std::string>* warnings) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(create_mu_);
+  // Journals the new study, then logs it.
+  absl::Status JournalNewStudy(const v1::Study& study) ABSL_EXCLUSIVE_LOCKS_REQUIRED(create_mu_);
+  // Takes the journaled study's id and serves it from `state`; returns its snapshot.
+  v1::Study AddStudy(const v1::Study& study, std::unique_ptr<StudyState> state)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(create_mu_);
+
   // --- Leasing (leasing.cc).
   // Leases up to `count` trials of the group's study to `worker_id` into `out` (once durable), adding the
   // trials it creates to `created`. A bayesian study without prepared suggestions starts preparing them
