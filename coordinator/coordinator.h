@@ -37,6 +37,7 @@
 #define HYPERLAB_COORDINATOR_COORDINATOR_H_
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -278,6 +279,14 @@ class Coordinator {
   absl::StatusOr<std::vector<v1::Assignment>> AcquireFor(const WorkerRegistry::Seen& seen,
                                                          const std::string& worker, int max_trials,
                                                          StudyShard* only);
+  // AcquireFor's stages: the studies offered to the worker that have trials to lease now, in turn from the
+  // one after the study served last; one pass leasing each its share into `out` (`rotate`: remember the
+  // study served last), returning the last failure; the wait until a study becomes leasable after `epoch`
+  // (of ready_epoch_) or `deadline`.
+  std::vector<StudyShard*> LeasableInTurn(const WorkerRegistry::Seen& seen, StudyShard* only) const;
+  absl::Status LeasePass(const std::vector<StudyShard*>& order, const std::string& worker, int max_trials,
+                         bool rotate, std::vector<v1::Assignment>& out, int& created);
+  void WaitForLeasable(uint64_t epoch, std::chrono::steady_clock::time_point deadline);
   // Complete's work on one study: ends completions[i] for i in `items`, results[i] saying how.
   void CompleteInGroup(StudyGroup& g, absl::string_view worker_id,
                        const std::vector<v1::TrialCompletion>& completions, const std::vector<size_t>& items,

@@ -109,15 +109,20 @@ absl::StatusOr<Coordinator::Asked> Coordinator::Ask(absl::string_view client_id,
   return asked;
 }
 
+namespace {
+
+// A worker is offered only studies whose task it can run (a client only the study it asked for).
+bool Offered(const WorkerRegistry::Seen& seen, const StudyShard* only, const StudyShard& shard) {
+  return (only == nullptr || &shard == only) && CanRun(*seen.info, shard.task());
+}
+
+}  // namespace
+
 absl::StatusOr<std::vector<v1::Assignment>> Coordinator::AcquireFor(const WorkerRegistry::Seen& seen,
                                                                     const std::string& worker, int max_trials,
                                                                     StudyShard* only) {
   std::vector<v1::Assignment> out;
   if (seen.draining) return out;
-  // A worker is offered only studies whose task it can run (a client only the study it asked for).
-  auto offered = [&](const StudyShard& shard) {
-    return (only == nullptr || &shard == only) && CanRun(*seen.info, shard.task());
-  };
   const auto deadline =
       std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.acquire_wait_ms);
   for (int pass = 0;; ++pass) {
@@ -126,52 +131,16 @@ absl::StatusOr<std::vector<v1::Assignment>> Coordinator::AcquireFor(const Worker
       MutexLock lock(&ready_mu_);
       epoch = ready_epoch_;
     }
-    // A fair share: studies in turn, starting after the one served last, each at most its share per call.
-    std::vector<StudyShard*> order;
-    {
-      const int64_t after = round_robin_.load(std::memory_order_relaxed);
-      MutexLock lock(&registry_mu_);
-      auto consider = [&](StudyShard* shard) {
-        if (shard->dispatchable.load(std::memory_order_relaxed) > 0 && offered(*shard))
-          order.push_back(shard);
-      };
-      if (only != nullptr) {
-        consider(only);
-      } else {
-        for (auto it = shards_.upper_bound(after); it != shards_.end(); ++it) consider(it->second.get());
-        for (auto it = shards_.begin(); it != shards_.end() && it->first <= after; ++it) {
-          consider(it->second.get());
-        }
-      }
-    }
-    absl::Status failure;
+    const std::vector<StudyShard*> order = LeasableInTurn(seen, only);
     int created = 0;  // Trials created in this pass (some may wait for a twin's result).
-    for (size_t i = 0; i < order.size() && static_cast<int>(out.size()) < max_trials; ++i) {
-      StudyShard* shard = order[i];
-      const int want = max_trials - static_cast<int>(out.size());
-      const int share = std::max<int>(
-          1, (want + static_cast<int>(order.size() - i) - 1) / static_cast<int>(order.size() - i));
-      const int take =
-          static_cast<int>(std::min<int64_t>(share, shard->dispatchable.load(std::memory_order_relaxed)));
-      if (take <= 0) continue;
-      std::vector<v1::Assignment> got;
-      absl::Status status = Mutate(
-          *shard, [&](StudyGroup& g) { return LeaseFromStudy(g, take, worker, got, created); },
-          storage::Durability::kLogged);
-      if (!status.ok()) {
-        failure = status;
-        continue;
-      }
-      if (!got.empty() && only == nullptr) round_robin_.store(shard->id(), std::memory_order_relaxed);
-      for (v1::Assignment& a : got) out.push_back(std::move(a));
-    }
+    const absl::Status failure = LeasePass(order, worker, max_trials, only == nullptr, out, created);
     if (!out.empty()) break;
     if (!failure.ok()) return failure;
     // Nothing was ready anywhere: wait (holding no lock another caller needs) for a study whose
     // suggestions are being prepared, if any, until they are ready or the wait is over.
     bool awaiting = false, ready = false;
     for (StudyShard* shard : only != nullptr ? std::vector<StudyShard*>{only} : AllShards()) {
-      if (!offered(*shard)) continue;
+      if (!Offered(seen, only, *shard)) continue;
       awaiting = awaiting || shard->awaiting.load(std::memory_order_relaxed);
       ready = ready || shard->dispatchable.load(std::memory_order_relaxed) > 0;
     }
@@ -181,17 +150,68 @@ absl::StatusOr<std::vector<v1::Assignment>> Coordinator::AcquireFor(const Worker
     // for a suggestion: it learns of the free slot at once instead of polling for it.
     const bool full = only != nullptr && only->full.load(std::memory_order_relaxed);
     if (!awaiting && !full) break;
-    // Nothing was ready anywhere but suggestions are being prepared (or a slot is awaited): wait (holding
-    // no lock another caller needs) until any study becomes leasable, or the wait is over.
-    MutexLock lock(&ready_mu_);
-    while (ready_epoch_ == epoch && std::chrono::steady_clock::now() < deadline) {
-      ready_cv_.WaitFor(&ready_mu_,
-                        std::chrono::duration_cast<std::chrono::milliseconds>(
-                            deadline - std::chrono::steady_clock::now() + std::chrono::milliseconds(1)));
-    }
+    WaitForLeasable(epoch, deadline);
   }
   LogLeased(out, worker);
   return out;
+}
+
+std::vector<StudyShard*> Coordinator::LeasableInTurn(const WorkerRegistry::Seen& seen,
+                                                     StudyShard* only) const {
+  // A fair share: studies in turn, starting after the one served last, each at most its share per call.
+  std::vector<StudyShard*> order;
+  const int64_t after = round_robin_.load(std::memory_order_relaxed);
+  MutexLock lock(&registry_mu_);
+  auto consider = [&](StudyShard* shard) {
+    if (shard->dispatchable.load(std::memory_order_relaxed) > 0 && Offered(seen, only, *shard))
+      order.push_back(shard);
+  };
+  if (only != nullptr) {
+    consider(only);
+  } else {
+    for (auto it = shards_.upper_bound(after); it != shards_.end(); ++it) consider(it->second.get());
+    for (auto it = shards_.begin(); it != shards_.end() && it->first <= after; ++it) {
+      consider(it->second.get());
+    }
+  }
+  return order;
+}
+
+absl::Status Coordinator::LeasePass(const std::vector<StudyShard*>& order, const std::string& worker,
+                                    int max_trials, bool rotate, std::vector<v1::Assignment>& out,
+                                    int& created) {
+  absl::Status failure;
+  for (size_t i = 0; i < order.size() && static_cast<int>(out.size()) < max_trials; ++i) {
+    StudyShard* shard = order[i];
+    const int want = max_trials - static_cast<int>(out.size());
+    const int share = std::max<int>(
+        1, (want + static_cast<int>(order.size() - i) - 1) / static_cast<int>(order.size() - i));
+    const int take =
+        static_cast<int>(std::min<int64_t>(share, shard->dispatchable.load(std::memory_order_relaxed)));
+    if (take <= 0) continue;
+    std::vector<v1::Assignment> got;
+    absl::Status status = Mutate(
+        *shard, [&](StudyGroup& g) { return LeaseFromStudy(g, take, worker, got, created); },
+        storage::Durability::kLogged);
+    if (!status.ok()) {
+      failure = status;
+      continue;
+    }
+    if (!got.empty() && rotate) round_robin_.store(shard->id(), std::memory_order_relaxed);
+    for (v1::Assignment& a : got) out.push_back(std::move(a));
+  }
+  return failure;
+}
+
+void Coordinator::WaitForLeasable(uint64_t epoch, std::chrono::steady_clock::time_point deadline) {
+  // Nothing was ready anywhere but suggestions are being prepared (or a slot is awaited): wait (holding
+  // no lock another caller needs) until any study becomes leasable, or the wait is over.
+  MutexLock lock(&ready_mu_);
+  while (ready_epoch_ == epoch && std::chrono::steady_clock::now() < deadline) {
+    ready_cv_.WaitFor(&ready_mu_,
+                      std::chrono::duration_cast<std::chrono::milliseconds>(
+                          deadline - std::chrono::steady_clock::now() + std::chrono::milliseconds(1)));
+  }
 }
 
 void Coordinator::LogLeased(const std::vector<v1::Assignment>& leased, const std::string& worker) const {
