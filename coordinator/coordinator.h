@@ -42,6 +42,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -293,6 +294,13 @@ class Coordinator {
                        std::vector<v1::ItemStatus>& results);
   absl::Status LeaseFromStudy(StudyGroup& group, int count, const std::string& worker_id,
                               std::vector<v1::Assignment>& out, int& created);
+  // LeaseFromStudy's stages: leases up to `room` queued trials (staged; returned), and the next point to make
+  // a trial of: a prepared one (when none is left, starts preparing `want` and returns none) or the
+  // strategy's; none when the strategy has no more, its error when `nothing_staged`.
+  std::vector<v1::Trial> LeaseQueued(StudyGroup& g, int room, const std::string& worker_id) const;
+  absl::StatusOr<std::optional<PreparedSuggestion>> NextSuggestion(StudyShard& shard, const StudyState& s,
+                                                                   int want, bool nothing_staged)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(shard.mu);
   // Whether `trial` (its fingerprint set) waits for a twin's result instead of running: then it is made
   // PENDING with `waiting_for`; else its fingerprint is reserved for it (released if the group is refused).
   bool AwaitTwin(StudyGroup& g, v1::Trial& trial);

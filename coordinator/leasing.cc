@@ -224,89 +224,32 @@ void Coordinator::LogLeased(const std::vector<v1::Assignment>& leased, const std
   }
 }
 
-absl::Status Coordinator::LeaseFromStudy(StudyGroup& g, int count, const std::string& worker_id,
-                                         std::vector<v1::Assignment>& out, int& created) {
-  StudyState& s = g.state;
-  StudyShard& shard = g.shard;
-  shard.mu.AssertHeld();
-  if (!shard.suggest_error.ok()) {
-    absl::Status error = shard.suggest_error;
-    shard.suggest_error = absl::OkStatus();
-    return error;
-  }
-  if (!s.active()) return absl::OkStatus();
-  const v1::StudySpec& spec = s.study().spec();
-  const int room =
-      static_cast<int>(std::min<int64_t>(count, spec.budget().max_parallel() - s.counts().running()));
-  int leased = 0;
-  std::vector<v1::Trial> lease;
-  // Trials waiting for a worker again (a lost lease, a failed twin) first.
-  for (auto it = s.queued().begin(); it != s.queued().end() && leased < room; ++it, ++leased) {
-    lease.push_back(s.trials()[*it]);
-  }
-  for (v1::Trial& trial : lease) {
-    Lease(trial, worker_id, g.now_ms);
-    storage::JournalBatch batch;
-    batch.trials.push_back(trial);
-    g.Stage(std::move(batch));
-  }
-  std::vector<v1::Trial> leased_trials = std::move(lease);
-  // New trials: a strategy whose suggestions depend on results (bayesian) runs off-lock on the executor
-  // and its points wait in `prepared`; grid and random points are O(parameters) functions of the trial's
-  // index, computed here. A twin of a done or running trial waits for it and takes no slot.
-  const bool prepared_only = shard.prepared_only;
-  while (leased < room && s.counts().total() < s.planned_trials()) {
-    PreparedSuggestion item;
-    if (prepared_only) {
-      if (shard.prepared.empty()) {
-        // Only what this caller asked for, on the history as it is now: a suggestion prepared further
-        // ahead would not see results that arrive meanwhile, and a restart (which drops prepared points)
-        // would then suggest differently; resume stays exact.
-        StartPreparing(shard, room - leased);
-        break;
-      }
-      item = std::move(shard.prepared.front());
-      shard.prepared.pop_front();
-    } else {
-      item.state_after = s.strategy_state();
-      absl::StatusOr<std::vector<searcher::Assignment>> one =
-          s.strategy().Suggest(s.history(), 1, item.state_after);
-      if (!one.ok() && leased_trials.empty()) return one.status();  // Nothing staged yet.
-      if (!one.ok() || one->empty()) break;  // A finished grid (or an error after some trials were leased).
-      item.assignment = std::move(one->front());
-    }
-    v1::Trial trial;
-    trial.set_study_id(s.study().id());
-    trial.set_id(s.counts().total());
-    for (v1::Parameter& p : ToParameters(spec, item.assignment)) *trial.add_parameters() = std::move(p);
-    trial.set_create_unix_ms(g.now_ms);
-    trial.set_fingerprint(StudyTrialFingerprint(s.study(), trial.parameters()));
-    ++created;
-    if (AwaitTwin(g, trial)) {
-      // A bayesian study's next suggestion must see this trial's reused result (resolved right after
-      // this group), not guess around a pending point: suggest again on a later pass.
-      if (prepared_only) {
-        storage::JournalBatch batch;
-        if (item.state_after != s.strategy_state()) {
-          batch.searcher_states.emplace_back(s.study().id(), item.state_after);
-        }
-        batch.trials.push_back(std::move(trial));
-        g.Stage(std::move(batch));
-        break;
-      }
-    } else {
-      Lease(trial, worker_id, g.now_ms);
-      leased_trials.push_back(trial);
-      ++leased;
-    }
-    storage::JournalBatch batch;
-    if (item.state_after != s.strategy_state())
-      batch.searcher_states.emplace_back(s.study().id(), item.state_after);
-    batch.trials.push_back(std::move(trial));
-    g.Stage(std::move(batch));
-  }
-  // Hand out what is still leased to this worker once the group is durable (a later operation of the
-  // group may have ended the study).
+namespace {
+
+// Stages a new trial with the strategy state after its suggestion (when that changed).
+void StageNewTrial(StudyGroup& g, const std::string& state_after, v1::Trial trial) {
+  const StudyState& s = g.state;
+  storage::JournalBatch batch;
+  if (state_after != s.strategy_state()) batch.searcher_states.emplace_back(s.study().id(), state_after);
+  batch.trials.push_back(std::move(trial));
+  g.Stage(std::move(batch));
+}
+
+// The trial of a suggestion: the study's next id, its parameters and fingerprint.
+v1::Trial NewTrial(const StudyState& s, const searcher::Assignment& assignment, int64_t now_ms) {
+  v1::Trial trial;
+  trial.set_study_id(s.study().id());
+  trial.set_id(s.counts().total());
+  for (v1::Parameter& p : ToParameters(s.study().spec(), assignment)) *trial.add_parameters() = std::move(p);
+  trial.set_create_unix_ms(now_ms);
+  trial.set_fingerprint(StudyTrialFingerprint(s.study(), trial.parameters()));
+  return trial;
+}
+
+// Hands out what is still leased to this worker once the group is durable (a later operation of the
+// group may have ended the study).
+void HandOutWhenDurable(StudyGroup& g, const std::string& worker_id, std::vector<v1::Trial> leased_trials,
+                        std::vector<v1::Assignment>& out) {
   g.on_durable.push_back([&out, &g, worker_id, trials = std::move(leased_trials)] {
     for (const v1::Trial& t : trials) {
       const v1::Trial& now = g.state.trials()[t.id()];
@@ -321,7 +264,90 @@ absl::Status Coordinator::LeaseFromStudy(StudyGroup& g, int count, const std::st
       out.push_back(std::move(a));
     }
   });
+}
+
+}  // namespace
+
+absl::Status Coordinator::LeaseFromStudy(StudyGroup& g, int count, const std::string& worker_id,
+                                         std::vector<v1::Assignment>& out, int& created) {
+  StudyState& s = g.state;
+  StudyShard& shard = g.shard;
+  shard.mu.AssertHeld();
+  if (!shard.suggest_error.ok()) {
+    absl::Status error = shard.suggest_error;
+    shard.suggest_error = absl::OkStatus();
+    return error;
+  }
+  if (!s.active()) return absl::OkStatus();
+  const v1::StudySpec& spec = s.study().spec();
+  const int room =
+      static_cast<int>(std::min<int64_t>(count, spec.budget().max_parallel() - s.counts().running()));
+  // Trials waiting for a worker again (a lost lease, a failed twin) first.
+  std::vector<v1::Trial> leased_trials = LeaseQueued(g, room, worker_id);
+  int leased = static_cast<int>(leased_trials.size());
+  // New trials: a strategy whose suggestions depend on results (bayesian) runs off-lock on the executor
+  // and its points wait in `prepared`; grid and random points are O(parameters) functions of the trial's
+  // index, computed here. A twin of a done or running trial waits for it and takes no slot.
+  while (leased < room && s.counts().total() < s.planned_trials()) {
+    ASSIGN_OR_RETURN(std::optional<PreparedSuggestion> item,
+                     NextSuggestion(shard, s, room - leased, leased_trials.empty()));
+    if (!item) break;
+    v1::Trial trial = NewTrial(s, item->assignment, g.now_ms);
+    ++created;
+    const bool waits = AwaitTwin(g, trial);
+    if (!waits) {
+      Lease(trial, worker_id, g.now_ms);
+      leased_trials.push_back(trial);
+      ++leased;
+    }
+    StageNewTrial(g, item->state_after, std::move(trial));
+    // A bayesian study's next suggestion must see this trial's reused result (resolved right after this
+    // group), not guess around a pending point: suggest again on a later pass.
+    if (waits && shard.prepared_only) break;
+  }
+  HandOutWhenDurable(g, worker_id, std::move(leased_trials), out);
   return absl::OkStatus();
+}
+
+std::vector<v1::Trial> Coordinator::LeaseQueued(StudyGroup& g, int room, const std::string& worker_id) const {
+  const StudyState& s = g.state;
+  std::vector<v1::Trial> lease;
+  for (auto it = s.queued().begin(); it != s.queued().end() && static_cast<int>(lease.size()) < room; ++it) {
+    lease.push_back(s.trials()[*it]);
+  }
+  for (v1::Trial& trial : lease) {
+    Lease(trial, worker_id, g.now_ms);
+    storage::JournalBatch batch;
+    batch.trials.push_back(trial);
+    g.Stage(std::move(batch));
+  }
+  return lease;
+}
+
+absl::StatusOr<std::optional<PreparedSuggestion>> Coordinator::NextSuggestion(StudyShard& shard,
+                                                                              const StudyState& s, int want,
+                                                                              bool nothing_staged) {
+  PreparedSuggestion item;
+  if (shard.prepared_only) {
+    if (shard.prepared.empty()) {
+      // Only what this caller asked for, on the history as it is now: a suggestion prepared further
+      // ahead would not see results that arrive meanwhile, and a restart (which drops prepared points)
+      // would then suggest differently; resume stays exact.
+      StartPreparing(shard, want);
+      return std::nullopt;
+    }
+    item = std::move(shard.prepared.front());
+    shard.prepared.pop_front();
+    return item;
+  }
+  item.state_after = s.strategy_state();
+  absl::StatusOr<std::vector<searcher::Assignment>> one =
+      s.strategy().Suggest(s.history(), 1, item.state_after);
+  if (!one.ok() && nothing_staged) return one.status();  // Nothing staged yet.
+  if (!one.ok() || one->empty())
+    return std::nullopt;  // A finished grid (or an error after some trials were leased).
+  item.assignment = std::move(one->front());
+  return item;
 }
 
 bool Coordinator::AwaitTwin(StudyGroup& g, v1::Trial& trial) {
