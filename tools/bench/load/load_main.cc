@@ -420,13 +420,8 @@ int Run(const Flags& flags, const std::vector<Phase>& phases) {
   return 0;
 }
 
-}  // namespace
-}  // namespace hyperlab::bench::load
-
-int main(int argc, char** argv) {
-  using hyperlab::bench::load::Flags;
-  Flags flags;
-  CLI::App app{"hyperlab-load: simulated workers over real gRPC against a coordinator; trials/s and latency"};
+// Where the coordinator is: started here (the default), given (--target), or none that does anything.
+void AddCoordinatorOptions(CLI::App& app, Flags& flags) {
   app.add_option("--coordinator-bin", flags.coordinator_bin, "the coordinator to start (unless --target)")
       ->capture_default_str();
   app.add_option("--coordinator-arg", flags.coordinator_args,
@@ -436,6 +431,10 @@ int main(int argc, char** argv) {
                "serve a coordinator that does nothing, in this process: the load generator's own ceiling");
   app.add_option("--data-dir", flags.data_dir,
                  "journal of the started coordinator (kept); default: a temporary one, removed at the end");
+}
+
+// The simulated workers and what each does.
+void AddFleetOptions(CLI::App& app, Flags& flags) {
   app.add_option("--workers", flags.fleet.workers, "simulated workers")
       ->capture_default_str()
       ->check(CLI::Range(1, 100000));
@@ -452,6 +451,10 @@ int main(int argc, char** argv) {
   app.add_option("--idle-backoff-ms", flags.fleet.idle_backoff_ms, "wait after an empty AcquireTrials reply")
       ->capture_default_str()
       ->check(CLI::Range(0, 60000));
+}
+
+// The studies and their watchers.
+void AddStudyOptions(CLI::App& app, Flags& flags) {
   app.add_option("--random-studies", flags.random_studies, "random-search studies (M)")
       ->capture_default_str()
       ->check(CLI::Range(0, 1000));
@@ -468,6 +471,10 @@ int main(int argc, char** argv) {
   app.add_option("--watchers", flags.watchers, "WatchStudy streams on the first random study")
       ->capture_default_str()
       ->check(CLI::Range(0, 100000));
+}
+
+// The client's threads and connections, the phases and the report.
+void AddRunOptions(CLI::App& app, Flags& flags) {
   app.add_option("--threads", flags.threads, "client threads (one CompletionQueue each)")
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
@@ -487,6 +494,19 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"table", "json"}));
   app.add_option("--study-prefix", flags.study_prefix,
                  "study names start with this (default: load-<unix time>)");
+}
+
+}  // namespace
+}  // namespace hyperlab::bench::load
+
+int main(int argc, char** argv) {
+  using hyperlab::bench::load::Flags;
+  Flags flags;
+  CLI::App app{"hyperlab-load: simulated workers over real gRPC against a coordinator; trials/s and latency"};
+  hyperlab::bench::load::AddCoordinatorOptions(app, flags);
+  hyperlab::bench::load::AddFleetOptions(app, flags);
+  hyperlab::bench::load::AddStudyOptions(app, flags);
+  hyperlab::bench::load::AddRunOptions(app, flags);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
