@@ -37,10 +37,12 @@
 #define HYPERLAB_COORDINATOR_COORDINATOR_H_
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -246,6 +248,30 @@ class Coordinator {
   // trials to lease again.
   void Summarize(StudyShard& shard) ABSL_EXCLUSIVE_LOCKS_REQUIRED(shard.mu);
 
+  // --- CreateStudy's stages (studies.cc), under create_mu_: names, the submitter's limit, warm starts and
+  // ids are checked and taken one creation at a time.
+  // The name is taken: the existing study and `true` when the spec differs at most in its budget (then
+  // updated); else ALREADY_EXISTS.
+  absl::StatusOr<std::pair<v1::Study, bool>> Resubmit(StudyShard& old, const v1::StudySpec& spec,
+                                                      std::vector<std::string>* warnings)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(create_mu_);
+  // RESOURCE_EXHAUSTED when `principal` has kMaxOpenStudiesPerSubmitter studies not ended; warns of each
+  // study with the same task and search space (its results will be reused).
+  absl::Status CheckOtherStudies(const v1::StudySpec& spec, absl::string_view principal,
+                                 std::vector<std::string>* warnings) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(create_mu_);
+  // Warns when no registered worker can run the task, or when the objective is a test-set metric.
+  void WarnAboutTask(const v1::StudySpec& spec, std::vector<std::string>& warnings) const;
+  // The observations of the studies spec.warm_start names (their ids are added to `study`).
+  absl::StatusOr<std::vector<searcher::TrialView>> WarmStartPrior(v1::Study& study,
+                                                                  std::vector<std::string>* warnings) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(create_mu_);
+  // Journals the new study, then logs it.
+  absl::Status JournalNewStudy(const v1::Study& study) ABSL_EXCLUSIVE_LOCKS_REQUIRED(create_mu_);
+  // Takes the journaled study's id and serves it from `state`; returns its snapshot.
+  v1::Study AddStudy(const v1::Study& study, std::unique_ptr<StudyState> state)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(create_mu_);
+
   // --- Leasing (leasing.cc).
   // Leases up to `count` trials of the group's study to `worker_id` into `out` (once durable), adding the
   // trials it creates to `created`. A bayesian study without prepared suggestions starts preparing them
@@ -254,12 +280,27 @@ class Coordinator {
   absl::StatusOr<std::vector<v1::Assignment>> AcquireFor(const WorkerRegistry::Seen& seen,
                                                          const std::string& worker, int max_trials,
                                                          StudyShard* only);
+  // AcquireFor's stages: the studies offered to the worker that have trials to lease now, in turn from the
+  // one after the study served last; one pass leasing each its share into `out` (`rotate`: remember the
+  // study served last), returning the last failure; the wait until a study becomes leasable after `epoch`
+  // (of ready_epoch_) or `deadline`.
+  std::vector<StudyShard*> LeasableInTurn(const WorkerRegistry::Seen& seen, StudyShard* only) const;
+  absl::Status LeasePass(const std::vector<StudyShard*>& order, const std::string& worker, int max_trials,
+                         bool rotate, std::vector<v1::Assignment>& out, int& created);
+  void WaitForLeasable(uint64_t epoch, std::chrono::steady_clock::time_point deadline);
   // Complete's work on one study: ends completions[i] for i in `items`, results[i] saying how.
   void CompleteInGroup(StudyGroup& g, absl::string_view worker_id,
                        const std::vector<v1::TrialCompletion>& completions, const std::vector<size_t>& items,
                        std::vector<v1::ItemStatus>& results);
   absl::Status LeaseFromStudy(StudyGroup& group, int count, const std::string& worker_id,
                               std::vector<v1::Assignment>& out, int& created);
+  // LeaseFromStudy's stages: leases up to `room` queued trials (staged; returned), and the next point to make
+  // a trial of: a prepared one (when none is left, starts preparing `want` and returns none) or the
+  // strategy's; none when the strategy has no more, its error when `nothing_staged`.
+  std::vector<v1::Trial> LeaseQueued(StudyGroup& g, int room, const std::string& worker_id) const;
+  absl::StatusOr<std::optional<PreparedSuggestion>> NextSuggestion(StudyShard& shard, const StudyState& s,
+                                                                   int want, bool nothing_staged)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(shard.mu);
   // Whether `trial` (its fingerprint set) waits for a twin's result instead of running: then it is made
   // PENDING with `waiting_for`; else its fingerprint is reserved for it (released if the group is refused).
   bool AwaitTwin(StudyGroup& g, v1::Trial& trial);

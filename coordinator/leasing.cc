@@ -109,15 +109,20 @@ absl::StatusOr<Coordinator::Asked> Coordinator::Ask(absl::string_view client_id,
   return asked;
 }
 
+namespace {
+
+// A worker is offered only studies whose task it can run (a client only the study it asked for).
+bool Offered(const WorkerRegistry::Seen& seen, const StudyShard* only, const StudyShard& shard) {
+  return (only == nullptr || &shard == only) && CanRun(*seen.info, shard.task());
+}
+
+}  // namespace
+
 absl::StatusOr<std::vector<v1::Assignment>> Coordinator::AcquireFor(const WorkerRegistry::Seen& seen,
                                                                     const std::string& worker, int max_trials,
                                                                     StudyShard* only) {
   std::vector<v1::Assignment> out;
   if (seen.draining) return out;
-  // A worker is offered only studies whose task it can run (a client only the study it asked for).
-  auto offered = [&](const StudyShard& shard) {
-    return (only == nullptr || &shard == only) && CanRun(*seen.info, shard.task());
-  };
   const auto deadline =
       std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.acquire_wait_ms);
   for (int pass = 0;; ++pass) {
@@ -126,52 +131,16 @@ absl::StatusOr<std::vector<v1::Assignment>> Coordinator::AcquireFor(const Worker
       MutexLock lock(&ready_mu_);
       epoch = ready_epoch_;
     }
-    // A fair share: studies in turn, starting after the one served last, each at most its share per call.
-    std::vector<StudyShard*> order;
-    {
-      const int64_t after = round_robin_.load(std::memory_order_relaxed);
-      MutexLock lock(&registry_mu_);
-      auto consider = [&](StudyShard* shard) {
-        if (shard->dispatchable.load(std::memory_order_relaxed) > 0 && offered(*shard))
-          order.push_back(shard);
-      };
-      if (only != nullptr) {
-        consider(only);
-      } else {
-        for (auto it = shards_.upper_bound(after); it != shards_.end(); ++it) consider(it->second.get());
-        for (auto it = shards_.begin(); it != shards_.end() && it->first <= after; ++it) {
-          consider(it->second.get());
-        }
-      }
-    }
-    absl::Status failure;
+    const std::vector<StudyShard*> order = LeasableInTurn(seen, only);
     int created = 0;  // Trials created in this pass (some may wait for a twin's result).
-    for (size_t i = 0; i < order.size() && static_cast<int>(out.size()) < max_trials; ++i) {
-      StudyShard* shard = order[i];
-      const int want = max_trials - static_cast<int>(out.size());
-      const int share = std::max<int>(
-          1, (want + static_cast<int>(order.size() - i) - 1) / static_cast<int>(order.size() - i));
-      const int take =
-          static_cast<int>(std::min<int64_t>(share, shard->dispatchable.load(std::memory_order_relaxed)));
-      if (take <= 0) continue;
-      std::vector<v1::Assignment> got;
-      absl::Status status = Mutate(
-          *shard, [&](StudyGroup& g) { return LeaseFromStudy(g, take, worker, got, created); },
-          storage::Durability::kLogged);
-      if (!status.ok()) {
-        failure = status;
-        continue;
-      }
-      if (!got.empty() && only == nullptr) round_robin_.store(shard->id(), std::memory_order_relaxed);
-      for (v1::Assignment& a : got) out.push_back(std::move(a));
-    }
+    const absl::Status failure = LeasePass(order, worker, max_trials, only == nullptr, out, created);
     if (!out.empty()) break;
     if (!failure.ok()) return failure;
     // Nothing was ready anywhere: wait (holding no lock another caller needs) for a study whose
     // suggestions are being prepared, if any, until they are ready or the wait is over.
     bool awaiting = false, ready = false;
     for (StudyShard* shard : only != nullptr ? std::vector<StudyShard*>{only} : AllShards()) {
-      if (!offered(*shard)) continue;
+      if (!Offered(seen, only, *shard)) continue;
       awaiting = awaiting || shard->awaiting.load(std::memory_order_relaxed);
       ready = ready || shard->dispatchable.load(std::memory_order_relaxed) > 0;
     }
@@ -181,17 +150,68 @@ absl::StatusOr<std::vector<v1::Assignment>> Coordinator::AcquireFor(const Worker
     // for a suggestion: it learns of the free slot at once instead of polling for it.
     const bool full = only != nullptr && only->full.load(std::memory_order_relaxed);
     if (!awaiting && !full) break;
-    // Nothing was ready anywhere but suggestions are being prepared (or a slot is awaited): wait (holding
-    // no lock another caller needs) until any study becomes leasable, or the wait is over.
-    MutexLock lock(&ready_mu_);
-    while (ready_epoch_ == epoch && std::chrono::steady_clock::now() < deadline) {
-      ready_cv_.WaitFor(&ready_mu_,
-                        std::chrono::duration_cast<std::chrono::milliseconds>(
-                            deadline - std::chrono::steady_clock::now() + std::chrono::milliseconds(1)));
-    }
+    WaitForLeasable(epoch, deadline);
   }
   LogLeased(out, worker);
   return out;
+}
+
+std::vector<StudyShard*> Coordinator::LeasableInTurn(const WorkerRegistry::Seen& seen,
+                                                     StudyShard* only) const {
+  // A fair share: studies in turn, starting after the one served last, each at most its share per call.
+  std::vector<StudyShard*> order;
+  const int64_t after = round_robin_.load(std::memory_order_relaxed);
+  MutexLock lock(&registry_mu_);
+  auto consider = [&](StudyShard* shard) {
+    if (shard->dispatchable.load(std::memory_order_relaxed) > 0 && Offered(seen, only, *shard))
+      order.push_back(shard);
+  };
+  if (only != nullptr) {
+    consider(only);
+  } else {
+    for (auto it = shards_.upper_bound(after); it != shards_.end(); ++it) consider(it->second.get());
+    for (auto it = shards_.begin(); it != shards_.end() && it->first <= after; ++it) {
+      consider(it->second.get());
+    }
+  }
+  return order;
+}
+
+absl::Status Coordinator::LeasePass(const std::vector<StudyShard*>& order, const std::string& worker,
+                                    int max_trials, bool rotate, std::vector<v1::Assignment>& out,
+                                    int& created) {
+  absl::Status failure;
+  for (size_t i = 0; i < order.size() && static_cast<int>(out.size()) < max_trials; ++i) {
+    StudyShard* shard = order[i];
+    const int want = max_trials - static_cast<int>(out.size());
+    const int share = std::max<int>(
+        1, (want + static_cast<int>(order.size() - i) - 1) / static_cast<int>(order.size() - i));
+    const int take =
+        static_cast<int>(std::min<int64_t>(share, shard->dispatchable.load(std::memory_order_relaxed)));
+    if (take <= 0) continue;
+    std::vector<v1::Assignment> got;
+    absl::Status status = Mutate(
+        *shard, [&](StudyGroup& g) { return LeaseFromStudy(g, take, worker, got, created); },
+        storage::Durability::kLogged);
+    if (!status.ok()) {
+      failure = status;
+      continue;
+    }
+    if (!got.empty() && rotate) round_robin_.store(shard->id(), std::memory_order_relaxed);
+    for (v1::Assignment& a : got) out.push_back(std::move(a));
+  }
+  return failure;
+}
+
+void Coordinator::WaitForLeasable(uint64_t epoch, std::chrono::steady_clock::time_point deadline) {
+  // Nothing was ready anywhere but suggestions are being prepared (or a slot is awaited): wait (holding
+  // no lock another caller needs) until any study becomes leasable, or the wait is over.
+  MutexLock lock(&ready_mu_);
+  while (ready_epoch_ == epoch && std::chrono::steady_clock::now() < deadline) {
+    ready_cv_.WaitFor(&ready_mu_,
+                      std::chrono::duration_cast<std::chrono::milliseconds>(
+                          deadline - std::chrono::steady_clock::now() + std::chrono::milliseconds(1)));
+  }
 }
 
 void Coordinator::LogLeased(const std::vector<v1::Assignment>& leased, const std::string& worker) const {
@@ -203,6 +223,50 @@ void Coordinator::LogLeased(const std::vector<v1::Assignment>& leased, const std
                                         {"attempt", absl::StrCat(a.trial().attempt())}});
   }
 }
+
+namespace {
+
+// Stages a new trial with the strategy state after its suggestion (when that changed).
+void StageNewTrial(StudyGroup& g, const std::string& state_after, v1::Trial trial) {
+  const StudyState& s = g.state;
+  storage::JournalBatch batch;
+  if (state_after != s.strategy_state()) batch.searcher_states.emplace_back(s.study().id(), state_after);
+  batch.trials.push_back(std::move(trial));
+  g.Stage(std::move(batch));
+}
+
+// The trial of a suggestion: the study's next id, its parameters and fingerprint.
+v1::Trial NewTrial(const StudyState& s, const searcher::Assignment& assignment, int64_t now_ms) {
+  v1::Trial trial;
+  trial.set_study_id(s.study().id());
+  trial.set_id(s.counts().total());
+  for (v1::Parameter& p : ToParameters(s.study().spec(), assignment)) *trial.add_parameters() = std::move(p);
+  trial.set_create_unix_ms(now_ms);
+  trial.set_fingerprint(StudyTrialFingerprint(s.study(), trial.parameters()));
+  return trial;
+}
+
+// Hands out what is still leased to this worker once the group is durable (a later operation of the
+// group may have ended the study).
+void HandOutWhenDurable(StudyGroup& g, const std::string& worker_id, std::vector<v1::Trial> leased_trials,
+                        std::vector<v1::Assignment>& out) {
+  g.on_durable.push_back([&out, &g, worker_id, trials = std::move(leased_trials)] {
+    for (const v1::Trial& t : trials) {
+      const v1::Trial& now = g.state.trials()[t.id()];
+      if (now.state() != v1::Trial::RUNNING || now.lease_id() != t.lease_id()) continue;
+      v1::Assignment a;
+      *a.mutable_trial() = now;
+      a.set_study_name(g.state.study().spec().name());
+      *a.mutable_task() = g.state.study().spec().task();
+      *a.mutable_objective() = g.state.study().spec().objective();
+      // Known by path only: first the program's digest, so that an experiment run before is not run again.
+      a.set_digest_only(a.task().has_command() && absl::StartsWith(now.fingerprint(), "path:"));
+      out.push_back(std::move(a));
+    }
+  });
+}
+
+}  // namespace
 
 absl::Status Coordinator::LeaseFromStudy(StudyGroup& g, int count, const std::string& worker_id,
                                          std::vector<v1::Assignment>& out, int& created) {
@@ -218,10 +282,37 @@ absl::Status Coordinator::LeaseFromStudy(StudyGroup& g, int count, const std::st
   const v1::StudySpec& spec = s.study().spec();
   const int room =
       static_cast<int>(std::min<int64_t>(count, spec.budget().max_parallel() - s.counts().running()));
-  int leased = 0;
-  std::vector<v1::Trial> lease;
   // Trials waiting for a worker again (a lost lease, a failed twin) first.
-  for (auto it = s.queued().begin(); it != s.queued().end() && leased < room; ++it, ++leased) {
+  std::vector<v1::Trial> leased_trials = LeaseQueued(g, room, worker_id);
+  int leased = static_cast<int>(leased_trials.size());
+  // New trials: a strategy whose suggestions depend on results (bayesian) runs off-lock on the executor
+  // and its points wait in `prepared`; grid and random points are O(parameters) functions of the trial's
+  // index, computed here. A twin of a done or running trial waits for it and takes no slot.
+  while (leased < room && s.counts().total() < s.planned_trials()) {
+    ASSIGN_OR_RETURN(std::optional<PreparedSuggestion> item,
+                     NextSuggestion(shard, s, room - leased, leased_trials.empty()));
+    if (!item) break;
+    v1::Trial trial = NewTrial(s, item->assignment, g.now_ms);
+    ++created;
+    const bool waits = AwaitTwin(g, trial);
+    if (!waits) {
+      Lease(trial, worker_id, g.now_ms);
+      leased_trials.push_back(trial);
+      ++leased;
+    }
+    StageNewTrial(g, item->state_after, std::move(trial));
+    // A bayesian study's next suggestion must see this trial's reused result (resolved right after this
+    // group), not guess around a pending point: suggest again on a later pass.
+    if (waits && shard.prepared_only) break;
+  }
+  HandOutWhenDurable(g, worker_id, std::move(leased_trials), out);
+  return absl::OkStatus();
+}
+
+std::vector<v1::Trial> Coordinator::LeaseQueued(StudyGroup& g, int room, const std::string& worker_id) const {
+  const StudyState& s = g.state;
+  std::vector<v1::Trial> lease;
+  for (auto it = s.queued().begin(); it != s.queued().end() && static_cast<int>(lease.size()) < room; ++it) {
     lease.push_back(s.trials()[*it]);
   }
   for (v1::Trial& trial : lease) {
@@ -230,78 +321,33 @@ absl::Status Coordinator::LeaseFromStudy(StudyGroup& g, int count, const std::st
     batch.trials.push_back(trial);
     g.Stage(std::move(batch));
   }
-  std::vector<v1::Trial> leased_trials = std::move(lease);
-  // New trials: a strategy whose suggestions depend on results (bayesian) runs off-lock on the executor
-  // and its points wait in `prepared`; grid and random points are O(parameters) functions of the trial's
-  // index, computed here. A twin of a done or running trial waits for it and takes no slot.
-  const bool prepared_only = shard.prepared_only;
-  while (leased < room && s.counts().total() < s.planned_trials()) {
-    PreparedSuggestion item;
-    if (prepared_only) {
-      if (shard.prepared.empty()) {
-        // Only what this caller asked for, on the history as it is now: a suggestion prepared further
-        // ahead would not see results that arrive meanwhile, and a restart (which drops prepared points)
-        // would then suggest differently; resume stays exact.
-        StartPreparing(shard, room - leased);
-        break;
-      }
-      item = std::move(shard.prepared.front());
-      shard.prepared.pop_front();
-    } else {
-      item.state_after = s.strategy_state();
-      absl::StatusOr<std::vector<searcher::Assignment>> one =
-          s.strategy().Suggest(s.history(), 1, item.state_after);
-      if (!one.ok() && leased_trials.empty()) return one.status();  // Nothing staged yet.
-      if (!one.ok() || one->empty()) break;  // A finished grid (or an error after some trials were leased).
-      item.assignment = std::move(one->front());
+  return lease;
+}
+
+absl::StatusOr<std::optional<PreparedSuggestion>> Coordinator::NextSuggestion(StudyShard& shard,
+                                                                              const StudyState& s, int want,
+                                                                              bool nothing_staged) {
+  PreparedSuggestion item;
+  if (shard.prepared_only) {
+    if (shard.prepared.empty()) {
+      // Only what this caller asked for, on the history as it is now: a suggestion prepared further
+      // ahead would not see results that arrive meanwhile, and a restart (which drops prepared points)
+      // would then suggest differently; resume stays exact.
+      StartPreparing(shard, want);
+      return std::nullopt;
     }
-    v1::Trial trial;
-    trial.set_study_id(s.study().id());
-    trial.set_id(s.counts().total());
-    for (v1::Parameter& p : ToParameters(spec, item.assignment)) *trial.add_parameters() = std::move(p);
-    trial.set_create_unix_ms(g.now_ms);
-    trial.set_fingerprint(StudyTrialFingerprint(s.study(), trial.parameters()));
-    ++created;
-    if (AwaitTwin(g, trial)) {
-      // A bayesian study's next suggestion must see this trial's reused result (resolved right after
-      // this group), not guess around a pending point: suggest again on a later pass.
-      if (prepared_only) {
-        storage::JournalBatch batch;
-        if (item.state_after != s.strategy_state()) {
-          batch.searcher_states.emplace_back(s.study().id(), item.state_after);
-        }
-        batch.trials.push_back(std::move(trial));
-        g.Stage(std::move(batch));
-        break;
-      }
-    } else {
-      Lease(trial, worker_id, g.now_ms);
-      leased_trials.push_back(trial);
-      ++leased;
-    }
-    storage::JournalBatch batch;
-    if (item.state_after != s.strategy_state())
-      batch.searcher_states.emplace_back(s.study().id(), item.state_after);
-    batch.trials.push_back(std::move(trial));
-    g.Stage(std::move(batch));
+    item = std::move(shard.prepared.front());
+    shard.prepared.pop_front();
+    return item;
   }
-  // Hand out what is still leased to this worker once the group is durable (a later operation of the
-  // group may have ended the study).
-  g.on_durable.push_back([&out, &g, worker_id, trials = std::move(leased_trials)] {
-    for (const v1::Trial& t : trials) {
-      const v1::Trial& now = g.state.trials()[t.id()];
-      if (now.state() != v1::Trial::RUNNING || now.lease_id() != t.lease_id()) continue;
-      v1::Assignment a;
-      *a.mutable_trial() = now;
-      a.set_study_name(g.state.study().spec().name());
-      *a.mutable_task() = g.state.study().spec().task();
-      *a.mutable_objective() = g.state.study().spec().objective();
-      // Known by path only: first the program's digest, so that an experiment run before is not run again.
-      a.set_digest_only(a.task().has_command() && absl::StartsWith(now.fingerprint(), "path:"));
-      out.push_back(std::move(a));
-    }
-  });
-  return absl::OkStatus();
+  item.state_after = s.strategy_state();
+  absl::StatusOr<std::vector<searcher::Assignment>> one =
+      s.strategy().Suggest(s.history(), 1, item.state_after);
+  if (!one.ok() && nothing_staged) return one.status();  // Nothing staged yet.
+  if (!one.ok() || one->empty())
+    return std::nullopt;  // A finished grid (or an error after some trials were leased).
+  item.assignment = std::move(one->front());
+  return item;
 }
 
 bool Coordinator::AwaitTwin(StudyGroup& g, v1::Trial& trial) {

@@ -40,27 +40,43 @@ absl::StatusOr<std::pair<v1::Study, bool>> Coordinator::CreateStudy(const v1::St
 
   MutexLock create(&create_mu_);
   if (absl::StatusOr<StudyShard*> existing = Find(spec.name()); existing.ok()) {
-    StudyShard& old = **existing;
-    v1::Budget old_budget;
-    {
-      MutexLock lock(&old.mu);
-      v1::StudySpec old_without_budget = old.state().study().spec(), new_without_budget = spec;
-      old_without_budget.clear_budget();
-      new_without_budget.clear_budget();
-      if (!MessageDifferencer::Equals(old_without_budget, new_without_budget)) {
-        return absl::AlreadyExistsError(absl::StrCat("a study named '", spec.name(), "' (id ", old.id(),
-                                                     ") exists with a different spec; choose another name"));
-      }
-      old_budget = old.state().study().spec().budget();
-    }
-    if (!MessageDifferencer::Equals(old_budget, spec.budget())) {
-      RETURN_IF_ERROR(Mutate(old, [&](StudyGroup& g) { return SetBudget(g, spec.budget()); }));
-      if (warnings)
-        warnings->push_back(absl::StrCat("budget of study '", spec.name(), "' updated from the file"));
-    }
-    MutexLock lock(&old.mu);
-    return std::make_pair(old.state().Snapshot(), true);
+    return Resubmit(**existing, spec, warnings);
   }
+  RETURN_IF_ERROR(CheckOtherStudies(spec, principal, warnings));
+  if (warnings != nullptr) WarnAboutTask(spec, *warnings);
+  study.set_id(next_study_id_);
+  study.set_create_unix_ms(clock_->NowMs());
+  ASSIGN_OR_RETURN(std::vector<searcher::TrialView> prior, WarmStartPrior(study, warnings));
+  ASSIGN_OR_RETURN(std::unique_ptr<StudyState> state, NewStudyState(study, "", std::move(prior)));
+  RETURN_IF_ERROR(JournalNewStudy(study));
+  return std::make_pair(AddStudy(study, std::move(state)), false);
+}
+
+absl::StatusOr<std::pair<v1::Study, bool>> Coordinator::Resubmit(StudyShard& old, const v1::StudySpec& spec,
+                                                                 std::vector<std::string>* warnings) {
+  v1::Budget old_budget;
+  {
+    MutexLock lock(&old.mu);
+    v1::StudySpec old_without_budget = old.state().study().spec(), new_without_budget = spec;
+    old_without_budget.clear_budget();
+    new_without_budget.clear_budget();
+    if (!MessageDifferencer::Equals(old_without_budget, new_without_budget)) {
+      return absl::AlreadyExistsError(absl::StrCat("a study named '", spec.name(), "' (id ", old.id(),
+                                                   ") exists with a different spec; choose another name"));
+    }
+    old_budget = old.state().study().spec().budget();
+  }
+  if (!MessageDifferencer::Equals(old_budget, spec.budget())) {
+    RETURN_IF_ERROR(Mutate(old, [&](StudyGroup& g) { return SetBudget(g, spec.budget()); }));
+    if (warnings)
+      warnings->push_back(absl::StrCat("budget of study '", spec.name(), "' updated from the file"));
+  }
+  MutexLock lock(&old.mu);
+  return std::make_pair(old.state().Snapshot(), true);
+}
+
+absl::Status Coordinator::CheckOtherStudies(const v1::StudySpec& spec, absl::string_view principal,
+                                            std::vector<std::string>* warnings) const {
   int open_by_owner = 0;
   const std::string space = SpaceFingerprint(spec, "");
   for (StudyShard* other : AllShards()) {
@@ -79,17 +95,22 @@ absl::StatusOr<std::pair<v1::Study, bool>> Coordinator::CreateStudy(const v1::St
         " studies not ended, the limit max_open_studies_per_submitter = ", kMaxOpenStudiesPerSubmitter,
         "; cancel or finish some first"));
   }
-  if (warnings != nullptr) {
-    const std::vector<v1::WorkerInfo> workers = workers_->Infos();
-    if (std::string why = WhyNoWorker(spec.task(), workers); !workers.empty() && !why.empty()) {
-      warnings->push_back(absl::StrCat(why, "; until then its trials wait"));
-    }
-    if (std::string leak = TestSetObjective(spec.objective().metric()); !leak.empty()) {
-      warnings->push_back(leak);
-    }
+  return absl::OkStatus();
+}
+
+void Coordinator::WarnAboutTask(const v1::StudySpec& spec, std::vector<std::string>& warnings) const {
+  const std::vector<v1::WorkerInfo> workers = workers_->Infos();
+  if (std::string why = WhyNoWorker(spec.task(), workers); !workers.empty() && !why.empty()) {
+    warnings.push_back(absl::StrCat(why, "; until then its trials wait"));
   }
-  study.set_id(next_study_id_);
-  study.set_create_unix_ms(clock_->NowMs());
+  if (std::string leak = TestSetObjective(spec.objective().metric()); !leak.empty()) {
+    warnings.push_back(leak);
+  }
+}
+
+absl::StatusOr<std::vector<searcher::TrialView>> Coordinator::WarmStartPrior(
+    v1::Study& study, std::vector<std::string>* warnings) const {
+  const v1::StudySpec& spec = study.spec();
   std::vector<searcher::TrialView> prior;
   for (int i = 0; i < spec.warm_start().studies_size(); ++i) {
     absl::StatusOr<StudyShard*> source = Find(spec.warm_start().studies(i));
@@ -109,16 +130,25 @@ absl::StatusOr<std::pair<v1::Study, bool>> Coordinator::CreateStudy(const v1::St
                                        spec.algorithm().has_bayesian() ? "" : " (only bayesian uses them)"));
     }
   }
-  ASSIGN_OR_RETURN(std::unique_ptr<StudyState> state, NewStudyState(study, "", std::move(prior)));
+  return prior;
+}
+
+absl::Status Coordinator::JournalNewStudy(const v1::Study& study) {
   storage::JournalBatch batch;
   batch.studies.push_back(study);
   RETURN_IF_ERROR(committer_.Commit(batch));
   if (options_.log != nullptr) {
+    const v1::StudySpec& spec = study.spec();
     options_.log->Info("study_created", {{"study", absl::StrCat(study.id())},
                                          {"study_name", spec.name()},
                                          {"task", TaskKind(spec.task())},
                                          {"max_trials", absl::StrCat(spec.budget().max_trials())}});
   }
+  return absl::OkStatus();
+}
+
+v1::Study Coordinator::AddStudy(const v1::Study& study, std::unique_ptr<StudyState> state) {
+  const v1::StudySpec& spec = study.spec();
   ++next_study_id_;
   state->ApplyStudy(study);
   auto shard = std::make_unique<StudyShard>(study.id(), spec.name(), spec.task(),
@@ -132,7 +162,7 @@ absl::StatusOr<std::pair<v1::Study, bool>> Coordinator::CreateStudy(const v1::St
   MutexLock lock(&registry_mu_);
   study_by_name_[spec.name()] = study.id();
   shards_[study.id()] = std::move(shard);
-  return std::make_pair(std::move(snapshot), false);
+  return snapshot;
 }
 
 absl::StatusOr<v1::Study> Coordinator::GetStudy(absl::string_view ref) const {

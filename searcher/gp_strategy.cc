@@ -12,6 +12,7 @@
 #include "searcher/halton.h"
 #include "searcher/matern_kernel.h"
 #include "searcher/output_warping.h"
+#include "searcher/point_set.h"
 
 namespace hyperlab::searcher {
 namespace {
@@ -99,6 +100,181 @@ std::optional<int64_t> CapacityOf(const SearchSpace& space) {
   return total;
 }
 
+// Suggest's stages (steps of gp_strategy.h).
+
+// Step 2's input: the history sorted into observations (succeeded trials, and stopped ones at their last
+// measured value, in creation order), failures and pending trials; and every point tried, kept at a
+// distance (point_set.h).
+struct SortedHistory {
+  explicit SortedHistory(std::vector<double> resolutions) : seen(std::move(resolutions)) {}
+
+  std::vector<Eigen::VectorXd> observed, failed, pending;
+  std::vector<double> objectives;  // Of `observed`, to minimise (negated when the goal is to maximise).
+  PointSet seen;
+  int prior_succeeded = 0;  // Observations from the warm-start prior (config.prior).
+};
+
+// The warm-start prior's succeeded and failed trials (others are ignored).
+void AddPrior(const ParameterEncoding& encoding, const AlgorithmConfig& config, double sign,
+              SortedHistory& h) {
+  for (const TrialView& trial : config.prior) {
+    if (trial.outcome != TrialView::Outcome::kSucceeded && trial.outcome != TrialView::Outcome::kFailed) {
+      continue;
+    }
+    Eigen::VectorXd x = encoding.Encode(trial.assignment);
+    h.seen.Insert(x);
+    if (trial.outcome == TrialView::Outcome::kSucceeded && trial.objective &&
+        std::isfinite(*trial.objective)) {
+      h.objectives.push_back(sign * *trial.objective);
+      h.observed.push_back(std::move(x));
+      ++h.prior_succeeded;
+    } else {
+      h.failed.push_back(std::move(x));
+    }
+  }
+}
+
+void AddHistory(const ParameterEncoding& encoding, absl::Span<const TrialView> history, double sign,
+                SortedHistory& h) {
+  for (const TrialView& trial : history) {
+    Eigen::VectorXd x = encoding.Encode(trial.assignment);
+    h.seen.Insert(x);
+    const bool valued = trial.objective && std::isfinite(*trial.objective);
+    switch (trial.outcome) {
+      case TrialView::Outcome::kPending:
+        h.pending.push_back(std::move(x));
+        break;
+      case TrialView::Outcome::kSucceeded:
+      case TrialView::Outcome::kStopped:
+        // A stopped trial's last measurement is a pessimistic observation of its point (docs/search.md,
+        // "Stopped trials"); without one it is only kept away from.
+        if (valued) {
+          h.objectives.push_back(sign * *trial.objective);
+          h.observed.push_back(std::move(x));
+        } else if (trial.outcome == TrialView::Outcome::kSucceeded) {
+          h.failed.push_back(std::move(x));
+        }
+        break;
+      case TrialView::Outcome::kFailed:
+        h.failed.push_back(std::move(x));
+        break;
+    }
+  }
+}
+
+SortedHistory SortHistory(const ParameterEncoding& encoding, const AlgorithmConfig& config,
+                          absl::Span<const TrialView> history) {
+  const double sign = config.goal == Goal::kMaximize ? -1 : 1;
+  SortedHistory h(encoding.Resolutions());
+  AddPrior(encoding, config, sign, h);
+  AddHistory(encoding, history, sign, h);
+  return h;
+}
+
+// The training set: observations then failures, one encoded row each, and their warped targets
+// (output_warping.h: failures imputed below the worst).
+struct TrainingSet {
+  Eigen::MatrixXd x;
+  Eigen::VectorXd y;
+};
+
+TrainingSet BuildTrainingSet(const SortedHistory& h, int d) {
+  const int n = static_cast<int>(h.observed.size() + h.failed.size());
+  TrainingSet t;
+  t.x.resize(n, d);
+  for (size_t i = 0; i < h.observed.size(); ++i)
+    t.x.row(static_cast<Eigen::Index>(i)) = h.observed[i].transpose();
+  for (size_t i = 0; i < h.failed.size(); ++i) {
+    t.x.row(static_cast<Eigen::Index>(h.observed.size() + i)) = h.failed[i].transpose();
+  }
+  const std::vector<double> warped = WarpObjectives(h.objectives, static_cast<int>(h.failed.size()));
+  t.y = Eigen::Map<const Eigen::VectorXd>(warped.data(), n);
+  return t;
+}
+
+// The hyperparameters: refitted by MAP on at most kFitCap rows (warm started from the saved fit) when
+// enough new results have arrived, the fit then saved in `state`; else the saved ones.
+GpHyperparameters FitHyperparametersOrRestore(const MaternKernel& kernel, const TrainingSet& t, int d,
+                                              uint64_t seed, std::string& state) {
+  const int n = static_cast<int>(t.y.size());
+  std::optional<GpState> saved = DecodeGpState(state);
+  if (!NeedsFit(saved, n, d)) return GpHyperparameters::Unpack(saved->theta);
+  const std::vector<int> fit_rows = Subset(t.y, GpStrategy::kFitCap);
+  const std::optional<GpHyperparameters> warm = saved && saved->theta.size() == d + 2
+                                                    ? std::optional(GpHyperparameters::Unpack(saved->theta))
+                                                    : std::nullopt;
+  GpHyperparameters hyper =
+      FitHyperparameters(kernel, Rows(t.x, fit_rows), Rows(t.y, fit_rows), warm ? &*warm : nullptr, seed);
+  state = EncodeGpState({.fit_observations = n, .theta = hyper.Pack()});
+  return hyper;
+}
+
+// Kriging believer: the point is believed to return the posterior mean.
+void BelieveMean(GpModel& gp, const Eigen::VectorXd& point) {
+  Eigen::VectorXd mean, variance;
+  gp.Predict(point.transpose(), &mean, &variance);
+  gp.AddObservation(point, mean(0));
+}
+
+// The fitted model, with what the acquisition optimiser searches around.
+struct Posterior {
+  GpModel gp;
+  Eigen::MatrixXd incumbents;  // The best observed points (at most kIncumbents), best first.
+  double best = 0;             // The best observed target.
+};
+
+// The posterior on at most kDataCap observations, pending trials entered as fantasies. None when it cannot
+// be built (non-finite inputs).
+std::optional<Posterior> BuildPosterior(const MaternKernel& kernel, const TrainingSet& t,
+                                        const GpHyperparameters& hyper, const SortedHistory& h) {
+  const std::vector<int> rows = Subset(t.y, GpStrategy::kDataCap);
+  absl::StatusOr<GpModel> model = GpModel::Create(kernel, Rows(t.x, rows), Rows(t.y, rows), hyper);
+  if (!model.ok()) return std::nullopt;
+  Posterior p{.gp = *std::move(model)};
+  for (const Eigen::VectorXd& pending : h.pending) BelieveMean(p.gp, pending);
+  std::vector<int> order(h.observed.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return t.y(a) < t.y(b); });
+  order.resize(std::min<size_t>(order.size(), kIncumbents));
+  p.incumbents = Rows(t.x, order);
+  p.best = t.y(order.front());
+  return p;
+}
+
+// Step 2: builds the training set, fits (or restores) the hyperparameters and builds the posterior.
+std::optional<Posterior> Fit(const ParameterEncoding& encoding, uint64_t seed, const SortedHistory& h,
+                             std::string& state) {
+  const int d = encoding.dimensions();
+  const TrainingSet t = BuildTrainingSet(h, d);
+  const MaternKernel kernel(encoding.CategoricalMask());
+  const GpHyperparameters hyper = FitHyperparametersOrRestore(kernel, t, d, seed, state);
+  return BuildPosterior(kernel, t, hyper, h);
+}
+
+// Step 4: the candidate maximising the acquisition for trial `index`; none when every scored point was
+// excluded, or when rounding through the assignment brings it within resolution of a trial.
+std::optional<Eigen::VectorXd> MaximizeAcquisition(const Posterior& p, const ParameterEncoding& encoding,
+                                                   const AlgorithmConfig& config, const PointSet& seen,
+                                                   int64_t index) {
+  const AcquisitionResult r =
+      OptimizeAcquisition(p.gp, encoding, p.incumbents, p.best, seen, config.seed,
+                          static_cast<uint64_t>(index), OptionsFor(p.gp.size(), config));
+  if (r.excluded) return std::nullopt;
+  if (seen.ContainsNear(encoding.Encode(encoding.Decode(r.x)))) return std::nullopt;
+  return r.x;
+}
+
+// The chosen point's assignment. From now on the point is kept away from as the next call will see it
+// (through the assignment), and the rest of the batch believes it returns the posterior mean.
+Assignment Pick(const ParameterEncoding& encoding, const Eigen::VectorXd& chosen, PointSet& seen,
+                Posterior* posterior) {
+  Assignment assignment = encoding.Decode(chosen);
+  const Eigen::VectorXd point = encoding.Encode(assignment);
+  seen.Insert(point);
+  if (posterior != nullptr) BelieveMean(posterior->gp, point);
+  return assignment;
+}
+
 }  // namespace
 
 GpStrategy::GpStrategy(SearchSpace space, const AlgorithmConfig& config)
@@ -115,145 +291,36 @@ Assignment GpStrategy::InitialPoint(int64_t index) const {
   return encoding_.Decode(x);
 }
 
+std::optional<Eigen::VectorXd> GpStrategy::UnseenInitialPoint(int64_t index, const PointSet& seen) const {
+  for (uint64_t attempt = 0; attempt < 64; ++attempt) {
+    Eigen::VectorXd x = encoding_.Encode(InitialPoint(static_cast<int64_t>(index + attempt * kRetryStride)));
+    if (!seen.ContainsNear(x)) return x;
+  }
+  return std::nullopt;
+}
+
 absl::StatusOr<std::vector<Assignment>> GpStrategy::Suggest(absl::Span<const TrialView> history, int count,
                                                             std::string& state) const {
-  const int d = encoding_.dimensions();
-  const double sign = config_.goal == Goal::kMaximize ? -1 : 1;
   std::vector<Assignment> out;
   if (count <= 0) return out;
-
-  // Sort the history: observations (succeeded trials, and stopped ones at their last measured value, in
-  // creation order), failures, pending; and every point tried, kept at a distance (point_set.h).
-  std::vector<Eigen::VectorXd> observed, failed, pending;
-  std::vector<double> objectives;
-  PointSet seen(encoding_.Resolutions());
-  int prior_succeeded = 0;
-  for (const TrialView& trial : config_.prior) {
-    if (trial.outcome != TrialView::Outcome::kSucceeded && trial.outcome != TrialView::Outcome::kFailed) {
-      continue;
-    }
-    Eigen::VectorXd x = encoding_.Encode(trial.assignment);
-    seen.Insert(x);
-    if (trial.outcome == TrialView::Outcome::kSucceeded && trial.objective &&
-        std::isfinite(*trial.objective)) {
-      objectives.push_back(sign * *trial.objective);
-      observed.push_back(std::move(x));
-      ++prior_succeeded;
-    } else {
-      failed.push_back(std::move(x));
-    }
-  }
+  SortedHistory sorted = SortHistory(encoding_, config_, history);
   // Warm-start observations take the place of that many quasi-random initial trials.
-  const int64_t initial_trials = std::max<int64_t>(0, initial_trials_ - prior_succeeded);
-  for (const TrialView& trial : history) {
-    Eigen::VectorXd x = encoding_.Encode(trial.assignment);
-    seen.Insert(x);
-    const bool valued = trial.objective && std::isfinite(*trial.objective);
-    switch (trial.outcome) {
-      case TrialView::Outcome::kPending:
-        pending.push_back(std::move(x));
-        break;
-      case TrialView::Outcome::kSucceeded:
-      case TrialView::Outcome::kStopped:
-        // A stopped trial's last measurement is a pessimistic observation of its point (docs/search.md,
-        // "Stopped trials"); without one it is only kept away from.
-        if (valued) {
-          objectives.push_back(sign * *trial.objective);
-          observed.push_back(std::move(x));
-        } else if (trial.outcome == TrialView::Outcome::kSucceeded) {
-          failed.push_back(std::move(x));
-        }
-        break;
-      case TrialView::Outcome::kFailed:
-        failed.push_back(std::move(x));
-        break;
-    }
-  }
-
-  // A quasi-random point for trial `index` not yet seen (nullopt when a small discrete space is used up).
-  auto initial = [&](int64_t index) -> std::optional<Eigen::VectorXd> {
-    for (uint64_t attempt = 0; attempt < 64; ++attempt) {
-      Eigen::VectorXd x =
-          encoding_.Encode(InitialPoint(static_cast<int64_t>(index + attempt * kRetryStride)));
-      if (!seen.ContainsNear(x)) return x;
-    }
-    return std::nullopt;
-  };
-
+  const int64_t initial_trials = std::max<int64_t>(0, initial_trials_ - sorted.prior_succeeded);
   const int64_t first = static_cast<int64_t>(history.size());
-  const bool model_phase = first + count > initial_trials && observed.size() >= 2;
-  std::optional<GpModel> gp;
-  Eigen::MatrixXd incumbents;
-  double best = 0;
-  if (model_phase) {
-    const int n = static_cast<int>(observed.size() + failed.size());
-    Eigen::MatrixXd x(n, d);
-    for (size_t i = 0; i < observed.size(); ++i)
-      x.row(static_cast<Eigen::Index>(i)) = observed[i].transpose();
-    for (size_t i = 0; i < failed.size(); ++i) {
-      x.row(static_cast<Eigen::Index>(observed.size() + i)) = failed[i].transpose();
-    }
-    const std::vector<double> warped = WarpObjectives(objectives, static_cast<int>(failed.size()));
-    const Eigen::VectorXd y = Eigen::Map<const Eigen::VectorXd>(warped.data(), n);
-
-    const MaternKernel kernel(encoding_.CategoricalMask());
-    std::optional<GpState> saved = DecodeGpState(state);
-    GpHyperparameters hyper;
-    if (NeedsFit(saved, n, d)) {
-      const std::vector<int> fit_rows = Subset(y, kFitCap);
-      const std::optional<GpHyperparameters> warm =
-          saved && saved->theta.size() == d + 2 ? std::optional(GpHyperparameters::Unpack(saved->theta))
-                                                : std::nullopt;
-      hyper = FitHyperparameters(kernel, Rows(x, fit_rows), Rows(y, fit_rows), warm ? &*warm : nullptr,
-                                 config_.seed);
-      state = EncodeGpState({.fit_observations = n, .theta = hyper.Pack()});
-    } else {
-      hyper = GpHyperparameters::Unpack(saved->theta);
-    }
-    const std::vector<int> rows = Subset(y, kDataCap);
-    absl::StatusOr<GpModel> model = GpModel::Create(kernel, Rows(x, rows), Rows(y, rows), hyper);
-    if (model.ok()) {
-      gp.emplace(*std::move(model));
-      // Kriging believer: each pending trial is believed to return the posterior mean.
-      for (const Eigen::VectorXd& p : pending) {
-        Eigen::VectorXd mean, variance;
-        gp->Predict(p.transpose(), &mean, &variance);
-        gp->AddObservation(p, mean(0));
-      }
-      std::vector<int> order(observed.size());
-      std::iota(order.begin(), order.end(), 0);
-      std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return y(a) < y(b); });
-      order.resize(std::min<size_t>(order.size(), kIncumbents));
-      incumbents = Rows(x, order);
-      best = y(order.front());
-    }
+  std::optional<Posterior> posterior;
+  if (first + count > initial_trials && sorted.observed.size() >= 2) {
     // When the posterior cannot be built (non-finite inputs), fall back to the quasi-random design.
+    posterior = Fit(encoding_, config_.seed, sorted, state);
   }
-
   for (int i = 0; i < count; ++i) {
     const int64_t index = first + i;
     std::optional<Eigen::VectorXd> chosen;
-    if (gp && index >= initial_trials) {
-      const AcquisitionResult r =
-          OptimizeAcquisition(*gp, encoding_, incumbents, best, seen, config_.seed,
-                              static_cast<uint64_t>(index), OptionsFor(gp->size(), config_));
-      if (!r.excluded) chosen = r.x;
+    if (posterior && index >= initial_trials) {
+      chosen = MaximizeAcquisition(*posterior, encoding_, config_, sorted.seen, index);
     }
-    if (chosen && seen.ContainsNear(encoding_.Encode(encoding_.Decode(*chosen)))) {
-      chosen.reset();  // Rounding through the assignment brought it within resolution of a trial.
-    }
-    if (!chosen) chosen = initial(index);
+    if (!chosen) chosen = UnseenInitialPoint(index, sorted.seen);
     if (!chosen) break;  // Every point of a small discrete space has been tried.
-    Assignment assignment = encoding_.Decode(*chosen);
-    // As the next call will see it: through the assignment.
-    const Eigen::VectorXd point = encoding_.Encode(assignment);
-    seen.Insert(point);
-    if (gp) {  // Kriging believer for the rest of the batch.
-      Eigen::VectorXd mean, variance;
-      gp->Predict(point.transpose(), &mean, &variance);
-      gp->AddObservation(point, mean(0));
-    }
-    out.push_back(std::move(assignment));
+    out.push_back(Pick(encoding_, *chosen, sorted.seen, posterior ? &*posterior : nullptr));
   }
   return out;
 }

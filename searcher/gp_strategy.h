@@ -33,6 +33,8 @@
 
 namespace hyperlab::searcher {
 
+class PointSet;  // point_set.h
+
 class GpStrategy : public Strategy {
  public:
   // Observations the posterior holds at most; beyond, the best half plus an even spread of the rest.
@@ -52,6 +54,9 @@ class GpStrategy : public Strategy {
 
  private:
   Assignment InitialPoint(int64_t index) const;
+  // Step 1 (and the fallback of step 4): the initial design's point for trial `index`, encoded, or a later
+  // one of the sequence when that is near a member of `seen`; nullopt when a small discrete space is used up.
+  std::optional<Eigen::VectorXd> UnseenInitialPoint(int64_t index, const PointSet& seen) const;
 
   SearchSpace space_;
   AlgorithmConfig config_;

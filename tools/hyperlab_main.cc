@@ -1,5 +1,8 @@
 // hyperlab: the command line. Submits and inspects studies on a coordinator (--coordinator) or reads a
 // journal directory directly (--data-dir), and runs a whole cluster in one process (`hyperlab run`).
+//
+// main() registers each command group's CLI11 subcommands (one function per group, in the order `--help`
+// lists them), parses, and turns the chosen command's status into the exit code.
 #include <iostream>
 
 #include "CLI/CLI.hpp"
@@ -11,10 +14,35 @@
 
 using hyperlab::tools::GlobalOptions;
 
-int main(int argc, char** argv) {
+namespace {
+
+// What the command line fills in; it outlives the parse, which runs the chosen command's callback. Some
+// arguments are shared by several commands (only one command runs).
+struct Cli {
   GlobalOptions g;
-  CLI::App app{"hyperlab: parametric experiments at cluster scale"};
-  app.require_subcommand(1);
+  absl::Status status;  // The chosen command's result.
+  std::string file, study, text, plot_output;
+  int workers = 2;
+  bool verbose = false;
+  double wait_timeout = 0;
+  bool force = false;
+  std::string fork_name;
+  bool fork_with_trials = false;
+  int fork_max_trials = 0;
+  int max_trials = 0;
+  std::string trial_ref;
+  std::vector<std::string> compare_studies;
+  double compare_target = 0;
+  hyperlab::tools::TrialsOptions trials_options;
+  std::string plot_kind, plot_params;
+  hyperlab::plot::PlotOptions plot_options;
+  std::string worker_id, reason;
+  int64_t trial_id = 0;
+  std::string backup_dir;
+  std::vector<std::string> help_topic;
+};
+
+void AddGlobalOptions(CLI::App& app, GlobalOptions& g) {
   const hyperlab::v1::BuildInfo build = hyperlab::coordinator::GetBuildInfo();
   app.set_version_flag(
       "--version", absl::StrCat("hyperlab ", build.version(), " (", build.git_commit(), ", ",
@@ -34,98 +62,112 @@ int main(int argc, char** argv) {
   app.add_option("--tls-key", g.tls_key, "PEM private key of --tls-cert");
   app.add_flag("--insecure-plaintext-tokens", g.insecure_plaintext_tokens,
                "send the token without TLS to a non-loopback address (only on an encrypted network)");
+}
 
-  absl::Status status;
-  std::string file, study;
-  int workers = 2;
-  bool verbose = false;
-  double wait_timeout = 0;
-
+void AddRunCommand(CLI::App& app, Cli& cli) {
   CLI::App* run = app.add_subcommand("run", "run a study file on an embedded single-process cluster");
   run->fallthrough();
-  run->add_option("file", file, "study file (YAML)")->required();
-  run->add_option("--workers", workers, "local workers")->capture_default_str();
-  run->add_flag("--verbose", verbose, "log each trial");
-  run->callback([&] { status = hyperlab::tools::Run(g, file, workers, verbose); });
+  run->add_option("file", cli.file, "study file (YAML)")->required();
+  run->add_option("--workers", cli.workers, "local workers")->capture_default_str();
+  run->add_flag("--verbose", cli.verbose, "log each trial");
+  run->callback([&cli] { cli.status = hyperlab::tools::Run(cli.g, cli.file, cli.workers, cli.verbose); });
+}
 
-  CLI::App* study_cmd = app.add_subcommand("study", "submit and inspect studies");
-  study_cmd->fallthrough();
-  study_cmd->require_subcommand(1);
+// Adds `study NAME` taking the study (for submit: the study file) and running `fn`.
+template <typename Fn>
+CLI::App* AddStudySubcommand(CLI::App* study_cmd, Cli& cli, const char* name, const char* help, Fn fn) {
+  CLI::App* sub = study_cmd->add_subcommand(name, help);
+  sub->fallthrough();
+  sub->add_option(std::string(name) == "submit" ? "file" : "study",
+                  std::string(name) == "submit" ? cli.file : cli.study,
+                  std::string(name) == "submit" ? "study file (YAML)" : "study id or name")
+      ->required();
+  sub->callback([&cli, fn] { cli.status = fn(); });
+  return sub;
+}
+
+// study submit, show, watch, wait, best, cancel, delete, fork, pause, resume, set-budget, conclude.
+void AddStudyLifecycleCommands(CLI::App* study_cmd, Cli& cli) {
   auto add = [&](const char* name, const char* help, auto fn) {
-    CLI::App* sub = study_cmd->add_subcommand(name, help);
-    sub->fallthrough();
-    sub->add_option(std::string(name) == "submit" ? "file" : "study",
-                    std::string(name) == "submit" ? file : study,
-                    std::string(name) == "submit" ? "study file (YAML)" : "study id or name")
-        ->required();
-    sub->callback([&, fn] { status = fn(); });
-    return sub;
+    return AddStudySubcommand(study_cmd, cli, name, help, fn);
   };
   add("submit", "create a study from a file; prints its id",
-      [&] { return hyperlab::tools::StudySubmit(g, file); });
-  add("show", "a study in detail", [&] { return hyperlab::tools::StudyShow(g, study); });
-  add("watch", "live progress until the study ends", [&] { return hyperlab::tools::StudyWatch(g, study); });
-  add("wait", "wait for the study to end: exit 0 when it completes, 1 when it fails or is cancelled", [&] {
-    return hyperlab::tools::StudyWait(g, study, wait_timeout);
-  })->add_option("--max-wait", wait_timeout, "give up after this many seconds (0: never)");
-  add("best", "the best trial so far", [&] { return hyperlab::tools::StudyBest(g, study); });
-  add("cancel", "stop a study for good", [&] { return hyperlab::tools::StudyCancel(g, study); });
-  bool force = false;
-  add("delete", "delete a study with its trials (the journal frees the space)", [&] {
-    return hyperlab::tools::StudyDelete(g, study, force);
-  })->add_flag("--force", force, "cancel its running trials first");
-  std::string fork_name;
-  bool fork_with_trials = false;
-  int fork_max_trials = 0;
-  CLI::App* fork = add("fork", "the same study under a new name (after an edit, to iterate)", [&] {
-    return hyperlab::tools::StudyFork(g, study, fork_name, fork_with_trials, fork_max_trials);
+      [&cli] { return hyperlab::tools::StudySubmit(cli.g, cli.file); });
+  add("show", "a study in detail", [&cli] { return hyperlab::tools::StudyShow(cli.g, cli.study); });
+  add("watch", "live progress until the study ends",
+      [&cli] { return hyperlab::tools::StudyWatch(cli.g, cli.study); });
+  add("wait", "wait for the study to end: exit 0 when it completes, 1 when it fails or is cancelled", [&cli] {
+    return hyperlab::tools::StudyWait(cli.g, cli.study, cli.wait_timeout);
+  })->add_option("--max-wait", cli.wait_timeout, "give up after this many seconds (0: never)");
+  add("best", "the best trial so far", [&cli] { return hyperlab::tools::StudyBest(cli.g, cli.study); });
+  add("cancel", "stop a study for good", [&cli] { return hyperlab::tools::StudyCancel(cli.g, cli.study); });
+  add("delete", "delete a study with its trials (the journal frees the space)", [&cli] {
+    return hyperlab::tools::StudyDelete(cli.g, cli.study, cli.force);
+  })->add_flag("--force", cli.force, "cancel its running trials first");
+  CLI::App* fork = add("fork", "the same study under a new name (after an edit, to iterate)", [&cli] {
+    return hyperlab::tools::StudyFork(cli.g, cli.study, cli.fork_name, cli.fork_with_trials,
+                                      cli.fork_max_trials);
   });
-  fork->add_option("--name", fork_name, "the new study's name")->required();
-  fork->add_flag("--with-trials", fork_with_trials,
+  fork->add_option("--name", cli.fork_name, "the new study's name")->required();
+  fork->add_flag("--with-trials", cli.fork_with_trials,
                  "take over the study's results where the fork suggests the same points (reuse: any); "
                  "default: start afresh (reuse: study)");
-  fork->add_option("--max-trials", fork_max_trials, "the fork's budget.max_trials (default: the study's)");
-  add("pause", "dispatch no new trials until resumed", [&] { return hyperlab::tools::StudyPause(g, study); });
-  add("resume", "continue a paused study", [&] { return hyperlab::tools::StudyResume(g, study); });
-  int max_trials = 0;
+  fork->add_option("--max-trials", cli.fork_max_trials,
+                   "the fork's budget.max_trials (default: the study's)");
+  add("pause", "dispatch no new trials until resumed",
+      [&cli] { return hyperlab::tools::StudyPause(cli.g, cli.study); });
+  add("resume", "continue a paused study", [&cli] { return hyperlab::tools::StudyResume(cli.g, cli.study); });
   add("set-budget", "change the number of trials",
-      [&] { return hyperlab::tools::StudySetBudget(g, study, max_trials); })
-      ->add_option("max_trials", max_trials, "new budget.max_trials")
+      [&cli] { return hyperlab::tools::StudySetBudget(cli.g, cli.study, cli.max_trials); })
+      ->add_option("max_trials", cli.max_trials, "new budget.max_trials")
       ->required();
-  std::string text;
   add("conclude", "record what the study showed (replaces an earlier conclusion)",
-      [&] { return hyperlab::tools::StudyConclude(g, study, text); })
-      ->add_option("conclusion", text, "the conclusion, in words")
+      [&cli] { return hyperlab::tools::StudyConclude(cli.g, cli.study, cli.text); })
+      ->add_option("conclusion", cli.text, "the conclusion, in words")
       ->required();
-  CLI::App* trial_cmd = app.add_subcommand("trial", "annotate one trial");
-  trial_cmd->fallthrough();
-  trial_cmd->require_subcommand(1);
-  std::string trial_ref;
-  CLI::App* note = trial_cmd->add_subcommand("note", "add a note to a trial");
-  note->fallthrough();
-  note->add_option("trial", trial_ref, "STUDY/TRIAL, e.g. lr-sweep/7")->required();
-  note->add_option("text", text, "the note")->required();
-  note->callback([&] { status = hyperlab::tools::TrialNote(g, trial_ref, text); });
-  std::vector<std::string> compare_studies;
-  double compare_target = 0;
+}
+
+// study compare and list: commands over several studies.
+void AddStudyCollectionCommands(CLI::App* study_cmd, Cli& cli) {
   CLI::App* compare = study_cmd->add_subcommand("compare", "studies with the same objective side by side");
   compare->fallthrough();
-  compare->add_option("studies", compare_studies, "two or more study ids or names")->required();
+  compare->add_option("studies", cli.compare_studies, "two or more study ids or names")->required();
   CLI::Option* target_option = compare->add_option(
-      "--target", compare_target, "objective value to reach (default: the worst of the best values)");
-  compare->callback([&] {
-    status = hyperlab::tools::StudyCompare(
-        g, compare_studies,
-        target_option->count() > 0 ? std::optional<double>(compare_target) : std::nullopt);
+      "--target", cli.compare_target, "objective value to reach (default: the worst of the best values)");
+  compare->callback([&cli, target_option] {
+    cli.status = hyperlab::tools::StudyCompare(
+        cli.g, cli.compare_studies,
+        target_option->count() > 0 ? std::optional<double>(cli.compare_target) : std::nullopt);
   });
   CLI::App* list = study_cmd->add_subcommand("list", "all studies");
   list->fallthrough();
-  list->callback([&] { status = hyperlab::tools::StudyList(g); });
+  list->callback([&cli] { cli.status = hyperlab::tools::StudyList(cli.g); });
+}
 
+void AddStudyCommands(CLI::App& app, Cli& cli) {
+  CLI::App* study_cmd = app.add_subcommand("study", "submit and inspect studies");
+  study_cmd->fallthrough();
+  study_cmd->require_subcommand(1);
+  AddStudyLifecycleCommands(study_cmd, cli);
+  AddStudyCollectionCommands(study_cmd, cli);
+}
+
+void AddTrialCommands(CLI::App& app, Cli& cli) {
+  CLI::App* trial_cmd = app.add_subcommand("trial", "annotate one trial");
+  trial_cmd->fallthrough();
+  trial_cmd->require_subcommand(1);
+  CLI::App* note = trial_cmd->add_subcommand("note", "add a note to a trial");
+  note->fallthrough();
+  note->add_option("trial", cli.trial_ref, "STUDY/TRIAL, e.g. lr-sweep/7")->required();
+  note->add_option("text", cli.text, "the note")->required();
+  note->callback([&cli] { cli.status = hyperlab::tools::TrialNote(cli.g, cli.trial_ref, cli.text); });
+}
+
+void AddTrialsCommand(CLI::App& app, Cli& cli) {
   CLI::App* trials =
       app.add_subcommand("trials", "trials of one or more studies: filter, sort, pick columns");
   trials->fallthrough();
-  hyperlab::tools::TrialsOptions trials_options;
+  hyperlab::tools::TrialsOptions& trials_options = cli.trials_options;
   trials->add_option("study", trials_options.studies, "study ids or names (or --tag)");
   trials->add_option("--tag", trials_options.tag, "every study with this tag");
   trials->add_option("--where", trials_options.where,
@@ -137,91 +179,107 @@ int main(int argc, char** argv) {
   trials->add_flag("--measurements", trials_options.measurements,
                    "one row per reported step (trial, step, time, metrics) instead of one per trial");
   trials->add_option("--limit", trials_options.limit, "show at most N trials (0: all)");
-  trials->callback([&] { status = hyperlab::tools::Trials(g, trials_options); });
+  trials->callback([&cli] { cli.status = hyperlab::tools::Trials(cli.g, cli.trials_options); });
+}
 
-  std::string plot_kind, plot_output, plot_params;
-  hyperlab::plot::PlotOptions plot_options;
+// plot and report: a study drawn to a file.
+void AddPlotCommands(CLI::App& app, Cli& cli) {
+  hyperlab::plot::PlotOptions& plot_options = cli.plot_options;
   CLI::App* plot = app.add_subcommand("plot", "draw one plot of a study as SVG or PNG");
   plot->fallthrough();
-  plot->add_option("study", study, "study id or name")->required();
-  plot->add_option("kind", plot_kind, "history, slice, contour, curves, importance, confusion or parallel")
+  plot->add_option("study", cli.study, "study id or name")->required();
+  plot->add_option("kind", cli.plot_kind,
+                   "history, slice, contour, curves, importance, confusion or parallel")
       ->required();
-  plot->add_option("-o,--output", plot_output,
+  plot->add_option("-o,--output", cli.plot_output,
                    "the file to write: .svg, or .png (rendered from the SVG); - for SVG on standard output")
       ->required();
   plot->add_option("--metric", plot_options.metric,
                    "metric to plot (default: the objective; curves: loss, i.e. train_loss and dev_loss)");
   plot->add_option("--param", plot_options.param, "slice: only this parameter");
   plot->add_option(
-      "--params", plot_params,
+      "--params", cli.plot_params,
       "contour: two parameters P,Q (default: the first two); parallel: the axes, in order (default: all)");
   plot->add_option("--trial", plot_options.trial,
                    "confusion: this trial (default: the best); curves: only this one");
   plot->add_option("--top", plot_options.top, "curves: the best N trials")->capture_default_str();
-  plot->callback([&] {
-    if (!plot_params.empty()) plot_options.params = absl::StrSplit(plot_params, ',', absl::SkipWhitespace());
-    status = hyperlab::tools::Plot(g, study, plot_kind, plot_output, plot_options);
+  plot->callback([&cli] {
+    if (!cli.plot_params.empty()) {
+      cli.plot_options.params = absl::StrSplit(cli.plot_params, ',', absl::SkipWhitespace());
+    }
+    cli.status = hyperlab::tools::Plot(cli.g, cli.study, cli.plot_kind, cli.plot_output, cli.plot_options);
   });
   CLI::App* report = app.add_subcommand("report", "write a study's self-contained HTML report");
   report->fallthrough();
-  report->add_option("study", study, "study id or name")->required();
-  report->add_option("-o,--output", plot_output, "the HTML file to write (- for standard output)")
+  report->add_option("study", cli.study, "study id or name")->required();
+  report->add_option("-o,--output", cli.plot_output, "the HTML file to write (- for standard output)")
       ->required();
-  report->callback([&] { status = hyperlab::tools::Report(g, study, plot_output); });
+  report->callback([&cli] { cli.status = hyperlab::tools::Report(cli.g, cli.study, cli.plot_output); });
+}
 
-  CLI::App* admin = app.add_subcommand("admin", "operator commands");
-  admin->fallthrough();
-  admin->require_subcommand(1);
-  admin->add_subcommand("status", "cluster status")->fallthrough()->callback([&] {
-    status = hyperlab::tools::AdminStatus(g);
-  });
-  admin->add_subcommand("workers", "registered workers")->fallthrough()->callback([&] {
-    status = hyperlab::tools::AdminWorkers(g);
-  });
-  std::string worker_id, reason;
-  int64_t trial_id = 0;
+// admin drain, undrain and evict: commands on one worker.
+void AddAdminWorkerCommands(CLI::App* admin, Cli& cli) {
   for (bool drain : {true, false}) {
     CLI::App* sub = admin->add_subcommand(
         drain ? "drain" : "undrain",
         drain ? "give a worker no new trials (running ones finish; kept across restarts)"
               : "let a drained worker take trials again");
     sub->fallthrough();
-    sub->add_option("worker", worker_id, "worker id (see `admin workers`)")->required();
-    sub->callback([&, drain] { status = hyperlab::tools::AdminDrain(g, worker_id, drain); });
+    sub->add_option("worker", cli.worker_id, "worker id (see `admin workers`)")->required();
+    sub->callback([&cli, drain] { cli.status = hyperlab::tools::AdminDrain(cli.g, cli.worker_id, drain); });
   }
   CLI::App* evict = admin->add_subcommand("evict", "forget a worker now and requeue its running trials");
   evict->fallthrough();
-  evict->add_option("worker", worker_id, "worker id")->required();
-  evict->callback([&] { status = hyperlab::tools::AdminEvict(g, worker_id); });
+  evict->add_option("worker", cli.worker_id, "worker id")->required();
+  evict->callback([&cli] { cli.status = hyperlab::tools::AdminEvict(cli.g, cli.worker_id); });
+}
+
+// admin requeue and fail: commands on one trial.
+void AddAdminTrialCommands(CLI::App* admin, Cli& cli) {
   for (bool requeue : {true, false}) {
     CLI::App* sub = admin->add_subcommand(requeue ? "requeue" : "fail",
                                           requeue ? "put a running or failed trial back in the queue"
                                                   : "mark a pending or running trial FAILED");
     sub->fallthrough();
-    sub->add_option("study", study, "study id or name")->required();
-    sub->add_option("trial", trial_id, "trial id")->required();
-    sub->add_option("--reason", reason, "why, recorded with the trial");
-    sub->callback([&, requeue] {
-      status = requeue ? hyperlab::tools::AdminRequeueTrial(g, study, trial_id, reason)
-                       : hyperlab::tools::AdminFailTrial(g, study, trial_id, reason);
+    sub->add_option("study", cli.study, "study id or name")->required();
+    sub->add_option("trial", cli.trial_id, "trial id")->required();
+    sub->add_option("--reason", cli.reason, "why, recorded with the trial");
+    sub->callback([&cli, requeue] {
+      cli.status = requeue ? hyperlab::tools::AdminRequeueTrial(cli.g, cli.study, cli.trial_id, cli.reason)
+                           : hyperlab::tools::AdminFailTrial(cli.g, cli.study, cli.trial_id, cli.reason);
     });
   }
-  admin->add_subcommand("storage", "journal statistics")->fallthrough()->callback([&] {
-    status = hyperlab::tools::AdminStorage(g);
+}
+
+void AddAdminCommands(CLI::App& app, Cli& cli) {
+  CLI::App* admin = app.add_subcommand("admin", "operator commands");
+  admin->fallthrough();
+  admin->require_subcommand(1);
+  admin->add_subcommand("status", "cluster status")->fallthrough()->callback([&cli] {
+    cli.status = hyperlab::tools::AdminStatus(cli.g);
   });
-  std::string backup_dir;
+  admin->add_subcommand("workers", "registered workers")->fallthrough()->callback([&cli] {
+    cli.status = hyperlab::tools::AdminWorkers(cli.g);
+  });
+  AddAdminWorkerCommands(admin, cli);
+  AddAdminTrialCommands(admin, cli);
+  admin->add_subcommand("storage", "journal statistics")->fallthrough()->callback([&cli] {
+    cli.status = hyperlab::tools::AdminStorage(cli.g);
+  });
   CLI::App* backup = admin->add_subcommand("backup", "write a consistent checkpoint of the journal");
   backup->fallthrough();
-  backup->add_option("dir", backup_dir, "new directory on the coordinator's machine")->required();
-  backup->callback([&] { status = hyperlab::tools::AdminBackup(g, backup_dir); });
+  backup->add_option("dir", cli.backup_dir, "new directory on the coordinator's machine")->required();
+  backup->callback([&cli] { cli.status = hyperlab::tools::AdminBackup(cli.g, cli.backup_dir); });
+}
 
-  std::vector<std::string> help_topic;
+// help [COMMAND...]: the help of `app` or of one of its commands.
+void AddHelpCommand(CLI::App& app, Cli& cli) {
   CLI::App* help = app.add_subcommand("help", "this help, or a command's: hyperlab help study watch");
-  help->add_option("command", help_topic, "a command, e.g. `study watch`");
-  help->callback([&] {
+  help->add_option("command", cli.help_topic, "a command, e.g. `study watch`");
+  help->callback([&app, &cli] {
     const CLI::App* target = &app;
     std::string name = "hyperlab";
-    for (const std::string& word : help_topic) {
+    for (const std::string& word : cli.help_topic) {
       const CLI::App* next = nullptr;
       std::vector<std::string> names;
       for (const CLI::App* sub : target->get_subcommands([](const CLI::App*) { return true; })) {
@@ -229,8 +287,9 @@ int main(int argc, char** argv) {
         names.push_back(sub->get_name());
       }
       if (next == nullptr) {
-        status = absl::InvalidArgumentError(absl::StrCat("help: no command '", absl::StrJoin(help_topic, " "),
-                                                         "'; commands here: ", absl::StrJoin(names, ", ")));
+        cli.status =
+            absl::InvalidArgumentError(absl::StrCat("help: no command '", absl::StrJoin(cli.help_topic, " "),
+                                                    "'; commands here: ", absl::StrJoin(names, ", ")));
         return;
       }
       target = next;
@@ -239,12 +298,27 @@ int main(int argc, char** argv) {
     // Not target->help(): that shows the help of the subcommand being run (this one).
     std::cout << target->get_formatter()->make_help(target, name, CLI::AppFormatMode::Normal);
   });
+}
 
+}  // namespace
+
+int main(int argc, char** argv) {
+  Cli cli;
+  CLI::App app{"hyperlab: parametric experiments at cluster scale"};
+  app.require_subcommand(1);
+  AddGlobalOptions(app, cli.g);
+  AddRunCommand(app, cli);
+  AddStudyCommands(app, cli);
+  AddTrialCommands(app, cli);
+  AddTrialsCommand(app, cli);
+  AddPlotCommands(app, cli);
+  AddAdminCommands(app, cli);
+  AddHelpCommand(app, cli);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? 0 : 2;
   }
-  return hyperlab::tools::ReportErrorWithDetail(status);
+  return hyperlab::tools::ReportErrorWithDetail(cli.status);
 }

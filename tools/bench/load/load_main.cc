@@ -194,6 +194,128 @@ void CancelStudies(const std::shared_ptr<grpc::Channel>& channel, const std::vec
   }
 }
 
+double SecondsSince(int64_t micros) { return static_cast<double>(NowMicros() - micros) / 1e6; }
+
+// The run's settings as its JSON document reports them.
+nlohmann::json ConfigJson(const Flags& flags, int channel_count) {
+  return {{"target", flags.null_coordinator ? "null"
+                     : flags.target.empty() ? "started"
+                                            : flags.target},
+          {"workers", flags.fleet.workers},
+          {"slots", flags.fleet.slots},
+          {"random_studies", flags.random_studies},
+          {"bayesian_studies", flags.bayesian_studies},
+          {"bayesian_parallel", flags.bayesian_parallel},
+          {"budget", flags.budget},
+          {"watchers", flags.watchers},
+          {"max_acquire", flags.fleet.max_acquire},
+          {"reports_per_trial", flags.fleet.reports_per_trial},
+          {"idle_backoff_ms", flags.fleet.idle_backoff_ms},
+          {"threads", flags.threads},
+          {"channels", channel_count},
+          {"phases", flags.phases},
+          {"restart_at", flags.restart_at}};
+}
+
+// What the phases of one run share, and the progress lines' state.
+struct RunContext {
+  const Flags& flags;
+  const std::string& target;
+  CoordinatorProcess* coordinator;  // Null when the coordinator is not ours (then it is not restarted).
+  const std::vector<std::string>& studies;
+  WorkerFleet& fleet;
+  nlohmann::json& run;
+  int64_t start = 0;         // NowMicros() when the fleet started.
+  bool restarted = false;    // The restart is done, or none was asked for.
+  double next_progress = 0;  // Seconds since start.
+  int64_t last_completed = 0;
+  double last_progress_at = 0;
+};
+
+// SIGKILLs the coordinator and restarts it; records in run["restart"] how long it took to serve again and to
+// complete a first trial. False (after saying why) when it does not serve again.
+bool RestartCoordinator(RunContext& r) {
+  const int64_t killed = NowMicros();
+  r.fleet.MarkRestart(killed);
+  absl::Status s = r.coordinator->Kill();
+  if (s.ok()) s = r.coordinator->Restart();
+  const int64_t serving = s.ok() ? WaitServing(r.target, r.studies[0]) : 0;
+  if (!s.ok() || serving == 0) {
+    std::cerr << "hyperlab-load: restart failed: " << (s.ok() ? "not serving after 120 s" : s.message())
+              << "\n";
+    return false;
+  }
+  int64_t first = 0;
+  while ((first = r.fleet.FirstCompletionSinceMark()) == 0 && NowMicros() - serving < 60'000'000) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  r.run["restart"] = {
+      {"at_seconds", static_cast<double>(killed - r.start) / 1e6},
+      {"to_serving_ms", static_cast<double>(serving - killed) / 1e3},
+      {"to_first_completion_ms", first == 0 ? -1.0 : static_cast<double>(first - killed) / 1e3}};
+  return true;
+}
+
+void PrintProgress(RunContext& r, const Phase& phase, const PhaseStats& stats, double elapsed) {
+  const int64_t completed = r.fleet.completed();
+  std::cerr << absl::StrFormat(
+      "[%6.1fs] %-8s %8.0f trials/s  %10d durable  %6d errors in phase\n", elapsed, phase.name,
+      static_cast<double>(completed - r.last_completed) / (elapsed - r.last_progress_at), completed,
+      stats.TotalErrors());
+  r.last_completed = completed;
+  r.last_progress_at = elapsed;
+  r.next_progress = elapsed + r.flags.progress_seconds;
+}
+
+// CPU time of this process and of the coordinator at the start of a phase.
+struct CpuMark {
+  double self;
+  double coordinator;  // -1: not ours.
+  pid_t pid;           // The coordinator's, to tell whether it was restarted since.
+};
+
+CpuMark MarkCpu(const CoordinatorProcess* coordinator) {
+  return {CpuSecondsOfSelf(), coordinator != nullptr ? coordinator->CpuSeconds() : -1,
+          coordinator != nullptr ? coordinator->pid() : -1};
+}
+
+// Cores used since `mark` over `wall` seconds (the coordinator's only when it ran throughout), and the load.
+PhaseCpu CpuSince(const CpuMark& mark, double wall, const CoordinatorProcess* coordinator) {
+  PhaseCpu cpu;
+  cpu.load_generator_cores = (CpuSecondsOfSelf() - mark.self) / wall;
+  if (coordinator != nullptr && coordinator->pid() == mark.pid && mark.coordinator >= 0) {
+    cpu.coordinator_cores = (coordinator->CpuSeconds() - mark.coordinator) / wall;
+  }
+  cpu.load_average_1m = LoadAverage();
+  return cpu;
+}
+
+// Runs one phase, counting into `stats` (then into `drain`), restarting the coordinator when its time comes,
+// and appends the phase to run["phases"]. False when the restart failed.
+bool RunPhase(RunContext& r, const Phase& phase, PhaseStats& stats, PhaseStats& drain, PhaseClock& clock) {
+  clock.Switch(&stats);
+  const int64_t phase_start = NowMicros();
+  const CpuMark cpu_mark = MarkCpu(r.coordinator);
+  while (SecondsSince(phase_start) < phase.seconds) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    const double elapsed = SecondsSince(r.start);
+    if (!r.restarted && elapsed >= r.flags.restart_at) {
+      r.restarted = true;
+      if (r.coordinator == nullptr) {
+        std::cerr << "hyperlab-load: --restart-at ignored: no coordinator process of ours to restart\n";
+        continue;
+      }
+      if (!RestartCoordinator(r)) return false;
+    }
+    if (elapsed >= r.next_progress) PrintProgress(r, phase, stats, elapsed);
+  }
+  const double wall = SecondsSince(phase_start);
+  const PhaseCpu cpu = CpuSince(cpu_mark, wall, r.coordinator);
+  clock.Switch(&drain);
+  r.run["phases"].push_back(PhaseJson(phase.name, wall, stats, cpu, r.studies));
+  return true;
+}
+
 // Creates the studies, runs the fleet and the watchers through the phases (restarting `coordinator`, when
 // given, at --restart-at) and fills `out`. Its connections are closed when it returns, before the
 // coordinator is stopped. Returns the exit code.
@@ -219,89 +341,24 @@ int Drive(const Flags& flags, const std::vector<Phase>& phases, const std::strin
                          &pool, &clock);
 
   nlohmann::json& run = *out;
-  run["config"] = {{"target", flags.null_coordinator ? "null"
-                              : flags.target.empty() ? "started"
-                                                     : flags.target},
-                   {"workers", flags.fleet.workers},
-                   {"slots", flags.fleet.slots},
-                   {"random_studies", flags.random_studies},
-                   {"bayesian_studies", flags.bayesian_studies},
-                   {"bayesian_parallel", flags.bayesian_parallel},
-                   {"budget", flags.budget},
-                   {"watchers", flags.watchers},
-                   {"max_acquire", flags.fleet.max_acquire},
-                   {"reports_per_trial", flags.fleet.reports_per_trial},
-                   {"idle_backoff_ms", flags.fleet.idle_backoff_ms},
-                   {"threads", flags.threads},
-                   {"channels", channel_count},
-                   {"phases", flags.phases},
-                   {"restart_at", flags.restart_at}};
+  run["config"] = ConfigJson(flags, channel_count);
   run["machine"] = MachineJson();
   run["phases"] = nlohmann::json::array();
   run["restart"] = nullptr;
 
-  const int64_t start = NowMicros();
+  RunContext context{.flags = flags,
+                     .target = target,
+                     .coordinator = coordinator,
+                     .studies = studies,
+                     .fleet = fleet,
+                     .run = run,
+                     .start = NowMicros(),
+                     .restarted = flags.restart_at <= 0,
+                     .next_progress = flags.progress_seconds};
   fleet.Start();
   watchers.Start();
-  auto seconds_since = [](int64_t t) { return static_cast<double>(NowMicros() - t) / 1e6; };
-  bool restarted = flags.restart_at <= 0;
-  double next_progress = flags.progress_seconds;
-  int64_t last_completed = 0;
-  double last_progress_at = 0;
   for (size_t i = 0; i < phases.size(); ++i) {
-    clock.Switch(stats[i].get());
-    const int64_t phase_start = NowMicros();
-    const double cpu_self = CpuSecondsOfSelf();
-    const double cpu_coordinator = coordinator != nullptr ? coordinator->CpuSeconds() : -1;
-    const pid_t pid = coordinator != nullptr ? coordinator->pid() : -1;
-    while (seconds_since(phase_start) < phases[i].seconds) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      const double elapsed = seconds_since(start);
-      if (!restarted && elapsed >= flags.restart_at) {
-        restarted = true;
-        if (coordinator == nullptr) {
-          std::cerr << "hyperlab-load: --restart-at ignored: no coordinator process of ours to restart\n";
-          continue;
-        }
-        const int64_t killed = NowMicros();
-        fleet.MarkRestart(killed);
-        absl::Status s = coordinator->Kill();
-        if (s.ok()) s = coordinator->Restart();
-        const int64_t serving = s.ok() ? WaitServing(target, studies[0]) : 0;
-        if (!s.ok() || serving == 0) {
-          std::cerr << "hyperlab-load: restart failed: " << (s.ok() ? "not serving after 120 s" : s.message())
-                    << "\n";
-          return 1;
-        }
-        int64_t first = 0;
-        while ((first = fleet.FirstCompletionSinceMark()) == 0 && NowMicros() - serving < 60'000'000) {
-          std::this_thread::sleep_for(std::chrono::milliseconds(1));
-        }
-        run["restart"] = {
-            {"at_seconds", static_cast<double>(killed - start) / 1e6},
-            {"to_serving_ms", static_cast<double>(serving - killed) / 1e3},
-            {"to_first_completion_ms", first == 0 ? -1.0 : static_cast<double>(first - killed) / 1e3}};
-      }
-      if (elapsed >= next_progress) {
-        const int64_t completed = fleet.completed();
-        std::cerr << absl::StrFormat(
-            "[%6.1fs] %-8s %8.0f trials/s  %10d durable  %6d errors in phase\n", elapsed, phases[i].name,
-            static_cast<double>(completed - last_completed) / (elapsed - last_progress_at), completed,
-            stats[i]->TotalErrors());
-        last_completed = completed;
-        last_progress_at = elapsed;
-        next_progress = elapsed + flags.progress_seconds;
-      }
-    }
-    const double wall = seconds_since(phase_start);
-    PhaseCpu cpu;
-    cpu.load_generator_cores = (CpuSecondsOfSelf() - cpu_self) / wall;
-    if (coordinator != nullptr && coordinator->pid() == pid && cpu_coordinator >= 0) {
-      cpu.coordinator_cores = (coordinator->CpuSeconds() - cpu_coordinator) / wall;
-    }
-    cpu.load_average_1m = LoadAverage();
-    clock.Switch(stats.back().get());
-    run["phases"].push_back(PhaseJson(phases[i].name, wall, *stats[i], cpu, studies));
+    if (!RunPhase(context, phases[i], *stats[i], *stats.back(), clock)) return 1;
   }
   run["coordinator_rss_mib"] = coordinator != nullptr ? coordinator->RssMiB() : -1.0;
   watchers.Stop();
@@ -363,13 +420,8 @@ int Run(const Flags& flags, const std::vector<Phase>& phases) {
   return 0;
 }
 
-}  // namespace
-}  // namespace hyperlab::bench::load
-
-int main(int argc, char** argv) {
-  using hyperlab::bench::load::Flags;
-  Flags flags;
-  CLI::App app{"hyperlab-load: simulated workers over real gRPC against a coordinator; trials/s and latency"};
+// Where the coordinator is: started here (the default), given (--target), or none that does anything.
+void AddCoordinatorOptions(CLI::App& app, Flags& flags) {
   app.add_option("--coordinator-bin", flags.coordinator_bin, "the coordinator to start (unless --target)")
       ->capture_default_str();
   app.add_option("--coordinator-arg", flags.coordinator_args,
@@ -379,6 +431,10 @@ int main(int argc, char** argv) {
                "serve a coordinator that does nothing, in this process: the load generator's own ceiling");
   app.add_option("--data-dir", flags.data_dir,
                  "journal of the started coordinator (kept); default: a temporary one, removed at the end");
+}
+
+// The simulated workers and what each does.
+void AddFleetOptions(CLI::App& app, Flags& flags) {
   app.add_option("--workers", flags.fleet.workers, "simulated workers")
       ->capture_default_str()
       ->check(CLI::Range(1, 100000));
@@ -395,6 +451,10 @@ int main(int argc, char** argv) {
   app.add_option("--idle-backoff-ms", flags.fleet.idle_backoff_ms, "wait after an empty AcquireTrials reply")
       ->capture_default_str()
       ->check(CLI::Range(0, 60000));
+}
+
+// The studies and their watchers.
+void AddStudyOptions(CLI::App& app, Flags& flags) {
   app.add_option("--random-studies", flags.random_studies, "random-search studies (M)")
       ->capture_default_str()
       ->check(CLI::Range(0, 1000));
@@ -411,6 +471,10 @@ int main(int argc, char** argv) {
   app.add_option("--watchers", flags.watchers, "WatchStudy streams on the first random study")
       ->capture_default_str()
       ->check(CLI::Range(0, 100000));
+}
+
+// The client's threads and connections, the phases and the report.
+void AddRunOptions(CLI::App& app, Flags& flags) {
   app.add_option("--threads", flags.threads, "client threads (one CompletionQueue each)")
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
@@ -430,6 +494,19 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"table", "json"}));
   app.add_option("--study-prefix", flags.study_prefix,
                  "study names start with this (default: load-<unix time>)");
+}
+
+}  // namespace
+}  // namespace hyperlab::bench::load
+
+int main(int argc, char** argv) {
+  using hyperlab::bench::load::Flags;
+  Flags flags;
+  CLI::App app{"hyperlab-load: simulated workers over real gRPC against a coordinator; trials/s and latency"};
+  hyperlab::bench::load::AddCoordinatorOptions(app, flags);
+  hyperlab::bench::load::AddFleetOptions(app, flags);
+  hyperlab::bench::load::AddStudyOptions(app, flags);
+  hyperlab::bench::load::AddRunOptions(app, flags);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
