@@ -180,6 +180,10 @@ std::vector<Knob> BuildKnobs() {
       Number("beta1", &C::beta1, 0.9, {0, kDecayMax}, "Adam's first-moment decay"),
       Number("beta2", &C::beta2, 0.999, {0, kDecayMax}, "Adam's second-moment decay; also RMSProp's decay"),
       Number("epsilon", &C::epsilon, 1e-8, {0, 1, true}, "Adam and RMSProp"),
+      Number(
+          "weight_decay", &C::weight_decay, 0.0, {0, 10},
+          "decoupled weight decay (AdamW with `adam`): each step first multiplies the weights (not biases) "
+          "by 1 - lr weight_decay"),
       Choice("lr_decay", &C::lr_decay, LrDecay::kNone, {"none", "exponential", "inverse_time", "step"},
              "per epoch e (from 0): lr rate^e, lr / (1 + rate e), lr rate^floor(e / steps)"),
       Shown(Number("lr_decay_rate", &C::lr_decay_rate, 0.95, {0, 1e6}, "the rate of `lr_decay`"), "0.95",

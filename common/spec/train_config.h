@@ -38,6 +38,7 @@ struct TrainConfig {
   double beta1;
   double beta2;
   double epsilon;
+  double weight_decay;
   LrDecay lr_decay;
   double lr_decay_rate;
   int lr_decay_steps;

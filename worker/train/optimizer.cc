@@ -32,6 +32,7 @@ void Optimizer::Step(std::vector<ParamBuffer>& params, double lr_double) {
     if (p.is_weight) {
       a.l1 = static_cast<float>(options_.l1);
       a.l2 = static_cast<float>(options_.l2);
+      a.keep = static_cast<float>(1 - lr_double * options_.weight_decay);
     }
     const auto n = static_cast<int64_t>(p.size);
     switch (options_.kind) {

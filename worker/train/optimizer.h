@@ -7,6 +7,9 @@
 //   rmsprop   s = beta2 s + (1 - beta2) g^2;      w -= lr g / (sqrt(s) + epsilon)
 //   adam      m = beta1 m + (1 - beta1) g;  v = beta2 v + (1 - beta2) g^2;
 //             w -= lr / (1 - beta1^t) m / (sqrt(v / (1 - beta2^t)) + epsilon)
+// With weight_decay wd, each rule's w on the right of `w -=` is first (1 - lr wd) w (decoupled weight
+// decay, Loshchilov and Hutter; PyTorch's AdamW when the optimiser is adam); the gradient's penalty terms
+// still see the weight before the step.
 // Parameters may be in any layout (the update is element-wise); state buffers follow it.
 //
 // Thread safety: an Optimizer is used by one thread at a time.
@@ -29,6 +32,7 @@ struct OptimizerOptions {
   double epsilon = 1e-8;
   double l1 = 0;  // Applied to weights only.
   double l2 = 0;
+  double weight_decay = 0;  // Decoupled (AdamW); weights only.
 };
 
 // The gradient of data loss + l1 * |w| + l2 / 2 * w^2 given the data-loss gradient g.

@@ -45,14 +45,14 @@ inline float Penalized(float g, float w, float l1, float l2) {
 
 HYPERLAB_CLONES void SgdRange(float* __restrict w, const float* __restrict g, int64_t b, int64_t e,
                               UpdateArgs a) {
-  for (int64_t i = b; i < e; ++i) w[i] -= a.lr * Penalized(g[i], w[i], a.l1, a.l2);
+  for (int64_t i = b; i < e; ++i) w[i] = a.keep * w[i] - a.lr * Penalized(g[i], w[i], a.l1, a.l2);
 }
 
 HYPERLAB_CLONES void MomentumRange(float* __restrict w, const float* __restrict g, float* __restrict m,
                                    int64_t b, int64_t e, UpdateArgs a) {
   for (int64_t i = b; i < e; ++i) {
     m[i] = a.mu * m[i] + Penalized(g[i], w[i], a.l1, a.l2);
-    w[i] -= a.lr * m[i];
+    w[i] = a.keep * w[i] - a.lr * m[i];
   }
 }
 
@@ -61,7 +61,7 @@ HYPERLAB_CLONES void RmsPropRange(float* __restrict w, const float* __restrict g
   for (int64_t i = b; i < e; ++i) {
     const float gi = Penalized(g[i], w[i], a.l1, a.l2);
     v[i] = a.b2 * v[i] + (1.f - a.b2) * gi * gi;
-    w[i] -= a.lr * gi / (std::sqrt(v[i]) + a.eps);
+    w[i] = a.keep * w[i] - a.lr * gi / (std::sqrt(v[i]) + a.eps);
   }
 }
 
@@ -71,7 +71,7 @@ HYPERLAB_CLONES void AdamRange(float* __restrict w, const float* __restrict g, f
     const float gi = Penalized(g[i], w[i], a.l1, a.l2);
     m[i] = a.b1 * m[i] + (1.f - a.b1) * gi;
     v[i] = a.b2 * v[i] + (1.f - a.b2) * gi * gi;
-    w[i] -= a.lr * m[i] / (std::sqrt(v[i]) + a.eps);
+    w[i] = a.keep * w[i] - a.lr * m[i] / (std::sqrt(v[i]) + a.eps);
   }
 }
 

@@ -15,6 +15,7 @@ namespace hyperlab::worker::train::kernels {
 
 struct UpdateArgs {
   float lr = 0, mu = 0, b1 = 0, b2 = 0, eps = 0, l1 = 0, l2 = 0;
+  float keep = 1;  // Each update starts from keep * w (decoupled weight decay: 1 - lr * weight_decay).
 };
 
 void Sgd(float* w, const float* g, int64_t n, const UpdateArgs& a);

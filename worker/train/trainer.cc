@@ -160,7 +160,7 @@ absl::StatusOr<RunResult> Trainer::Run(const TrainerHooks& hooks) {
                                              config_.seed ^ 0xa0a0a0a0a0a0a0a0ull);
   }
   const OptimizerOptions options{config_.optimizer, config_.momentum, config_.beta1, config_.beta2,
-                                 config_.epsilon,   config_.l1,       config_.l2};
+                                 config_.epsilon,   config_.l1,       config_.l2,    config_.weight_decay};
   Optimizer optimizer(options, model_->params());
 
   RunResult result;

@@ -66,6 +66,43 @@ TEST(OptimizerTest, PenaltiesApplyToWeightsOnly) {
   EXPECT_FLOAT_EQ(PenalizedGradient(0.f, 0.f, 0.1f, 0.f), 0.f);
 }
 
+TEST(OptimizerTest, WeightDecayIsDecoupledAsInAdamW) {
+  OptimizerOptions o{OptimizerKind::kAdam};
+  o.weight_decay = 0.1;
+  // PyTorch's AdamW: w = (1 - lr wd) w, then the Adam step from the gradient alone.
+  std::vector<float> value = {0.3f, 0.3f}, grad = {0.f, 0.f};
+  std::vector<ParamBuffer> params = {{value.data(), grad.data(), 1, true},
+                                     {value.data() + 1, grad.data() + 1, 1, false}};
+  Optimizer opt(o, params);
+  double w = 0.3, m = 0, v = 0;
+  const double gs[] = {0.2, -0.1, 0.4};
+  for (int t = 1; t <= 3; ++t) {
+    grad[0] = grad[1] = static_cast<float>(gs[t - 1]);
+    opt.Step(params, 0.01);
+    m = 0.9 * m + 0.1 * gs[t - 1];
+    v = 0.999 * v + 0.001 * gs[t - 1] * gs[t - 1];
+    w = (1 - 0.01 * 0.1) * w -
+        0.01 * (m / (1 - std::pow(0.9, t))) / (std::sqrt(v / (1 - std::pow(0.999, t))) + 1e-8);
+    EXPECT_NEAR(value[0], w, 1e-6) << t;
+  }
+  // A bias is not decayed: the same gradients without decay.
+  o.weight_decay = 0;
+  std::vector<float> plain = {0.3f}, plain_grad = {0.f};
+  std::vector<ParamBuffer> plain_params = {{plain.data(), plain_grad.data(), 1, true}};
+  Optimizer plain_opt(o, plain_params);
+  for (double g : gs) {
+    plain_grad[0] = static_cast<float>(g);
+    plain_opt.Step(plain_params, 0.01);
+  }
+  EXPECT_FLOAT_EQ(value[1], plain[0]);
+  // With a zero gradient, SGD and momentum only shrink the weight.
+  OptimizerOptions sgd{OptimizerKind::kSgd};
+  sgd.weight_decay = 0.5;
+  EXPECT_FLOAT_EQ(Steps(sgd, 2.f, 0.f, 2, 0.1), 2.f * 0.95f * 0.95f);
+  sgd.kind = OptimizerKind::kMomentum;
+  EXPECT_FLOAT_EQ(Steps(sgd, 2.f, 0.f, 1, 0.1), 2.f * 0.95f);
+}
+
 TEST(OptimizerTest, LongBuffersUseThreadsAndStayExact) {
   std::vector<float> value(100000, 1.f), grad(100000, 0.5f);
   std::vector<ParamBuffer> params = {{value.data(), grad.data(), value.size(), true}};
