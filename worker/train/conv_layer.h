@@ -75,8 +75,6 @@ class ConvLayer {
   size_t dst_floats() const { return dst_.get_desc().get_size() / sizeof(float); }
   // The plain {filters, in_channels, kernel, kernel} description, for reading and writing weights.
   dnnl::memory::desc plain_weights_desc() const;
-  // Whether the input is reordered on the way in (oneDNN wants another layout than it arrives in).
-  bool reorders_input() const { return src_reorder_.has_value(); }
   bool winograd() const { return algorithm_ == dnnl::algorithm::convolution_winograd; }
   // "<algorithm>: forward <impl>, backward weights <impl>[, backward data <impl>]", e.g.
   // "direct: forward jit:avx512_core, ...".

@@ -186,11 +186,6 @@ void ConvNet::Initialize() {
   }
 }
 
-std::vector<float> ConvNet::PlainConvWeights(int block) {
-  ConvLayer& c = *blocks_[block].conv;
-  return ToPlain(stream_, c.weights(), c.plain_weights_desc());
-}
-
 void ConvNet::SetPlainConvWeights(int block, const std::vector<float>& values) {
   ConvLayer& c = *blocks_[block].conv;
   FromPlain(stream_, values, c.plain_weights_desc(), c.weights());

@@ -86,8 +86,7 @@ class ConvNet : public Network {
   // The kernels oneDNN chose for each block's convolution, one line per block (see ConvLayer).
   std::string Implementations() const;
   int64_t flat_features() const { return flatten_->features(); }
-  // Plain {filters, in, k, k} weights of block b's convolution (tests, initialisation).
-  std::vector<float> PlainConvWeights(int block);
+  // Sets block b's convolution weights from the plain {filters, in, k, k} layout (initialisation).
   void SetPlainConvWeights(int block, const std::vector<float>& values);
 
  private:

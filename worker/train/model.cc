@@ -160,11 +160,6 @@ void Model::SetPlainWeights(int layer, const std::vector<float>& values) {
   FromPlain(stream_, values, l.plain_weights_desc(), l.weights());
 }
 
-std::vector<float> Model::PlainBias(int layer) {
-  const float* b = Floats(layers_[layer]->bias());
-  return std::vector<float>(b, b + layers_[layer]->outputs());
-}
-
 std::vector<float> Model::Snapshot() const {
   std::vector<float> out;
   for (const ParamBuffer& p : params_) out.insert(out.end(), p.value, p.value + p.size);

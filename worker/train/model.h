@@ -73,9 +73,10 @@ class Model : public Network {
   // l1 * sum |w| + l2 / 2 * sum w^2 over the weights.
   double Penalty(double l1, double l2) const override;
 
+  // Layer `layer`'s weights in the plain {outputs, inputs} layout, whatever layout oneDNN chose
+  // (initialisation writes them; a test reads them back).
   std::vector<float> PlainWeights(int layer);
   void SetPlainWeights(int layer, const std::vector<float>& values);
-  std::vector<float> PlainBias(int layer);
   // All parameters in their stored layout (for keeping the best weights while early stopping).
   std::vector<float> Snapshot() const override;
   void Restore(const std::vector<float>& snapshot) override;
