@@ -5,6 +5,7 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
+#include "common/spec/parameter_value.h"
 #include "coordinator/fingerprint.h"
 
 namespace hyperlab::coordinator {
@@ -14,11 +15,7 @@ namespace {
 // of another kind, or outside the domain.
 std::optional<searcher::Value> InDomain(const v1::ParameterSpec& spec, const v1::ParameterValue* value) {
   if (value == nullptr) return std::nullopt;
-  auto number = [&]() -> std::optional<double> {
-    if (value->kind_case() == v1::ParameterValue::kDoubleValue) return value->double_value();
-    if (value->kind_case() == v1::ParameterValue::kIntValue) return static_cast<double>(value->int_value());
-    return std::nullopt;
-  };
+  auto number = [&] { return NumericValue(*value); };
   switch (spec.domain_case()) {
     case v1::ParameterSpec::kDoubleRange: {
       std::optional<double> x = number();

@@ -11,8 +11,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "common/base/number_format.h"
+#include "common/spec/parameter_value.h"
 #include "google/protobuf/util/json_util.h"
-#include "worker/metric_line.h"
 
 namespace hyperlab::tools {
 namespace {
@@ -71,17 +72,6 @@ std::string RenderCsv(const Row& header, const std::vector<Row>& rows) {
   return out;
 }
 
-nlohmann::json ValueJson(const v1::ParameterValue& value) {
-  switch (value.kind_case()) {
-    case v1::ParameterValue::kIntValue:
-      return value.int_value();
-    case v1::ParameterValue::kStringValue:
-      return value.string_value();
-    default:
-      return value.double_value();
-  }
-}
-
 // Proto JSON writes 64-bit integers as strings ("best_trial_id": "21", so that JavaScript loses no digit);
 // people and scripts expect numbers, and every id and count here fits a double's 53 bits many times
 // over. Walks `j` alongside `descriptor`, turning those strings into numbers. Well-known types
@@ -138,23 +128,11 @@ absl::StatusOr<OutputFormat> ParseOutputFormat(const std::string& name) {
   return absl::InvalidArgumentError(absl::StrCat("--format: expected table, json or csv, got '", name, "'"));
 }
 
-std::string ValueText(const v1::ParameterValue& value) {
-  switch (value.kind_case()) {
-    case v1::ParameterValue::kIntValue:
-      return absl::StrCat(value.int_value());
-    case v1::ParameterValue::kStringValue:
-      return value.string_value();
-    default:
-      return worker::FormatNumber(value.double_value());
-  }
-}
-
 nlohmann::json TrialToJson(const v1::Trial& trial) {
   nlohmann::json params = nlohmann::json::object(), metrics = nlohmann::json::object();
   for (const v1::Parameter& p : trial.parameters()) params[p.name()] = ValueJson(p.value());
   for (const auto& [name, value] : trial.metrics()) {
-    metrics[name] =
-        std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(worker::FormatNumber(value));
+    metrics[name] = NumberJson(value);
   }
   nlohmann::json out = {{"id", trial.id()},
                         {"study_id", trial.study_id()},
@@ -235,12 +213,12 @@ std::string FormatTrials(const v1::Study& study, const std::vector<v1::Trial>& t
     auto metric = [&](const std::string& name) {
       auto it = t.metrics().find(name);
       if (it == t.metrics().end()) return std::string();
-      return format == OutputFormat::kCsv ? worker::FormatNumber(it->second) : Short(it->second);
+      return format == OutputFormat::kCsv ? FormatNumber(it->second) : Short(it->second);
     };
     row.push_back(metric(objective));
     for (const auto& name : others) row.push_back(metric(name));
     row.push_back(!t.end_unix_ms()               ? ""
-                  : format == OutputFormat::kCsv ? worker::FormatNumber(RuntimeSeconds(t))
+                  : format == OutputFormat::kCsv ? FormatNumber(RuntimeSeconds(t))
                                                  : Short(RuntimeSeconds(t)));
     if (format == OutputFormat::kTable) row.push_back(t.reason().substr(0, 60));
     rows.push_back(std::move(row));
@@ -295,7 +273,7 @@ std::string FormatStudies(const std::vector<v1::Study>& studies, OutputFormat fo
                     absl::StrCat(done, "/", s.planned_trials()), absl::StrCat(c.running()),
                     absl::StrCat(c.failed()),
                     s.best_trial_id() < 0          ? ""
-                    : format == OutputFormat::kCsv ? worker::FormatNumber(best)
+                    : format == OutputFormat::kCsv ? FormatNumber(best)
                                                    : Short(best),
                     absl::StrJoin(s.spec().tags(), ",")});
   }

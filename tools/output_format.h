@@ -55,8 +55,6 @@ bool TrialsEnded(const v1::Study& before, const v1::Study& now);
 // "42s", "3m05s", "2h07m".
 std::string Duration(double seconds);
 
-// A parameter value as text: shortest exact form for numbers (CSV).
-std::string ValueText(const v1::ParameterValue& value);
 
 // A real number in a table for people: 6 significant digits ("0.00131704", "0.8767", "1.5e+06"), "inf",
 // "-inf", "nan". Every table (studies, trials, progress, lab tables: field_value.h's ShortText) shows

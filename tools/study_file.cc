@@ -26,6 +26,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "nlohmann/json.hpp"
 #include "proto/limits.h"
+#include "common/base/printable.h"
 #include "common/base/status_macros.h"
 #include "yaml-cpp/eventhandler.h"
 #include "yaml-cpp/yaml.h"
@@ -325,17 +326,9 @@ std::pair<int, std::string> FirstNonText(absl::string_view text) {
     if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) {
       return {line, absl::StrFormat("control character 0x%02x; a study file is text", c)};
     }
-    const size_t extra = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xe ? 2 : (c >> 3) == 0x1e ? 3 : 4;
-    bool valid = extra < 4 && c != 0xc0 && c != 0xc1 && c <= 0xf4 && i + extra < text.size();
-    for (size_t k = 1; valid && k <= extra; ++k)
-      valid = (static_cast<unsigned char>(text[i + k]) >> 6) == 0x2;
-    if (valid && extra >= 2) {  // No overlong forms, no surrogates, nothing above U+10FFFF (RFC 3629).
-      const unsigned char d = static_cast<unsigned char>(text[i + 1]);
-      valid = !(c == 0xe0 && d < 0xa0) && !(c == 0xed && d > 0x9f) && !(c == 0xf0 && d < 0x90) &&
-              !(c == 0xf4 && d > 0x8f);
-    }
-    if (!valid) return {line, "not UTF-8 text (a study file must be UTF-8)"};
-    i += extra + 1;
+    const size_t length = Utf8SequenceLength(text, i);
+    if (length == 0) return {line, "not UTF-8 text (a study file must be UTF-8)"};
+    i += length;
   }
   return {0, ""};
 }

@@ -87,11 +87,4 @@ absl::StatusOr<std::optional<MetricLine>> ParseMetricLine(absl::string_view line
   return result;
 }
 
-std::string FormatNumber(double value) {
-  char buffer[64];
-  auto [ptr, ec] = std::to_chars(buffer, buffer + sizeof(buffer), value);
-  if (ec != std::errc()) return absl::StrCat(value);  // Cannot happen: 64 bytes hold any double.
-  return std::string(buffer, ptr);
-}
-
 }  // namespace hyperlab::worker

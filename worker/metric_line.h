@@ -19,6 +19,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "common/base/number_format.h"
 
 namespace hyperlab::worker {
 
@@ -42,10 +43,6 @@ absl::StatusOr<std::optional<MetricLine>> ParseMetricLine(absl::string_view line
 
 // True when `name` is a valid metric name: [A-Za-z_][A-Za-z0-9_./-]*.
 bool IsValidMetricName(absl::string_view name);
-
-// Formats `value` in the shortest form that reads back as the same double ("0.001", "1e-05", "64",
-// "nan", "inf", "-inf"), for command lines and messages.
-std::string FormatNumber(double value);
 
 }  // namespace hyperlab::worker
 

@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "common/base/status_macros.h"
+#include "common/spec/parameter_value.h"
 #include "common/spec/synthetic_functions.h"
 
 namespace hyperlab::worker {
@@ -21,14 +22,10 @@ absl::StatusOr<double> NumericParameter(const v1::Trial& trial, const std::strin
                                         const std::string& name) {
   for (const v1::Parameter& parameter : trial.parameters()) {
     if (parameter.name() != name) continue;
-    switch (parameter.value().kind_case()) {
-      case v1::ParameterValue::kDoubleValue:
-        return parameter.value().double_value();
-      case v1::ParameterValue::kIntValue:
-        return static_cast<double>(parameter.value().int_value());
-      default:
-        return absl::InvalidArgumentError(absl::StrCat(function, ": parameter '", name, "' is not a number"));
-    }
+    const std::optional<double> number = NumericValue(parameter.value());
+    if (!number)
+      return absl::InvalidArgumentError(absl::StrCat(function, ": parameter '", name, "' is not a number"));
+    return *number;
   }
   return absl::InvalidArgumentError(absl::StrCat(function, ": missing parameter '", name, "'"));
 }

@@ -4,10 +4,7 @@
 
 namespace hyperlab {
 
-namespace {
-
-// The length of the valid UTF-8 sequence at text[i], or 0 when the bytes there are not one.
-size_t SequenceLength(absl::string_view text, size_t i) {
+size_t Utf8SequenceLength(absl::string_view text, size_t i) {
   const auto c = static_cast<unsigned char>(text[i]);
   size_t length = 0;
   unsigned char low = 0x80, high = 0xBF;  // Allowed range of the second byte.
@@ -32,13 +29,11 @@ size_t SequenceLength(absl::string_view text, size_t i) {
   return length;
 }
 
-}  // namespace
-
 std::string Printable(absl::string_view text) {
   std::string out;
   out.reserve(text.size());
   for (size_t i = 0; i < text.size();) {
-    const size_t length = SequenceLength(text, i);
+    const size_t length = Utf8SequenceLength(text, i);
     const auto c = static_cast<unsigned char>(text[i]);
     if (length == 0) {
       out.push_back('?');
@@ -59,7 +54,7 @@ std::string Printable(absl::string_view text) {
 
 bool IsValidUtf8(absl::string_view text) {
   for (size_t i = 0; i < text.size();) {
-    const size_t length = SequenceLength(text, i);
+    const size_t length = Utf8SequenceLength(text, i);
     if (length == 0) return false;
     i += length;
   }

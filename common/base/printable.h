@@ -17,6 +17,10 @@ namespace hyperlab {
 // other than tab and newline become '?' (a carriage return becomes a newline).
 std::string Printable(absl::string_view text);
 
+// The length of the valid UTF-8 sequence at text[i] (1 to 4), or 0 when the bytes there are not one:
+// RFC 3629, so no overlong forms, no surrogates, nothing above U+10FFFF. Requires i < text.size().
+size_t Utf8SequenceLength(absl::string_view text, size_t i);
+
 // True when `text` is valid UTF-8 (what a proto3 string field must hold).
 bool IsValidUtf8(absl::string_view text);
 

@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/base/status_macros.h"
+#include "common/spec/parameter_value.h"
 #include "common/spec/train_data_spec.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/reflection.h"
@@ -125,13 +126,6 @@ absl::StatusOr<bool> ParseBool(const v1::ParameterValue& v, absl::string_view kn
   return absl::InvalidArgumentError(absl::StrCat(knob, " takes true or false (or 1 or 0)"));
 }
 
-// A parameter value as a number; nullopt for strings.
-std::optional<double> AsNumber(const v1::ParameterValue& v) {
-  if (v.has_double_value()) return v.double_value();
-  if (v.has_int_value()) return static_cast<double>(v.int_value());
-  return std::nullopt;
-}
-
 // Applies one parameter's value to `task`.
 absl::Status SetKnob(v1::TrainTask& task, const v1::Parameter& p, const std::string& path) {
   const pb::FieldDescriptor* f = KnobField(p.name());
@@ -140,7 +134,7 @@ absl::Status SetKnob(v1::TrainTask& task, const v1::Parameter& p, const std::str
     return Invalid(path, absl::StrCat("'", p.name(), "' names no knob of the train task"));
   }
   const pb::Reflection* r = task.GetReflection();
-  const std::optional<double> number = AsNumber(p.value());
+  const std::optional<double> number = NumericValue(p.value());
   if (IsBoolField(f)) {
     absl::StatusOr<bool> b = ParseBool(p.value(), s->name);
     if (!b.ok()) return Invalid(path, b.status().message());

@@ -1,3 +1,4 @@
+#include "common/spec/command_template.h"
 #include "common/spec/task_validation.h"
 
 #include <string>
@@ -44,26 +45,13 @@ absl::Status CheckSynthetic(const v1::SyntheticTask& t, const ParameterKinds& ki
   return absl::OkStatus();
 }
 
-// Checks the `{name}` placeholders of one argument; `{{` and `}}` are literal braces.
+// Checks the `{name}` placeholders of one argument (command_template.h): well formed, known names.
 absl::Status CheckPlaceholders(const std::string& path, absl::string_view arg, const ParameterKinds& kinds) {
-  for (size_t i = 0; i < arg.size(); ++i) {
-    const bool doubled = i + 1 < arg.size() && arg[i + 1] == arg[i];
-    if (arg[i] == '}') {
-      if (!doubled) return Invalid(path, "unmatched '}'; write '}}' for a literal brace");
-      ++i;
-    } else if (arg[i] == '{') {
-      if (doubled) {
-        ++i;
-        continue;
-      }
-      const size_t close = arg.find('}', i);
-      if (close == absl::string_view::npos)
-        return Invalid(path, "unclosed '{'; write '{{' for a literal brace");
-      const absl::string_view name = arg.substr(i + 1, close - i - 1);
-      if (kinds.find(std::string(name)) == kinds.end()) {
-        return Invalid(path, absl::StrCat("unknown parameter '{", name, "}'"));
-      }
-      i = close;
+  absl::StatusOr<std::vector<TemplatePart>> parts = ParseCommandTemplate(arg);
+  if (!parts.ok()) return Invalid(path, parts.status().message());
+  for (const TemplatePart& part : *parts) {
+    if (part.placeholder && kinds.find(part.text) == kinds.end()) {
+      return Invalid(path, absl::StrCat("unknown parameter '{", part.text, "}'"));
     }
   }
   return absl::OkStatus();

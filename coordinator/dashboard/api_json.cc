@@ -6,19 +6,6 @@
 namespace hyperlab::coordinator::dashboard {
 namespace {
 
-nlohmann::json ParameterJson(const v1::ParameterValue& value) {
-  switch (value.kind_case()) {
-    case v1::ParameterValue::kDoubleValue:
-      return NumberJson(value.double_value());
-    case v1::ParameterValue::kIntValue:
-      return value.int_value();
-    case v1::ParameterValue::kStringValue:
-      return value.string_value();
-    default:
-      return nullptr;
-  }
-}
-
 const char* ScaleName(v1::Scale scale) { return scale == v1::LOG ? "log" : "linear"; }
 
 nlohmann::json SpaceJson(const v1::ParameterSpec& p) {
@@ -71,12 +58,6 @@ nlohmann::json TimeJson(int64_t unix_ms) { return unix_ms > 0 ? nlohmann::json(u
 
 }  // namespace
 
-nlohmann::json NumberJson(double value) {
-  if (std::isnan(value)) return "nan";
-  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
-  return value;
-}
-
 nlohmann::json StudyJson(const v1::Study& study) {
   const v1::StudySpec& spec = study.spec();
   const v1::TrialCounts& c = study.counts();
@@ -122,7 +103,7 @@ nlohmann::json StudyJson(const v1::Study& study) {
 
 nlohmann::json TrialRowJson(const v1::Trial& trial) {
   nlohmann::json params = nlohmann::json::object();
-  for (const v1::Parameter& p : trial.parameters()) params[p.name()] = ParameterJson(p.value());
+  for (const v1::Parameter& p : trial.parameters()) params[p.name()] = ValueJson(p.value());
   nlohmann::json metrics = nlohmann::json::object();
   for (const auto& [name, value] : trial.metrics()) metrics[name] = NumberJson(value);
   nlohmann::json runtime = nullptr;

@@ -13,14 +13,14 @@
 #include <cstdint>
 #include <vector>
 
+#include "common/spec/parameter_value.h"
 #include "hyperlab/v1/services.pb.h"
 #include "hyperlab/v1/study.pb.h"
 #include "nlohmann/json.hpp"
 
 namespace hyperlab::coordinator::dashboard {
 
-// A double as JSON (see above).
-nlohmann::json NumberJson(double value);
+using ::hyperlab::NumberJson;  // A double as JSON (common/spec/parameter_value.h).
 
 // id, name, state, objective {metric, goal}, tags, counts, planned, best {trial, value} (null before a
 // success), hypothesis, conclusion, parameters (the search space), metrics, algorithm, times, owner.

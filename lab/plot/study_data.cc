@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/base/status_macros.h"
+#include "common/spec/parameter_value.h"
 
 namespace hyperlab::plot {
 namespace {
@@ -146,14 +147,7 @@ std::optional<double> AxisValue(const v1::ParameterSpec& p, const v1::ParameterV
     }
     return std::nullopt;
   }
-  switch (value.kind_case()) {
-    case v1::ParameterValue::kDoubleValue:
-      return value.double_value();
-    case v1::ParameterValue::kIntValue:
-      return static_cast<double>(value.int_value());
-    default:
-      return std::nullopt;
-  }
+  return NumericValue(value);
 }
 
 std::vector<const v1::TrialWithMeasurements*> RankedTrials(const StudyData& data, const std::string& metric,

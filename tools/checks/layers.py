@@ -29,7 +29,7 @@ LAYERS = {
     "common/spec": ["proto", "common/base", "searcher"],
     "common/rpc": ["proto", "common/base"],
     "lab": ["proto", "common/base"],
-    "lab/plot": ["lab", "searcher", "proto", "common/base"],
+    "lab/plot": ["lab", "common/spec", "searcher", "proto", "common/base"],
     "coordinator": ["storage", "searcher", "common/spec", "common/rpc", "proto", "common/base"],
     "coordinator/dashboard": ["coordinator", "lab", "storage", "searcher", "common/spec", "common/rpc", "proto",
                               "common/base"],

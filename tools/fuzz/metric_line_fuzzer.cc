@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "worker/metric_line.h"
+#include "common/base/number_format.h"
 #include "common/base/printable.h"
 
 namespace {
@@ -43,9 +44,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!worker::IsValidMetricName(name)) Fail("invalid name accepted");
     if (std::isnan(value)) continue;
     absl::StatusOr<std::optional<worker::MetricLine>> again =
-        worker::ParseMetricLine("hyperlab: x=" + worker::FormatNumber(value));
+        worker::ParseMetricLine("hyperlab: x=" + FormatNumber(value));
     if (!again.ok() || !again->has_value() || (*again)->metrics.at("x") != value) {
-      Fail("value does not read back: " + worker::FormatNumber(value));
+      Fail("value does not read back: " + FormatNumber(value));
     }
   }
   return 0;
