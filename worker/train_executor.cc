@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/spec/effective_settings.h"
 #include "common/spec/knobs.h"
+#include "common/spec/train_metrics.h"
 #include "worker/train/metrics.h"
 #include "worker/train/trainer.h"
 
@@ -71,14 +72,14 @@ TrialOutcome TrainExecutor::Run(const v1::Assignment& assignment, TrialContext& 
       measurement.set_step(static_cast<int64_t>(fold) * config->epochs + m.epoch);
       measurement.set_time_unix_ms(NowUnixMs());
       auto& values = *measurement.mutable_metrics();
-      values["train_loss"] = m.train_loss;
-      values["dev_loss"] = m.dev_loss;
+      values[train_metrics::kTrainLoss] = m.train_loss;
+      values[train_metrics::kDevLoss] = m.dev_loss;
       if ((*data)->classes > 0) {
-        values["train_accuracy"] = m.train_accuracy;
-        values["dev_accuracy"] = m.dev_accuracy;
+        values[train_metrics::kTrainAccuracy] = m.train_accuracy;
+        values[train_metrics::kDevAccuracy] = m.dev_accuracy;
       }
-      values["learning_rate"] = m.learning_rate;
-      if (folds > 1) values["fold"] = fold;
+      values[train_metrics::kLearningRate] = m.learning_rate;
+      if (folds > 1) values[train_metrics::kFold] = fold;
       context.ReportMeasurement(measurement);
     };
     absl::StatusOr<RunResult> run = trainer.Run(hooks);
@@ -106,8 +107,8 @@ TrialOutcome TrainExecutor::Run(const v1::Assignment& assignment, TrialContext& 
   }
   TrialOutcome o = Outcome(v1::Trial::SUCCEEDED, "");
   o.metrics = folds > 1 ? AverageFolds(fold_metrics) : fold_metrics.front();
-  if (folds > 1) o.metrics["folds"] = folds;
-  o.metrics["runtime_seconds"] =
+  if (folds > 1) o.metrics[train_metrics::kFolds] = folds;
+  o.metrics[train_metrics::kRuntimeSeconds] =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   // What a reader needs to reproduce the trial: every knob's value, defaults included, and the data.
   o.artifacts["settings"] = EffectiveSettingsJson(*config);

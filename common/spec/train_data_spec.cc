@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "common/spec/train_metrics.h"
 
 namespace hyperlab {
 namespace {
@@ -94,14 +95,15 @@ absl::Status CheckTrainData(const v1::TrainData& d, const std::string& path) {
 }
 
 std::vector<std::string> TrainMetricNames(bool regression) {
-  std::vector<std::string> names = {"train_loss", "dev_loss",        "test_loss",
-                                    "epochs_run", "runtime_seconds", "samples_per_second"};
+  namespace m = train_metrics;
+  std::vector<std::string> names = {m::kTrainLoss, m::kDevLoss,        m::kTestLoss,
+                                    m::kEpochsRun, m::kRuntimeSeconds, m::kSamplesPerSecond};
   if (regression) {
-    for (const char* n : {"mse", "mae", "r2", "dev_mse", "train_mse"}) names.push_back(n);
+    for (const char* n : {m::kMse, m::kMae, m::kR2, m::kDevMse, m::kTrainMse}) names.push_back(n);
   } else {
     for (const char* n :
-         {"train_accuracy", "dev_accuracy", "test_accuracy", "precision", "recall", "f1", "train_error",
-          "dev_error", "test_error", "avoidable_bias", "variance", "dev_overfit"}) {
+         {m::kTrainAccuracy, m::kDevAccuracy, m::kTestAccuracy, m::kPrecision, m::kRecall, m::kF1,
+          m::kTrainError, m::kDevError, m::kTestError, m::kAvoidableBias, m::kVariance, m::kDevOverfit}) {
       names.push_back(n);
     }
   }
