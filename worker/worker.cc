@@ -395,7 +395,6 @@ void Worker::FlushOutbox() {
     }
     const v1::ItemStatus& result = response.results(static_cast<int>(i));
     if (result.code() == 0) {
-      ++completed_;
       LogAcknowledged(item.completion);
       if (options_.log_trials)
         std::cerr << "hyperlab-worker " << options_.id << ": " << Describe(item.completion) << "\n";

@@ -95,8 +95,6 @@ class Worker {
   void Stop();
 
   const std::string& id() const { return options_.id; }
-  // Trials this worker has completed and the coordinator accepted.
-  int64_t completed() const { return completed_.load(); }
 
  private:
   struct Slot;  // One running trial.
@@ -129,7 +127,6 @@ class Worker {
   std::vector<std::unique_ptr<Executor>> executors_;
   WorkerClock& clock_;
   std::atomic<bool> stopping_{false};
-  std::atomic<int64_t> completed_{0};
 
   std::mutex mu_;
   std::condition_variable wake_;
