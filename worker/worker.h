@@ -73,8 +73,8 @@ struct WorkerOptions {
   // What the worker announces as WorkerInfo.allowed_commands (CommandAllowlist::Announced of the command
   // executor's allowlist), so the coordinator can warn at submit. Default: none.
   std::vector<std::string> allowed_commands;
-  // The time the loop decides by (worker_clock.h); not owned, outlives the worker. Default: the steady
-  // clock.
+  // The time the loop decides by (worker_clock.h); not owned, must outlive the worker. Default: the
+  // steady clock.
   WorkerClock* clock = nullptr;
 };
 
@@ -90,7 +90,8 @@ class Worker {
   // Runs the pull loop until Stop(). Trials still running at Stop are abandoned: their work is told to
   // stop (StopRequested), Run waits for their executors to return, and what they return is dropped.
   // Completions still in the outbox are dropped too (not sent again). The leases of both expire at the
-  // coordinator, which requeues their trials. Stop waits for no timer of the loop.
+  // coordinator, which requeues their trials. Stop wakes the loop out of its waits (a backoff too); a call
+  // in flight ends first.
   void Run();
   void Stop();
 
