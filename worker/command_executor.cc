@@ -22,9 +22,9 @@
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/base/printable.h"
 #include "nlohmann/json.hpp"
 #include "worker/metric_line.h"
-#include "common/base/printable.h"
 #include "worker/program_digest.h"
 
 extern char** environ;
@@ -297,6 +297,137 @@ absl::StatusOr<std::vector<std::string>> Environment(const v1::Assignment& assig
   return BuildChildEnvironment(policy, environ, assignment.task().command().env(), trial_vars);
 }
 
+// What a trial's program is started with.
+struct Launch {
+  std::string program;  // Canonical path, allowed by the allowlist.
+  std::vector<std::string> argv;
+  std::vector<std::string> env;
+};
+
+// The program, arguments and environment of the assignment's command, checked; an error's message is the
+// trial's failure reason.
+absl::StatusOr<Launch> Prepare(const v1::Assignment& assignment, const CommandExecutorOptions& options) {
+  const v1::CommandTask& task = assignment.task().command();
+  if (task.argv().empty()) return absl::InvalidArgumentError("the command task has no argv");
+  Launch launch;
+  for (int i = 0; i < task.argv_size(); ++i) {
+    absl::StatusOr<std::string> substituted = SubstituteParameters(task.argv(i), assignment.trial());
+    if (!substituted.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("argv[", i, "]: ", substituted.status().message()));
+    }
+    launch.argv.push_back(*std::move(substituted));
+  }
+  if (launch.argv[0].empty()) {
+    return absl::InvalidArgumentError("the command's program name (argv[0]) is empty");
+  }
+  absl::StatusOr<std::vector<std::string>> env = Environment(assignment, options.environment);
+  if (!env.ok()) return env.status();
+  launch.env = *std::move(env);
+  if (struct stat info; !task.working_dir().empty() &&
+                        (stat(task.working_dir().c_str(), &info) != 0 || !S_ISDIR(info.st_mode))) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("working directory '", task.working_dir(), "' is not a directory"));
+  }
+  absl::StatusOr<std::string> program = options.allowlist.Check(launch.argv[0], task.working_dir());
+  if (!program.ok()) return program.status();
+  launch.program = *std::move(program);
+  return launch;
+}
+
+// Why the program's run ended: it exited by itself, or the executor ended it.
+enum class Ending { kNone, kStopped, kTimedOut };
+
+// Reads the program's output until it exits; on a stop request or after `timeout_seconds`, SIGTERMs its
+// group, and SIGKILLs it `kill_grace_seconds` later.
+Ending Supervise(Child& child, OutputReader& output, TrialContext& context, double timeout_seconds,
+                 double kill_grace_seconds) {
+  const Clock::time_point deadline = Clock::now() + Seconds(timeout_seconds);
+  Ending ending = Ending::kNone;
+  Clock::time_point kill_at;
+  bool killed = false;
+  Clock::duration wait = Clock::duration(0);
+  for (;;) {
+    output.Pump(wait);
+    if (HasExited(child.pid)) break;
+    const Clock::time_point now = Clock::now();
+    if (ending == Ending::kNone) {
+      if (context.StopRequested()) {
+        ending = Ending::kStopped;
+      } else if (now >= deadline) {
+        ending = Ending::kTimedOut;
+      }
+      if (ending != Ending::kNone) {
+        kill(-child.pid, SIGTERM);
+        kill_at = now + Seconds(std::max(0.0, kill_grace_seconds));
+      }
+    } else if (!killed && now >= kill_at) {
+      kill(-child.pid, SIGKILL);
+      killed = true;
+    }
+    // Without a pidfd to wake the poll, short waits once the pipes are closed (the program is exiting) or
+    // while it is being killed.
+    wait = (output.open() || child.exit.open()) && ending == Ending::kNone
+               ? std::min<Clock::duration>(kStopPollInterval, deadline - now)
+               : Clock::duration(milliseconds(child.exit.open() ? 20 : 5));
+  }
+  return ending;
+}
+
+// How the program ended, from waitpid.
+struct Reaped {
+  bool ok = false;  // False: waitpid failed (`error`), the exit status is lost.
+  int status = 0;
+  int error = 0;
+};
+
+// Kills whatever the exited program left running in its group, reads the rest of its output, and reaps it.
+Reaped Reap(Child& child, OutputReader& output) {
+  kill(-child.pid, SIGKILL);
+  output.Drain(Clock::now() + kDrainAfterExit);
+  Reaped reaped;
+  pid_t pid;
+  do {
+    pid = waitpid(child.pid, &reaped.status, 0);
+  } while (pid < 0 && errno == EINTR);
+  reaped.ok = pid == child.pid;
+  reaped.error = errno;
+  return reaped;
+}
+
+// The trial's outcome from how its program ended and what it printed.
+TrialOutcome Judge(Ending ending, const Reaped& reaped, const OutputReader& output,
+                   const std::string& objective, double timeout_seconds) {
+  TrialOutcome outcome;
+  outcome.metrics = output.metrics();
+  if (ending == Ending::kStopped) {
+    outcome.state = v1::Trial::STOPPED;
+    outcome.reason = "stopped";
+    return outcome;
+  }
+  outcome.state = v1::Trial::FAILED;
+  const std::string tail = output.StderrTail();
+  const std::string tail_suffix = tail.empty() ? "" : absl::StrCat(": ", tail);
+  if (ending == Ending::kTimedOut) {
+    outcome.reason = absl::StrCat("timed out after ", FormatNumber(timeout_seconds), " s");
+  } else if (!reaped.ok) {
+    outcome.reason = absl::StrCat("lost the program's exit status: ", ErrnoText(reaped.error));
+  } else if (WIFSIGNALED(reaped.status)) {
+    const char* name = sigabbrev_np(WTERMSIG(reaped.status));
+    outcome.reason = absl::StrCat("killed by signal ", WTERMSIG(reaped.status),
+                                  name ? absl::StrCat(" (SIG", name, ")") : "", tail_suffix);
+  } else if (WEXITSTATUS(reaped.status) != 0) {
+    outcome.reason = absl::StrCat("exit code ", WEXITSTATUS(reaped.status), tail_suffix);
+  } else if (!objective.empty() && outcome.metrics.count(objective) == 0) {
+    outcome.reason = absl::StrCat("program did not report metric '", objective,
+                                  "' (print a line `hyperlab: ", objective, "=<number>` to stdout)");
+  } else {
+    outcome.state = v1::Trial::SUCCEEDED;
+    return outcome;
+  }
+  outcome.reason += output.MalformedNote();
+  return outcome;
+}
+
 }  // namespace
 
 absl::StatusOr<std::string> SubstituteParameters(absl::string_view arg, const v1::Trial& trial) {
@@ -376,25 +507,11 @@ void ConfigureCommandExecutor(std::vector<std::unique_ptr<Executor>>& executors,
 }
 
 TrialOutcome CommandExecutor::Run(const v1::Assignment& assignment, TrialContext& context) {
+  absl::StatusOr<Launch> launch = Prepare(assignment, options_);
+  if (!launch.ok()) return Failed(std::string(launch.status().message()));
   const v1::CommandTask& task = assignment.task().command();
-  if (task.argv().empty()) return Failed("the command task has no argv");
-  std::vector<std::string> argv;
-  for (int i = 0; i < task.argv_size(); ++i) {
-    absl::StatusOr<std::string> substituted = SubstituteParameters(task.argv(i), assignment.trial());
-    if (!substituted.ok()) return Failed(absl::StrCat("argv[", i, "]: ", substituted.status().message()));
-    argv.push_back(*std::move(substituted));
-  }
-  if (argv[0].empty()) return Failed("the command's program name (argv[0]) is empty");
-  absl::StatusOr<std::vector<std::string>> env = Environment(assignment, options_.environment);
-  if (!env.ok()) return Failed(std::string(env.status().message()));
-  if (struct stat info; !task.working_dir().empty() &&
-                        (stat(task.working_dir().c_str(), &info) != 0 || !S_ISDIR(info.st_mode))) {
-    return Failed(absl::StrCat("working directory '", task.working_dir(), "' is not a directory"));
-  }
-  absl::StatusOr<std::string> program = options_.allowlist.Check(argv[0], task.working_dir());
-  if (!program.ok()) return Failed(std::string(program.status().message()));
   // What this trial runs, by content (program_digest.h): a fixed script is a new experiment.
-  const absl::StatusOr<std::string> digest = ProgramDigest(*program, task);
+  const absl::StatusOr<std::string> digest = ProgramDigest(launch->program, task);
   auto finish = [&digest](TrialOutcome o) {
     if (digest.ok()) o.artifacts["program_digest"] = *digest;
     return o;
@@ -405,82 +522,15 @@ TrialOutcome CommandExecutor::Run(const v1::Assignment& assignment, TrialContext
     return finish(TrialOutcome{v1::Trial::PENDING, {}, "digest only"});
   }
   if (context.StopRequested()) return finish(TrialOutcome{v1::Trial::STOPPED, {}, "stopped"});
-  absl::StatusOr<Child> child = Spawn(*program, argv, *env, task.working_dir());
+  absl::StatusOr<Child> child = Spawn(launch->program, launch->argv, launch->env, task.working_dir());
   if (!child.ok()) return finish(Failed(std::string(child.status().message())));
-  const pid_t pid = child->pid;
 
-  // Read output until the program exits; on a stop request or a timeout, SIGTERM the group, and SIGKILL
-  // it after the grace period.
   const double timeout_seconds =
       task.timeout_seconds() > 0 ? std::min(task.timeout_seconds(), 1e8) : kDefaultTimeoutSeconds;
-  const Clock::time_point deadline = Clock::now() + Seconds(timeout_seconds);
-  enum class Ending { kNone, kStopped, kTimedOut } ending = Ending::kNone;
-  Clock::time_point kill_at;
-  bool killed = false;
   OutputReader output(*child, context, options_.stderr_tail_bytes);
-  Clock::duration wait = Clock::duration(0);
-  for (;;) {
-    output.Pump(wait);
-    if (HasExited(pid)) break;
-    const Clock::time_point now = Clock::now();
-    if (ending == Ending::kNone) {
-      if (context.StopRequested()) {
-        ending = Ending::kStopped;
-      } else if (now >= deadline) {
-        ending = Ending::kTimedOut;
-      }
-      if (ending != Ending::kNone) {
-        kill(-pid, SIGTERM);
-        kill_at = now + Seconds(std::max(0.0, options_.kill_grace_seconds));
-      }
-    } else if (!killed && now >= kill_at) {
-      kill(-pid, SIGKILL);
-      killed = true;
-    }
-    // Without a pidfd to wake the poll, short waits once the pipes are closed (the program is exiting) or
-    // while it is being killed.
-    wait = (output.open() || child->exit.open()) && ending == Ending::kNone
-               ? std::min<Clock::duration>(kStopPollInterval, deadline - now)
-               : Clock::duration(milliseconds(child->exit.open() ? 20 : 5));
-  }
-  kill(-pid, SIGKILL);  // Whatever the program left running in its group.
-  output.Drain(Clock::now() + kDrainAfterExit);
-  int status = 0;
-  pid_t reaped;
-  do {
-    reaped = waitpid(pid, &status, 0);
-  } while (reaped < 0 && errno == EINTR);
-
-  TrialOutcome outcome;
-  outcome.metrics = output.metrics();
-  if (ending == Ending::kStopped) {
-    outcome.state = v1::Trial::STOPPED;
-    outcome.reason = "stopped";
-    return finish(std::move(outcome));
-  }
-  outcome.state = v1::Trial::FAILED;
-  const std::string tail = output.StderrTail();
-  const std::string tail_suffix = tail.empty() ? "" : absl::StrCat(": ", tail);
-  const std::string& objective = assignment.objective().metric();
-  if (ending == Ending::kTimedOut) {
-    outcome.reason = absl::StrCat("timed out after ", FormatNumber(timeout_seconds), " s");
-  } else if (reaped != pid) {
-    outcome.reason = absl::StrCat("lost the program's exit status: ", ErrnoText(errno));
-  } else if (WIFSIGNALED(status)) {
-    const char* name = sigabbrev_np(WTERMSIG(status));
-    outcome.reason = absl::StrCat("killed by signal ", WTERMSIG(status),
-                                  name ? absl::StrCat(" (SIG", name, ")") : "", tail_suffix);
-  } else if (WEXITSTATUS(status) != 0) {
-    outcome.reason = absl::StrCat("exit code ", WEXITSTATUS(status), tail_suffix);
-  } else if (!objective.empty() && outcome.metrics.count(objective) == 0) {
-    outcome.reason = absl::StrCat("program did not report metric '", objective,
-                                  "' (print a line `hyperlab: ", objective, "=<number>` to stdout)");
-  } else {
-    outcome.state = v1::Trial::SUCCEEDED;
-    return finish(std::move(outcome));
-  }
-  outcome.reason += output.MalformedNote();
-  return finish(std::move(outcome));
+  const Ending ending = Supervise(*child, output, context, timeout_seconds, options_.kill_grace_seconds);
+  const Reaped reaped = Reap(*child, output);
+  return finish(Judge(ending, reaped, output, assignment.objective().metric(), timeout_seconds));
 }
 
 }  // namespace hyperlab::worker

@@ -11,11 +11,11 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/base/printable.h"
 #include "nlohmann/json.hpp"
 #include "proto/task_kind.h"
 #include "worker/command_executor.h"
 #include "worker/metric_line.h"
-#include "common/base/printable.h"
 #include "worker/send_limits.h"
 #include "worker/synthetic_executor.h"
 #include "worker/train_executor.h"
@@ -23,7 +23,10 @@
 namespace hyperlab::worker {
 namespace {
 
-using Clock = std::chrono::steady_clock;
+// The longest the loop sleeps between two looks at its trials, outbox, heartbeat and acquire times.
+constexpr int64_t kLoopWaitMs = 50;
+// Measurements go out within this much, so early-stopping rules judge fresh curves.
+constexpr int64_t kMeasurementHeartbeatMs = 200;
 
 std::string DefaultWorkerId() {
   char host[256] = {0};
@@ -32,6 +35,7 @@ std::string DefaultWorkerId() {
   return absl::StrFormat("%s-%d-%04x", host, getpid(), rd() & 0xffff);
 }
 
+// Wall time, for measurement timestamps the coordinator stores; the loop's timing reads clock_.
 int64_t NowUnixMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -148,7 +152,8 @@ Worker::Worker(std::shared_ptr<grpc::Channel> channel, WorkerOptions options,
                std::vector<std::unique_ptr<Executor>> executors)
     : stub_(v1::WorkerService::NewStub(channel)),
       options_(std::move(options)),
-      executors_(std::move(executors)) {
+      executors_(std::move(executors)),
+      clock_(options_.clock != nullptr ? *options_.clock : SteadyWorkerClock::Get()) {
   if (options_.id.empty()) options_.id = DefaultWorkerId();
   options_.slots = std::max(1, options_.slots);
   if (!options_.ack_log_path.empty()) {
@@ -193,7 +198,7 @@ void Worker::Backoff(const grpc::Status& status, const char* what) {
             << " (code " << status.error_code() << "); retrying in " << backoff_ms_ << " ms\n";
   if (status.error_code() == grpc::StatusCode::NOT_FOUND) registered_ = false;
   std::unique_lock<std::mutex> lock(mu_);
-  wake_.wait_for(lock, std::chrono::milliseconds(backoff_ms_), [this] { return stopping_.load(); });
+  clock_.WaitUntil(wake_, lock, clock_.NowMs() + backoff_ms_, [this] { return stopping_.load(); });
 }
 
 bool Worker::Register() {
@@ -390,7 +395,6 @@ void Worker::FlushOutbox() {
     }
     const v1::ItemStatus& result = response.results(static_cast<int>(i));
     if (result.code() == 0) {
-      ++completed_;
       LogAcknowledged(item.completion);
       if (options_.log_trials)
         std::cerr << "hyperlab-worker " << options_.id << ": " << Describe(item.completion) << "\n";
@@ -471,20 +475,18 @@ void Worker::Heartbeat() {
 }
 
 void Worker::Run() {
-  auto last_heartbeat = Clock::now();
-  auto next_acquire = Clock::now();
+  int64_t last_heartbeat = clock_.NowMs();
+  int64_t next_acquire = last_heartbeat;
   while (!stopping_) {
     if (!registered_ && !Register()) continue;
     CollectFinished();
     FlushOutbox();
-    const auto now = Clock::now();
-    // Measurements go out within 200 ms, so early-stopping rules judge fresh curves; plain heartbeats
-    // only as often as the lease needs.
+    const int64_t now = clock_.NowMs();
+    // Measurements go out within kMeasurementHeartbeatMs; plain heartbeats only as often as the lease needs.
     bool measurements = false;
     for (const auto& [key, slot] : running_) measurements = measurements || slot->HasMeasurements();
-    const auto since = now - last_heartbeat;
-    if (since >= std::chrono::milliseconds(heartbeat_interval_ms_) ||
-        (measurements && since >= std::chrono::milliseconds(200))) {
+    const int64_t since = now - last_heartbeat;
+    if (since >= heartbeat_interval_ms_ || (measurements && since >= kMeasurementHeartbeatMs)) {
       last_heartbeat = now;
       Heartbeat();
     }
@@ -492,11 +494,10 @@ void Worker::Run() {
     if (free_slots > 0 && now >= next_acquire && registered_ && !stopping_) {
       const size_t before = running_.size();
       AcquireTrials(free_slots);
-      if (running_.size() == before)
-        next_acquire = Clock::now() + std::chrono::milliseconds(options_.idle_poll_ms);
+      if (running_.size() == before) next_acquire = clock_.NowMs() + options_.idle_poll_ms;
     }
     std::unique_lock<std::mutex> lock(mu_);
-    wake_.wait_for(lock, std::chrono::milliseconds(50), [this] {
+    clock_.WaitUntil(wake_, lock, clock_.NowMs() + kLoopWaitMs, [this] {
       if (stopping_) return true;
       for (const auto& [key, slot] : running_) {
         if (slot->done) return true;

@@ -2,10 +2,12 @@
 // thread, heartbeat their leases with any new measurements, and report their outcomes.
 //
 // The coordinator may go away at any time: every call has a deadline, failures back off exponentially
-// (100 ms up to 5 s), and finished outcomes wait in an outbox, still heartbeated, until the coordinator
-// takes them. A coordinator that forgot the worker (restart) answers NOT_FOUND and the worker registers
-// again; its running trials re-attach with their next heartbeat. A report answered with ABORTED (lease
-// lost) or FAILED_PRECONDITION (study ended) stops that trial's work and drops its result.
+// (100 ms, doubled per failure up to 5 s, back to 100 ms after a call succeeds), and finished outcomes wait
+// in an outbox, still heartbeated, until the coordinator takes them. The loop's timing (backoff, heartbeat
+// cadence, idle polls) reads WorkerOptions::clock, so tests drive it without sleeping. A coordinator that
+// forgot the worker (restart) answers NOT_FOUND and the worker registers again; its running trials
+// re-attach with their next heartbeat. A report answered with ABORTED (lease lost) or FAILED_PRECONDITION
+// (study ended) stops that trial's work and drops its result; the other trials go on.
 //
 // A worker never dies or stalls because of one trial:
 //   - an exception out of an executor fails that trial with a reason ("... failed with an exception: ...");
@@ -44,6 +46,7 @@
 #include "grpcpp/grpcpp.h"
 #include "hyperlab/v1/services.grpc.pb.h"
 #include "worker/executor.h"
+#include "worker/worker_clock.h"
 
 namespace hyperlab::worker {
 
@@ -70,6 +73,9 @@ struct WorkerOptions {
   // What the worker announces as WorkerInfo.allowed_commands (CommandAllowlist::Announced of the command
   // executor's allowlist), so the coordinator can warn at submit. Default: none.
   std::vector<std::string> allowed_commands;
+  // The time the loop decides by (worker_clock.h); not owned, must outlive the worker. Default: the
+  // steady clock.
+  WorkerClock* clock = nullptr;
 };
 
 // The executors every worker has: synthetic, command and train (whose trials use `threads_per_trial`).
@@ -82,13 +88,14 @@ class Worker {
   ~Worker();
 
   // Runs the pull loop until Stop(). Trials still running at Stop are abandoned: their work is told to
-  // stop, and their leases expire at the coordinator, which requeues them.
+  // stop (StopRequested), Run waits for their executors to return, and what they return is dropped.
+  // Completions still in the outbox are dropped too (not sent again). The leases of both expire at the
+  // coordinator, which requeues their trials. Stop wakes the loop out of its waits (a backoff too); a call
+  // in flight ends first.
   void Run();
   void Stop();
 
   const std::string& id() const { return options_.id; }
-  // Trials this worker has completed and the coordinator accepted.
-  int64_t completed() const { return completed_.load(); }
 
  private:
   struct Slot;  // One running trial.
@@ -119,8 +126,8 @@ class Worker {
   std::unique_ptr<std::ofstream> ack_log_;
   WorkerOptions options_;
   std::vector<std::unique_ptr<Executor>> executors_;
+  WorkerClock& clock_;
   std::atomic<bool> stopping_{false};
-  std::atomic<int64_t> completed_{0};
 
   std::mutex mu_;
   std::condition_variable wake_;
