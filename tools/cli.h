@@ -1,10 +1,10 @@
 // Shared pieces of the `hyperlab` command line: global options, the connection to a coordinator (remote,
 // or a journal directory opened read-only in-process), and the mapping of errors to exit codes.
 //
-// Exit codes (docs/architecture.md, rule 7): 0 success, 2 bad usage or bad input (INVALID_ARGUMENT), 1 other errors.
-// Errors print one line: "hyperlab: <CODE>: <what and where>", with a hint for UNAUTHENTICATED (pass a
-// token), PERMISSION_DENIED (the token's role) and UNAVAILABLE (coordinator down, or TLS settings).
-// Thread safety: used from the main thread only.
+// Exit codes (docs/architecture.md, rule 7): 0 success, 2 bad usage or bad input (INVALID_ARGUMENT), 1 other
+// errors. Errors print one line: "hyperlab: <CODE>: <what and where>", with a hint for UNAUTHENTICATED (pass
+// a token), PERMISSION_DENIED (the token's role) and UNAVAILABLE (coordinator down, or TLS settings). Thread
+// safety: used from the main thread only.
 #ifndef HYPERLAB_TOOLS_CLI_H_
 #define HYPERLAB_TOOLS_CLI_H_
 
@@ -16,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "coordinator/server.h"
 #include "grpcpp/grpcpp.h"
+#include "hyperlab/v1/services.grpc.pb.h"
 #include "lab/plot/plots.h"
 
 namespace hyperlab::tools {
@@ -49,6 +50,9 @@ absl::StatusOr<Connection> Connect(const GlobalOptions& options, const grpc::Cha
 // A client context with the global deadline (none when `stream` is true).
 std::unique_ptr<grpc::ClientContext> CallContext(const GlobalOptions& options, bool stream = false);
 absl::Status FromGrpc(const grpc::Status& status);
+// The study named or numbered `ref` (GetStudy with the options' deadline).
+absl::StatusOr<v1::Study> GetStudy(const GlobalOptions& g, v1::StudyService::Stub& stub,
+                                   const std::string& ref);
 // Prints the one-line error and returns the exit code for `status`.
 int ReportError(const absl::Status& status);
 

@@ -7,25 +7,16 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "hyperlab/v1/services.grpc.pb.h"
 #include "common/base/status_macros.h"
-#include "tools/cli.h"
+#include "hyperlab/v1/services.grpc.pb.h"
 #include "lab/measurement_table.h"
 #include "lab/study_comparison.h"
 #include "lab/trial_table.h"
+#include "tools/cli.h"
 #include "tools/output_format.h"
 
 namespace hyperlab::tools {
 namespace {
-
-absl::StatusOr<v1::Study> FetchStudy(const GlobalOptions& g, v1::StudyService::Stub& stub,
-                                     const std::string& ref) {
-  v1::GetStudyRequest request;
-  request.set_study(ref);
-  v1::Study study;
-  RETURN_IF_ERROR(FromGrpc(stub.GetStudy(CallContext(g).get(), request, &study)));
-  return study;
-}
 
 // The study's trials; with `measurements`, each trial's measurements go there by trial id.
 absl::StatusOr<std::vector<v1::Trial>> FetchTrials(
@@ -64,7 +55,7 @@ absl::StatusOr<std::vector<v1::Study>> ResolveStudies(const GlobalOptions& g, v1
   if (tag.empty()) {
     if (refs.empty()) return absl::InvalidArgumentError("trials: name a study, or give --tag TAG");
     for (const std::string& ref : refs) {
-      ASSIGN_OR_RETURN(v1::Study study, FetchStudy(g, stub, ref));
+      ASSIGN_OR_RETURN(v1::Study study, GetStudy(g, stub, ref));
       studies.push_back(std::move(study));
     }
     return studies;
@@ -184,7 +175,7 @@ absl::Status StudyCompare(const GlobalOptions& g, const std::vector<std::string>
   std::vector<lab::StudyTrials> studies;
   for (const std::string& ref : refs) {
     lab::StudyTrials s;
-    ASSIGN_OR_RETURN(s.study, FetchStudy(g, *stub, ref));
+    ASSIGN_OR_RETURN(s.study, GetStudy(g, *stub, ref));
     ASSIGN_OR_RETURN(s.trials, FetchTrials(g, *stub, s.study));
     studies.push_back(std::move(s));
   }

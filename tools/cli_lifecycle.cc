@@ -2,8 +2,8 @@
 #include <iostream>
 
 #include "absl/strings/str_cat.h"
-#include "hyperlab/v1/services.grpc.pb.h"
 #include "common/base/status_macros.h"
+#include "hyperlab/v1/services.grpc.pb.h"
 #include "tools/cli.h"
 
 namespace hyperlab::tools {
@@ -38,10 +38,7 @@ absl::Status StudyFork(const GlobalOptions& g, const std::string& ref, const std
                        bool with_trials, int max_trials) {
   ASSIGN_OR_RETURN(Connection c, ConnectToChange(g));
   auto stub = v1::StudyService::NewStub(c.channel);
-  v1::GetStudyRequest get;
-  get.set_study(ref);
-  v1::Study source;
-  RETURN_IF_ERROR(FromGrpc(stub->GetStudy(CallContext(g).get(), get, &source)));
+  ASSIGN_OR_RETURN(const v1::Study source, GetStudy(g, *stub, ref));
   v1::CreateStudyRequest create;
   *create.mutable_spec() = source.spec();
   create.mutable_spec()->set_name(name);

@@ -8,12 +8,12 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "hyperlab/v1/services.grpc.pb.h"
 #include "common/base/status_macros.h"
-#include "tools/cli.h"
+#include "hyperlab/v1/services.grpc.pb.h"
 #include "lab/plot/plots.h"
 #include "lab/plot/raster.h"
 #include "lab/plot/report.h"
+#include "tools/cli.h"
 
 namespace hyperlab::tools {
 namespace {
@@ -22,9 +22,7 @@ absl::StatusOr<plot::StudyData> FetchStudy(const GlobalOptions& g, const std::st
   ASSIGN_OR_RETURN(Connection c, Connect(g));
   auto stub = v1::StudyService::NewStub(c.channel);
   plot::StudyData data;
-  v1::GetStudyRequest get;
-  get.set_study(ref);
-  RETURN_IF_ERROR(FromGrpc(stub->GetStudy(CallContext(g).get(), get, &data.study)));
+  ASSIGN_OR_RETURN(data.study, GetStudy(g, *stub, ref));
   v1::ListTrialsRequest list;
   list.set_study(ref);
   list.set_with_measurements(true);

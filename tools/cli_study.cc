@@ -6,9 +6,9 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/base/status_macros.h"
 #include "common/rpc/client_channel.h"
 #include "hyperlab/v1/services.grpc.pb.h"
-#include "common/base/status_macros.h"
 #include "tools/cli.h"
 #include "tools/output_format.h"
 #include "tools/progress_printer.h"
@@ -30,14 +30,14 @@ absl::StatusOr<Connection> Connect(const GlobalOptions& options, const grpc::Cha
     address = env != nullptr && *env != '\0' ? env : "127.0.0.1:7411";
   }
   ASSIGN_OR_RETURN(const std::string token, TokenFromFlagOrEnv(options.token));
-  ASSIGN_OR_RETURN(c.channel, NewClientChannel(
-                                  {.address = address,
-                                   .token = token,
-                                   .tls_ca_file = options.tls_ca,
-                                   .tls_cert_file = options.tls_cert,
-                                   .tls_key_file = options.tls_key,
-                                   .insecure_plaintext_tokens = options.insecure_plaintext_tokens},
-                                  args));
+  ASSIGN_OR_RETURN(c.channel,
+                   NewClientChannel({.address = address,
+                                     .token = token,
+                                     .tls_ca_file = options.tls_ca,
+                                     .tls_cert_file = options.tls_cert,
+                                     .tls_key_file = options.tls_key,
+                                     .insecure_plaintext_tokens = options.insecure_plaintext_tokens},
+                                    args));
   return c;
 }
 
@@ -75,8 +75,6 @@ int ReportError(const absl::Status& status) {
   return status.code() == absl::StatusCode::kInvalidArgument ? 2 : 1;
 }
 
-namespace {
-
 absl::StatusOr<v1::Study> GetStudy(const GlobalOptions& g, v1::StudyService::Stub& stub,
                                    const std::string& ref) {
   v1::GetStudyRequest request;
@@ -85,8 +83,6 @@ absl::StatusOr<v1::Study> GetStudy(const GlobalOptions& g, v1::StudyService::Stu
   RETURN_IF_ERROR(FromGrpc(stub.GetStudy(CallContext(g).get(), request, &study)));
   return study;
 }
-
-}  // namespace
 
 absl::Status StudySubmit(const GlobalOptions& g, const std::string& file) {
   ASSIGN_OR_RETURN(v1::StudySpec spec, LoadStudyFile(file));

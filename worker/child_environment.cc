@@ -5,6 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/spec/env_name.h"
 
 namespace hyperlab::worker {
 namespace {
@@ -168,7 +169,7 @@ absl::Status CheckStudyEnvName(absl::string_view name, const ChildEnvironmentPol
 
 absl::Status CheckPolicy(const ChildEnvironmentPolicy& policy) {
   for (const std::string& name : policy.pass_env) {
-    if (name.empty() || name.find('=') != std::string::npos || name.find('\0') != std::string::npos) {
+    if (!IsSettableEnvName(name)) {
       return absl::InvalidArgumentError("--pass-env: a name must be non-empty and contain no '='");
     }
     if (absl::StartsWith(name, "HYPERLAB_")) {

@@ -22,7 +22,11 @@
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/base/number_format.h"
 #include "common/base/printable.h"
+#include "common/spec/command_template.h"
+#include "common/spec/parameter_value.h"
+#include "common/spec/spec_validation.h"
 #include "nlohmann/json.hpp"
 #include "worker/metric_line.h"
 #include "worker/program_digest.h"
@@ -35,7 +39,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
-constexpr double kDefaultTimeoutSeconds = 3600;
 constexpr auto kStopPollInterval = milliseconds(100);
 // How long output is still read after the program exited and its group was killed.
 constexpr auto kDrainAfterExit = milliseconds(500);
@@ -431,65 +434,33 @@ TrialOutcome Judge(Ending ending, const Reaped& reaped, const OutputReader& outp
 }  // namespace
 
 absl::StatusOr<std::string> SubstituteParameters(absl::string_view arg, const v1::Trial& trial) {
+  absl::StatusOr<std::vector<TemplatePart>> parts = ParseCommandTemplate(arg);
+  if (!parts.ok()) return parts.status();
   std::string out;
-  for (size_t i = 0; i < arg.size(); ++i) {
-    if ((arg[i] == '{' || arg[i] == '}') && i + 1 < arg.size() && arg[i + 1] == arg[i]) {
-      out.push_back(arg[i++]);
+  for (const TemplatePart& part : *parts) {
+    if (!part.placeholder) {
+      out += part.text;
       continue;
     }
-    if (arg[i] != '{') {
-      out.push_back(arg[i]);
-      continue;
-    }
-    const size_t close = arg.find('}', i + 1);
-    if (close == absl::string_view::npos) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("unterminated '{' at offset ", i, " (write {{ for a literal brace)"));
-    }
-    const absl::string_view name = arg.substr(i + 1, close - i - 1);
     const v1::Parameter* parameter = nullptr;
     for (const v1::Parameter& p : trial.parameters()) {
-      if (p.name() == name) parameter = &p;
+      if (p.name() == part.text) parameter = &p;
     }
     if (parameter == nullptr) {
       return absl::InvalidArgumentError(
-          absl::StrCat("unknown parameter '{", name, "}' (write {{ and }} for literal braces)"));
+          absl::StrCat("unknown parameter '{", part.text, "}' (write {{ and }} for literal braces)"));
     }
-    switch (parameter->value().kind_case()) {
-      case v1::ParameterValue::kDoubleValue:
-        out += FormatNumber(parameter->value().double_value());
-        break;
-      case v1::ParameterValue::kIntValue:
-        absl::StrAppend(&out, parameter->value().int_value());
-        break;
-      case v1::ParameterValue::kStringValue:
-        out += parameter->value().string_value();
-        break;
-      default:
-        return absl::InvalidArgumentError(absl::StrCat("parameter '", name, "' has no value"));
+    if (parameter->value().kind_case() == v1::ParameterValue::KIND_NOT_SET) {
+      return absl::InvalidArgumentError(absl::StrCat("parameter '", part.text, "' has no value"));
     }
-    i = close;
+    out += ValueText(parameter->value());
   }
   return out;
 }
 
 std::string ParametersJson(const v1::Trial& trial) {
   nlohmann::ordered_json params = nlohmann::ordered_json::object();
-  for (const v1::Parameter& p : trial.parameters()) {
-    switch (p.value().kind_case()) {
-      case v1::ParameterValue::kDoubleValue:
-        params[p.name()] = p.value().double_value();
-        break;
-      case v1::ParameterValue::kIntValue:
-        params[p.name()] = p.value().int_value();
-        break;
-      case v1::ParameterValue::kStringValue:
-        params[p.name()] = p.value().string_value();
-        break;
-      default:
-        params[p.name()] = nullptr;
-    }
-  }
+  for (const v1::Parameter& p : trial.parameters()) params[p.name()] = ValueJson(p.value());
   return params.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
@@ -526,7 +497,7 @@ TrialOutcome CommandExecutor::Run(const v1::Assignment& assignment, TrialContext
   if (!child.ok()) return finish(Failed(std::string(child.status().message())));
 
   const double timeout_seconds =
-      task.timeout_seconds() > 0 ? std::min(task.timeout_seconds(), 1e8) : kDefaultTimeoutSeconds;
+      task.timeout_seconds() > 0 ? std::min(task.timeout_seconds(), 1e8) : kDefaultCommandTimeoutSeconds;
   OutputReader output(*child, context, options_.stderr_tail_bytes);
   const Ending ending = Supervise(*child, output, context, timeout_seconds, options_.kill_grace_seconds);
   const Reaped reaped = Reap(*child, output);

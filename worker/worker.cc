@@ -11,6 +11,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/base/number_format.h"
 #include "common/base/printable.h"
 #include "nlohmann/json.hpp"
 #include "proto/task_kind.h"
@@ -181,7 +182,12 @@ Worker::~Worker() {
 }
 
 void Worker::Stop() {
-  stopping_ = true;
+  {
+    // Under the lock the waits use, so a wait that has checked stopping_ but not yet slept cannot miss
+    // the notification and sleep a whole backoff (up to 5 s).
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
   wake_.notify_all();
 }
 

@@ -10,6 +10,7 @@
 #include "absl/strings/str_split.h"
 #include "common/base/status_macros.h"
 #include "common/spec/parameter_value.h"
+#include "common/spec/spec_errors.h"
 #include "common/spec/train_data_spec.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/reflection.h"
@@ -19,9 +20,7 @@ namespace {
 
 namespace pb = google::protobuf;
 
-absl::Status Invalid(absl::string_view path, absl::string_view what) {
-  return absl::InvalidArgumentError(absl::StrCat(path, ": ", what));
-}
+using spec_errors::Invalid;
 
 const pb::FieldDescriptor* KnobField(absl::string_view name) {
   if (name == "data") return nullptr;

@@ -1,4 +1,3 @@
-#include "common/spec/command_template.h"
 #include "common/spec/task_validation.h"
 
 #include <string>
@@ -6,11 +5,13 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "common/base/status_macros.h"
+#include "common/spec/command_template.h"
+#include "common/spec/env_name.h"
+#include "common/spec/knobs.h"
 #include "common/spec/spec_errors.h"
 #include "common/spec/synthetic_functions.h"
 #include "proto/limits.h"
-#include "common/base/status_macros.h"
-#include "common/spec/knobs.h"
 
 namespace hyperlab {
 namespace {
@@ -68,7 +69,7 @@ absl::Status CheckCommand(const v1::CommandTask& t, const ParameterKinds& kinds)
                    absl::StrCat("must be finite and >= 0, got ", t.timeout_seconds()));
   }
   for (const auto& [name, value] : t.env()) {
-    if (name.empty() || name.find('=') != std::string::npos || name.find('\0') != std::string::npos) {
+    if (!IsSettableEnvName(name)) {
       return Invalid("task.command.env", absl::StrCat("invalid variable name '", name, "'"));
     }
   }

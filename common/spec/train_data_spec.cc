@@ -8,18 +8,17 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "common/spec/spec_errors.h"
 #include "common/spec/train_metrics.h"
 
 namespace hyperlab {
 namespace {
 
-absl::Status InvalidDataSpec(absl::string_view path, absl::string_view what) {
-  return absl::InvalidArgumentError(absl::StrCat(path, ": ", what));
-}
+using spec_errors::Invalid;
 
 absl::Status CheckFraction(const std::string& path, double v, double max) {
   if (!std::isfinite(v) || v < 0 || v > max) {
-    return InvalidDataSpec(path, absl::StrCat("must be in [0, ", max, "], got ", v));
+    return Invalid(path, absl::StrCat("must be in [0, ", max, "], got ", v));
   }
   return absl::OkStatus();
 }
@@ -29,49 +28,46 @@ absl::Status CheckFraction(const std::string& path, double v, double max) {
 absl::Status CheckTrainData(const v1::TrainData& d, const std::string& path) {
   const int sources = d.has_name() + d.has_train_images() + d.has_csv() + d.has_synthetic();
   if (sources != 1) {
-    return InvalidDataSpec(path,
-                           absl::StrCat("set exactly one source: name, train_images (+ train_labels), csv or "
-                                        "synthetic; got ",
-                                        sources));
+    return Invalid(path, absl::StrCat("set exactly one source: name, train_images (+ train_labels), csv or "
+                                      "synthetic; got ",
+                                      sources));
   }
   if (d.has_name() && d.name() != "fashion-mnist") {
-    return InvalidDataSpec(path + ".name",
-                           absl::StrCat("unknown dataset '", d.name(), "'; known: fashion-mnist"));
+    return Invalid(path + ".name", absl::StrCat("unknown dataset '", d.name(), "'; known: fashion-mnist"));
   }
   if (d.has_train_images() != d.has_train_labels()) {
-    return InvalidDataSpec(path + ".train_labels", "train_images and train_labels go together");
+    return Invalid(path + ".train_labels", "train_images and train_labels go together");
   }
   if (d.has_test_images() != d.has_test_labels()) {
-    return InvalidDataSpec(path + ".test_labels", "test_images and test_labels go together");
+    return Invalid(path + ".test_labels", "test_images and test_labels go together");
   }
   if (d.has_test_images() && !d.has_train_images()) {
-    return InvalidDataSpec(path + ".test_images", "needs train_images");
+    return Invalid(path + ".test_images", "needs train_images");
   }
   if ((d.has_label_column() || d.has_regression()) && !d.has_csv()) {
-    return InvalidDataSpec(path + (d.has_regression() ? ".regression" : ".label_column"),
-                           "applies to csv data only");
+    return Invalid(path + (d.has_regression() ? ".regression" : ".label_column"), "applies to csv data only");
   }
   if (d.has_synthetic()) {
     bool known = false;
     for (const std::string& n : SyntheticSetNames()) known = known || n == d.synthetic();
     if (!known) {
-      return InvalidDataSpec(path + ".synthetic", absl::StrCat("unknown set '", d.synthetic(), "'; known: ",
-                                                               absl::StrJoin(SyntheticSetNames(), ", ")));
+      return Invalid(path + ".synthetic", absl::StrCat("unknown set '", d.synthetic(), "'; known: ",
+                                                       absl::StrJoin(SyntheticSetNames(), ", ")));
     }
   } else if (d.has_samples() || d.has_noise() || d.has_classes() || d.has_data_seed()) {
-    return InvalidDataSpec(path, "samples, noise, classes and data_seed apply to synthetic data only");
+    return Invalid(path, "samples, noise, classes and data_seed apply to synthetic data only");
   }
   if (d.has_samples() && (d.samples() < 10 || d.samples() > 10'000'000)) {
-    return InvalidDataSpec(path + ".samples", absl::StrCat("must be in [10, 10000000], got ", d.samples()));
+    return Invalid(path + ".samples", absl::StrCat("must be in [10, 10000000], got ", d.samples()));
   }
   if (d.has_noise() && (!std::isfinite(d.noise()) || d.noise() < 0 || d.noise() > 10)) {
-    return InvalidDataSpec(path + ".noise", absl::StrCat("must be in [0, 10], got ", d.noise()));
+    return Invalid(path + ".noise", absl::StrCat("must be in [0, 10], got ", d.noise()));
   }
   if (d.has_classes() && (d.classes() < 2 || d.classes() > 100)) {
-    return InvalidDataSpec(path + ".classes", absl::StrCat("must be in [2, 100], got ", d.classes()));
+    return Invalid(path + ".classes", absl::StrCat("must be in [2, 100], got ", d.classes()));
   }
   if (d.has_classes() && d.synthetic() != "spiral" && d.synthetic() != "blobs") {
-    return InvalidDataSpec(path + ".classes", "only spiral and blobs take a number of classes");
+    return Invalid(path + ".classes", "only spiral and blobs take a number of classes");
   }
   if (d.has_dev_fraction()) {
     if (auto s = CheckFraction(path + ".dev_fraction", d.dev_fraction(), 0.9); !s.ok()) return s;
@@ -80,16 +76,15 @@ absl::Status CheckTrainData(const v1::TrainData& d, const std::string& path) {
     if (auto s = CheckFraction(path + ".test_fraction", d.test_fraction(), 0.9); !s.ok()) return s;
   }
   if (d.has_k_folds() && d.k_folds() != 0 && (d.k_folds() < 2 || d.k_folds() > 100)) {
-    return InvalidDataSpec(path + ".k_folds",
-                           absl::StrCat("must be 0 (off) or in [2, 100], got ", d.k_folds()));
+    return Invalid(path + ".k_folds", absl::StrCat("must be 0 (off) or in [2, 100], got ", d.k_folds()));
   }
   if (d.has_normalization() && d.normalization() != "none" && d.normalization() != "scale" &&
       d.normalization() != "standardize") {
-    return InvalidDataSpec(path + ".normalization", absl::StrCat("unknown normalization '", d.normalization(),
-                                                                 "'; known: none, scale, standardize"));
+    return Invalid(path + ".normalization", absl::StrCat("unknown normalization '", d.normalization(),
+                                                         "'; known: none, scale, standardize"));
   }
   if (d.has_train_limit() && d.train_limit() < 0) {
-    return InvalidDataSpec(path + ".train_limit", absl::StrCat("must be >= 0, got ", d.train_limit()));
+    return Invalid(path + ".train_limit", absl::StrCat("must be >= 0, got ", d.train_limit()));
   }
   return absl::OkStatus();
 }
@@ -127,10 +122,9 @@ absl::Status CheckTrainMetricName(const std::string& path, absl::string_view met
       }
     }
   }
-  return InvalidDataSpec(path,
-                         absl::StrCat("the train task reports no metric '", metric, "'; it reports ",
-                                      absl::StrJoin(TrainMetricNames(regression), ", "),
-                                      regression ? "" : ", precision_<class>, recall_<class>, f1_<class>"));
+  return Invalid(path, absl::StrCat("the train task reports no metric '", metric, "'; it reports ",
+                                    absl::StrJoin(TrainMetricNames(regression), ", "),
+                                    regression ? "" : ", precision_<class>, recall_<class>, f1_<class>"));
 }
 
 }  // namespace hyperlab
