@@ -46,37 +46,54 @@ ConvLayer::ConvLayer(const ConvGeometry& g, const md& src_desc, Activation activ
       activation_(activation),
       backward_data_(backward_data),
       fuse_activation_backward_(fuse_activation_backward) {
+  const Descriptors d = MakeDescriptors();
+  ChoosePrimitives(d, allow_winograd);
+  AvoidReferenceBackwardWeights(d);
+  CreateWeightsReorders();
+  fwd_ = dnnl::convolution_forward(fwd_pd_);
+  bwd_weights_ = dnnl::convolution_backward_weights(bwd_weights_pd_);
+  CreateInputReorders(src_desc);
+  AllocateMemory(d);
+}
+
+ConvLayer::Descriptors ConvLayer::MakeDescriptors() const {
+  Descriptors d;
+  d.any_src = md({g_.batch, g_.in_channels, g_.height, g_.width}, dt::f32, tag::any);
+  d.any_weights = md({g_.filters, g_.in_channels, g_.kernel, g_.kernel}, dt::f32, tag::any);
+  d.any_dst = md({g_.batch, g_.filters, g_.out_height(), g_.out_width()}, dt::f32, tag::any);
+  d.bias = md({g_.filters}, dt::f32, tag::x);
+  d.strides = {g_.stride, g_.stride};
+  d.pad_l = {g_.pad_top, g_.pad_left};
+  d.pad_r = {g_.pad_bottom, g_.pad_right};
+  return d;
+}
+
+void ConvLayer::ChoosePrimitives(const Descriptors& d, bool allow_winograd) {
   const dnnl::engine& eng = CpuEngine();
-  const md any_src({g.batch, g.in_channels, g.height, g.width}, dt::f32, tag::any);
-  const md any_weights({g.filters, g.in_channels, g.kernel, g.kernel}, dt::f32, tag::any);
-  const md any_dst({g.batch, g.filters, g.out_height(), g.out_width()}, dt::f32, tag::any);
-  const md bias({g.filters}, dt::f32, tag::x);
-  const dnnl::memory::dims strides = {g.stride, g.stride};
-  const dnnl::memory::dims pad_l = {g.pad_top, g.pad_left}, pad_r = {g.pad_bottom, g.pad_right};
   // Winograd F(4x4, 3x3) does a 3x3 stride-1 convolution in fewer multiplications; measured on the 2-core
   // AVX-512 machines at batch 128 (32 -> 64 channels, 14x14) it takes 4.9 / 6.2 / 6.9 ms for forward /
   // backward data / backward weights against 7.6 / 7.8 / 8.5 ms for the direct kernels. With few input
   // channels it is slower (1 -> 32 channels: 4.9 ms against 0.9 ms), and oneDNN implements it only for
   // some shapes: otherwise, or if any of the three primitives is missing, the direct algorithm.
-  const bool winograd = allow_winograd && g.kernel == 3 && g.stride == 1 && g.in_channels >= 16;
+  const bool winograd = allow_winograd && g_.kernel == 3 && g_.stride == 1 && g_.in_channels >= 16;
   algorithm_ = dnnl::algorithm::convolution_direct;
   for (dnnl::algorithm alg : {dnnl::algorithm::convolution_winograd, dnnl::algorithm::convolution_direct}) {
     if (alg == dnnl::algorithm::convolution_winograd && !winograd) continue;
     try {
       fwd_pd_ = dnnl::convolution_forward::primitive_desc(
-          dnnl::convolution_forward::desc(dnnl::prop_kind::forward_training, alg, any_src, any_weights, bias,
-                                          any_dst, strides, pad_l, pad_r),
-          ActivationAttr(activation), eng);
+          dnnl::convolution_forward::desc(dnnl::prop_kind::forward_training, alg, d.any_src, d.any_weights,
+                                          d.bias, d.any_dst, d.strides, d.pad_l, d.pad_r),
+          ActivationAttr(activation_), eng);
       // The backward passes take the activations in the forward pass's layouts (no activation is
       // reordered between passes) and choose their weights layouts.
       bwd_weights_pd_ = dnnl::convolution_backward_weights::primitive_desc(
-          dnnl::convolution_backward_weights::desc(alg, fwd_pd_.src_desc(), any_weights, bias,
-                                                   fwd_pd_.dst_desc(), strides, pad_l, pad_r),
+          dnnl::convolution_backward_weights::desc(alg, fwd_pd_.src_desc(), d.any_weights, d.bias,
+                                                   fwd_pd_.dst_desc(), d.strides, d.pad_l, d.pad_r),
           UserScratchpadAttr(), eng, fwd_pd_);
       if (backward_data_) {
         bwd_data_pd_ = dnnl::convolution_backward_data::primitive_desc(
-            dnnl::convolution_backward_data::desc(alg, fwd_pd_.src_desc(), any_weights, fwd_pd_.dst_desc(),
-                                                  strides, pad_l, pad_r),
+            dnnl::convolution_backward_data::desc(alg, fwd_pd_.src_desc(), d.any_weights, fwd_pd_.dst_desc(),
+                                                  d.strides, d.pad_l, d.pad_r),
             UserScratchpadAttr(), eng, fwd_pd_);
       }
       algorithm_ = alg;
@@ -85,26 +102,37 @@ ConvLayer::ConvLayer(const ConvGeometry& g, const md& src_desc, Activation activ
       if (alg == dnnl::algorithm::convolution_direct) throw;
     }
   }
-  const md src = fwd_pd_.src_desc(), weights = fwd_pd_.weights_desc(), dst = fwd_pd_.dst_desc();
+}
+
+void ConvLayer::AvoidReferenceBackwardWeights(const Descriptors& d) {
+  const dnnl::engine& eng = CpuEngine();
+  const md src = fwd_pd_.src_desc(), dst = fwd_pd_.dst_desc();
   // On AVX2 machines the backward-weights kernels take no plain input beside a blocked output gradient (a
   // first layer's one channel): oneDNN falls back to its reference kernel (~1000x slower). Its GEMM-based
   // kernel takes both plain, so then the output gradient goes through a plain copy.
-  const md plain_dst({g.batch, g.filters, g.out_height(), g.out_width()}, dt::f32, tag::nchw);
-  if (algorithm_ == dnnl::algorithm::convolution_direct && IsReference(bwd_weights_pd_) && dst != plain_dst) {
-    try {
-      dnnl::convolution_backward_weights::primitive_desc plain(
-          dnnl::convolution_backward_weights::desc(algorithm_, src, any_weights, bias, plain_dst, strides,
-                                                   pad_l, pad_r),
-          UserScratchpadAttr(), eng, fwd_pd_);
-      if (!IsReference(plain)) {
-        bwd_weights_pd_ = plain;
-        plain_diff_dst_ = dnnl::memory(plain_dst, eng);
-        diff_dst_to_plain_ = dnnl::reorder(dnnl::reorder::primitive_desc(eng, dst, eng, plain_dst));
-      }
-    } catch (const dnnl::error&) {
-      // Keep the reference kernel: slow, but right.
-    }
+  const md plain_dst({g_.batch, g_.filters, g_.out_height(), g_.out_width()}, dt::f32, tag::nchw);
+  if (algorithm_ != dnnl::algorithm::convolution_direct || !IsReference(bwd_weights_pd_) ||
+      dst == plain_dst) {
+    return;
   }
+  try {
+    dnnl::convolution_backward_weights::primitive_desc plain(
+        dnnl::convolution_backward_weights::desc(algorithm_, src, d.any_weights, d.bias, plain_dst, d.strides,
+                                                 d.pad_l, d.pad_r),
+        UserScratchpadAttr(), eng, fwd_pd_);
+    if (!IsReference(plain)) {
+      bwd_weights_pd_ = plain;
+      plain_diff_dst_ = dnnl::memory(plain_dst, eng);
+      diff_dst_to_plain_ = dnnl::reorder(dnnl::reorder::primitive_desc(eng, dst, eng, plain_dst));
+    }
+  } catch (const dnnl::error&) {
+    // Keep the reference kernel: slow, but right.
+  }
+}
+
+void ConvLayer::CreateWeightsReorders() {
+  const dnnl::engine& eng = CpuEngine();
+  const md weights = fwd_pd_.weights_desc();
   if (bwd_weights_pd_.diff_weights_desc() != weights) {
     bwd_diff_weights_ = dnnl::memory(bwd_weights_pd_.diff_weights_desc(), eng);
     diff_weights_from_bwd_ =
@@ -118,20 +146,27 @@ ConvLayer::ConvLayer(const ConvGeometry& g, const md& src_desc, Activation activ
           dnnl::reorder(dnnl::reorder::primitive_desc(eng, weights, eng, bwd_data_pd_.weights_desc()));
     }
   }
-  fwd_ = dnnl::convolution_forward(fwd_pd_);
-  bwd_weights_ = dnnl::convolution_backward_weights(bwd_weights_pd_);
-  if (src != src_desc) {
-    src_internal_ = dnnl::memory(src, eng);
-    src_reorder_ = dnnl::reorder(dnnl::reorder::primitive_desc(eng, src_desc, eng, src));
-    if (backward_data_) {
-      diff_src_internal_ = dnnl::memory(src, eng);
-      diff_src_reorder_ = dnnl::reorder(dnnl::reorder::primitive_desc(eng, src, eng, src_desc));
-    }
+}
+
+void ConvLayer::CreateInputReorders(const md& src_desc) {
+  const dnnl::engine& eng = CpuEngine();
+  const md src = fwd_pd_.src_desc();
+  if (src == src_desc) return;
+  src_internal_ = dnnl::memory(src, eng);
+  src_reorder_ = dnnl::reorder(dnnl::reorder::primitive_desc(eng, src_desc, eng, src));
+  if (backward_data_) {
+    diff_src_internal_ = dnnl::memory(src, eng);
+    diff_src_reorder_ = dnnl::reorder(dnnl::reorder::primitive_desc(eng, src, eng, src_desc));
   }
+}
+
+void ConvLayer::AllocateMemory(const Descriptors& d) {
+  const dnnl::engine& eng = CpuEngine();
+  const md weights = fwd_pd_.weights_desc(), dst = fwd_pd_.dst_desc();
   weights_ = dnnl::memory(weights, eng);
   diff_weights_ = dnnl::memory(weights, eng);
-  bias_ = dnnl::memory(bias, eng);
-  diff_bias_ = dnnl::memory(bias, eng);
+  bias_ = dnnl::memory(d.bias, eng);
+  diff_bias_ = dnnl::memory(d.bias, eng);
   dst_ = dnnl::memory(dst, eng);
   diff_dst_ = dnnl::memory(dst, eng);
   for (dnnl::memory* m : {&weights_, &diff_weights_, &bias_, &diff_bias_, &dst_, &diff_dst_}) Zero(*m);

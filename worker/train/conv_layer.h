@@ -81,6 +81,26 @@ class ConvLayer {
   std::string implementations() const;
 
  private:
+  // The constructor's stages, in order. Descriptors: the shapes with format_tag::any (oneDNN picks the
+  // layouts), the bias, strides and padding.
+  struct Descriptors {
+    dnnl::memory::desc any_src, any_weights, any_dst, bias;
+    dnnl::memory::dims strides, pad_l, pad_r;
+  };
+  Descriptors MakeDescriptors() const;
+  // The forward and backward primitive descriptors: Winograd where allowed and oneDNN has all three, else
+  // direct. Throws dnnl::error when not even the direct algorithm can be created.
+  void ChoosePrimitives(const Descriptors& d, bool allow_winograd);
+  // Where backward weights got the reference kernel, a plain output gradient (and its reorder) if that
+  // gets a real one.
+  void AvoidReferenceBackwardWeights(const Descriptors& d);
+  // The weights bridges when the backward passes want other weights layouts; the backward-data primitive.
+  void CreateWeightsReorders();
+  // The input bridge when `src_desc` is not the layout oneDNN picked for the forward source.
+  void CreateInputReorders(const dnnl::memory::desc& src_desc);
+  // Weights, bias, output and their gradients, zeroed.
+  void AllocateMemory(const Descriptors& d);
+
   const ConvGeometry g_;
   const Activation activation_;
   const bool backward_data_, fuse_activation_backward_;

@@ -80,10 +80,8 @@ absl::StatusOr<std::unique_ptr<ConvNet>> ConvNet::Create(const ConvNetSpec& spec
     }
   }
   std::unique_ptr<ConvNet> net(new ConvNet(spec));
-  try {
-    net->Build();
-  } catch (const dnnl::error& e) {
-    return absl::InternalError(absl::StrCat("oneDNN cannot build the convolutional network: ", e.what()));
+  if (absl::Status built = BuildPrimitives("the convolutional network", [&] { net->Build(); }); !built.ok()) {
+    return built;
   }
   net->Initialize();
   return net;

@@ -27,11 +27,7 @@ absl::StatusOr<std::unique_ptr<Model>> Model::Create(const ModelSpec& spec) {
     return absl::InvalidArgumentError(absl::StrCat("model: dropout must be in [0, 1), got ", spec.dropout));
   }
   std::unique_ptr<Model> model(new Model(spec));
-  try {
-    model->Build();
-  } catch (const dnnl::error& e) {
-    return absl::InternalError(absl::StrCat("oneDNN cannot build the network: ", e.what()));
-  }
+  if (absl::Status built = BuildPrimitives("the network", [&] { model->Build(); }); !built.ok()) return built;
   model->Initialize();
   return model;
 }

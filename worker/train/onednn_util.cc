@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "absl/strings/str_cat.h"
+
 namespace hyperlab::worker::train {
 
 const dnnl::engine& CpuEngine() {
@@ -53,6 +55,15 @@ void FromPlain(dnnl::stream& stream, const std::vector<float>& values, const dnn
   std::fill_n(Floats(to), to.get_desc().get_size() / sizeof(float), 0.f);
   dnnl::reorder(in, to).execute(stream, in, to);
   stream.wait();
+}
+
+absl::Status BuildPrimitives(absl::string_view what, absl::FunctionRef<void()> build) {
+  try {
+    build();
+  } catch (const dnnl::error& e) {
+    return absl::InternalError(absl::StrCat("oneDNN cannot build ", what, ": ", e.what()));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace hyperlab::worker::train

@@ -8,8 +8,11 @@
 
 #include <vector>
 
-#include "oneapi/dnnl/dnnl.hpp"
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "common/spec/knobs.h"
+#include "oneapi/dnnl/dnnl.hpp"
 
 namespace hyperlab::worker::train {
 
@@ -27,6 +30,10 @@ std::vector<float> ToPlain(dnnl::stream& stream, const dnnl::memory& from, const
 // Reorders a plain row-major vector into `to` (any layout).
 void FromPlain(dnnl::stream& stream, const std::vector<float>& values, const dnnl::memory::desc& plain,
                dnnl::memory& to);
+
+// Runs `build`, which creates oneDNN primitives; a dnnl::error it throws becomes INTERNAL "oneDNN cannot
+// build <what>: <oneDNN's message>" (how a network's Create reports primitives oneDNN cannot make).
+absl::Status BuildPrimitives(absl::string_view what, absl::FunctionRef<void()> build);
 
 inline float* Floats(const dnnl::memory& m) { return static_cast<float*>(m.get_data_handle()); }
 

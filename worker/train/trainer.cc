@@ -145,8 +145,47 @@ const int64_t* StepRows(const std::vector<int64_t>& order, int64_t at, int batch
   return scratch.data();
 }
 
+// What a run carries from epoch to epoch.
+struct Trainer::RunState {
+  RunState(uint64_t seed, int64_t rows) : rng(seed ^ 0x5eed5eedull), order(rows) {
+    std::iota(order.begin(), order.end(), 0);
+  }
+  std::mt19937_64 rng;
+  std::vector<int64_t> order, topped_up;
+  double divergence_limit = 0;  // Set from the first batch.
+  // Early stopping.
+  double best_dev = std::numeric_limits<double>::infinity();
+  int since_best = 0;
+  std::vector<float> best_weights;
+};
+
+// The running sums of one epoch's training batches.
+struct Trainer::EpochTotals {
+  double loss_sum = 0;
+  int64_t correct = 0, seen = 0;
+};
+
 absl::StatusOr<RunResult> Trainer::Run(const TrainerHooks& hooks) {
-  const bool regression = data_.classes == 0;
+  if (absl::Status prepared = Prepare(); !prepared.ok()) return prepared;
+  const OptimizerOptions options{config_.optimizer, config_.momentum, config_.beta1, config_.beta2,
+                                 config_.epsilon,   config_.l1,       config_.l2,    config_.weight_decay};
+  Optimizer optimizer(options, model_->params());
+  RunResult result;
+  RunState state(config_.seed, data_.train.rows);
+  for (int epoch = 0; epoch < config_.epochs; ++epoch) {
+    const double lr = DecayedLearningRate(config_, epoch);
+    const EpochTotals totals = TrainEpoch(epoch, lr, hooks, optimizer, state, result);
+    if (result.end != RunResult::End::kCompleted) break;
+    if (!EndEpoch(epoch, lr, totals, hooks, state, result)) break;
+  }
+  LastEpochMetrics(result);
+  if (result.end != RunResult::End::kCompleted) return result;
+  if (!state.best_weights.empty()) model_->Restore(state.best_weights);
+  FinalMetrics(result);
+  return result;
+}
+
+absl::Status Trainer::Prepare() {
   auto model = BuildNetwork(static_cast<int>(std::min<int64_t>(config_.batch_size, data_.train.rows)));
   if (!model.ok()) return model.status();
   model_ = std::move(*model);
@@ -159,111 +198,113 @@ absl::StatusOr<RunResult> Trainer::Run(const TrainerHooks& hooks) {
     augmenter_ = std::make_unique<Augmenter>(data_.image, config_.augment_shift, config_.augment_flip,
                                              config_.seed ^ 0xa0a0a0a0a0a0a0a0ull);
   }
-  const OptimizerOptions options{config_.optimizer, config_.momentum, config_.beta1, config_.beta2,
-                                 config_.epsilon,   config_.l1,       config_.l2,    config_.weight_decay};
-  Optimizer optimizer(options, model_->params());
+  return absl::OkStatus();
+}
 
-  RunResult result;
-  std::mt19937_64 rng(config_.seed ^ 0x5eed5eedull);
-  std::vector<int64_t> order(data_.train.rows), topped_up;
-  std::iota(order.begin(), order.end(), 0);
-  double best_dev = std::numeric_limits<double>::infinity();
-  int since_best = 0;
-  std::vector<float> best_weights;
+Trainer::EpochTotals Trainer::TrainEpoch(int epoch, double lr, const TrainerHooks& hooks,
+                                         Optimizer& optimizer, RunState& state, RunResult& result) {
+  std::shuffle(state.order.begin(), state.order.end(), state.rng);
   const int batch = model_->batch();
-  double divergence_limit = 0;  // Set from the first batch.
-  for (int epoch = 0; epoch < config_.epochs; ++epoch) {
-    std::shuffle(order.begin(), order.end(), rng);
-    const double lr = DecayedLearningRate(config_, epoch);
-    double loss_sum = 0;
-    int64_t correct = 0, seen = 0;
-    const auto start = std::chrono::steady_clock::now();
-    int64_t batch_index = 0;
-    for (int64_t at = 0; at < data_.train.rows; at += batch, ++batch_index) {
-      if (hooks.stop_requested && hooks.stop_requested()) {
-        result.end = RunResult::End::kStopped;
-        result.reason = absl::StrCat("stopped at epoch ", epoch + 1, ", batch ", batch_index + 1);
-        break;
-      }
-      const int64_t* rows = StepRows(order, at, batch, topped_up);
-      LoadBatch(data_.train, rows, 0, batch, /*training=*/true);
-      const LossResult r = model_->Forward(batch, /*training=*/true);
-      const double batch_loss = r.loss_sum / batch;
-      if (divergence_limit == 0) {
-        divergence_limit =
-            kDivergenceFactor * (regression ? std::max(batch_loss, 1e-3) : std::log(data_.classes));
-      }
-      if (!std::isfinite(batch_loss) || batch_loss > divergence_limit) {
-        result.end = RunResult::End::kDiverged;
-        result.reason =
-            std::isfinite(batch_loss)
-                ? absl::StrCat("loss diverged to ", batch_loss, " at epoch ", epoch + 1, ", batch ",
-                               batch_index + 1, " (over ", divergence_limit, ", ", kDivergenceFactor,
-                               regression ? " x the first batch's loss" : " x the loss of chance",
-                               "; learning_rate ", lr, ")")
-                : absl::StrCat("loss became ", std::isnan(batch_loss) ? "NaN" : "infinite", " at epoch ",
-                               epoch + 1, ", batch ", batch_index + 1, " (learning_rate ", lr, ")");
-        break;
-      }
-      model_->Backward(batch);
-      optimizer.Step(model_->params(), lr);
-      loss_sum += r.loss_sum;
-      correct += r.correct;
-      seen += batch;
-    }
-    result.train_seconds += Seconds(start);
-    result.samples_trained += seen;
-    if (result.end != RunResult::End::kCompleted) break;
-    const Evaluation dev = Evaluate(data_.dev, false);
-    EpochMetrics m{epoch + 1, loss_sum / seen, static_cast<double>(correct) / seen,
-                   dev.loss,  dev.accuracy,    lr};
-    if (!std::isfinite(dev.loss)) {
-      result.end = RunResult::End::kDiverged;
-      result.reason = absl::StrCat("dev loss became ", std::isnan(dev.loss) ? "NaN" : "infinite",
-                                   " after epoch ", epoch + 1, " (learning_rate ", lr, ")");
+  EpochTotals totals;
+  const auto start = std::chrono::steady_clock::now();
+  int64_t batch_index = 0;
+  for (int64_t at = 0; at < data_.train.rows; at += batch, ++batch_index) {
+    if (hooks.stop_requested && hooks.stop_requested()) {
+      result.end = RunResult::End::kStopped;
+      result.reason = absl::StrCat("stopped at epoch ", epoch + 1, ", batch ", batch_index + 1);
       break;
     }
-    result.history.push_back(m);
-    if (hooks.on_epoch) hooks.on_epoch(m);
-    if (config_.patience > 0) {
-      if (dev.loss < best_dev) {
-        best_dev = dev.loss;
-        since_best = 0;
-        best_weights = model_->Snapshot();
-      } else if (++since_best >= config_.patience) {
-        break;
-      }
+    const int64_t* rows = StepRows(state.order, at, batch, state.topped_up);
+    LoadBatch(data_.train, rows, 0, batch, /*training=*/true);
+    const LossResult r = model_->Forward(batch, /*training=*/true);
+    if (Diverged(r.loss_sum / batch, epoch, batch_index, lr, state, result)) break;
+    model_->Backward(batch);
+    optimizer.Step(model_->params(), lr);
+    totals.loss_sum += r.loss_sum;
+    totals.correct += r.correct;
+    totals.seen += batch;
+  }
+  result.train_seconds += Seconds(start);
+  result.samples_trained += totals.seen;
+  return totals;
+}
+
+bool Trainer::Diverged(double batch_loss, int epoch, int64_t batch_index, double lr, RunState& state,
+                       RunResult& result) const {
+  const bool regression = data_.classes == 0;
+  double& limit = state.divergence_limit;
+  if (limit == 0) {
+    limit = kDivergenceFactor * (regression ? std::max(batch_loss, 1e-3) : std::log(data_.classes));
+  }
+  if (std::isfinite(batch_loss) && batch_loss <= limit) return false;
+  result.end = RunResult::End::kDiverged;
+  result.reason =
+      std::isfinite(batch_loss)
+          ? absl::StrCat("loss diverged to ", batch_loss, " at epoch ", epoch + 1, ", batch ",
+                         batch_index + 1, " (over ", limit, ", ", kDivergenceFactor,
+                         regression ? " x the first batch's loss" : " x the loss of chance",
+                         "; learning_rate ", lr, ")")
+          : absl::StrCat("loss became ", std::isnan(batch_loss) ? "NaN" : "infinite", " at epoch ", epoch + 1,
+                         ", batch ", batch_index + 1, " (learning_rate ", lr, ")");
+  return true;
+}
+
+bool Trainer::EndEpoch(int epoch, double lr, const EpochTotals& totals, const TrainerHooks& hooks,
+                       RunState& state, RunResult& result) {
+  const Evaluation dev = Evaluate(data_.dev, false);
+  const double train_loss = totals.loss_sum / totals.seen;
+  const double train_accuracy = static_cast<double>(totals.correct) / totals.seen;
+  EpochMetrics m{epoch + 1, train_loss, train_accuracy, dev.loss, dev.accuracy, lr};
+  if (!std::isfinite(dev.loss)) {
+    result.end = RunResult::End::kDiverged;
+    result.reason = absl::StrCat("dev loss became ", std::isnan(dev.loss) ? "NaN" : "infinite",
+                                 " after epoch ", epoch + 1, " (learning_rate ", lr, ")");
+    return false;
+  }
+  result.history.push_back(m);
+  if (hooks.on_epoch) hooks.on_epoch(m);
+  if (config_.patience > 0) {
+    if (dev.loss < state.best_dev) {
+      state.best_dev = dev.loss;
+      state.since_best = 0;
+      state.best_weights = model_->Snapshot();
+    } else if (++state.since_best >= config_.patience) {
+      return false;
     }
   }
+  return true;
+}
+
+void Trainer::LastEpochMetrics(RunResult& result) const {
   auto& out = result.metrics;
   out["epochs_run"] = static_cast<double>(result.history.size());
   out["samples_per_second"] = result.train_seconds > 0 ? result.samples_trained / result.train_seconds : 0;
-  if (!result.history.empty()) {
-    const EpochMetrics& last = result.history.back();
-    out["train_loss"] = last.train_loss;
-    out["dev_loss"] = last.dev_loss;
-    if (!regression) {
-      out["train_accuracy"] = last.train_accuracy;
-      out["dev_accuracy"] = last.dev_accuracy;
-    }
+  if (result.history.empty()) return;
+  const EpochMetrics& last = result.history.back();
+  out["train_loss"] = last.train_loss;
+  out["dev_loss"] = last.dev_loss;
+  if (data_.classes != 0) {
+    out["train_accuracy"] = last.train_accuracy;
+    out["dev_accuracy"] = last.dev_accuracy;
   }
-  if (result.end != RunResult::End::kCompleted) return result;
-  if (!best_weights.empty()) model_->Restore(best_weights);
+}
 
+void Trainer::FinalMetrics(RunResult& result) {
+  auto& out = result.metrics;
   const Evaluation train = Evaluate(data_.train, false);
   const Evaluation dev = Evaluate(data_.dev, false);
   const Evaluation test = Evaluate(data_.test, true);
   out["train_loss"] = train.loss;
   out["dev_loss"] = dev.loss;
   out["test_loss"] = test.loss;
-  if (regression) {
+  if (data_.classes == 0) {
     const RegressionReport r = Regress(data_.test.y, test.predictions);
     out["mse"] = r.mse;
     out["mae"] = r.mae;
     out["r2"] = r.r2;
     out["train_mse"] = train.loss;
     out["dev_mse"] = dev.loss;
-    return result;
+    return;
   }
   std::vector<int> truth(data_.test.y.begin(), data_.test.y.end());
   result.test_report = Classify(truth, test.predicted_classes, data_.classes);
@@ -281,7 +322,6 @@ absl::StatusOr<RunResult> Trainer::Run(const TrainerHooks& hooks) {
     out["variance"] = g.variance;
     out["dev_overfit"] = g.dev_overfit;
   }
-  return result;
 }
 
 }  // namespace hyperlab::worker::train

@@ -31,6 +31,8 @@
 
 namespace hyperlab::worker::train {
 
+class Optimizer;
+
 struct EpochMetrics {
   int epoch = 0;  // 1-based.
   double train_loss = 0, train_accuracy = 0, dev_loss = 0, dev_accuracy = 0, learning_rate = 0;
@@ -93,6 +95,28 @@ class Trainer {
   // one up); an evaluation batch's padding rows are zeros, or for a convolutional network copies of the
   // real ones (batch normalisation's statistics include them).
   void LoadBatch(const Examples& examples, const int64_t* rows, int64_t first, int count, bool training);
+
+  // Run's stages. RunState is what a run carries from epoch to epoch (shuffle order and generator,
+  // divergence limit, early-stopping state); EpochTotals the running sums of one epoch's batches.
+  struct RunState;
+  struct EpochTotals;
+  // Builds the network and the augmenter the config asks for.
+  absl::Status Prepare();
+  // One epoch's training steps; a stop request or a diverged batch ends the run (result.end).
+  EpochTotals TrainEpoch(int epoch, double lr, const TrainerHooks& hooks, Optimizer& optimizer,
+                         RunState& state, RunResult& result);
+  // Whether a training batch's mean loss counts as divergence (the first batch sets the limit); if so,
+  // ends the run as kDiverged with the reason.
+  bool Diverged(double batch_loss, int epoch, int64_t batch_index, double lr, RunState& state,
+                RunResult& result) const;
+  // After an epoch's training: the dev evaluation, the epoch's metrics and early stopping. False when
+  // the run ends here (dev loss not finite, or patience used up).
+  bool EndEpoch(int epoch, double lr, const EpochTotals& totals, const TrainerHooks& hooks, RunState& state,
+                RunResult& result);
+  // The metrics of the last epoch run (all a stopped or diverged run reports).
+  void LastEpochMetrics(RunResult& result) const;
+  // A completed run's final metrics: train, dev and test re-evaluated with the current weights.
+  void FinalMetrics(RunResult& result);
 
   TrainConfig config_;
   const PreparedData& data_;

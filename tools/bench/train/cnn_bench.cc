@@ -16,11 +16,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <string>
 
+#include "common/spec/knobs.h"
 #include "worker/train/conv_net.h"
 #include "worker/train/data_cache.h"
-#include "common/spec/knobs.h"
 #include "worker/train/optimizer.h"
 #include "worker/train/trainer.h"
 
@@ -86,80 +87,96 @@ void Profile(const TrainConfig& c, const train::PreparedData& data) {
               params);
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+struct Options {
   int epochs = 1, batch = 128, threads = 2, train_limit = 0;
   bool profile = false;
-  hyperlab::v1::TrainTask task;
-  task.set_conv_blocks(2);
-  task.set_filters(32);
-  task.set_dense_units(128);
+  hyperlab::v1::TrainTask task;  // The network's and augmentation's knobs.
+};
+
+// Applies the flag argv[i] (and its value, advancing i) to `o`. False for an unknown flag or one
+// missing its value.
+bool ApplyFlag(int argc, char** argv, int& i, Options& o) {
+  const std::string a = argv[i];
+  const bool more = i + 1 < argc;
+  hyperlab::v1::TrainTask& task = o.task;
+  if (a == "--epochs" && more)
+    o.epochs = std::atoi(argv[++i]);
+  else if (a == "--batch" && more)
+    o.batch = std::atoi(argv[++i]);
+  else if (a == "--threads" && more)
+    o.threads = std::atoi(argv[++i]);
+  else if (a == "--train-limit" && more)
+    o.train_limit = std::atoi(argv[++i]);
+  else if (a == "--blocks" && more)
+    task.set_conv_blocks(std::atoi(argv[++i]));
+  else if (a == "--filters" && more)
+    task.set_filters(std::atoi(argv[++i]));
+  else if (a == "--kernel" && more)
+    task.set_kernel_size(std::atoi(argv[++i]));
+  else if (a == "--pooling" && more)
+    task.set_pooling(argv[++i]);
+  else if (a == "--batch-norm")
+    task.set_batch_norm(true);
+  else if (a == "--dense" && more)
+    task.set_dense_units(std::atoi(argv[++i]));
+  else if (a == "--conv-dropout" && more)
+    task.set_conv_dropout(std::atof(argv[++i]));
+  else if (a == "--dense-dropout" && more)
+    task.set_dense_dropout(std::atof(argv[++i]));
+  else if (a == "--shift" && more)
+    task.set_augment_shift(std::atoi(argv[++i]));
+  else if (a == "--flip")
+    task.set_augment_flip(true);
+  else if (a == "--lr" && more)
+    task.set_learning_rate(std::atof(argv[++i]));
+  else if (a == "--lr-decay" && more) {
+    task.set_lr_decay("exponential");
+    task.set_lr_decay_rate(std::atof(argv[++i]));
+  } else if (a == "--profile")
+    o.profile = true;
+  else
+    return false;
+  return true;
+}
+
+// The command line's options over the default network, or nullopt after printing the usage.
+std::optional<Options> ParseOptions(int argc, char** argv) {
+  Options o;
+  o.task.set_conv_blocks(2);
+  o.task.set_filters(32);
+  o.task.set_dense_units(128);
   for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    const bool more = i + 1 < argc;
-    if (a == "--epochs" && more)
-      epochs = std::atoi(argv[++i]);
-    else if (a == "--batch" && more)
-      batch = std::atoi(argv[++i]);
-    else if (a == "--threads" && more)
-      threads = std::atoi(argv[++i]);
-    else if (a == "--train-limit" && more)
-      train_limit = std::atoi(argv[++i]);
-    else if (a == "--blocks" && more)
-      task.set_conv_blocks(std::atoi(argv[++i]));
-    else if (a == "--filters" && more)
-      task.set_filters(std::atoi(argv[++i]));
-    else if (a == "--kernel" && more)
-      task.set_kernel_size(std::atoi(argv[++i]));
-    else if (a == "--pooling" && more)
-      task.set_pooling(argv[++i]);
-    else if (a == "--batch-norm")
-      task.set_batch_norm(true);
-    else if (a == "--dense" && more)
-      task.set_dense_units(std::atoi(argv[++i]));
-    else if (a == "--conv-dropout" && more)
-      task.set_conv_dropout(std::atof(argv[++i]));
-    else if (a == "--dense-dropout" && more)
-      task.set_dense_dropout(std::atof(argv[++i]));
-    else if (a == "--shift" && more)
-      task.set_augment_shift(std::atoi(argv[++i]));
-    else if (a == "--flip")
-      task.set_augment_flip(true);
-    else if (a == "--lr" && more)
-      task.set_learning_rate(std::atof(argv[++i]));
-    else if (a == "--lr-decay" && more) {
-      task.set_lr_decay("exponential");
-      task.set_lr_decay_rate(std::atof(argv[++i]));
-    } else if (a == "--profile")
-      profile = true;
-    else {
-      std::fprintf(
-          stderr,
-          "usage: %s [--epochs N] [--batch B] [--threads T] [--train-limit N] [--profile] [--blocks N] "
-          "[--filters F] [--kernel K] [--pooling max|avg|none] [--batch-norm] [--dense N] "
-          "[--conv-dropout P] [--dense-dropout P] [--shift S] [--flip] [--lr X] [--lr-decay RATE]\n",
-          argv[0]);
-      return 2;
-    }
+    if (ApplyFlag(argc, argv, i, o)) continue;
+    std::fprintf(
+        stderr,
+        "usage: %s [--epochs N] [--batch B] [--threads T] [--train-limit N] [--profile] [--blocks N] "
+        "[--filters F] [--kernel K] [--pooling max|avg|none] [--batch-norm] [--dense N] "
+        "[--conv-dropout P] [--dense-dropout P] [--shift S] [--flip] [--lr X] [--lr-decay RATE]\n",
+        argv[0]);
+    return std::nullopt;
   }
-  omp_set_num_threads(threads);
+  return o;
+}
+
+// The options' task on Fashion-MNIST with Adam.
+hyperlab::v1::TrainTask BenchTask(const Options& o) {
+  hyperlab::v1::TrainTask task = o.task;
   task.mutable_data()->set_name("fashion-mnist");
-  if (train_limit > 0) task.mutable_data()->set_train_limit(train_limit);
+  if (o.train_limit > 0) task.mutable_data()->set_train_limit(o.train_limit);
   task.set_optimizer("adam");
-  task.set_batch_size(batch);
-  task.set_epochs(epochs);
-  auto config = ResolveTrainConfig(task, {});
-  if (!config.ok()) {
-    std::fprintf(stderr, "hyperlab: %s\n", std::string(config.status().message()).c_str());
-    return 1;
-  }
-  auto data = train::DataCache::Default().Prepared(config->data, 0);
-  if (!data.ok()) {
-    std::fprintf(stderr, "hyperlab: %s\n", std::string(data.status().message()).c_str());
-    return 1;
-  }
-  train::Trainer trainer(*config, **data);
+  task.set_batch_size(o.batch);
+  task.set_epochs(o.epochs);
+  return task;
+}
+
+int Fail(const absl::Status& status) {
+  std::fprintf(stderr, "hyperlab: %s\n", std::string(status.message()).c_str());
+  return 1;
+}
+
+// Trains, logging each epoch to stderr, and prints the result line.
+int TrainAndReport(const Options& o, const TrainConfig& config, const train::PreparedData& data) {
+  train::Trainer trainer(config, data);
   double last = Now(), epoch_seconds = 0;
   train::TrainerHooks hooks;
   hooks.on_epoch = [&](const train::EpochMetrics& m) {
@@ -171,16 +188,27 @@ int main(int argc, char** argv) {
   };
   const double start = Now();
   auto run = trainer.Run(hooks);
-  if (!run.ok()) {
-    std::fprintf(stderr, "hyperlab: %s\n", std::string(run.status().message()).c_str());
-    return 1;
-  }
+  if (!run.ok()) return Fail(run.status());
   std::printf(
       "hyperlab-cnn samples_per_second=%.0f test_accuracy=%.4f epochs=%d epoch_seconds=%.1f "
       "total_seconds=%.1f "
       "train_examples=%lld threads=%d batch=%d\n",
-      run->metrics["samples_per_second"], run->metrics["test_accuracy"], epochs, epoch_seconds, Now() - start,
-      static_cast<long long>((*data)->train.rows), threads, batch);
-  if (profile) Profile(*config, **data);
+      run->metrics["samples_per_second"], run->metrics["test_accuracy"], o.epochs, epoch_seconds,
+      Now() - start, static_cast<long long>(data.train.rows), o.threads, o.batch);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::optional<Options> options = ParseOptions(argc, argv);
+  if (!options) return 2;
+  omp_set_num_threads(options->threads);
+  auto config = ResolveTrainConfig(BenchTask(*options), {});
+  if (!config.ok()) return Fail(config.status());
+  auto data = train::DataCache::Default().Prepared(config->data, 0);
+  if (!data.ok()) return Fail(data.status());
+  if (const int rc = TrainAndReport(*options, *config, **data); rc != 0) return rc;
+  if (options->profile) Profile(*config, **data);
   return 0;
 }
