@@ -161,12 +161,12 @@ TEST(CommandExecutorTest, DigestOnlyGivesTheTrialBackUnrun) {
 }
 
 TEST(CommandExecutorTest, SubstitutesParametersIntoArguments) {
-  v1::Assignment assignment =
-      ShellAssignment(R"(printf '%s\n' "$@" >&2
+  v1::Assignment assignment = ShellAssignment(
+      R"(printf '%s\n' "$@" >&2
       [ "$1" = "--lr=0.00031622776601683794" ] && [ "$2" = "1e-05" ] && [ "$3" = 3 ] && [ "$4" = adam ] &&
-      [ "$5" = 64 ] && [ "$6" = "{{literal}}" ] && [ "$7" = "a}b" ] && [ "{{$8}}" = "{{x}}" ] || exit 1
+      [ "$5" = 64 ] && [ "$6" = "{{literal}}" ] && [ "$7" = "a}}b" ] && [ "{{$8}}" = "{{x}}" ] || exit 1
       echo "hyperlab: value=$5")",
-                      {"--lr={lr}", "{wd}", "{layers}", "{optimizer}", "{batch}", "{{literal}}", "a}b", "x"});
+      {"--lr={lr}", "{wd}", "{layers}", "{optimizer}", "{batch}", "{{literal}}", "a}}b", "x"});
   AddParameter(*assignment.mutable_trial(), "lr", 3.1622776601683794e-4);
   AddParameter(*assignment.mutable_trial(), "wd", 1e-5);
   AddParameter(*assignment.mutable_trial(), "layers", int64_t{3});
@@ -176,6 +176,14 @@ TEST(CommandExecutorTest, SubstitutesParametersIntoArguments) {
   TrialOutcome outcome = CommandExecutor(AllowAll()).Run(assignment, context);
   EXPECT_EQ(outcome.state, v1::Trial::SUCCEEDED) << outcome.reason;
   EXPECT_THAT(outcome.metrics, ElementsAre(Pair("value", 64.0)));
+}
+
+TEST(CommandExecutorTest, ALoneClosingBraceFailsTheTrialAsTheSubmitCheckWould) {
+  v1::Assignment assignment = ShellAssignment("exit 0", {"a}b"});
+  FakeContext context;
+  TrialOutcome outcome = CommandExecutor(AllowAll()).Run(assignment, context);
+  EXPECT_EQ(outcome.state, v1::Trial::FAILED);
+  EXPECT_THAT(outcome.reason, HasSubstr("unmatched '}' at offset 1"));
 }
 
 TEST(CommandExecutorTest, UnknownPlaceholderFailsNamingIt) {

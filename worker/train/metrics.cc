@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/spec/train_metrics.h"
 #include "nlohmann/json.hpp"
 
 namespace hyperlab::worker::train {
@@ -53,13 +54,13 @@ std::string ConfusionMatrixJson(const ClassificationReport& report, const std::v
 }
 
 void AddClassificationMetrics(const ClassificationReport& r, std::map<std::string, double>& m) {
-  m["precision"] = r.macro_precision;
-  m["recall"] = r.macro_recall;
-  m["f1"] = r.macro_f1;
+  m[train_metrics::kPrecision] = r.macro_precision;
+  m[train_metrics::kRecall] = r.macro_recall;
+  m[train_metrics::kF1] = r.macro_f1;
   for (size_t c = 0; c < r.f1.size(); ++c) {
-    m[absl::StrCat("precision_", c)] = r.precision[c];
-    m[absl::StrCat("recall_", c)] = r.recall[c];
-    m[absl::StrCat("f1_", c)] = r.f1[c];
+    m[absl::StrCat(train_metrics::kPrecision, "_", c)] = r.precision[c];
+    m[absl::StrCat(train_metrics::kRecall, "_", c)] = r.recall[c];
+    m[absl::StrCat(train_metrics::kF1, "_", c)] = r.f1[c];
   }
 }
 

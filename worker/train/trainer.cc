@@ -9,11 +9,14 @@
 #include <random>
 
 #include "absl/strings/str_cat.h"
+#include "common/spec/train_metrics.h"
 #include "worker/train/conv_net.h"
 #include "worker/train/model.h"
 #include "worker/train/optimizer.h"
 
 namespace hyperlab::worker::train {
+
+namespace metric = ::hyperlab::train_metrics;
 namespace {
 
 // A mean batch loss above this many times the loss of chance (ln classes) -- or, for regression, the
@@ -277,15 +280,16 @@ bool Trainer::EndEpoch(int epoch, double lr, const EpochTotals& totals, const Tr
 
 void Trainer::LastEpochMetrics(RunResult& result) const {
   auto& out = result.metrics;
-  out["epochs_run"] = static_cast<double>(result.history.size());
-  out["samples_per_second"] = result.train_seconds > 0 ? result.samples_trained / result.train_seconds : 0;
+  out[metric::kEpochsRun] = static_cast<double>(result.history.size());
+  out[metric::kSamplesPerSecond] =
+      result.train_seconds > 0 ? result.samples_trained / result.train_seconds : 0;
   if (result.history.empty()) return;
   const EpochMetrics& last = result.history.back();
-  out["train_loss"] = last.train_loss;
-  out["dev_loss"] = last.dev_loss;
+  out[metric::kTrainLoss] = last.train_loss;
+  out[metric::kDevLoss] = last.dev_loss;
   if (data_.classes != 0) {
-    out["train_accuracy"] = last.train_accuracy;
-    out["dev_accuracy"] = last.dev_accuracy;
+    out[metric::kTrainAccuracy] = last.train_accuracy;
+    out[metric::kDevAccuracy] = last.dev_accuracy;
   }
 }
 
@@ -294,33 +298,33 @@ void Trainer::FinalMetrics(RunResult& result) {
   const Evaluation train = Evaluate(data_.train, false);
   const Evaluation dev = Evaluate(data_.dev, false);
   const Evaluation test = Evaluate(data_.test, true);
-  out["train_loss"] = train.loss;
-  out["dev_loss"] = dev.loss;
-  out["test_loss"] = test.loss;
+  out[metric::kTrainLoss] = train.loss;
+  out[metric::kDevLoss] = dev.loss;
+  out[metric::kTestLoss] = test.loss;
   if (data_.classes == 0) {
     const RegressionReport r = Regress(data_.test.y, test.predictions);
-    out["mse"] = r.mse;
-    out["mae"] = r.mae;
-    out["r2"] = r.r2;
-    out["train_mse"] = train.loss;
-    out["dev_mse"] = dev.loss;
+    out[metric::kMse] = r.mse;
+    out[metric::kMae] = r.mae;
+    out[metric::kR2] = r.r2;
+    out[metric::kTrainMse] = train.loss;
+    out[metric::kDevMse] = dev.loss;
     return;
   }
   std::vector<int> truth(data_.test.y.begin(), data_.test.y.end());
   result.test_report = Classify(truth, test.predicted_classes, data_.classes);
-  out["train_accuracy"] = train.accuracy;
-  out["dev_accuracy"] = dev.accuracy;
-  out["test_accuracy"] = test.accuracy;
-  out["train_error"] = 1 - train.accuracy;
-  out["dev_error"] = 1 - dev.accuracy;
-  out["test_error"] = 1 - test.accuracy;
+  out[metric::kTrainAccuracy] = train.accuracy;
+  out[metric::kDevAccuracy] = dev.accuracy;
+  out[metric::kTestAccuracy] = test.accuracy;
+  out[metric::kTrainError] = 1 - train.accuracy;
+  out[metric::kDevError] = 1 - dev.accuracy;
+  out[metric::kTestError] = 1 - test.accuracy;
   AddClassificationMetrics(result.test_report, out);
   if (config_.human_level_error) {
     const Gaps g =
         MetricGaps(*config_.human_level_error, 1 - train.accuracy, 1 - dev.accuracy, 1 - test.accuracy);
-    out["avoidable_bias"] = g.avoidable_bias;
-    out["variance"] = g.variance;
-    out["dev_overfit"] = g.dev_overfit;
+    out[metric::kAvoidableBias] = g.avoidable_bias;
+    out[metric::kVariance] = g.variance;
+    out[metric::kDevOverfit] = g.dev_overfit;
   }
 }
 
