@@ -10,12 +10,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "nlohmann/json.hpp"
 #include "common/base/status_macros.h"
 #include "lab/plot/frame.h"
 #include "lab/plot/palette.h"
 #include "lab/plot/plots.h"
 #include "lab/plot/svg.h"
+#include "nlohmann/json.hpp"
 
 namespace hyperlab::plot {
 namespace {
@@ -129,17 +129,7 @@ Totals Sum(const Matrix& m) {
 }
 
 void DrawTitles(SvgWriter& svg, const v1::Trial& trial, const Totals& totals) {
-  svg.Element(
-      "text",
-      {{"x", "12"}, {"y", "22"}, {"font-size", Num(kTitleSize)}, {"fill", kInkColour}, {"class", "title"}},
-      absl::StrCat("Confusion matrix: trial ", trial.id(), " (test set)"));
-  svg.Element("text",
-              {{"x", "12"},
-               {"y", "41"},
-               {"font-size", Num(kSmallSize + 1)},
-               {"fill", kMutedColour},
-               {"class", "subtitle"}},
-              kHow);
+  DrawFigureTitle(svg, absl::StrCat("Confusion matrix: trial ", trial.id(), " (test set)"), kHow);
   svg.Element("text",
               {{"x", "12"},
                {"y", "58"},

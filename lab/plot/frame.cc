@@ -252,4 +252,18 @@ void DrawMarker(SvgWriter& svg, Marker marker, double x, double y, const std::st
   svg.Close();
 }
 
+void DrawFigureTitle(SvgWriter& svg, const std::string& title, const std::string& subtitle) {
+  svg.Element(
+      "text",
+      {{"x", "12"}, {"y", "22"}, {"font-size", Num(kTitleSize)}, {"fill", kInkColour}, {"class", "title"}},
+      title);
+  svg.Element("text",
+              {{"x", "12"},
+               {"y", "41"},
+               {"font-size", Num(kSmallSize + 1)},
+               {"fill", kMutedColour},
+               {"class", "subtitle"}},
+              subtitle);
+}
+
 }  // namespace hyperlab::plot

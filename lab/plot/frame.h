@@ -57,6 +57,10 @@ void FitAxes(const Box& area, Axis& x, Axis& y);
 void DrawFrame(SvgWriter& svg, const Box& panel, const Box& area, const Axis& x, const Axis& y,
                const FrameText& text);
 
+// The title and subtitle of a figure of several panels (confusion matrix, parallel coordinates, slices),
+// at its top left.
+void DrawFigureTitle(SvgWriter& svg, const std::string& title, const std::string& subtitle);
+
 enum class Marker { kDot, kRing, kCross, kDiamond, kLine, kDash, kSquare };
 
 struct LegendItem {

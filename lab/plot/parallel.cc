@@ -153,19 +153,10 @@ Chart MakeChart(const std::string& metric, bool higher, std::vector<const v1::Pa
 
 // Title and subtitle (no frame: the axes are drawn here).
 void DrawTitles(SvgWriter& svg, const Chart& c, const Lines& lines) {
-  svg.Element(
-      "text",
-      {{"x", "12"}, {"y", "22"}, {"font-size", Num(kTitleSize)}, {"fill", kInkColour}, {"class", "title"}},
-      absl::StrCat("Parallel coordinates: ", c.metric, " and the parameters"));
-  svg.Element("text",
-              {{"x", "12"},
-               {"y", "41"},
-               {"font-size", Num(kSmallSize + 1)},
-               {"fill", kMutedColour},
-               {"class", "subtitle"}},
-              absl::StrCat(lines.lines.size(), " trials, one line each, coloured by ", c.metric, " (",
-                           c.higher ? "higher" : "lower", " is better; brighter is better)",
-                           c.failed > 0 ? absl::StrCat("; ", c.failed, " failed, in grey") : ""));
+  DrawFigureTitle(svg, absl::StrCat("Parallel coordinates: ", c.metric, " and the parameters"),
+                  absl::StrCat(lines.lines.size(), " trials, one line each, coloured by ", c.metric, " (",
+                               c.higher ? "higher" : "lower", " is better; brighter is better)",
+                               c.failed > 0 ? absl::StrCat("; ", c.failed, " failed, in grey") : ""));
 }
 
 // The succeeded trial with the best value, or null when there is none.

@@ -152,17 +152,8 @@ absl::StatusOr<std::string> SlicePlot(const StudyData& data, const PlotOptions& 
   const double panel_w = 380, panel_h = 320, top = 54;
   const double width = columns * panel_w, height = top + rows * panel_h;
   SvgWriter svg(width, height, absl::StrCat("Slices of ", metric, " against each parameter"));
-  svg.Element(
-      "text",
-      {{"x", "12"}, {"y", "22"}, {"font-size", Num(kTitleSize)}, {"fill", kInkColour}, {"class", "title"}},
-      absl::StrCat("Slice: ", metric, " against each parameter"));
-  svg.Element("text",
-              {{"x", "12"},
-               {"y", "41"},
-               {"font-size", Num(kSmallSize + 1)},
-               {"fill", kMutedColour},
-               {"class", "subtitle"}},
-              scale.reading + "; the same y axis in every panel");
+  DrawFigureTitle(svg, absl::StrCat("Slice: ", metric, " against each parameter"),
+                  scale.reading + "; the same y axis in every panel");
   for (size_t i = 0; i < params.size(); ++i) {
     const v1::ParameterSpec& p = *params[i];
     const Box panel{static_cast<double>(i % columns) * panel_w,
