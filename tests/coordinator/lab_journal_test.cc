@@ -297,18 +297,23 @@ TEST_F(LabJournalTest, DataDigestComesFromTheWorkersNeverFromTheCoordinatorReadi
   EXPECT_THAT(refused.reason(), HasSubstr("other data"));
 }
 
-// A command task's trials are fingerprinted by what the program and its argument files hold, as the
-// workers report it (artifact program_digest). A trial known by path only is first leased `digest_only`: the
-// worker gives it back unrun with the digest, so the same program under another study name runs nothing
-// twice, while a changed program is a new experiment. A worker that ignores digest_only runs that trial.
-TEST_F(LabJournalTest, AChangedProgramIsANewExperiment) {
-  v1::WorkerInfo w;
-  w.set_id("cw");
-  w.set_slots(1);
-  w.add_executors("command");
-  w.add_allowed_commands("/usr/bin/python3");
-  ASSERT_TRUE(core_->RegisterWorker(w).ok());
-  auto spec = [](const std::string& name) {
+// Command studies on worker "cw": study files, a worker that honours (or ignores) digest-only leases.
+class ProgramDigestTest : public LabJournalTest {
+ protected:
+  void SetUp() override {
+    LabJournalTest::SetUp();
+    RegisterCommandWorker();
+  }
+  void RegisterCommandWorker() {
+    v1::WorkerInfo w;
+    w.set_id("cw");
+    w.set_slots(1);
+    w.add_executors("command");
+    w.add_allowed_commands("/usr/bin/python3");
+    ASSERT_TRUE(core_->RegisterWorker(w).ok());
+  }
+  // A 3-point grid over x of `python3 train.py {x}`.
+  static v1::StudySpec Spec(const std::string& name) {
     v1::StudySpec s;
     s.set_name(name);
     s.mutable_objective()->set_metric("value");
@@ -323,13 +328,21 @@ TEST_F(LabJournalTest, AChangedProgramIsANewExperiment) {
     auto* command = s.mutable_task()->mutable_command();
     for (const char* arg : {"/usr/bin/python3", "train.py", "{x}"}) command->add_argv(arg);
     return s;
-  };
+  }
+  static v1::TrialCompletion CompletionOf(const v1::Trial& t, const std::string& digest) {
+    v1::TrialCompletion c;
+    c.mutable_lease()->set_study_id(t.study_id());
+    c.mutable_lease()->set_trial_id(t.id());
+    c.mutable_lease()->set_lease_id(t.lease_id());
+    (*c.mutable_artifacts())["program_digest"] = digest;
+    return c;
+  }
   struct Ran {
     int probes = 0;  // Leases answered with the digest only.
     int ran = 0;
   };
   // Runs the study's trials one at a time on a program whose digest is `digest`.
-  auto run = [&](const std::string& study, const std::string& digest, bool honour_digest_only = true) {
+  Ran RunCommandStudy(const std::string& study, const std::string& digest, bool honour_digest_only = true) {
     Ran out;
     for (;;) {
       auto leased = core_->Acquire("cw", 1);
@@ -339,11 +352,7 @@ TEST_F(LabJournalTest, AChangedProgramIsANewExperiment) {
       const v1::Trial& t = a.trial();
       EXPECT_EQ(a.study_name(), study);
       EXPECT_EQ(a.digest_only(), t.fingerprint().rfind("path:", 0) == 0) << t.fingerprint();
-      v1::TrialCompletion c;
-      c.mutable_lease()->set_study_id(t.study_id());
-      c.mutable_lease()->set_trial_id(t.id());
-      c.mutable_lease()->set_lease_id(t.lease_id());
-      (*c.mutable_artifacts())["program_digest"] = digest;
+      v1::TrialCompletion c = CompletionOf(t, digest);
       if (a.digest_only() && honour_digest_only) {
         c.set_state(v1::Trial::PENDING);
         ++out.probes;
@@ -357,33 +366,37 @@ TEST_F(LabJournalTest, AChangedProgramIsANewExperiment) {
       if (!done.ok()) return out;
       EXPECT_EQ((*done)[0].code(), 0) << (*done)[0].message();
     }
-  };
-  const std::string v1_digest(64, '1'), v2_digest(64, '2');
-  auto created = core_->CreateStudy(spec("first"));
-  ASSERT_TRUE(created.ok()) << created.status();
-  {
-    // Given back without a well-formed digest: refused, naming the artifact (else it would be leased
-    // digest_only again and again); the lease stays, so the trial is then given back properly.
+  }
+  // Gives the study's first (digest-only) lease back: first without a well-formed digest, which is refused
+  // naming the artifact (else it would be leased digest_only again and again) and keeps the lease; then
+  // with `digest`.
+  void GiveBackFirstLeaseAfterABadDigest(const std::string& digest) {
     auto leased = core_->Acquire("cw", 1);
     ASSERT_TRUE(leased.ok() && leased->size() == 1u);
-    const v1::Trial& t = leased->front().trial();
     ASSERT_TRUE(leased->front().digest_only());
-    v1::TrialCompletion c;
-    c.mutable_lease()->set_study_id(t.study_id());
-    c.mutable_lease()->set_trial_id(t.id());
-    c.mutable_lease()->set_lease_id(t.lease_id());
+    v1::TrialCompletion c = CompletionOf(leased->front().trial(), "not-a-digest");
     c.set_state(v1::Trial::PENDING);
-    (*c.mutable_artifacts())["program_digest"] = "not-a-digest";
     auto refused = core_->Complete("cw", {c});
     ASSERT_TRUE(refused.ok()) << refused.status();
     EXPECT_EQ((*refused)[0].code(), static_cast<int>(absl::StatusCode::kInvalidArgument));
     EXPECT_THAT((*refused)[0].message(), HasSubstr("completions[0].artifacts[\"program_digest\"]"));
-    (*c.mutable_artifacts())["program_digest"] = v1_digest;
+    (*c.mutable_artifacts())["program_digest"] = digest;
     auto given = core_->Complete("cw", {c});
     ASSERT_TRUE(given.ok()) << given.status();
     EXPECT_EQ((*given)[0].code(), 0) << (*given)[0].message();
   }
-  Ran first = run("first", v1_digest);
+};
+
+// A command task's trials are fingerprinted by what the program and its argument files hold, as the
+// workers report it (artifact program_digest). A trial known by path only is first leased `digest_only`: the
+// worker gives it back unrun with the digest, so the same program under another study name runs nothing
+// twice, while a changed program is a new experiment. A worker that ignores digest_only runs that trial.
+TEST_F(ProgramDigestTest, AChangedProgramIsANewExperiment) {
+  const std::string v1_digest(64, '1'), v2_digest(64, '2');
+  auto created = core_->CreateStudy(Spec("first"));
+  ASSERT_TRUE(created.ok()) << created.status();
+  ASSERT_NO_FATAL_FAILURE(GiveBackFirstLeaseAfterABadDigest(v1_digest));
+  Ran first = RunCommandStudy("first", v1_digest);
   EXPECT_EQ(first.probes, 0);  // Its one digest-only lease was given back above.
   EXPECT_EQ(first.ran, 3);
   EXPECT_EQ(core_->GetStudy("first")->data_digest(), v1_digest);
@@ -395,21 +408,21 @@ TEST_F(LabJournalTest, AChangedProgramIsANewExperiment) {
   }
 
   // The same program: nothing runs, all three reuse the first study's results.
-  ASSERT_TRUE(core_->CreateStudy(spec("same")).ok());
-  Ran same = run("same", v1_digest);
+  ASSERT_TRUE(core_->CreateStudy(Spec("same")).ok());
+  Ran same = RunCommandStudy("same", v1_digest);
   EXPECT_EQ(same.probes, 1);
   EXPECT_EQ(same.ran, 0);
   EXPECT_EQ(core_->GetStudy("same")->counts().reused(), 3);
 
   // A worker that does not know digest_only runs the first trial; the rest is reused.
-  ASSERT_TRUE(core_->CreateStudy(spec("old-worker")).ok());
-  Ran old = run("old-worker", v1_digest, false);
+  ASSERT_TRUE(core_->CreateStudy(Spec("old-worker")).ok());
+  Ran old = RunCommandStudy("old-worker", v1_digest, false);
   EXPECT_EQ(old.ran, 1);
   EXPECT_EQ(core_->GetStudy("old-worker")->counts().reused(), 2);
 
   // The script was fixed: every trial runs.
-  ASSERT_TRUE(core_->CreateStudy(spec("fixed")).ok());
-  Ran fixed = run("fixed", v2_digest);
+  ASSERT_TRUE(core_->CreateStudy(Spec("fixed")).ok());
+  Ran fixed = RunCommandStudy("fixed", v2_digest);
   EXPECT_EQ(fixed.ran, 3);
   const v1::Study after_fix = *core_->GetStudy("fixed");
   EXPECT_EQ(after_fix.counts().reused(), 0);
@@ -418,9 +431,9 @@ TEST_F(LabJournalTest, AChangedProgramIsANewExperiment) {
 
   // Its results are found by content after a restart.
   Open();
-  ASSERT_TRUE(core_->RegisterWorker(w).ok());
-  ASSERT_TRUE(core_->CreateStudy(spec("fixed-again")).ok());
-  EXPECT_EQ(run("fixed-again", v2_digest).ran, 0);
+  RegisterCommandWorker();
+  ASSERT_TRUE(core_->CreateStudy(Spec("fixed-again")).ok());
+  EXPECT_EQ(RunCommandStudy("fixed-again", v2_digest).ran, 0);
   EXPECT_EQ(core_->GetStudy("fixed-again")->counts().reused(), 3);
 }
 

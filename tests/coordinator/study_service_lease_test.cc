@@ -74,17 +74,73 @@ std::string Call(const std::shared_ptr<grpc::Channel>& channel, const pb::Method
   return replies;
 }
 
-TEST(StudyServiceLeaseTest, NoStudyServiceReplyCarriesALeaseId) {
-  const std::filesystem::path dir =
-      std::filesystem::temp_directory_path() / ("study_service_lease_test_" + std::to_string(getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
+void WriteRoleTokens(const std::filesystem::path& dir) {
   std::ofstream(dir / "tokens") << kAdmin << " admin alice\n"
                                 << kSubmit << " submit ci\n"
                                 << kRead << " read dashboard\n"
                                 << kWorker << " worker fleet\n";
   std::filesystem::permissions(dir / "tokens",
                                std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+}
+
+// Leases two trials of study "leased" to worker w1: completes the first (so GetBestTrial answers) and
+// leaves the second running.
+void CompleteOneAndLeaseAnother(Coordinator* core, v1::Trial* running) {
+  v1::WorkerInfo worker;
+  worker.set_id("w1");
+  worker.set_slots(2);
+  worker.add_executors("synthetic");
+  ASSERT_TRUE(core->RegisterWorker(worker, "fleet").ok());
+  auto leased = core->Acquire("w1", 2, "fleet");
+  ASSERT_TRUE(leased.ok() && leased->size() == 2);
+  const v1::Trial done = (*leased)[0].trial();
+  *running = (*leased)[1].trial();
+  v1::TrialCompletion completion;
+  completion.mutable_lease()->set_study_id(done.study_id());
+  completion.mutable_lease()->set_trial_id(done.id());
+  completion.mutable_lease()->set_lease_id(done.lease_id());
+  completion.set_state(v1::Trial::SUCCEEDED);
+  (*completion.mutable_metrics())["value"] = 3.0;
+  ASSERT_TRUE(core->Complete("w1", {completion}, "fleet").ok());
+}
+
+// Every StudyService method, CancelStudy last (it revokes the lease the test looks for).
+std::vector<const pb::MethodDescriptor*> StudyServiceMethodsCancelLast() {
+  const pb::ServiceDescriptor* service =
+      pb::DescriptorPool::generated_pool()->FindServiceByName("hyperlab.v1.StudyService");
+  if (service == nullptr) return {};
+  std::vector<const pb::MethodDescriptor*> methods;
+  for (int i = 0; i < service->method_count(); ++i) methods.push_back(service->method(i));
+  std::stable_partition(methods.begin(), methods.end(),
+                        [](const pb::MethodDescriptor* m) { return m->name() != "CancelStudy"; });
+  return methods;
+}
+
+// A request for `method` naming the study and the leased trial in whichever fields the method has.
+std::unique_ptr<pb::Message> RequestFor(const pb::MethodDescriptor& method, int64_t trial_id,
+                                        const v1::StudySpec& spec) {
+  std::unique_ptr<pb::Message> request(
+      pb::MessageFactory::generated_factory()->GetPrototype(method.input_type())->New());
+  const pb::Reflection* r = request->GetReflection();
+  for (int f = 0; f < method.input_type()->field_count(); ++f) {
+    const pb::FieldDescriptor* field = method.input_type()->field(f);
+    if (field->name() == "study") r->SetString(request.get(), field, "leased");
+    if (field->name() == "trial_id") r->SetInt64(request.get(), field, trial_id);
+    if (field->name() == "text" || field->name() == "conclusion")
+      r->SetString(request.get(), field, "a note");
+    if (field->name() == "with_measurements") r->SetBool(request.get(), field, true);
+    if (field->name() == "max_trials") r->SetInt32(request.get(), field, 10);
+    if (field->name() == "spec") r->MutableMessage(request.get(), field)->CopyFrom(spec);
+  }
+  return request;
+}
+
+TEST(StudyServiceLeaseTest, NoStudyServiceReplyCarriesALeaseId) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("study_service_lease_test_" + std::to_string(getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  WriteRoleTokens(dir);
   ServerOptions options;
   options.listen = "127.0.0.1:0";
   options.data_dir = (dir / "data").string();
@@ -95,51 +151,18 @@ TEST(StudyServiceLeaseTest, NoStudyServiceReplyCarriesALeaseId) {
   auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string((*server)->port()),
                                      grpc::InsecureChannelCredentials());
 
-  // One trial succeeded (so GetBestTrial answers), one is leased and running.
   const v1::StudySpec spec = testing::BraninSpec("leased", 10, 4);
   ASSERT_TRUE(core->CreateStudy(spec).ok());
-  v1::WorkerInfo worker;
-  worker.set_id("w1");
-  worker.set_slots(2);
-  worker.add_executors("synthetic");
-  ASSERT_TRUE(core->RegisterWorker(worker, "fleet").ok());
-  auto leased = core->Acquire("w1", 2, "fleet");
-  ASSERT_TRUE(leased.ok() && leased->size() == 2);
-  const v1::Trial done = (*leased)[0].trial(), running = (*leased)[1].trial();
-  v1::TrialCompletion completion;
-  completion.mutable_lease()->set_study_id(done.study_id());
-  completion.mutable_lease()->set_trial_id(done.id());
-  completion.mutable_lease()->set_lease_id(done.lease_id());
-  completion.set_state(v1::Trial::SUCCEEDED);
-  (*completion.mutable_metrics())["value"] = 3.0;
-  ASSERT_TRUE(core->Complete("w1", {completion}, "fleet").ok());
+  v1::Trial running;
+  ASSERT_NO_FATAL_FAILURE(CompleteOneAndLeaseAnother(core, &running));
   const std::string lease = running.lease_id();
   ASSERT_FALSE(lease.empty());
 
-  // Every StudyService method, CancelStudy last (it revokes the lease this test looks for).
-  const pb::ServiceDescriptor* service =
-      pb::DescriptorPool::generated_pool()->FindServiceByName("hyperlab.v1.StudyService");
-  ASSERT_NE(service, nullptr);
-  std::vector<const pb::MethodDescriptor*> methods;
-  for (int i = 0; i < service->method_count(); ++i) methods.push_back(service->method(i));
-  std::stable_partition(methods.begin(), methods.end(),
-                        [](const pb::MethodDescriptor* m) { return m->name() != "CancelStudy"; });
+  const std::vector<const pb::MethodDescriptor*> methods = StudyServiceMethodsCancelLast();
+  ASSERT_FALSE(methods.empty());
   bool read_saw_the_trial = false;
   for (const pb::MethodDescriptor* method : methods) {
-    // The request names the study and the leased trial in whichever fields the method has.
-    std::unique_ptr<pb::Message> request(
-        pb::MessageFactory::generated_factory()->GetPrototype(method->input_type())->New());
-    const pb::Reflection* r = request->GetReflection();
-    for (int f = 0; f < method->input_type()->field_count(); ++f) {
-      const pb::FieldDescriptor* field = method->input_type()->field(f);
-      if (field->name() == "study") r->SetString(request.get(), field, "leased");
-      if (field->name() == "trial_id") r->SetInt64(request.get(), field, running.id());
-      if (field->name() == "text" || field->name() == "conclusion")
-        r->SetString(request.get(), field, "a note");
-      if (field->name() == "with_measurements") r->SetBool(request.get(), field, true);
-      if (field->name() == "max_trials") r->SetInt32(request.get(), field, 10);
-      if (field->name() == "spec") r->MutableMessage(request.get(), field)->CopyFrom(spec);
-    }
+    const std::unique_ptr<pb::Message> request = RequestFor(*method, running.id(), spec);
     for (const char* token : {kRead, kSubmit, kWorker, kAdmin}) {
       if (method->name() != "CancelStudy") {  // The premise: the trial is still leased.
         auto trials = core->ListTrials("leased", false);

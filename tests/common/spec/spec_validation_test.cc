@@ -137,7 +137,7 @@ v1::DoubleRange& DoubleAt(v1::StudySpec& s, int i) {
 }
 v1::Budget& Budget(v1::StudySpec& s) { return *s.mutable_budget(); }
 
-std::vector<BadSpecCase> BadSpecCases() {
+std::vector<BadSpecCase> NameAndObjectiveCases() {
   return {
       BadSpecCase{"NameRequired", [](auto& s) { s.clear_name(); }, "name: required"},
       BadSpecCase{"NameTooLong", [](auto& s) { s.set_name(std::string(129, 'a')); }, "name: too long"},
@@ -152,6 +152,11 @@ std::vector<BadSpecCase> BadSpecCases() {
                   "objective.metric: must match"},
       BadSpecCase{"GoalRequired", [](auto& s) { s.mutable_objective()->clear_goal(); },
                   "objective.goal: required: one of minimize, maximize"},
+  };
+}
+
+std::vector<BadSpecCase> ParameterCases() {
+  return {
       BadSpecCase{"ParametersRequired", [](auto& s) { s.clear_parameters(); }, "parameters: required"},
       BadSpecCase{"ParameterNameRequired", [](auto& s) { s.mutable_parameters(2)->clear_name(); },
                   "parameters[2].name: required"},
@@ -203,6 +208,11 @@ std::vector<BadSpecCase> BadSpecCases() {
       BadSpecCase{"CategoricalDuplicate",
                   [](auto& s) { s.mutable_parameters(5)->mutable_categorical()->add_values("sgd"); },
                   "parameters[5].categorical.values[2] (name 'opt'): duplicate value 'sgd' (also values[0])"},
+  };
+}
+
+std::vector<BadSpecCase> AlgorithmAndBudgetCases() {
+  return {
       BadSpecCase{"AlgorithmRequired", [](auto& s) { s.clear_algorithm(); },
                   "algorithm: required: one of random, grid, bayesian"},
       BadSpecCase{"GridOnePoint",
@@ -222,6 +232,11 @@ std::vector<BadSpecCase> BadSpecCases() {
       BadSpecCase{"MaxFailedNegative", [](auto& s) { Budget(s).set_max_failed(-1); }, "budget.max_failed: "},
       BadSpecCase{"MaxAttemptsNegative", [](auto& s) { Budget(s).set_max_attempts(-2); },
                   "budget.max_attempts: "},
+  };
+}
+
+std::vector<BadSpecCase> TaskCases() {
+  return {
       BadSpecCase{"TaskRequired", [](auto& s) { s.clear_task(); },
                   "task: required: one of synthetic, command"},
       BadSpecCase{"SyntheticUnknownFunction",
@@ -258,6 +273,11 @@ std::vector<BadSpecCase> BadSpecCases() {
                   "task.command.timeout_seconds: "},
       BadSpecCase{"CommandEnvBadName", [](auto& s) { (*UseCommand(s)->mutable_env())["A=B"] = "1"; },
                   "task.command.env: invalid variable name 'A=B'"},
+  };
+}
+
+std::vector<BadSpecCase> LimitCases() {
+  return {
       // Issue 14 #5: every size a spec can set is bounded (proto/limits.h), naming field and parameter.
       BadSpecCase{
           "IntegerMaxBeyondExactIntegers",
@@ -315,6 +335,14 @@ std::vector<BadSpecCase> BadSpecCases() {
                   },
                   "metrics[1]: duplicate metric 'loss' (also metrics[0])"},
   };
+}
+
+std::vector<BadSpecCase> BadSpecCases() {
+  std::vector<BadSpecCase> all;
+  for (auto group : {NameAndObjectiveCases, ParameterCases, AlgorithmAndBudgetCases, TaskCases, LimitCases}) {
+    for (BadSpecCase& c : group()) all.push_back(std::move(c));
+  }
+  return all;
 }
 
 // Issue 14 #5: a grid over a wide integer range made GridStrategy compute hi - lo + 1 with signed overflow
