@@ -87,13 +87,20 @@ TEST(SuggestIsolationTest, AStuckStrategyBlocksNoOtherCall) {
   worker.add_executors("synthetic");
   ASSERT_TRUE(core->RegisterWorker(worker).ok());
 
-  // Lease one trial of the slow study (its first suggestion is let through).
+  // Lease one trial of the slow study (its first suggestion is let through). It is prepared off-lock while
+  // the fast study's trials are handed out, so this waits for it (up to ~20 s on a loaded machine),
+  // completing the fast trials so the worker's slots stay free.
   v1::Trial slow_trial;
-  for (int i = 0; i < 50 && slow_trial.lease_id().empty(); ++i) {
+  for (int i = 0; i < 10000 && slow_trial.lease_id().empty(); ++i) {
     const std::vector<v1::Assignment> got = core->Acquire("w", 1).value();
     for (const v1::Assignment& a : got) {
-      if (a.study_name() == "slow") slow_trial = a.trial();
+      if (a.study_name() == "slow") {
+        slow_trial = a.trial();
+      } else {
+        ASSERT_TRUE(core->Complete("w", {Done(a.trial(), 1.0)}).ok());
+      }
     }
+    if (slow_trial.lease_id().empty()) std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
   ASSERT_FALSE(slow_trial.lease_id().empty());
   // Keep acquiring until the slow study's next suggestion is stuck in its strategy.
