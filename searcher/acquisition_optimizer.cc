@@ -19,8 +19,18 @@ double Gaussian(Prng& rng) {
   return std::sqrt(-2 * std::log(u)) * std::cos(6.283185307179586 * v);
 }
 
-// Perturbs a few coordinates of `x` by about `step` (snapping them), always at least one.
-Eigen::VectorXd Perturb(const Eigen::VectorXd& x, double step, const ParameterEncoding& encoding, Prng& rng) {
+// The trust region of `options` (or the unit cube).
+struct Box {
+  Eigen::VectorXd lower, upper;
+  double Clamp(int j, double u) const { return lower.size() == 0 ? u : std::clamp(u, lower(j), upper(j)); }
+  double FromUnit(int j, double u) const {
+    return lower.size() == 0 ? u : lower(j) + u * (upper(j) - lower(j));
+  }
+};
+
+// Perturbs a few coordinates of `x` by about `step` (snapping them into the box), always at least one.
+Eigen::VectorXd Perturb(const Eigen::VectorXd& x, double step, const ParameterEncoding& encoding,
+                        const Box& box, Prng& rng) {
   const int d = encoding.dimensions();
   Eigen::VectorXd y = x;
   const double p = std::min(1.0, 2.0 / d);
@@ -30,7 +40,7 @@ Eigen::VectorXd Perturb(const Eigen::VectorXd& x, double step, const ParameterEn
     if (encoding.categorical(j)) {
       y(j) = encoding.FromUnit(j, rng.Uniform());
     } else {
-      y(j) = encoding.Snap(j, x(j) + step * Gaussian(rng));
+      y(j) = encoding.Snap(j, box.Clamp(j, x(j) + step * Gaussian(rng)));
     }
   }
   return y;
@@ -71,6 +81,11 @@ AcquisitionResult OptimizeAcquisition(const GpModel& gp, const ParameterEncoding
   const int d = encoding.dimensions();
   Prng rng(seed, stream ^ 0xAC0'0000'0000ULL);
   const Scorer scorer(gp, best, excluded, options);
+  Box box;
+  if (options.box_lower.size() == d && options.box_upper.size() == d) {
+    box.lower = options.box_lower;
+    box.upper = options.box_upper;
+  }
 
   // Initial candidates: quasi-random, then around the incumbents at two scales.
   const int around = static_cast<int>(incumbents.rows()) * options.per_incumbent;
@@ -78,13 +93,16 @@ AcquisitionResult OptimizeAcquisition(const GpModel& gp, const ParameterEncoding
   const Halton halton(d, seed ^ (stream * 0x9E3779B97F4A7C15ULL));
   for (int i = 0; i < options.quasi_random; ++i) {
     const std::vector<double> u = halton.Point(static_cast<uint64_t>(i));
-    for (int j = 0; j < d; ++j) candidates(i, j) = encoding.FromUnit(j, u[j]);
+    for (int j = 0; j < d; ++j) {
+      candidates(i, j) =
+          encoding.categorical(j) ? encoding.FromUnit(j, u[j]) : encoding.Snap(j, box.FromUnit(j, u[j]));
+    }
   }
   for (int k = 0; k < around; ++k) {
     const int which = k / options.per_incumbent;
     const double step = (k % 2 == 0) ? 0.1 : 0.01;
     candidates.row(options.quasi_random + k) =
-        Perturb(incumbents.row(which).transpose(), step, encoding, rng).transpose();
+        Perturb(incumbents.row(which).transpose(), step, encoding, box, rng).transpose();
   }
   const Eigen::VectorXd scores = scorer.Score(candidates);
 
@@ -110,7 +128,7 @@ AcquisitionResult OptimizeAcquisition(const GpModel& gp, const ParameterEncoding
   for (int round = 0; round < options.rounds && s_count > 0; ++round) {
     for (int s = 0; s < s_count; ++s) {
       for (int k = 0; k < per; ++k)
-        batch.row(s * per + k) = Perturb(starts[s], steps[s], encoding, rng).transpose();
+        batch.row(s * per + k) = Perturb(starts[s], steps[s], encoding, box, rng).transpose();
     }
     const Eigen::VectorXd batch_scores = scorer.Score(batch);
     for (int s = 0; s < s_count; ++s) {

@@ -38,6 +38,12 @@ struct AcquisitionOptimizerOptions {
   int starts = 5;           // Local searches.
   int rounds = 15;          // Local-search rounds.
   int perturbations = 24;   // Points per start per round.
+  // A trust region: when both are set (size d), the quasi-random candidates' non-categorical coordinates
+  // lie in [box_lower, box_upper] (encoded space), and every perturbation moves a coordinate only within it
+  // (clamped); the coordinates a perturbation leaves alone keep their value, so candidates around an
+  // incumbent outside the box (not the best, which is the box's centre) may lie partly outside it. A soft
+  // region, as benchmarked (docs/search.md). Empty = the whole cube.
+  Eigen::VectorXd box_lower, box_upper;
 };
 
 struct AcquisitionResult {

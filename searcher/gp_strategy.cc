@@ -13,6 +13,7 @@
 #include "searcher/matern_kernel.h"
 #include "searcher/output_warping.h"
 #include "searcher/point_set.h"
+#include "searcher/trust_region.h"
 
 namespace hyperlab::searcher {
 namespace {
@@ -68,7 +69,7 @@ AcquisitionOptimizerOptions OptionsFor(int model_size, const AlgorithmConfig& co
     options.kind = AcquisitionKind::kUcb;
     options.ucb_beta = config.ucb_beta;
   }
-  const double scale = std::clamp(std::pow(400.0 / std::max(model_size, 1), 2), 0.1, 1.0);
+  const double scale = std::clamp(std::pow(256.0 / std::max(model_size, 1), 2), 0.1, 1.0);
   options.quasi_random = static_cast<int>(options.quasi_random * scale);
   options.per_incumbent = std::max(8, static_cast<int>(options.per_incumbent * scale));
   options.perturbations = std::max(4, static_cast<int>(options.perturbations * scale));
@@ -219,14 +220,16 @@ void BelieveMean(GpModel& gp, const Eigen::VectorXd& point) {
 // The fitted model, with what the acquisition optimiser searches around.
 struct Posterior {
   GpModel gp;
-  Eigen::MatrixXd incumbents;  // The best observed points (at most kIncumbents), best first.
-  double best = 0;             // The best observed target.
+  Eigen::MatrixXd incumbents;            // The best observed points (at most kIncumbents), best first.
+  double best = 0;                       // The best observed target.
+  Eigen::VectorXd box_lower, box_upper;  // The trust region around the best (trust_region.h).
 };
 
 // The posterior on at most kDataCap observations, pending trials entered as fantasies. None when it cannot
 // be built (non-finite inputs).
-std::optional<Posterior> BuildPosterior(const MaternKernel& kernel, const TrainingSet& t,
-                                        const GpHyperparameters& hyper, const SortedHistory& h) {
+std::optional<Posterior> BuildPosterior(const ParameterEncoding& encoding, const MaternKernel& kernel,
+                                        const TrainingSet& t, const GpHyperparameters& hyper,
+                                        const SortedHistory& h, int initial) {
   const std::vector<int> rows = Subset(t.y, GpStrategy::kDataCap);
   absl::StatusOr<GpModel> model = GpModel::Create(kernel, Rows(t.x, rows), Rows(t.y, rows), hyper);
   if (!model.ok()) return std::nullopt;
@@ -238,17 +241,23 @@ std::optional<Posterior> BuildPosterior(const MaternKernel& kernel, const Traini
   order.resize(std::min<size_t>(order.size(), kIncumbents));
   p.incumbents = Rows(t.x, order);
   p.best = t.y(order.front());
+  // The trust region: its length replayed from the values in creation order (warm-start ones first, so a
+  // warm-started study goes on from where its source left the region), the first `initial` only setting
+  // the best.
+  const TrustRegionLength region = ReplayTrustRegion(h.objectives, initial, encoding.dimensions());
+  TrustRegionBox(p.incumbents.row(0).transpose(), hyper.log_lengthscales.array().exp().matrix(),
+                 encoding.CategoricalMask(), region.length, &p.box_lower, &p.box_upper);
   return p;
 }
 
 // Step 2: builds the training set, fits (or restores) the hyperparameters and builds the posterior.
 std::optional<Posterior> Fit(const ParameterEncoding& encoding, uint64_t seed, const SortedHistory& h,
-                             std::string& state) {
+                             int initial, std::string& state) {
   const int d = encoding.dimensions();
   const TrainingSet t = BuildTrainingSet(h, d);
   const MaternKernel kernel(encoding.CategoricalMask());
   const GpHyperparameters hyper = FitHyperparametersOrRestore(kernel, t, d, seed, state);
-  return BuildPosterior(kernel, t, hyper, h);
+  return BuildPosterior(encoding, kernel, t, hyper, h, initial);
 }
 
 // Step 4: the candidate maximising the acquisition for trial `index`; none when every scored point was
@@ -256,9 +265,11 @@ std::optional<Posterior> Fit(const ParameterEncoding& encoding, uint64_t seed, c
 std::optional<Eigen::VectorXd> MaximizeAcquisition(const Posterior& p, const ParameterEncoding& encoding,
                                                    const AlgorithmConfig& config, const PointSet& seen,
                                                    int64_t index) {
-  const AcquisitionResult r =
-      OptimizeAcquisition(p.gp, encoding, p.incumbents, p.best, seen, config.seed,
-                          static_cast<uint64_t>(index), OptionsFor(p.gp.size(), config));
+  AcquisitionOptimizerOptions options = OptionsFor(p.gp.size(), config);
+  options.box_lower = p.box_lower;
+  options.box_upper = p.box_upper;
+  const AcquisitionResult r = OptimizeAcquisition(p.gp, encoding, p.incumbents, p.best, seen, config.seed,
+                                                  static_cast<uint64_t>(index), options);
   if (r.excluded) return std::nullopt;
   if (seen.ContainsNear(encoding.Encode(encoding.Decode(r.x)))) return std::nullopt;
   return r.x;
@@ -310,7 +321,11 @@ absl::StatusOr<std::vector<Assignment>> GpStrategy::Suggest(absl::Span<const Tri
   std::optional<Posterior> posterior;
   if (first + count > initial_trials && sorted.observed.size() >= 2) {
     // When the posterior cannot be built (non-finite inputs), fall back to the quasi-random design.
-    posterior = Fit(encoding_, config_.seed, sorted, state);
+    // The region's replay counts the design size, not what is left of it after a warm start: restarting
+    // the region at its largest for a warm-started study had it probe the corners of a box around an
+    // optimum its source had already exploited
+    // (LabJournalTest.WarmStartedStudyReachesTheTargetInFewerTrials).
+    posterior = Fit(encoding_, config_.seed, sorted, initial_trials_, state);
   }
   for (int i = 0; i < count; ++i) {
     const int64_t index = first + i;

@@ -13,9 +13,11 @@
 //      does each point of the batch once chosen, by extending the Cholesky factor one row at a time. So
 //      parallel workers are spread out.
 //   4. Each point maximises log expected improvement (or UCB, when `ucb_beta` > 0) over feasible points
-//      (acquisition_optimizer.h) that are not near any trial of the history or the batch: a suggestion
-//      differs from each of them by at least its parameter's resolution on at least one parameter
-//      (ParameterEncoding::Resolution, point_set.h).
+//      (acquisition_optimizer.h) inside a trust region around the best observation (trust_region.h: a box
+//      whose side, replayed from the history, grows after successes and shrinks after failures; scaled
+//      per coordinate by the fitted lengthscales) that are not near any trial of the history or the
+//      batch: a suggestion differs from each of them by at least its parameter's resolution on at least one
+//      parameter (ParameterEncoding::Resolution, point_set.h).
 // The saved state (gp_state.h) is the last fit and the number of observations it saw; with it, a restarted
 // coordinator suggests exactly what an uninterrupted one would. Maximisation is minimisation of -objective.
 //
@@ -38,7 +40,7 @@ class PointSet;  // point_set.h
 class GpStrategy : public Strategy {
  public:
   // Observations the posterior holds at most; beyond, the best half plus an even spread of the rest.
-  static constexpr int kDataCap = 2000;
+  static constexpr int kDataCap = 384;
   // Observations the hyperparameters are fitted on at most (chosen the same way).
   static constexpr int kFitCap = 256;
 

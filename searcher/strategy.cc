@@ -5,8 +5,10 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "searcher/cmaes_strategy.h"
 #include "searcher/gp_strategy.h"
 #include "searcher/grid_strategy.h"
+#include "searcher/quasi_random_strategy.h"
 #include "searcher/random_strategy.h"
 
 namespace hyperlab::searcher {
@@ -73,6 +75,10 @@ absl::StatusOr<std::unique_ptr<Strategy>> MakeStrategy(const SearchSpace& space,
         return absl::InvalidArgumentError("algorithm.bayesian.ucb_beta: must be >= 0");
       }
       return std::make_unique<GpStrategy>(space, config);
+    case AlgorithmConfig::Kind::kQuasiRandom:
+      return std::make_unique<QuasiRandomStrategy>(space, config.seed);
+    case AlgorithmConfig::Kind::kCmaEs:
+      return std::make_unique<CmaEsStrategy>(space, config);
   }
   return absl::InvalidArgumentError("algorithm: unknown kind");
 }

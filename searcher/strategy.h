@@ -41,7 +41,9 @@ struct TrialView {
 };
 
 struct AlgorithmConfig {
-  enum class Kind { kRandom, kGrid, kBayesian };
+  // kQuasiRandom: scrambled Halton points (quasi_random_strategy.h); kCmaEs: CMA-ES with IPOP restarts
+  // (cmaes_strategy.h).
+  enum class Kind { kRandom, kGrid, kBayesian, kQuasiRandom, kCmaEs };
   Kind kind = Kind::kRandom;
   uint64_t seed = 0;
   int points_per_double = 5;

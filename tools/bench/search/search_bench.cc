@@ -1,23 +1,34 @@
-// search_bench: sample efficiency and suggest latency of Hyperlab's search strategies, beside Optuna.
+// search_bench: sample efficiency of Hyperlab's search strategies on a broad set of problems (problems.h),
+// beside every Optuna 3.1 sampler (optuna_bench.py), and the bayesian strategy's suggest latency.
 //
-// Regret: each strategy runs sequentially (one suggestion, one result) on Branin and Hartmann-6 for 10 seeds;
-// the simple regret (best value found minus the known minimum) is recorded at each checkpoint and the
-// median over seeds is printed. Grid search gets, for a checkpoint of T trials, the largest grid of at most
-// T points (points_per_double = floor(T^(1/d))), the best a grid can do with that budget.
+// Regret: every strategy runs every problem for each seed with the same protocol: `pending` trials run at
+// once (1 = sequential; 8 for the batch problems), the oldest completes, one new suggestion refills its
+// slot. At each checkpoint T (after T completed trials) the point the strategy would return is the
+// completed trial with the best observed value; its noiseless value minus the problem's minimum is the
+// regret (HPO tasks: minus the best noiseless value any sampler reached on the task in this report).
+// Printed: the median over seeds per problem, sampler and checkpoint; a summary line per problem (ours
+// against the best Optuna sampler at each checkpoint); the win/loss count against the issue's targets.
 // Latency: the bayesian strategy in 6 dimensions with N completed trials (Hartmann-6 at random points):
-// `--calls` successive Suggest calls, each followed by one more completed trial, as a running study does
-// (hyperparameter refits included when they fall due); p50 and max are printed.
-// Checks: 8 parallel slots with asynchronous completions never hold two trials at the same point; and a
-// study "restarted" at every step (a fresh strategy object given the history and the saved state) suggests
-// exactly what an uninterrupted one does.
-// Optuna's figures come from optuna_bench.py (`--optuna=FILE`, its JSON output); run_search_bench.sh runs
-// both.
+// `--calls` successive Suggest calls, each followed by one more completed trial (refits included when
+// due); p50 and max. Checks: 8 parallel slots never hold two trials at one point; a study restarted at
+// every step suggests exactly what an uninterrupted one does.
 //
-// Usage: search_bench [--mode=all|regret|latency|checks] [--seeds=10] [--checkpoints=20,50,100]
-//                     [--sizes=100,1000,5000] [--calls=15] [--optuna=FILE] [--format=table|json]
+// Other modes, for optuna_bench.py: `--list-problems` prints the problems' spaces as JSON; `--serve` reads
+// JSON lines {"problem", "seed", "trial", "params": [...]} on stdin and answers {"value", "clean"} per line
+// (observed and noiseless values), so Optuna is scored on exactly these functions.
+//
+// Usage: search_bench [--mode=all|regret|latency|checks] [--problems=a,b|all] [--families=rugged,hpo]
+//                     [--skip=hpo] [--seeds=10 | --seed-list=0,3] [--checkpoints=20,50,100]
+//                     [--strategies=bayesian,random,quasirandom,cmaes | --strategies= (report --optuna rows
+//                     only)]
+//                     [--sizes=100,1000,5000] [--calls=15]
+//                     [--optuna=FILE[,FILE...]] [--format=table|json] [--quiet]
+//                     [--hpo-script=tools/bench/search/hpo_task.py]
+//        search_bench --list-problems | --serve   [--hpo-script=...]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -29,10 +40,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "nlohmann/json.hpp"
-#include "searcher/grid_strategy.h"
 #include "searcher/random_strategy.h"
 #include "searcher/strategy.h"
 #include "tools/bench/search/benchmark_functions.h"
+#include "tools/bench/search/problems.h"
 
 namespace hyperlab::bench {
 namespace {
@@ -44,27 +55,50 @@ using Json = nlohmann::json;
 
 struct Flags {
   std::string mode = "all";
-  int seeds = 10;
+  std::vector<int> seeds = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
   std::vector<int> checkpoints = {20, 50, 100};
   std::vector<int> sizes = {100, 1000, 5000};
   int calls = 15;
   std::string optuna;
   std::string format = "table";
-  std::string functions = "branin,hartmann6";
-  std::string strategies = "bayesian,random,grid";
+  std::string problems = "all";
+  std::string families;
+  std::string skip;
+  std::string strategies = "bayesian,random";
+  std::string hpo_script = "tools/bench/search/hpo_task.py";
+  bool quiet = false;
 };
 
-std::vector<int> IntList(const std::string& text) {
+[[noreturn]] void Usage(const std::string& message) {
+  std::cerr << "search_bench: " << message << "\n";
+  std::exit(2);
+}
+
+std::vector<int> IntList(const std::string& flag, const std::string& text) {
   std::vector<int> out;
   for (absl::string_view part : absl::StrSplit(text, ',')) {
     int v = 0;
-    if (!absl::SimpleAtoi(part, &v)) {
-      std::cerr << "search_bench: not a number: " << part << "\n";
-      std::exit(2);
-    }
+    if (!absl::SimpleAtoi(part, &v) || v < 0) Usage(absl::StrCat(flag, ": not a count: '", part, "'"));
     out.push_back(v);
   }
   return out;
+}
+
+bool Listed(const std::string& list, const std::string& name) {
+  for (absl::string_view part : absl::StrSplit(list, ',')) {
+    if (part == name) return true;
+  }
+  return false;
+}
+
+const std::map<std::string, AlgorithmConfig::Kind>& Kinds() {
+  static const auto* kinds = new std::map<std::string, AlgorithmConfig::Kind>{
+      {"bayesian", AlgorithmConfig::Kind::kBayesian},
+      {"random", AlgorithmConfig::Kind::kRandom},
+      {"quasirandom", AlgorithmConfig::Kind::kQuasiRandom},
+      {"cmaes", AlgorithmConfig::Kind::kCmaEs},
+  };
+  return *kinds;
 }
 
 Flags ParseFlags(int argc, char** argv) {
@@ -73,30 +107,242 @@ Flags ParseFlags(int argc, char** argv) {
     const std::string arg = argv[i];
     const size_t eq = arg.find('=');
     const std::string key = arg.substr(0, eq), value = eq == std::string::npos ? "" : arg.substr(eq + 1);
-    if (key == "--mode")
+    if (key == "--mode") {
       flags.mode = value;
-    else if (key == "--seeds")
-      flags.seeds = IntList(value).at(0);
-    else if (key == "--checkpoints")
-      flags.checkpoints = IntList(value);
-    else if (key == "--sizes")
-      flags.sizes = IntList(value);
-    else if (key == "--calls")
-      flags.calls = IntList(value).at(0);
-    else if (key == "--optuna")
+    } else if (key == "--seeds") {
+      const int n = IntList(key, value).at(0);
+      flags.seeds.clear();
+      for (int s = 0; s < n; ++s) flags.seeds.push_back(s);
+    } else if (key == "--seed-list") {
+      flags.seeds = IntList(key, value);
+    } else if (key == "--checkpoints") {
+      flags.checkpoints = IntList(key, value);
+      std::sort(flags.checkpoints.begin(), flags.checkpoints.end());
+    } else if (key == "--sizes") {
+      flags.sizes = IntList(key, value);
+    } else if (key == "--calls") {
+      flags.calls = IntList(key, value).at(0);
+    } else if (key == "--optuna") {
       flags.optuna = value;
-    else if (key == "--format")
+    } else if (key == "--format") {
       flags.format = value;
-    else if (key == "--functions")
-      flags.functions = value;
-    else if (key == "--strategies")
+    } else if (key == "--problems" || key == "--functions") {
+      flags.problems = value;
+    } else if (key == "--families") {
+      flags.families = value;
+    } else if (key == "--skip") {
+      flags.skip = value;
+    } else if (key == "--strategies") {
       flags.strategies = value;
-    else {
-      std::cerr << "search_bench: unknown flag " << arg << "\n";
-      std::exit(2);
+    } else if (key == "--hpo-script") {
+      flags.hpo_script = value;
+    } else if (key == "--quiet") {
+      flags.quiet = true;
+    } else if (key == "--list-problems" || key == "--serve") {
+      flags.mode = key.substr(2);
+    } else {
+      Usage(absl::StrCat("unknown flag ", arg, " (see the header of search_bench.cc)"));
     }
   }
+  if (flags.mode != "all" && flags.mode != "regret" && flags.mode != "latency" && flags.mode != "checks" &&
+      flags.mode != "list-problems" && flags.mode != "serve") {
+    Usage(absl::StrCat("--mode: unknown mode '", flags.mode, "'"));
+  }
+  if (flags.format != "table" && flags.format != "json") Usage("--format: table or json");
+  if (flags.checkpoints.empty() || flags.checkpoints.front() < 1) Usage("--checkpoints: counts >= 1");
+  for (absl::string_view s : absl::StrSplit(flags.strategies, ',', absl::SkipEmpty())) {
+    if (!Kinds().count(std::string(s))) Usage(absl::StrCat("--strategies: unknown strategy '", s, "'"));
+  }
   return flags;
+}
+
+std::vector<Problem> Selected(const Flags& flags) {
+  std::vector<Problem> all = AllProblems(flags.hpo_script), out;
+  std::set<std::string> known;
+  for (const Problem& p : all) known.insert(p.name);
+  if (flags.problems != "all") {
+    for (absl::string_view name : absl::StrSplit(flags.problems, ',')) {
+      if (!known.count(std::string(name))) Usage(absl::StrCat("--problems: unknown problem '", name, "'"));
+    }
+  }
+  for (Problem& p : all) {
+    if (flags.problems != "all" && !Listed(flags.problems, p.name)) continue;
+    if (!flags.families.empty() && !Listed(flags.families, p.family)) continue;
+    if (!flags.skip.empty() && (Listed(flags.skip, p.family) || Listed(flags.skip, p.name))) continue;
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  if (n == 0) return std::numeric_limits<double>::quiet_NaN();
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+// One run: `pending` slots, the oldest completes first. Returns the noiseless value of the best-observed
+// completed trial at each checkpoint.
+std::vector<double> RunOne(const Problem& problem, AlgorithmConfig::Kind kind, int seed,
+                           const std::vector<int>& checkpoints) {
+  auto made = searcher::MakeStrategy(problem.space, {.kind = kind, .seed = static_cast<uint64_t>(seed)});
+  if (!made.ok()) {
+    std::cerr << "search_bench: " << problem.name << ": " << made.status() << "\n";
+    std::exit(1);
+  }
+  const std::unique_ptr<searcher::Strategy> strategy = *std::move(made);
+  const int budget = checkpoints.back();
+  std::vector<TrialView> history;
+  std::string state;
+  auto ask = [&](int count) {
+    auto next = strategy->Suggest(history, count, state);
+    if (!next.ok()) {
+      std::cerr << "search_bench: " << problem.name << ": " << next.status() << "\n";
+      std::exit(1);
+    }
+    for (Assignment& a : *next) {
+      history.push_back({.index = static_cast<int64_t>(history.size()), .assignment = std::move(a)});
+    }
+  };
+  ask(std::min(problem.pending, budget));
+  double best_observed = std::numeric_limits<double>::infinity(), best_clean = best_observed;
+  std::vector<double> out;
+  for (size_t done = 0; done < history.size() && static_cast<int>(done) < budget; ++done) {
+    TrialView& trial = history[done];
+    const double clean = problem.evaluate(trial.assignment);
+    if (std::isfinite(clean)) {
+      const double observed = Observe(problem, clean, static_cast<uint64_t>(seed), trial.index);
+      trial.outcome = TrialView::Outcome::kSucceeded;
+      trial.objective = observed;
+      if (observed < best_observed) {
+        best_observed = observed;
+        best_clean = clean;
+      }
+    } else {
+      trial.outcome = TrialView::Outcome::kFailed;
+    }
+    if (std::binary_search(checkpoints.begin(), checkpoints.end(), static_cast<int>(done) + 1)) {
+      out.push_back(best_clean);
+    }
+    if (static_cast<int>(history.size()) < budget) ask(1);
+  }
+  while (out.size() < checkpoints.size()) out.push_back(best_clean);  // A space used up early.
+  return out;
+}
+
+Json ProblemList(const Flags& flags) {
+  Json out = Json::array();
+  for (const Problem& p : Selected(flags)) {
+    Json params = Json::array();
+    for (const searcher::Parameter& q : p.space.parameters) {
+      static constexpr const char* kKinds[] = {"double", "integer", "discrete", "categorical"};
+      Json j = {{"name", q.name},
+                {"kind", kKinds[static_cast<int>(q.kind)]},
+                {"log", q.scale == searcher::Scale::kLog}};
+      if (q.kind == searcher::ParameterKind::kDouble || q.kind == searcher::ParameterKind::kInteger) {
+        j["min"] = q.min;
+        j["max"] = q.max;
+      }
+      if (q.kind == searcher::ParameterKind::kDiscrete) j["values"] = q.numbers;
+      if (q.kind == searcher::ParameterKind::kCategorical) j["values"] = q.categories;
+      params.push_back(j);
+    }
+    out.push_back({{"name", p.name},
+                   {"family", p.family},
+                   {"dimensions", p.space.parameters.size()},
+                   {"minimum", std::isfinite(p.minimum) ? Json(p.minimum) : Json(nullptr)},
+                   {"noise_sd", p.noise_sd},
+                   {"pending", p.pending},
+                   {"parameters", params}});
+  }
+  return out;
+}
+
+// Answers evaluation requests, one JSON object per line, until end of input.
+int Serve(const Flags& flags) {
+  std::map<std::string, Problem> problems;
+  for (Problem& p : AllProblems(flags.hpo_script)) problems.emplace(p.name, std::move(p));
+  std::string line;
+  while (std::getline(std::cin, line)) {
+    Json reply;
+    try {
+      const Json request = Json::parse(line);
+      const auto it = problems.find(request.at("problem").get<std::string>());
+      if (it == problems.end()) throw std::runtime_error("unknown problem " + request.at("problem").dump());
+      const Problem& p = it->second;
+      const Json& params = request.at("params");
+      if (params.size() != p.space.parameters.size()) throw std::runtime_error("wrong number of params");
+      Assignment a;
+      for (size_t i = 0; i < params.size(); ++i) {
+        switch (p.space.parameters[i].kind) {
+          case searcher::ParameterKind::kInteger:
+            a.push_back(static_cast<int64_t>(std::llround(params[i].get<double>())));
+            break;
+          case searcher::ParameterKind::kCategorical:
+            a.push_back(params[i].get<std::string>());
+            break;
+          default:
+            a.push_back(params[i].get<double>());
+        }
+      }
+      const double clean = p.evaluate(a);
+      const double value =
+          Observe(p, clean, request.at("seed").get<uint64_t>(), request.at("trial").get<int64_t>());
+      reply = {{"value", std::isfinite(value) ? Json(value) : Json(nullptr)},
+               {"clean", std::isfinite(clean) ? Json(clean) : Json(nullptr)}};
+    } catch (const std::exception& e) {
+      reply = {{"error", absl::StrCat("search_bench --serve: ", e.what(), " in: ", line)}};
+    }
+    std::cout << reply.dump() << "\n" << std::flush;
+  }
+  return 0;
+}
+
+Json Regret(const Flags& flags) {
+  Json rows = Json::array();
+  const std::vector<Problem> problems = Selected(flags);
+  // Empty: run nothing, only report the rows of --optuna files (which may hold earlier hyperlab runs too).
+  std::vector<std::string> strategies = absl::StrSplit(flags.strategies, ',', absl::SkipEmpty());
+  const size_t total = problems.size() * strategies.size();
+  size_t step = 0;
+  const auto start = std::chrono::steady_clock::now();
+  for (const Problem& p : problems) {
+    for (const std::string& name : strategies) {
+      Json values = Json::array();
+      for (int seed : flags.seeds) values.push_back(RunOne(p, Kinds().at(name), seed, flags.checkpoints));
+      ++step;
+      if (!flags.quiet) {
+        const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        std::cerr << absl::StrCat("[", step, "/", total, "] ", p.name, " hyperlab ", name, " (",
+                                  flags.seeds.size(), " seeds) ", static_cast<int>(s), " s\n");
+      }
+      rows.push_back({{"problem", p.name},
+                      {"family", p.family},
+                      {"minimum", std::isfinite(p.minimum) ? Json(p.minimum) : Json(nullptr)},
+                      {"sampler", name},
+                      {"source", "hyperlab"},
+                      {"checkpoints", flags.checkpoints},
+                      {"seeds", flags.seeds},
+                      {"values", values}});
+    }
+  }
+  return rows;
+}
+
+std::unique_ptr<searcher::Strategy> Make(const searcher::SearchSpace& space, AlgorithmConfig config) {
+  auto strategy = searcher::MakeStrategy(space, config);
+  if (!strategy.ok()) {
+    std::cerr << "search_bench: " << strategy.status() << "\n";
+    std::exit(1);
+  }
+  return *std::move(strategy);
+}
+
+// CPU time of this thread: unlike wall time, hardly affected by other processes on a shared machine.
+double ThreadCpuMs() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_nsec) * 1e-6;
 }
 
 std::vector<double> Numbers(const Assignment& a) {
@@ -105,103 +351,12 @@ std::vector<double> Numbers(const Assignment& a) {
   return x;
 }
 
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const size_t n = v.size();
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
-std::unique_ptr<searcher::Strategy> Make(const BenchmarkFunction& f, AlgorithmConfig config) {
-  auto strategy = searcher::MakeStrategy(f.space, config);
-  if (!strategy.ok()) {
-    std::cerr << "search_bench: " << strategy.status() << "\n";
-    std::exit(1);
-  }
-  return *std::move(strategy);
-}
-
-// Best-so-far regret at each checkpoint of one sequential run.
-std::vector<double> RunSequential(const BenchmarkFunction& f, AlgorithmConfig::Kind kind, uint64_t seed,
-                                  const std::vector<int>& checkpoints) {
-  const std::unique_ptr<searcher::Strategy> strategy = Make(f, {.kind = kind, .seed = seed});
-  std::vector<TrialView> history;
-  std::string state;
-  double best = 1e300;
-  std::vector<double> out;
-  const int total = *std::max_element(checkpoints.begin(), checkpoints.end());
-  for (int t = 0; t < total; ++t) {
-    auto next = strategy->Suggest(history, 1, state);
-    if (!next.ok() || next->empty()) break;
-    const double value = f.evaluate(Numbers(next->front()));
-    best = std::min(best, value);
-    history.push_back({.index = t,
-                       .assignment = next->front(),
-                       .outcome = TrialView::Outcome::kSucceeded,
-                       .objective = value});
-    if (std::find(checkpoints.begin(), checkpoints.end(), t + 1) != checkpoints.end()) {
-      out.push_back(best - f.minimum);
-    }
-  }
-  return out;
-}
-
-double GridRegret(const BenchmarkFunction& f, int budget) {
-  const int d = static_cast<int>(f.space.parameters.size());
-  int points = 1;
-  while (std::pow(points + 1, d) <= budget) ++points;
-  searcher::GridStrategy grid(f.space, points);
-  double best = 1e300;
-  for (int64_t i = 0; i < *grid.Capacity(); ++i) best = std::min(best, f.evaluate(Numbers(grid.Point(i))));
-  return best - f.minimum;
-}
-
-Json Regret(const Flags& flags) {
-  Json rows = Json::array();
-  const auto wanted = [](const std::string& list, const std::string& name) {
-    for (absl::string_view part : absl::StrSplit(list, ',')) {
-      if (part == name) return true;
-    }
-    return false;
-  };
-  for (const BenchmarkFunction& f : {BraninFunction(), Hartmann6Function()}) {
-    if (!wanted(flags.functions, f.name)) continue;
-    for (auto [name, kind] : {std::pair{"bayesian", AlgorithmConfig::Kind::kBayesian},
-                              std::pair{"random", AlgorithmConfig::Kind::kRandom}}) {
-      if (!wanted(flags.strategies, name)) continue;
-      std::vector<std::vector<double>> runs(flags.checkpoints.size());
-      for (int seed = 0; seed < flags.seeds; ++seed) {
-        const std::vector<double> r = RunSequential(f, kind, static_cast<uint64_t>(seed), flags.checkpoints);
-        for (size_t c = 0; c < r.size(); ++c) runs[c].push_back(r[c]);
-      }
-      for (size_t c = 0; c < flags.checkpoints.size(); ++c) {
-        rows.push_back({{"function", f.name},
-                        {"sampler", name},
-                        {"source", "hyperlab"},
-                        {"trials", flags.checkpoints[c]},
-                        {"median", Median(runs[c])},
-                        {"runs", runs[c]}});
-      }
-    }
-    for (int checkpoint : flags.checkpoints) {
-      if (!wanted(flags.strategies, "grid")) break;
-      const double r = GridRegret(f, checkpoint);
-      rows.push_back({{"function", f.name},
-                      {"sampler", "grid"},
-                      {"source", "hyperlab"},
-                      {"trials", checkpoint},
-                      {"median", r},
-                      {"runs", {r}}});
-    }
-  }
-  return rows;
-}
-
 Json Latency(const Flags& flags) {
   const BenchmarkFunction f = Hartmann6Function();
   Json rows = Json::array();
   for (int size : flags.sizes) {
     const std::unique_ptr<searcher::Strategy> strategy =
-        Make(f, {.kind = AlgorithmConfig::Kind::kBayesian, .seed = 1});
+        Make(f.space, {.kind = AlgorithmConfig::Kind::kBayesian, .seed = 1});
     searcher::RandomStrategy random(f.space, 99);
     std::vector<TrialView> history;
     for (int t = 0; t < size - 1; ++t) {
@@ -213,7 +368,7 @@ Json Latency(const Flags& flags) {
     }
     std::string state;
     (void)strategy->Suggest(history, 1, state);  // The study so far: leaves a saved fit, as in a real run.
-    std::vector<double> ms;
+    std::vector<double> ms, cpu_ms;
     for (int call = 0; call < flags.calls; ++call) {
       const Assignment a = random.Sample(static_cast<int64_t>(history.size()));
       history.push_back({.index = static_cast<int64_t>(history.size()),
@@ -221,7 +376,9 @@ Json Latency(const Flags& flags) {
                          .outcome = TrialView::Outcome::kSucceeded,
                          .objective = f.evaluate(Numbers(a))});
       const auto start = std::chrono::steady_clock::now();
+      const double cpu_start = ThreadCpuMs();
       auto next = strategy->Suggest(history, 1, state);
+      cpu_ms.push_back(ThreadCpuMs() - cpu_start);
       ms.push_back(
           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
       if (!next.ok()) std::exit(1);
@@ -230,7 +387,8 @@ Json Latency(const Flags& flags) {
                     {"source", "hyperlab"},
                     {"trials", size},
                     {"p50_ms", Median(ms)},
-                    {"max_ms", *std::max_element(ms.begin(), ms.end())}});
+                    {"max_ms", *std::max_element(ms.begin(), ms.end())},
+                    {"p50_cpu_ms", Median(cpu_ms)}});
   }
   return rows;
 }
@@ -241,7 +399,7 @@ Json Checks() {
   // 8 slots, asynchronous: each step the oldest running trial completes and one suggestion refills the slot.
   {
     const std::unique_ptr<searcher::Strategy> strategy =
-        Make(f, {.kind = AlgorithmConfig::Kind::kBayesian, .seed = 3});
+        Make(f.space, {.kind = AlgorithmConfig::Kind::kBayesian, .seed = 3});
     std::vector<TrialView> history;
     std::string state;
     int shared = 0;
@@ -275,7 +433,7 @@ Json Checks() {
   // Restart at every step versus no restart, with 4 slots.
   {
     const AlgorithmConfig config{.kind = AlgorithmConfig::Kind::kBayesian, .seed = 5};
-    const std::unique_ptr<searcher::Strategy> uninterrupted = Make(f, config);
+    const std::unique_ptr<searcher::Strategy> uninterrupted = Make(f.space, config);
     std::vector<TrialView> history;
     std::string state;
     int differences = 0, steps = 0;
@@ -283,7 +441,7 @@ Json Checks() {
       const int count = history.empty() ? 4 : 1;
       std::string restarted_state = state;  // As journaled.
       auto a = uninterrupted->Suggest(history, count, state);
-      auto b = Make(f, config)->Suggest(history, count, restarted_state);
+      auto b = Make(f.space, config)->Suggest(history, count, restarted_state);
       if (*a != *b || state != restarted_state) ++differences;
       for (const Assignment& x : *a)
         history.push_back({.index = static_cast<int64_t>(history.size()), .assignment = x});
@@ -297,48 +455,175 @@ Json Checks() {
 }
 
 std::string Fixed(double v, int precision) {
+  if (!std::isfinite(v)) return "-";
   char buf[64];
-  std::snprintf(buf, sizeof(buf), "%.*f", precision, v);
+  if (v != 0 && std::abs(v) < std::pow(10.0, -precision)) {
+    std::snprintf(buf, sizeof(buf), "%.1e", v);
+  } else {
+    std::snprintf(buf, sizeof(buf), "%.*f", precision, v);
+  }
   return buf;
 }
 
-void PrintTable(const Json& result) {
-  if (result.contains("regret")) {
-    std::map<std::pair<std::string, std::string>, std::map<int, double>> table;
-    std::vector<std::pair<std::string, std::string>> order;
-    std::set<int> checkpoints;
-    for (const Json& row : result["regret"]) {
-      const std::pair<std::string, std::string> key{
-          row["function"],
-          absl::StrCat(row["source"].get<std::string>(), " ", row["sampler"].get<std::string>())};
-      if (!table.count(key)) order.push_back(key);
-      table[key][row["trials"]] = row["median"];
-      checkpoints.insert(row["trials"].get<int>());
-    }
-    std::stable_sort(order.begin(), order.end(), [](auto& a, auto& b) { return a.first < b.first; });
-    std::printf("Median simple regret over seeds (lower is better)\n%-10s %-24s", "function", "sampler");
-    for (int c : checkpoints) std::printf(" %10s", absl::StrCat("@", c).c_str());
-    std::printf("\n");
-    for (const auto& key : order) {
-      std::printf("%-10s %-24s", key.first.c_str(), key.second.c_str());
-      for (int c : checkpoints) {
-        const auto it = table[key].find(c);
-        std::printf(" %10s", it == table[key].end() ? "-" : Fixed(it->second, 4).c_str());
+// Adds "regret" (per seed) and "median" (per checkpoint) to every row, and returns the summary: per
+// problem and hyperlab strategy, ours against the best Optuna sampler at each checkpoint.
+Json Score(Json& rows) {
+  std::map<std::string, double> reference;
+  for (const Json& row : rows) {
+    const std::string problem = row["problem"];
+    double ref =
+        row["minimum"].is_number() ? row["minimum"].get<double>() : std::numeric_limits<double>::infinity();
+    if (!row["minimum"].is_number()) {
+      for (const Json& run : row["values"]) {
+        for (const Json& v : run) {
+          if (v.is_number()) ref = std::min(ref, v.get<double>());
+        }
       }
-      std::printf("\n");
+    }
+    reference[problem] = reference.count(problem) ? std::min(reference[problem], ref) : ref;
+  }
+  for (Json& row : rows) {
+    const double ref = reference[row["problem"]];
+    Json regret = Json::array(), median = Json::array();
+    const size_t checkpoints = row["checkpoints"].size();
+    std::vector<std::vector<double>> per(checkpoints);
+    for (const Json& run : row["values"]) {
+      Json r = Json::array();
+      for (size_t c = 0; c < checkpoints; ++c) {
+        const double v =
+            run[c].is_number() ? run[c].get<double>() - ref : std::numeric_limits<double>::infinity();
+        r.push_back(std::isfinite(v) ? Json(std::max(0.0, v)) : Json(nullptr));
+        per[c].push_back(std::isfinite(v) ? std::max(0.0, v) : std::numeric_limits<double>::infinity());
+      }
+      regret.push_back(r);
+    }
+    for (size_t c = 0; c < checkpoints; ++c) median.push_back(Median(per[c]));
+    row["reference"] = ref;
+    row["regret"] = regret;
+    row["median"] = median;
+  }
+  Json summary = Json::array();
+  std::vector<std::string> problems;
+  for (const Json& row : rows) {
+    if (std::find(problems.begin(), problems.end(), row["problem"]) == problems.end())
+      problems.push_back(row["problem"]);
+  }
+  for (const std::string& problem : problems) {
+    for (const Json& ours : rows) {
+      if (ours["problem"] != problem || ours["source"] != "hyperlab") continue;
+      Json line = {{"problem", problem}, {"sampler", ours["sampler"]}, {"at", Json::array()}};
+      for (size_t c = 0; c < ours["checkpoints"].size(); ++c) {
+        const int trials = ours["checkpoints"][c];
+        double best = std::numeric_limits<double>::infinity();
+        std::string best_name;
+        for (const Json& peer : rows) {
+          if (peer["problem"] != problem || peer["source"] != "optuna") continue;
+          for (size_t k = 0; k < peer["checkpoints"].size(); ++k) {
+            if (peer["checkpoints"][k] == trials && peer["median"][k].get<double>() < best) {
+              best = peer["median"][k];
+              best_name = peer["sampler"];
+            }
+          }
+        }
+        if (best_name.empty()) continue;
+        const double mine = ours["median"][c];
+        constexpr double kTie = 1e-12;  // Both at the optimum (e.g. a plateau's floor) is a tie, not a loss.
+        line["at"].push_back({{"trials", trials},
+                              {"ours", mine},
+                              {"best_optuna", best},
+                              {"best_optuna_sampler", best_name},
+                              {"at_or_below", mine <= best + kTie},
+                              {"at_most_half", mine <= 0.5 * best + kTie}});
+      }
+      summary.push_back(line);
     }
   }
-  if (result.contains("latency")) {
-    std::printf("\nSuggest latency, 6-D (Hartmann-6), ms\n%-24s %8s %10s %10s\n", "sampler", "trials", "p50",
-                "max");
-    for (const Json& row : result["latency"]) {
-      std::printf(
-          "%-24s %8d %10s %10s\n",
-          absl::StrCat(row["source"].get<std::string>(), " ", row["sampler"].get<std::string>()).c_str(),
-          row["trials"].get<int>(), Fixed(row["p50_ms"], 1).c_str(), Fixed(row["max_ms"], 1).c_str());
-    }
+  return summary;
+}
+
+void PrintRegret(const Json& rows, const Json& summary) {
+  std::printf(
+      "Median simple regret over seeds (lower is better; noisy problems: noiseless value of the "
+      "best-observed "
+      "trial; hpo: against the best value any sampler found)\n");
+  std::printf("%-22s %-24s %5s", "problem", "sampler", "seeds");
+  const Json& checkpoints = rows.front()["checkpoints"];
+  for (const Json& c : checkpoints) std::printf(" %10s", absl::StrCat("@", c.get<int>()).c_str());
+  std::printf("\n");
+  std::string last;
+  for (const Json& row : rows) {
+    if (row["problem"] != last && !last.empty()) std::printf("\n");
+    last = row["problem"];
+    std::printf(
+        "%-22s %-24s %5zu", row["problem"].get<std::string>().c_str(),
+        absl::StrCat(row["source"].get<std::string>(), " ", row["sampler"].get<std::string>()).c_str(),
+        row["values"].size());
+    for (const Json& m : row["median"]) std::printf(" %10s", Fixed(m.get<double>(), 4).c_str());
+    std::printf("\n");
   }
-  if (result.contains("checks")) std::printf("\nChecks: %s\n", result["checks"].dump().c_str());
+  std::printf(
+      "\nSummary: each hyperlab strategy against the best Optuna sampler (median regret; W = at or below, "
+      "H = at most half)\n");
+  std::map<std::string, std::map<int, std::array<int, 3>>> counts;  // sampler -> trials -> {W, H, n}
+  std::map<std::string, std::array<int, 3>> both;                   // Over the checkpoints >= 50 together.
+  for (const Json& line : summary) {
+    if (line["at"].empty()) continue;  // No Optuna rows for this problem in the report.
+    std::string text =
+        absl::StrCat(line["problem"].get<std::string>(), " ", line["sampler"].get<std::string>(), ":");
+    bool all_w = true, all_h = true, any = false;
+    for (const Json& at : line["at"]) {
+      const int trials = at["trials"];
+      const bool w = at["at_or_below"], h = at["at_most_half"];
+      auto& count = counts[line["sampler"]][trials];
+      count[0] += w;
+      count[1] += h;
+      ++count[2];
+      if (trials >= 50) {
+        all_w = all_w && w;
+        all_h = all_h && h;
+        any = true;
+      }
+      absl::StrAppend(&text, "  @", trials, " ", Fixed(at["ours"], 4), " vs ", Fixed(at["best_optuna"], 4),
+                      " (", at["best_optuna_sampler"].get<std::string>(), ") ", h ? "H" : (w ? "W" : "L"));
+    }
+    if (any) {
+      auto& b = both[line["sampler"]];
+      b[0] += all_w;
+      b[1] += all_h;
+      ++b[2];
+    }
+    std::printf("%s\n", text.c_str());
+  }
+  std::printf(
+      "\nWin/loss count (problems where the strategy's median regret is at or below the best Optuna "
+      "sampler's)\n");
+  for (const auto& [sampler, by_trials] : counts) {
+    std::string text = absl::StrCat(sampler, ":");
+    for (const auto& [trials, c] : by_trials) {
+      absl::StrAppend(&text, "  @", trials, " ", c[0], " wins, ", c[2] - c[0], " losses (", c[1],
+                      " at most half)");
+    }
+    if (both.count(sampler)) {
+      const auto& b = both.at(sampler);
+      absl::StrAppend(&text, ";  at both @50 and @100: ", b[0], "/", b[2], " at or below, ", b[1], "/", b[2],
+                      " at most half (targets: all, and 3/4)");
+    }
+    std::printf("%s\n", text.c_str());
+  }
+}
+
+void PrintLatency(const Json& latency) {
+  std::printf(
+      "\nSuggest latency, 6-D (Hartmann-6), ms (cpu: this thread's CPU time)\n%-24s %8s %10s %10s %10s\n",
+      "sampler", "trials", "p50", "max", "p50 cpu");
+  for (const Json& row : latency) {
+    const std::string cpu = row.contains("p50_cpu_ms") ? Fixed(row["p50_cpu_ms"], 1) : "-";
+    std::printf(
+        "%-24s %8d %10s %10s %10s\n",
+        absl::StrCat(row["source"].get<std::string>(), " ", row["sampler"].get<std::string>()).c_str(),
+        row["trials"].get<int>(), Fixed(row["p50_ms"], 1).c_str(), Fixed(row["max_ms"], 1).c_str(),
+        cpu.c_str());
+  }
 }
 
 }  // namespace
@@ -347,31 +632,69 @@ void PrintTable(const Json& result) {
 int main(int argc, char** argv) {
   using namespace hyperlab::bench;
   const Flags flags = ParseFlags(argc, argv);
+  if (flags.mode == "list-problems") {
+    std::cout << ProblemList(flags).dump(2) << "\n";
+    return 0;
+  }
+  if (flags.mode == "serve") return Serve(flags);
   Json result;
-  Json optuna;
-  if (!flags.optuna.empty()) {
-    std::ifstream in(flags.optuna);
-    if (!in) {
-      std::cerr << "search_bench: cannot read " << flags.optuna << "\n";
-      return 2;
+  Json optuna = Json::object();
+  for (absl::string_view file : absl::StrSplit(flags.optuna, ',', absl::SkipEmpty())) {
+    std::ifstream in{std::string(file)};
+    if (!in) Usage(absl::StrCat("--optuna: cannot read ", file));
+    Json part;
+    try {
+      part = Json::parse(in);
+    } catch (const std::exception& e) {
+      Usage(absl::StrCat("--optuna: ", file, " is not JSON: ", e.what()));
     }
-    optuna = Json::parse(in);
+    for (const char* key : {"regret", "latency"}) {
+      if (!part.contains(key)) continue;
+      for (const Json& row : part[key]) optuna[key].push_back(row);
+    }
   }
   if (flags.mode == "all" || flags.mode == "regret") {
-    result["regret"] = Regret(flags);
-    if (optuna.contains("regret"))
-      for (const Json& row : optuna["regret"]) result["regret"].push_back(row);
+    Json rows = Regret(flags);
+    std::set<std::string> chosen;
+    for (const Problem& p : Selected(flags)) chosen.insert(p.name);
+    if (optuna.contains("regret")) {
+      for (const Json& row : optuna["regret"]) {
+        if (!chosen.count(row["problem"])) continue;
+        if (row["checkpoints"] != Json(flags.checkpoints)) {
+          Usage(absl::StrCat("--optuna: ", row["problem"].get<std::string>(), " ",
+                             row["sampler"].get<std::string>(), " has checkpoints ",
+                             row["checkpoints"].dump(), ", this run ", Json(flags.checkpoints).dump()));
+        }
+        rows.push_back(row);
+      }
+    }
+    // Report order: problems as in the registry, ours first.
+    std::vector<std::string> order;
+    for (const Problem& p : Selected(flags)) order.push_back(p.name);
+    std::stable_sort(rows.begin(), rows.end(), [](const Json& a, const Json& b) {
+      return a["source"] == "hyperlab" && b["source"] != "hyperlab";
+    });
+    std::stable_sort(rows.begin(), rows.end(), [&](const Json& a, const Json& b) {
+      return std::find(order.begin(), order.end(), a["problem"]) <
+             std::find(order.begin(), order.end(), b["problem"]);
+    });
+    result["summary"] = Score(rows);
+    result["regret"] = rows;
   }
   if (flags.mode == "all" || flags.mode == "latency") {
     result["latency"] = Latency(flags);
-    if (optuna.contains("latency"))
+    if (optuna.contains("latency")) {
       for (const Json& row : optuna["latency"]) result["latency"].push_back(row);
+    }
   }
   if (flags.mode == "all" || flags.mode == "checks") result["checks"] = Checks();
   if (flags.format == "json") {
     std::cout << result.dump(2) << "\n";
-  } else {
-    PrintTable(result);
+    return 0;
   }
+  if (result.contains("regret") && !result["regret"].empty())
+    PrintRegret(result["regret"], result["summary"]);
+  if (result.contains("latency")) PrintLatency(result["latency"]);
+  if (result.contains("checks")) std::printf("\nChecks: %s\n", result["checks"].dump().c_str());
   return 0;
 }

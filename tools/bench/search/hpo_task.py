@@ -1,0 +1,70 @@
+#!/usr/bin/python3
+"""Real hyperparameter-tuning tasks for the search benchmark (problems.h), run once per trial through the
+command executor: scikit-learn models on the data sets bundled with Debian's python3-sklearn (no download).
+
+Prints `hyperlab: loss=L` with L = 1 - mean 3-fold cross-validated accuracy (folds fixed: StratifiedKFold
+with shuffle and random_state 0; models seeded), so a point always gets the same loss.
+
+Usage: /usr/bin/python3 hpo_task.py TASK --name=value ...
+  svm_digits         --C --gamma                       (RBF SVC on the 8x8 digits, 1,797 images)
+  hgb_breast_cancer  --learning_rate --max_leaf_nodes --min_samples_leaf --l2
+                                                       (histogram gradient boosting, 50 iterations)
+  rf_wine            --n_estimators --max_depth --max_features --min_samples_leaf --criterion
+"""
+import sys
+
+
+def parse(argv):
+    if len(argv) < 2:
+        sys.exit("hpo_task.py: usage: hpo_task.py TASK --name=value ...")
+    params = {}
+    for arg in argv[2:]:
+        if not arg.startswith("--") or "=" not in arg:
+            sys.exit(f"hpo_task.py: argument {arg!r} is not --name=value")
+        name, value = arg[2:].split("=", 1)
+        params[name] = value
+    return argv[1], params
+
+
+def need(params, name, kind):
+    if name not in params:
+        sys.exit(f"hpo_task.py: missing --{name}")
+    try:
+        return kind(params[name])
+    except ValueError:
+        sys.exit(f"hpo_task.py: --{name}={params[name]!r} is not a {kind.__name__}")
+
+
+def main():
+    task, p = parse(sys.argv)
+    from sklearn.model_selection import StratifiedKFold, cross_val_score
+    folds = StratifiedKFold(n_splits=3, shuffle=True, random_state=0)
+    if task == "svm_digits":
+        from sklearn.datasets import load_digits
+        from sklearn.svm import SVC
+        x, y = load_digits(return_X_y=True)
+        model = SVC(C=need(p, "C", float), gamma=need(p, "gamma", float))
+    elif task == "hgb_breast_cancer":
+        from sklearn.datasets import load_breast_cancer
+        from sklearn.ensemble import HistGradientBoostingClassifier
+        x, y = load_breast_cancer(return_X_y=True)
+        model = HistGradientBoostingClassifier(
+            learning_rate=need(p, "learning_rate", float), max_leaf_nodes=need(p, "max_leaf_nodes", int),
+            min_samples_leaf=need(p, "min_samples_leaf", int), l2_regularization=need(p, "l2", float),
+            max_iter=50, early_stopping=False, random_state=0)
+    elif task == "rf_wine":
+        from sklearn.datasets import load_wine
+        from sklearn.ensemble import RandomForestClassifier
+        x, y = load_wine(return_X_y=True)
+        model = RandomForestClassifier(
+            n_estimators=need(p, "n_estimators", int), max_depth=need(p, "max_depth", int),
+            max_features=need(p, "max_features", float), min_samples_leaf=need(p, "min_samples_leaf", int),
+            criterion=need(p, "criterion", str), random_state=0, n_jobs=1)
+    else:
+        sys.exit(f"hpo_task.py: unknown task {task!r} (svm_digits, hgb_breast_cancer, rf_wine)")
+    accuracy = cross_val_score(model, x, y, cv=folds).mean()
+    print(f"hyperlab: loss={1 - accuracy:.10g}")
+
+
+if __name__ == "__main__":
+    main()
