@@ -9,10 +9,10 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/base/status_macros.h"
 #include "coordinator/spec_convert.h"
 #include "coordinator/study_group.h"
 #include "coordinator/warm_start.h"
-#include "common/base/status_macros.h"
 
 namespace hyperlab::coordinator {
 
@@ -90,8 +90,9 @@ absl::StatusOr<std::unique_ptr<Coordinator>> Coordinator::Open(storage::Journal*
       }
     }
     trials = {};
-    auto shard = std::make_unique<StudyShard>(study.id(), study.spec().name(), study.spec().task(),
-                                              study.spec().algorithm().has_bayesian(), std::move(state));
+    auto shard =
+        std::make_unique<StudyShard>(study.id(), study.spec().name(), study.spec().task(),
+                                     SuggestionsDependOnResults(study.spec().algorithm()), std::move(state));
     {
       MutexLock lock(&shard->mu);
       core->Summarize(*shard);

@@ -58,12 +58,24 @@ searcher::AlgorithmConfig ToAlgorithmConfig(const v1::StudySpec& spec) {
       config.initial_trials = spec.algorithm().bayesian().initial_trials();
       config.ucb_beta = spec.algorithm().bayesian().ucb_beta();
       break;
+    case v1::AlgorithmSpec::kQuasiRandom:
+      config.kind = searcher::AlgorithmConfig::Kind::kQuasiRandom;
+      config.seed = spec.algorithm().quasi_random().seed();
+      break;
+    case v1::AlgorithmSpec::kCmaes:
+      config.kind = searcher::AlgorithmConfig::Kind::kCmaEs;
+      config.seed = spec.algorithm().cmaes().seed();
+      break;
     default:
       config.kind = searcher::AlgorithmConfig::Kind::kRandom;
       config.seed = spec.algorithm().random().seed();
       break;
   }
   return config;
+}
+
+bool SuggestionsDependOnResults(const v1::AlgorithmSpec& algorithm) {
+  return algorithm.has_bayesian() || algorithm.has_cmaes();
 }
 
 searcher::EarlyStoppingConfig ToEarlyStoppingConfig(const v1::StudySpec& spec) {

@@ -22,6 +22,10 @@ searcher::AlgorithmConfig ToAlgorithmConfig(const v1::StudySpec& spec);
 // REQUIRES: `spec` has its defaults (WithDefaults).
 searcher::EarlyStoppingConfig ToEarlyStoppingConfig(const v1::StudySpec& spec);
 
+// Whether the algorithm's suggestions depend on results (bayesian, cmaes): such a study's suggestions are
+// prepared off-lock on the executor (study_shard.h, `prepared_only`), never computed in a journal group.
+bool SuggestionsDependOnResults(const v1::AlgorithmSpec& algorithm);
+
 // The trial parameters for `assignment`, named and ordered as in `spec`.
 std::vector<v1::Parameter> ToParameters(const v1::StudySpec& spec, const searcher::Assignment& assignment);
 // The assignment a trial's parameters encode (the inverse of ToParameters).

@@ -4,15 +4,16 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/base/status_macros.h"
+#include "common/spec/spec_validation.h"
 #include "coordinator/coordinator.h"
 #include "coordinator/fingerprint.h"
-#include "common/spec/spec_validation.h"
+#include "coordinator/spec_convert.h"
 #include "coordinator/study_group.h"
 #include "coordinator/warm_start.h"
 #include "coordinator/worker_capability.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "proto/limits.h"
-#include "common/base/status_macros.h"
 
 namespace hyperlab::coordinator {
 namespace {
@@ -152,7 +153,7 @@ v1::Study Coordinator::AddStudy(const v1::Study& study, std::unique_ptr<StudySta
   ++next_study_id_;
   state->ApplyStudy(study);
   auto shard = std::make_unique<StudyShard>(study.id(), spec.name(), spec.task(),
-                                            spec.algorithm().has_bayesian(), std::move(state));
+                                            SuggestionsDependOnResults(spec.algorithm()), std::move(state));
   v1::Study snapshot;
   {
     MutexLock lock(&shard->mu);

@@ -13,11 +13,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "common/base/status_macros.h"
+#include "common/spec/knobs.h"
 #include "common/spec/spec_errors.h"
 #include "common/spec/task_validation.h"
 #include "searcher/search_space.h"
-#include "common/base/status_macros.h"
-#include "common/spec/knobs.h"
 
 namespace hyperlab {
 namespace {
@@ -233,7 +233,7 @@ absl::Status CheckGridSize(const v1::StudySpec& spec) {
 absl::Status CheckAlgorithm(const v1::StudySpec& spec) {
   const v1::AlgorithmSpec& a = spec.algorithm();
   if (a.kind_case() == v1::AlgorithmSpec::KIND_NOT_SET) {
-    return Invalid("algorithm", "required: one of random, grid, bayesian");
+    return Invalid("algorithm", "required: one of random, grid, bayesian, quasi_random, cmaes");
   }
   if (a.has_grid()) {
     const int32_t n = a.grid().points_per_double();

@@ -49,6 +49,10 @@ std::string AlgorithmName(const v1::AlgorithmSpec& a) {
       return "grid";
     case v1::AlgorithmSpec::kBayesian:
       return "bayesian";
+    case v1::AlgorithmSpec::kQuasiRandom:
+      return "quasi_random";
+    case v1::AlgorithmSpec::kCmaes:
+      return "cmaes";
     default:
       return "";
   }

@@ -12,12 +12,12 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "google/protobuf/util/json_util.h"
-#include "nlohmann/json.hpp"
 #include "lab/plot/axis.h"
 #include "lab/plot/metric_analysis.h"
 #include "lab/plot/plots.h"
 #include "lab/plot/surrogate.h"
 #include "lab/plot/svg.h"
+#include "nlohmann/json.hpp"
 
 namespace hyperlab::plot {
 namespace {
@@ -159,6 +159,10 @@ std::string StrategyText(const v1::StudySpec& spec) {
                                       : std::string("log expected improvement"));
     case v1::AlgorithmSpec::kRandom:
       return absl::StrCat("random search, seed ", a.random().seed());
+    case v1::AlgorithmSpec::kQuasiRandom:
+      return absl::StrCat("quasi-random search (scrambled Halton), seed ", a.quasi_random().seed());
+    case v1::AlgorithmSpec::kCmaes:
+      return absl::StrCat("CMA-ES with IPOP restarts, seed ", a.cmaes().seed());
     default:
       return "random search";
   }

@@ -3,6 +3,9 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <set>
+#include <string>
+#include <vector>
 
 #include "coordinator/coordinator.h"
 #include "gtest/gtest.h"
@@ -24,6 +27,8 @@ v1::StudySpec Spec(const std::string& algorithm) {
   if (algorithm == "grid") spec.mutable_algorithm()->mutable_grid()->set_points_per_double(4);
   if (algorithm == "random") spec.mutable_algorithm()->mutable_random()->set_seed(3);
   if (algorithm == "bayesian") spec.mutable_algorithm()->mutable_bayesian()->set_seed(3);
+  if (algorithm == "quasi_random") spec.mutable_algorithm()->mutable_quasi_random()->set_seed(3);
+  if (algorithm == "cmaes") spec.mutable_algorithm()->mutable_cmaes()->set_seed(3);
   return spec;
 }
 
@@ -95,9 +100,12 @@ TEST_P(ResumeTest, SuggestionsAreIdenticalWithAndWithoutARestart) {
   const std::vector<std::string> restarted = RunStudy(GetParam(), 12);
   ASSERT_EQ(straight.size(), 24u);
   EXPECT_EQ(straight, restarted);
+  // Every strategy proposes 24 distinct configurations here (the space is continuous but for `units`).
+  EXPECT_EQ(std::set<std::string>(straight.begin(), straight.end()).size(), 24u);
 }
 
-INSTANTIATE_TEST_SUITE_P(Strategies, ResumeTest, ::testing::Values("grid", "random", "bayesian"));
+INSTANTIATE_TEST_SUITE_P(Strategies, ResumeTest,
+                         ::testing::Values("grid", "random", "bayesian", "quasi_random", "cmaes"));
 
 }  // namespace
 }  // namespace hyperlab::coordinator
