@@ -257,6 +257,7 @@ TEST_F(AuthServerTest, OnlyTheStudysOwnerOrAnAdminEnqueuesTrials) {
   v1::StudySpec& spec = *create.mutable_spec();
   spec.set_name("owned");
   spec.mutable_objective()->set_metric("value");
+  spec.mutable_objective()->set_goal(v1::Objective::MINIMIZE);
   auto* x = spec.add_parameters();
   x->set_name("x1");
   x->mutable_double_range()->set_min(-5);
