@@ -258,6 +258,7 @@ TEST_F(AuthServerTest, OnlyTheStudysOwnerOrAnAdminEnqueuesTrials) {
   spec.set_name("owned");
   spec.mutable_objective()->set_metric("value");
   spec.mutable_objective()->set_goal(v1::Objective::MINIMIZE);
+  spec.mutable_algorithm()->mutable_random()->set_seed(1);
   auto* x = spec.add_parameters();
   x->set_name("x1");
   x->mutable_double_range()->set_min(-5);
