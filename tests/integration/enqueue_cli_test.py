@@ -4,6 +4,7 @@ parameter, an unknown study and a completed study exit 1; a configuration run be
 CLI says from which trial."""
 import json
 import os
+import signal
 
 import harness
 
@@ -55,6 +56,9 @@ def test(cluster):
 
     ended = cluster.cli("trial", "add", "enq", "--param", "x1=0", "--param", "x2=0", check=False)
     assert ended.returncode == 1 and "FAILED_PRECONDITION" in ended.stderr, ended
+    worker = cluster.workers[0]  # Stopped: enq-b must still be ACTIVE (not run to its end) when added to.
+    worker.send_signal(signal.SIGTERM)
+    worker.wait(timeout=10)
     submit(cluster, "enq-b")
     reused = cluster.cli("trial", "add", "enq-b", "--param", "x1=2.5", "--param", "x2=3.5").stdout
     assert "the same experiment ran as enq/0" in reused, reused
