@@ -20,6 +20,7 @@ constexpr absl::string_view kSubmitMethods[] = {
     "/hyperlab.v1.StudyService/SetStudyBudget",
     "/hyperlab.v1.StudyService/ConcludeStudy",
     "/hyperlab.v1.StudyService/AddTrialNote",
+    "/hyperlab.v1.StudyService/EnqueueTrial",
     "/hyperlab.v1.StudyService/DeleteStudy",
     // The user's own code running client tasks (the Python client).
     "/hyperlab.v1.ClientService/AskTrials",

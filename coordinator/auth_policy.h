@@ -2,7 +2,8 @@
 //
 //   read   StudyService Get/List/Watch study, ListTrials, GetBestTrial; AdminService GetStatus, ListWorkers
 //   submit read + StudyService CreateStudy, CancelStudy, PauseStudy, ResumeStudy, SetStudyBudget,
-//          ConcludeStudy, AddTrialNote, DeleteStudy; ClientService (running client tasks' trials)
+//          ConcludeStudy, AddTrialNote, EnqueueTrial (its study's owner only), DeleteStudy;
+//          ClientService (running client tasks' trials)
 //   worker WorkerService only
 //   admin  everything
 // Methods are named by their full gRPC path, e.g. "/hyperlab.v1.StudyService/CreateStudy". A method not in

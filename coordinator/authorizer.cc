@@ -52,6 +52,21 @@ absl::Status Authorizer::CheckHeader(absl::string_view authorization, absl::stri
   return absl::OkStatus();
 }
 
+bool Authorizer::IsAdmin(const grpc::ServerContextBase& context) const {
+  if (!tokens_) return false;
+  const auto& metadata = context.client_metadata();
+  auto it = metadata.find("authorization");
+  if (it == metadata.end()) return false;
+  const absl::string_view header(it->second.data(), it->second.size());
+  constexpr absl::string_view kScheme = "bearer ";
+  if (header.size() <= kScheme.size() || !absl::EqualsIgnoreCase(header.substr(0, kScheme.size()), kScheme)) {
+    return false;
+  }
+  absl::StatusOr<Principal> who =
+      tokens_->Authenticate(absl::StripAsciiWhitespace(header.substr(kScheme.size())));
+  return who.ok() && who->role == Role::kAdmin;
+}
+
 absl::Status Authorizer::Refuse(absl::Status status, absl::string_view method, absl::string_view peer,
                                 absl::string_view principal) const {
   if (metrics_ != nullptr) metrics_->CountAuthRefused(static_cast<int>(status.code()));

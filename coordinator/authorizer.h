@@ -43,6 +43,10 @@ class Authorizer {
   absl::Status CheckHeader(absl::string_view authorization, absl::string_view method, absl::string_view peer,
                            std::string* principal = nullptr) const;
 
+  // Whether the call carries a known token of role admin (false without authentication): a call a study's
+  // owner alone may make (EnqueueTrial) is also an admin's.
+  bool IsAdmin(const grpc::ServerContextBase& context) const;
+
  private:
   absl::Status Refuse(absl::Status status, absl::string_view method, absl::string_view peer,
                       absl::string_view principal) const;

@@ -143,6 +143,15 @@ class Coordinator {
   // Appends a note to a trial, in any state. INVALID_ARGUMENT when empty; NOT_FOUND for an unknown trial;
   // RESOURCE_EXHAUSTED past kMaxNotesPerTrial notes.
   absl::StatusOr<v1::Trial> AddTrialNote(absl::string_view ref, int64_t trial_id, const std::string& text);
+  // Adds a trial with the parameters the user chose (enqueue.cc): PENDING, the study's next id, leased
+  // before any new suggestion; `note` (when not empty) is its first note. Returns the trial after its
+  // deduplication (reused_from set when a twin had succeeded, waiting_for while one runs).
+  // INVALID_ARGUMENT naming the parameter (chosen_parameters.h); FAILED_PRECONDITION for an ended study or
+  // a spent budget; PERMISSION_DENIED when `principal` (not empty) is not the study's owner;
+  // RESOURCE_EXHAUSTED past kMaxEnqueuedPerStudy enqueued trials pending.
+  absl::StatusOr<v1::Trial> EnqueueTrial(absl::string_view ref,
+                                         const google::protobuf::RepeatedPtrField<v1::Parameter>& parameters,
+                                         const std::string& note, absl::string_view principal = "");
   // Writes a consistent checkpoint of the journal into `dir` (see storage::Journal::Checkpoint).
   absl::StatusOr<int64_t> Backup(const std::string& dir);
   absl::StatusOr<std::vector<v1::TrialWithMeasurements>> ListTrials(absl::string_view ref,

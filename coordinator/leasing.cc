@@ -282,7 +282,7 @@ absl::Status Coordinator::LeaseFromStudy(StudyGroup& g, int count, const std::st
   const v1::StudySpec& spec = s.study().spec();
   const int room =
       static_cast<int>(std::min<int64_t>(count, spec.budget().max_parallel() - s.counts().running()));
-  // Trials waiting for a worker again (a lost lease, a failed twin) first.
+  // Trials waiting for a worker (enqueued by the user, or again after a lost lease or a failed twin) first.
   std::vector<v1::Trial> leased_trials = LeaseQueued(g, room, worker_id);
   int leased = static_cast<int>(leased_trials.size());
   // New trials: a strategy whose suggestions depend on results (bayesian) runs off-lock on the executor
@@ -342,7 +342,7 @@ absl::StatusOr<std::optional<PreparedSuggestion>> Coordinator::NextSuggestion(St
   }
   item.state_after = s.strategy_state();
   absl::StatusOr<std::vector<searcher::Assignment>> one =
-      s.strategy().Suggest(s.history(), 1, item.state_after);
+      s.strategy().Suggest(s.strategy_history(), 1, item.state_after);
   if (!one.ok() && nothing_staged) return one.status();  // Nothing staged yet.
   if (!one.ok() || one->empty())
     return std::nullopt;  // A finished grid (or an error after some trials were leased).
@@ -377,8 +377,10 @@ void Coordinator::Prepare(StudyShard* shard, int count) {
   std::string base, state;
   const searcher::Strategy* strategy = nullptr;
   int64_t room = 0;
+  uint64_t epoch = 0;
   {
     MutexLock lock(&shard->mu);
+    epoch = shard->prepared_epoch;
     const StudyState& s = shard->state();
     history = s.history();
     // Prepared points count as pending trials, so a batch of suggestions spreads out.
@@ -413,7 +415,8 @@ void Coordinator::Prepare(StudyShard* shard, int count) {
       shard->prepared.empty() ? shard->state().strategy_state() : shard->prepared.back().state_after;
   if (!status.ok()) {
     shard->suggest_error = status;
-  } else if (now_base == base) {  // Else the study changed under it (a reload): drop these.
+  } else if (now_base == base && shard->prepared_epoch == epoch) {
+    // Else the study changed under it (a reload, an enqueued trial): drop these.
     for (PreparedSuggestion& p : made) shard->prepared.push_back(std::move(p));
   }
   Summarize(*shard);

@@ -96,6 +96,20 @@ absl::Status ValidateRequest(const v1::AddTrialNoteRequest& r) {
   return Length("text", r.text(), "max_note_length", kMaxNoteLength);
 }
 
+absl::Status ValidateRequest(const v1::EnqueueTrialRequest& r) {
+  RETURN_IF_ERROR(StudyRef(r.study()));
+  RETURN_IF_ERROR(Length("note", r.note(), "max_note_length", kMaxNoteLength));
+  RETURN_IF_ERROR(Count("parameters", r.parameters(), "max_parameters", kMaxParameters));
+  for (int i = 0; i < r.parameters_size(); ++i) {
+    const v1::Parameter& p = r.parameters(i);
+    RETURN_IF_ERROR(
+        Length(absl::StrCat("parameters[", i, "].name"), p.name(), "max_name_length", kMaxNameLength));
+    RETURN_IF_ERROR(Length(absl::StrCat("parameters[", i, "].value"), p.value().string_value(),
+                           "max_value_length", kMaxValueLength));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ValidateRequest(const v1::RegisterWorkerRequest& r) {
   const v1::WorkerInfo& w = r.worker();
   RETURN_IF_ERROR(WorkerId("worker.id", w.id()));

@@ -32,6 +32,7 @@ absl::Status ValidateRequest(const v1::ResumeStudyRequest& request);
 absl::Status ValidateRequest(const v1::SetStudyBudgetRequest& request);
 absl::Status ValidateRequest(const v1::ConcludeStudyRequest& request);
 absl::Status ValidateRequest(const v1::AddTrialNoteRequest& request);
+absl::Status ValidateRequest(const v1::EnqueueTrialRequest& request);
 // WorkerService.
 absl::Status ValidateRequest(const v1::RegisterWorkerRequest& request);
 absl::Status ValidateRequest(const v1::AcquireTrialsRequest& request);

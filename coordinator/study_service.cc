@@ -212,6 +212,19 @@ grpc::Status StudyServiceImpl::AddTrialNote(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
+grpc::Status StudyServiceImpl::EnqueueTrial(grpc::ServerContext* context,
+                                            const v1::EnqueueTrialRequest* request, v1::Trial* response) {
+  std::string principal;
+  HYPERLAB_ADMIT_AS("StudyService", EnqueueTrial, principal);
+  // The study's owner only (an admin may act for anyone).
+  if (auth_->IsAdmin(*context)) principal.clear();
+  auto trial = core_->EnqueueTrial(request->study(), request->parameters(), request->note(), principal);
+  if (!trial.ok()) return ToGrpcStatus(trial.status());
+  *response = *std::move(trial);
+  HideLease(*response);
+  return grpc::Status::OK;
+}
+
 grpc::Status StudyServiceImpl::DeleteStudy(grpc::ServerContext* context,
                                            const v1::DeleteStudyRequest* request,
                                            v1::DeleteStudyResponse* response) {

@@ -53,6 +53,8 @@ class StudyServiceImpl final
                               v1::Study* response) override;
   grpc::Status ConcludeStudy(grpc::ServerContext* context, const v1::ConcludeStudyRequest* request,
                              v1::Study* response) override;
+  grpc::Status EnqueueTrial(grpc::ServerContext* context, const v1::EnqueueTrialRequest* request,
+                            v1::Trial* response) override;
   grpc::Status AddTrialNote(grpc::ServerContext* context, const v1::AddTrialNoteRequest* request,
                             v1::Trial* response) override;
   grpc::Status DeleteStudy(grpc::ServerContext* context, const v1::DeleteStudyRequest* request,

@@ -79,6 +79,9 @@ class StudyShard {
   // order, with the strategy state after them.
   std::deque<PreparedSuggestion> prepared ABSL_GUARDED_BY(mu);
   bool suggesting ABSL_GUARDED_BY(mu) = false;  // A preparation is running on the executor.
+  // Increased when the study gains a trial its prepared suggestions did not see (an enqueued one): a
+  // preparation begun before is dropped, so suggestions stay a function of the journaled history.
+  uint64_t prepared_epoch ABSL_GUARDED_BY(mu) = 0;
   // A refused group could not be undone (the journal could not be read): reload before anything else.
   bool broken ABSL_GUARDED_BY(mu) = false;
   absl::Status suggest_error ABSL_GUARDED_BY(mu);  // The last preparation's failure, shown once.

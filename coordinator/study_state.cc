@@ -14,6 +14,7 @@ StudyState::StudyState(v1::Study study, std::unique_ptr<searcher::Strategy> stra
     : study_(std::move(study)),
       strategy_(std::move(strategy)),
       strategy_state_(std::move(strategy_state)),
+      sees_all_trials_(SuggestionsDependOnResults(study_.spec().algorithm())),
       stopping_(ToEarlyStoppingConfig(study_.spec())) {}
 
 bool StudyState::AddMeasurement(int64_t trial, const v1::Measurement& measurement) {
@@ -44,6 +45,7 @@ void StudyState::MarkCompleted(int64_t trial) {
 }
 
 void StudyState::Count(const v1::Trial& trial, int delta) {
+  if (trial.enqueued() && trial.state() == v1::Trial::PENDING) enqueued_pending_ += delta;
   if (trial.state() == v1::Trial::SUCCEEDED && trial.has_reused_from()) {
     counts_.set_reused(counts_.reused() + delta);
   }
@@ -87,6 +89,7 @@ void StudyState::Apply(v1::Trial&& incoming) {
     history_.push_back({.index = id, .assignment = ToAssignment(incoming.parameters())});
     trials_.push_back(std::move(incoming));
     counts_.set_total(counts_.total() + 1);
+    if (trials_.back().enqueued()) ++enqueued_;
   } else {
     Count(trials_[id], -1);
     trials_[id] = std::move(incoming);
@@ -131,13 +134,32 @@ void StudyState::Apply(v1::Trial&& incoming) {
     const std::optional<double> best = best_trial_ >= 0 ? history_[best_trial_].objective : std::nullopt;
     if (!best || (maximize ? *view.objective > *best : *view.objective < *best)) best_trial_ = id;
   }
+  if (!sees_all_trials_ && enqueued_ > 0) TrackSuggested(id);
   ++version_;
+}
+
+void StudyState::TrackSuggested(int64_t id) {
+  // New trials (the first time, every trial before the first enqueued one too).
+  while (static_cast<int64_t>(suggested_pos_.size()) <= id) {
+    const size_t k = suggested_pos_.size();
+    if (trials_[k].enqueued()) {
+      suggested_pos_.push_back(-1);
+      continue;
+    }
+    suggested_pos_.push_back(static_cast<int64_t>(suggested_history_.size()));
+    suggested_history_.push_back(history_[k]);
+    suggested_history_.back().index = suggested_pos_.back();
+  }
+  if (const int64_t pos = suggested_pos_[id]; pos >= 0) {
+    suggested_history_[pos] = history_[id];
+    suggested_history_[pos].index = pos;
+  }
 }
 
 int64_t StudyState::planned_trials() const {
   const int64_t budget = study_.spec().budget().max_trials();
   const std::optional<int64_t> capacity = strategy_->Capacity();
-  return capacity ? std::min(budget, *capacity) : budget;
+  return capacity ? std::min(budget, *capacity + (sees_all_trials_ ? 0 : enqueued_)) : budget;
 }
 
 bool StudyState::Finished() const {

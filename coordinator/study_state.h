@@ -46,6 +46,15 @@ class StudyState {
   // RUNNING trials, by id (lease expiry and worker listings visit only these).
   const std::set<int64_t>& running() const { return running_; }
   const std::vector<searcher::TrialView>& history() const { return history_; }
+  // What the strategy is given: every trial for a strategy that learns from results (bayesian, cmaes);
+  // for grid, random and quasi-random, whose points are functions of their index, only the trials they suggested (densely
+  // renumbered), so a user's enqueued trial takes no point of their sequence.
+  const std::vector<searcher::TrialView>& strategy_history() const {
+    return sees_all_trials_ || enqueued_ == 0 ? history_ : suggested_history_;
+  }
+  // Trials the user chose (Trial.enqueued), and those of them PENDING.
+  int64_t enqueued() const { return enqueued_; }
+  int64_t enqueued_pending() const { return enqueued_pending_; }
   const searcher::Strategy& strategy() const { return *strategy_; }
   // Hands the strategy to a rebuilt state (StudyState is rebuilt from the journal after a refused write;
   // the strategy, which holds the warm-start prior, stays the same object).
@@ -56,7 +65,8 @@ class StudyState {
   // Completed, failed or cancelled: nothing runs any more (a paused study has not ended).
   bool ended() const { return !active() && study_.state() != v1::Study::PAUSED; }
 
-  // budget.max_trials, or the strategy's capacity when smaller (a grid).
+  // budget.max_trials, or the strategy's capacity when smaller (a grid; plus the enqueued trials, which
+  // are not grid points).
   int64_t planned_trials() const;
   // True when every planned trial exists and none is pending or running.
   bool Finished() const;
@@ -79,12 +89,21 @@ class StudyState {
 
  private:
   void Count(const v1::Trial& trial, int delta);
+  // Keeps suggested_history_ in step after history_[id] changed (once the study has an enqueued trial).
+  void TrackSuggested(int64_t id);
 
   v1::Study study_;
   std::unique_ptr<searcher::Strategy> strategy_;
   std::string strategy_state_;
   std::vector<v1::Trial> trials_;
   std::vector<searcher::TrialView> history_;
+  const bool sees_all_trials_;  // The strategy learns from every trial (bayesian).
+  int64_t enqueued_ = 0;
+  int64_t enqueued_pending_ = 0;
+  // Grid and random with enqueued trials: the suggested trials' views, and each trial's place among
+  // them (-1 for an enqueued one). Empty until the first enqueued trial.
+  std::vector<searcher::TrialView> suggested_history_;
+  std::vector<int64_t> suggested_pos_;
   std::set<int64_t> queued_;
   std::set<int64_t> running_;
   v1::TrialCounts counts_;

@@ -83,6 +83,11 @@ absl::Status AdminBackup(const GlobalOptions& g, const std::string& dir);
 absl::Status StudyConclude(const GlobalOptions& g, const std::string& study, const std::string& conclusion);
 // `trial` is STUDY/TRIAL, e.g. "lr-sweep/7".
 absl::Status TrialNote(const GlobalOptions& g, const std::string& trial, const std::string& text);
+// `hyperlab trial add STUDY --param NAME=VALUE ...`: enqueues a trial with these parameters (each value as
+// text, read by its parameter's kind on the coordinator) and prints it: its id, and, when the experiment
+// ran before, the trial whose result it reuses (or waits for). INVALID_ARGUMENT for a --param without '='.
+absl::Status TrialAdd(const GlobalOptions& g, const std::string& study,
+                      const std::vector<std::string>& params, const std::string& note);
 // Prints "trial N: reused result of S/T" for each reused trial of `study` with id >= `from`; returns the
 // next id to look from.
 absl::StatusOr<int64_t> PrintReuses(const GlobalOptions& g, const std::shared_ptr<grpc::Channel>& channel,

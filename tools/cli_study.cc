@@ -338,6 +338,68 @@ absl::Status TrialNote(const GlobalOptions& g, const std::string& trial_ref, con
   return absl::OkStatus();
 }
 
+namespace {
+
+// "name=value ..." of a trial's parameters, numbers as tables show them.
+std::string ParameterLine(const v1::Trial& trial) {
+  std::string out;
+  for (const v1::Parameter& p : trial.parameters()) {
+    absl::StrAppend(&out, out.empty() ? "" : " ", p.name(), "=");
+    switch (p.value().kind_case()) {
+      case v1::ParameterValue::kDoubleValue:
+        absl::StrAppend(&out, TableNumber(p.value().double_value()));
+        break;
+      case v1::ParameterValue::kIntValue:
+        absl::StrAppend(&out, p.value().int_value());
+        break;
+      default:
+        absl::StrAppend(&out, p.value().string_value());
+        break;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+absl::Status TrialAdd(const GlobalOptions& g, const std::string& study,
+                      const std::vector<std::string>& params, const std::string& note) {
+  ASSIGN_OR_RETURN(OutputFormat format, ParseOutputFormat(g.format));
+  v1::EnqueueTrialRequest request;
+  request.set_study(study);
+  request.set_note(note);
+  for (const std::string& param : params) {
+    const size_t eq = param.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return absl::InvalidArgumentError(absl::StrCat("--param: expected NAME=VALUE, got '", param, "'"));
+    }
+    v1::Parameter* p = request.add_parameters();
+    p->set_name(param.substr(0, eq));
+    p->mutable_value()->set_string_value(param.substr(eq + 1));
+  }
+  ASSIGN_OR_RETURN(Connection c, Connect(g));
+  auto stub = v1::StudyService::NewStub(c.channel);
+  v1::Trial trial;
+  RETURN_IF_ERROR(FromGrpc(stub->EnqueueTrial(CallContext(g).get(), request, &trial)));
+  if (format == OutputFormat::kJson) {
+    std::cout << TrialToJson(trial).dump(2) << std::endl;
+    return absl::OkStatus();
+  }
+  std::cout << "trial " << trial.id() << " added to study '" << study << "': " << ParameterLine(trial)
+            << std::endl;
+  if (trial.has_reused_from()) {
+    std::cout << "the same experiment ran as " << trial.reused_from().study_name() << "/"
+              << trial.reused_from().trial_id() << ": its result is reused, nothing runs again" << std::endl;
+  } else if (trial.has_waiting_for()) {
+    std::cout << "the same experiment is running as " << trial.waiting_for().study_name() << "/"
+              << trial.waiting_for().trial_id() << ": its result will be reused" << std::endl;
+  } else {
+    std::cout << "queued (" << v1::Trial::State_Name(trial.state())
+              << "): it runs before the next suggested trial" << std::endl;
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<int64_t> PrintReuses(const GlobalOptions& g, const std::shared_ptr<grpc::Channel>& channel,
                                     int64_t study_id, int64_t from) {
   auto stub = v1::StudyService::NewStub(channel);

@@ -31,6 +31,7 @@ struct Cli {
   int fork_max_trials = 0;
   int max_trials = 0;
   std::string trial_ref;
+  std::vector<std::string> params;  // trial add --param NAME=VALUE
   std::vector<std::string> compare_studies;
   double compare_target = 0;
   hyperlab::tools::TrialsOptions trials_options;
@@ -153,7 +154,7 @@ void AddStudyCommands(CLI::App& app, Cli& cli) {
 }
 
 void AddTrialCommands(CLI::App& app, Cli& cli) {
-  CLI::App* trial_cmd = app.add_subcommand("trial", "annotate one trial");
+  CLI::App* trial_cmd = app.add_subcommand("trial", "annotate one trial, or add one");
   trial_cmd->fallthrough();
   trial_cmd->require_subcommand(1);
   CLI::App* note = trial_cmd->add_subcommand("note", "add a note to a trial");
@@ -161,6 +162,12 @@ void AddTrialCommands(CLI::App& app, Cli& cli) {
   note->add_option("trial", cli.trial_ref, "STUDY/TRIAL, e.g. lr-sweep/7")->required();
   note->add_option("text", cli.text, "the note")->required();
   note->callback([&cli] { cli.status = hyperlab::tools::TrialNote(cli.g, cli.trial_ref, cli.text); });
+  CLI::App* add = trial_cmd->add_subcommand("add", "enqueue a trial with parameters you choose (runs next)");
+  add->fallthrough();
+  add->add_option("study", cli.study, "study name or id")->required();
+  add->add_option("--param", cli.params, "NAME=VALUE, once per parameter of the study")->required();
+  add->add_option("--note", cli.text, "a note recorded with the trial");
+  add->callback([&cli] { cli.status = hyperlab::tools::TrialAdd(cli.g, cli.study, cli.params, cli.text); });
 }
 
 void AddTrialsCommand(CLI::App& app, Cli& cli) {

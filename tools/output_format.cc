@@ -164,6 +164,7 @@ nlohmann::json TrialToJson(const v1::Trial& trial) {
   if (trial.has_reused_from()) {
     out["reused_from"] = absl::StrCat(trial.reused_from().study_name(), "/", trial.reused_from().trial_id());
   }
+  if (trial.enqueued()) out["enqueued"] = true;
   if (trial.has_waiting_for()) {
     out["waiting_for"] = absl::StrCat(trial.waiting_for().study_name(), "/", trial.waiting_for().trial_id());
   }

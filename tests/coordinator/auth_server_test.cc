@@ -29,6 +29,7 @@ constexpr char kRead[] = "read-token-ccccccccccccc";
 constexpr char kWorker[] = "worker-token-ddddddddddd";
 constexpr char kUnknown[] = "not-a-token-eeeeeeeeeeee";
 constexpr char kOtherWorker[] = "worker-token-fffffffffff";  // Role worker, another NAME.
+constexpr char kOtherSubmit[] = "submit-token-ggggggggggg";  // Role submit, another NAME.
 
 // Who may call what: written out here, independently of coordinator/auth_policy.cc.
 enum class Needs { kRead, kSubmit, kWorker, kAdmin };
@@ -46,6 +47,7 @@ const std::map<std::string, Needs>& Expected() {
       {"/hyperlab.v1.StudyService/SetStudyBudget", Needs::kSubmit},
       {"/hyperlab.v1.StudyService/ConcludeStudy", Needs::kSubmit},
       {"/hyperlab.v1.StudyService/AddTrialNote", Needs::kSubmit},
+      {"/hyperlab.v1.StudyService/EnqueueTrial", Needs::kSubmit},
       {"/hyperlab.v1.StudyService/DeleteStudy", Needs::kSubmit},
       {"/hyperlab.v1.WorkerService/RegisterWorker", Needs::kWorker},
       {"/hyperlab.v1.WorkerService/AcquireTrials", Needs::kWorker},
@@ -115,7 +117,8 @@ class AuthServerTest : public ::testing::Test {
                                    << kSubmit << " submit ci\n"
                                    << kRead << " read dashboard\n"
                                    << kWorker << " worker fleet\n"
-                                   << kOtherWorker << " worker lab-b\n";
+                                   << kOtherWorker << " worker lab-b\n"
+                                   << kOtherSubmit << " submit lab-b\n";
     // Token files must be the owner's only (finding 17 of the trust issue).
     std::filesystem::permissions(dir_ / "tokens",
                                  std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
@@ -241,6 +244,63 @@ TEST_F(AuthServerTest, MalformedAuthorizationIsUnauthenticated) {
   EXPECT_EQ(Call(channel_, method, "Bearer ").error_code(), grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_TRUE(
       Call(channel_, method, std::string("bearer ") + kRead).ok());  // The scheme is case-insensitive.
+}
+
+// EnqueueTrial changes what a study runs: its owner (the token NAME that created it) and admins only.
+TEST_F(AuthServerTest, OnlyTheStudysOwnerOrAnAdminEnqueuesTrials) {
+  auto stub_for = [&](const char* token) {
+    auto channel = NewClientChannel({.address = address_, .token = token});
+    EXPECT_TRUE(channel.ok());
+    return v1::StudyService::NewStub(*channel);
+  };
+  v1::CreateStudyRequest create;
+  v1::StudySpec& spec = *create.mutable_spec();
+  spec.set_name("owned");
+  spec.mutable_objective()->set_metric("value");
+  spec.mutable_objective()->set_goal(v1::Objective::MINIMIZE);
+  spec.mutable_algorithm()->mutable_random()->set_seed(1);
+  auto* x = spec.add_parameters();
+  x->set_name("x1");
+  x->mutable_double_range()->set_min(-5);
+  x->mutable_double_range()->set_max(10);
+  auto* y = spec.add_parameters();
+  y->set_name("x2");
+  y->mutable_double_range()->set_min(0);
+  y->mutable_double_range()->set_max(15);
+  spec.mutable_budget()->set_max_trials(5);
+  spec.mutable_task()->mutable_synthetic()->set_function("branin");
+  {
+    grpc::ClientContext context;
+    v1::CreateStudyResponse created;
+    grpc::Status status = stub_for(kSubmit)->CreateStudy(&context, create, &created);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  v1::EnqueueTrialRequest request;
+  request.set_study("owned");
+  for (const char* name : {"x1", "x2"}) {
+    v1::Parameter* p = request.add_parameters();
+    p->set_name(name);
+    p->mutable_value()->set_string_value("1");
+  }
+  auto enqueue = [&](const char* token) {
+    grpc::ClientContext context;
+    v1::Trial trial;
+    return stub_for(token)->EnqueueTrial(&context, request, &trial);
+  };
+  grpc::Status other = enqueue(kOtherSubmit);
+  EXPECT_EQ(other.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(other.error_message(), HasSubstr("owner"));
+  EXPECT_EQ(enqueue(kRead).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_TRUE(enqueue(kSubmit).ok());
+  request.mutable_parameters(0)->mutable_value()->set_string_value("2");
+  grpc::Status admin = enqueue(kAdmin);
+  EXPECT_TRUE(admin.ok()) << admin.error_message();
+  grpc::ClientContext context;
+  v1::GetStudyRequest get;
+  get.set_study("owned");
+  v1::Study study;
+  ASSERT_TRUE(stub_for(kRead)->GetStudy(&context, get, &study).ok());
+  EXPECT_EQ(study.counts().total(), 2);  // The refused calls added nothing.
 }
 
 TEST_F(AuthServerTest, TheClientChannelSendsTheToken) {

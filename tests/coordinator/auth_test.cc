@@ -2,9 +2,9 @@
 // token), constant-time comparison, the role table, and where an unauthenticated coordinator may listen.
 #include <string>
 
+#include "common/rpc/listen_policy.h"
 #include "coordinator/auth_policy.h"
 #include "coordinator/auth_tokens.h"
-#include "common/rpc/listen_policy.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -92,7 +92,7 @@ TEST(AuthPolicyTest, EachRoleGetsExactlyItsMethods) {
       "/hyperlab.v1.StudyService/SetStudyBudget", "/hyperlab.v1.StudyService/ConcludeStudy",
       "/hyperlab.v1.StudyService/AddTrialNote",   "/hyperlab.v1.ClientService/AskTrials",
       "/hyperlab.v1.ClientService/ReportTrials",  "/hyperlab.v1.ClientService/CompleteTrials",
-      "/hyperlab.v1.StudyService/DeleteStudy"};
+      "/hyperlab.v1.StudyService/DeleteStudy",    "/hyperlab.v1.StudyService/EnqueueTrial"};
   const char* worker[] = {
       "/hyperlab.v1.WorkerService/RegisterWorker", "/hyperlab.v1.WorkerService/AcquireTrials",
       "/hyperlab.v1.WorkerService/ReportTrials", "/hyperlab.v1.WorkerService/CompleteTrials"};

@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <set>
 #include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "coordinator/coordinator.h"
@@ -32,13 +34,29 @@ v1::StudySpec Spec(const std::string& algorithm) {
   return spec;
 }
 
-// Runs the study to its end, two trials at a time, restarting the coordinator after `restart_after`
-// completed trials (never when negative); returns every trial's parameters in creation order.
-std::vector<std::string> RunStudy(const std::string& algorithm, int restart_after) {
-  const std::string dir =
-      (std::filesystem::temp_directory_path() /
-       ("resume_test_" + std::to_string(getpid()) + "_" + algorithm + "_" + std::to_string(restart_after)))
-          .string();
+// Two configurations a user enqueues (Coordinator::EnqueueTrial), as text.
+void EnqueueTwo(Coordinator& core, const std::string& study) {
+  for (const auto& [x1, x2, units] : {std::tuple{"2.5", "3.5", "64"}, std::tuple{"-1", "7", "8"}}) {
+    google::protobuf::RepeatedPtrField<v1::Parameter> params;
+    for (const auto& [name, value] : {std::pair{"x1", x1}, std::pair{"x2", x2}, std::pair{"units", units}}) {
+      v1::Parameter* p = params.Add();
+      p->set_name(name);
+      p->mutable_value()->set_string_value(value);
+    }
+    auto enqueued = core.EnqueueTrial(study, params, "");
+    EXPECT_TRUE(enqueued.ok()) << enqueued.status();
+  }
+}
+
+// Runs the study to its end, two trials at a time, enqueueing two trials after `enqueue_after` completed
+// trials and restarting the coordinator after `restart_after` (both never when negative; the restart
+// after the enqueueing when equal, so they are pending at the restart); returns every trial's parameters
+// in creation order, "E:" before an enqueued trial's.
+std::vector<std::string> RunStudy(const std::string& algorithm, int restart_after, int enqueue_after = -1) {
+  const std::string dir = (std::filesystem::temp_directory_path() /
+                           ("resume_test_" + std::to_string(getpid()) + "_" + algorithm + "_" +
+                            std::to_string(restart_after) + "_" + std::to_string(enqueue_after)))
+                              .string();
   std::filesystem::remove_all(dir);
   testing::FakeClock clock;
   std::unique_ptr<storage::RocksDbJournal> journal;
@@ -78,14 +96,15 @@ std::vector<std::string> RunStudy(const std::string& algorithm, int restart_afte
     }
     EXPECT_TRUE(core->Complete("w", done).ok());
     completed += static_cast<int>(done.size());
+    if (completed == enqueue_after) EnqueueTwo(*core, Spec(algorithm).name());
     if (completed == restart_after) open();
   }
   std::vector<std::string> out;
   const std::vector<v1::TrialWithMeasurements> trials =
       core->ListTrials(Spec(algorithm).name(), false).value();
   for (const auto& t : trials) {
-    out.push_back(t.trial().parameters(0).ShortDebugString() + t.trial().parameters(1).ShortDebugString() +
-                  t.trial().parameters(2).ShortDebugString());
+    out.push_back((t.trial().enqueued() ? "E:" : "") + t.trial().parameters(0).ShortDebugString() +
+                  t.trial().parameters(1).ShortDebugString() + t.trial().parameters(2).ShortDebugString());
   }
   core.reset();
   journal.reset();
@@ -102,6 +121,35 @@ TEST_P(ResumeTest, SuggestionsAreIdenticalWithAndWithoutARestart) {
   EXPECT_EQ(straight, restarted);
   // Every strategy proposes 24 distinct configurations here (the space is continuous but for `units`).
   EXPECT_EQ(std::set<std::string>(straight.begin(), straight.end()).size(), 24u);
+}
+
+// Enqueued trials pending at a restart are handed out the same (first, in order), and the suggestions
+// after them are the same as without the restart: for grid and random the very points of a study without
+// enqueued trials (quasi-random too); the bayesian and CMA-ES strategies learn from them, so their later
+// points change.
+TEST_P(ResumeTest, EnqueuedTrialsPendingAtARestartResumeExactly) {
+  const std::vector<std::string> plain = RunStudy(GetParam(), -1);
+  const std::vector<std::string> straight = RunStudy(GetParam(), -1, 12);
+  const std::vector<std::string> restarted = RunStudy(GetParam(), 12, 12);
+  ASSERT_EQ(straight.size(), 24u);
+  EXPECT_EQ(straight, restarted);
+  std::vector<std::string> suggested;
+  for (size_t i = 0; i < straight.size(); ++i) {
+    const bool enqueued = straight[i].rfind("E:", 0) == 0;
+    EXPECT_EQ(enqueued, i == 12 || i == 13) << i;
+    if (!enqueued) suggested.push_back(straight[i]);
+  }
+  EXPECT_NE(straight[12].find("double_value: 2.5"), std::string::npos) << straight[12];
+  EXPECT_NE(straight[13].find("double_value: -1"), std::string::npos) << straight[13];
+  ASSERT_EQ(plain.size(), 24u);
+  const std::vector<std::string> plain_first(plain.begin(), plain.begin() + 22);
+  if (GetParam() == "bayesian" || GetParam() == "cmaes") {
+    EXPECT_EQ(std::vector<std::string>(suggested.begin(), suggested.begin() + 12),
+              std::vector<std::string>(plain.begin(), plain.begin() + 12));
+    EXPECT_NE(suggested, plain_first);
+  } else {
+    EXPECT_EQ(suggested, plain_first);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Strategies, ResumeTest,

@@ -125,3 +125,22 @@ def test_local_starts_a_durable_coordinator(tmp_path):
     with hyperlab.local(str(tmp_path / "data"), coordinator_binary=binary) as c:
         again = c.get_study("local")
         assert again.state == "COMPLETED" and len(again.trials) == 4
+
+
+def test_an_enqueued_trial_is_asked_first_and_a_bad_one_names_its_parameter(client):
+    study = client.create_study(client_study("enqueue", max_trials=4))
+    queued = study.enqueue_trial({"x": 0.25, "opt": "adam"}, note="my guess")
+    assert queued.state == "PENDING" and queued.id == 0 and queued.params == {"x": 0.25, "opt": "adam"}
+    trial = study.ask()
+    assert trial.id == 0 and trial.params == {"x": 0.25, "opt": "adam"}
+    trial.complete(loss=loss(trial.params))
+    again = study.enqueue_trial({"x": "0.25", "opt": "adam"})  # Text is read by the parameter's kind.
+    assert again.state == "SUCCEEDED" and again.reused_from == "enqueue/0"
+    with pytest.raises(hyperlab.HyperlabError) as e:
+        study.enqueue_trial({"x": 9.0, "opt": "adam"})
+    assert e.value.code_name == "INVALID_ARGUMENT" and "(name 'x')" in e.value.message
+    with pytest.raises(hyperlab.HyperlabError) as e:
+        study.enqueue_trial({"x": 1.0})
+    assert e.value.code_name == "INVALID_ARGUMENT" and "'opt' is missing" in e.value.message
+    nxt = study.ask()
+    assert nxt.id == 2

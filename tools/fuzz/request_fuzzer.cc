@@ -70,7 +70,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const uint8_t kind = data[0];
   ++data;
   --size;
-  switch (kind % 23) {
+  switch (kind % 24) {
     case 0:
       ValidateCreate(data, size);
       break;
@@ -139,6 +139,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       break;
     case 22:
       Validate<v1::AddTrialNoteRequest>(data, size);
+      break;
+    case 23:
+      Validate<v1::EnqueueTrialRequest>(data, size);
       break;
   }
   return 0;

@@ -237,6 +237,25 @@ class Study:
         """Cancels the study: no more trials; running ones end CANCELLED."""
         self.info = self._client._call_study("CancelStudy", services_pb2.CancelStudyRequest(study=str(self.id)))
 
+    def enqueue_trial(self, params: Mapping[str, Any], note: str = "") -> FrozenTrial:
+        """Adds a trial with parameters you choose (Optuna's enqueue_trial); it is handed out before any trial
+        the searcher suggests next, and counts against budget.max_trials. Every parameter of the study needs a
+        value: a float, an int or a str (text is read by the parameter's kind, e.g. "1e-3"). Returns the
+        trial: PENDING, or SUCCEEDED with ``reused_from`` set when the same experiment ran before. Errors:
+        HyperlabError INVALID_ARGUMENT naming the parameter, FAILED_PRECONDITION for an ended study or a
+        spent budget.
+        """
+        request = services_pb2.EnqueueTrialRequest(study=str(self.id), note=note)
+        for name, value in params.items():
+            p = request.parameters.add(name=name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                p.value.string_value = str(value)
+            elif isinstance(value, int):
+                p.value.int_value = value
+            else:
+                p.value.double_value = value
+        return FrozenTrial(self._client._call_study("EnqueueTrial", request), self.objective_metric)
+
     def set_budget(self, max_trials: int) -> None:
         """Changes budget.max_trials (a completed study given more becomes ACTIVE again)."""
         self.info = self._client._call_study(
