@@ -8,6 +8,7 @@
 #include "searcher/gp_strategy.h"
 #include "searcher/grid_strategy.h"
 #include "searcher/random_strategy.h"
+#include "searcher/scalarising_strategy.h"
 
 namespace hyperlab::searcher {
 namespace {
@@ -71,6 +72,14 @@ absl::StatusOr<std::unique_ptr<Strategy>> MakeStrategy(const SearchSpace& space,
       }
       if (!(config.ucb_beta >= 0)) {
         return absl::InvalidArgumentError("algorithm.bayesian.ucb_beta: must be >= 0");
+      }
+      if (config.goals.size() >= 2) {  // Several objectives: the GP minimises random scalarisations.
+        AlgorithmConfig inner = config;
+        inner.goal = Goal::kMinimize;
+        inner.goals.clear();
+        inner.prior.clear();
+        return std::make_unique<ScalarisingStrategy>(std::make_unique<GpStrategy>(space, inner), config.goals,
+                                                     config.seed);
       }
       return std::make_unique<GpStrategy>(space, config);
   }

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <string>
 
+#include "proto/outcomes.h"
+
 namespace hyperlab::coordinator::dashboard {
 namespace {
 
@@ -73,8 +75,8 @@ nlohmann::json StudyJson(const v1::Study& study) {
       {"reason", study.reason()},
       {"waiting", study.waiting()},
       {"objective",
-       {{"metric", spec.objective().metric()},
-        {"goal", spec.objective().goal() == v1::Objective::MAXIMIZE ? "maximize" : "minimize"}}},
+       {{"metric", PrimaryObjective(spec).metric()},
+        {"goal", PrimaryObjective(spec).goal() == v1::Objective::MAXIMIZE ? "maximize" : "minimize"}}},
       {"tags", std::vector<std::string>(spec.tags().begin(), spec.tags().end())},
       {"hypothesis", spec.hypothesis()},
       {"conclusion", study.conclusion()},

@@ -2,9 +2,9 @@
 // token), constant-time comparison, the role table, and where an unauthenticated coordinator may listen.
 #include <string>
 
+#include "common/rpc/listen_policy.h"
 #include "coordinator/auth_policy.h"
 #include "coordinator/auth_tokens.h"
-#include "common/rpc/listen_policy.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -85,7 +85,7 @@ TEST(AuthPolicyTest, EachRoleGetsExactlyItsMethods) {
   const char* read[] = {"/hyperlab.v1.StudyService/GetStudy",     "/hyperlab.v1.StudyService/ListStudies",
                         "/hyperlab.v1.StudyService/WatchStudy",   "/hyperlab.v1.StudyService/ListTrials",
                         "/hyperlab.v1.StudyService/GetBestTrial", "/hyperlab.v1.AdminService/GetStatus",
-                        "/hyperlab.v1.AdminService/ListWorkers"};
+                        "/hyperlab.v1.AdminService/ListWorkers",  "/hyperlab.v1.StudyService/GetParetoFront"};
   const char* submit[] = {
       "/hyperlab.v1.StudyService/CreateStudy",    "/hyperlab.v1.StudyService/CancelStudy",
       "/hyperlab.v1.StudyService/PauseStudy",     "/hyperlab.v1.StudyService/ResumeStudy",
