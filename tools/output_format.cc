@@ -293,9 +293,14 @@ std::string FormatStudyDetail(const v1::Study& s, OutputFormat format) {
   if (!s.waiting().empty()) absl::StrAppend(&out, "waiting     ", s.waiting(), "\n");
   for (const std::string& warning : s.warnings()) absl::StrAppend(&out, "warning     ", warning, "\n");
   if (!s.spec().hypothesis().empty()) absl::StrAppend(&out, "hypothesis  ", s.spec().hypothesis(), "\n");
-  absl::StrAppend(&out, "objective   ",
-                  absl::AsciiStrToLower(v1::Objective::Goal_Name(PrimaryObjective(s.spec()).goal())), " ",
-                  PrimaryObjective(s.spec()).metric(), "\n");
+  for (const v1::Objective& o : StudyObjectives(s.spec())) {  // Several: one line each, the primary first.
+    absl::StrAppend(&out, "objective   ", absl::AsciiStrToLower(v1::Objective::Goal_Name(o.goal())), " ",
+                    o.metric(), "\n");
+  }
+  for (const v1::OutcomeConstraint& k : s.spec().constraints()) {
+    absl::StrAppend(&out, "constraint  ", k.has_min() ? absl::StrCat(Short(k.min()), " <= ") : "", k.metric(),
+                    k.has_max() ? absl::StrCat(" <= ", Short(k.max())) : "", "\n");
+  }
   absl::StrAppend(&out, "trials      ", c.total(), " of ", s.planned_trials(), ": ", c.succeeded(),
                   " succeeded, ", c.failed(), " failed, ", c.stopped(), " stopped, ", c.infeasible(),
                   " infeasible, ", c.running(), " running, ", c.pending(), " pending, ", c.cancelled(),

@@ -140,28 +140,32 @@ absl::StatusOr<std::string> ParetoPlot(const StudyData& data, const PlotOptions&
                              data.study.spec().name()));
   const Box panel = {0, 0, kParetoWidth, kParetoHeight};
   const Box area = PlotArea(panel, /*subtitle=*/true, /*legend=*/true);
-  Axis x = Axis::Linear(xlo, xhi), y = Axis::Linear(ylo, yhi);
+  // Values spanning two decades or more (latencies of 1 ms and 500 ms) go on a log axis, as in the history.
+  const bool log_x = SpansDecades(xlo, xhi), log_y = SpansDecades(ylo, yhi);
+  Axis x = log_x ? Axis::LogDecades(xlo, xhi) : Axis::Linear(xlo, xhi);
+  Axis y = log_y ? Axis::LogDecades(ylo, yhi) : Axis::Linear(ylo, yhi);
   FitAxes(area, x, y);
   auto better = [](bool max) { return max ? "higher" : "lower"; };
-  DrawFrame(svg, panel, area, x, y,
-            {.title = absl::StrCat("Pareto front: ", ox.metric(), " against ", oy.metric()),
-             .subtitle = absl::StrCat(front.size(), " of ", points.size(), " succeeded trials on the front",
-                                      infeasible > 0 ? absl::StrCat(", ", infeasible, " infeasible") : "",
-                                      "; ", ox.metric(), " ", better(x_max), " is better, ", oy.metric(), " ",
-                                      better(y_max), " is better"),
-             .x_label = ox.metric(),
-             .y_label = oy.metric()});
+  DrawFrame(
+      svg, panel, area, x, y,
+      {.title = absl::StrCat("Pareto front: ", ox.metric(), " against ", oy.metric()),
+       .subtitle = absl::StrCat(front.size(), " of ", points.size(), " succeeded trials on the front",
+                                infeasible > 0 ? absl::StrCat(", ", infeasible, " break a constraint") : "",
+                                "; ", ox.metric(), " ", better(x_max), " is better, ", oy.metric(), " ",
+                                better(y_max), " is better"),
+       .x_label = absl::StrCat(ox.metric(), log_x ? " (log scale)" : ""),
+       .y_label = absl::StrCat(oy.metric(), log_y ? " (log scale)" : "")});
   svg.Open("path", {{"d", FrontPath(front, x, y, x_max)},
                     {"fill", "none"},
                     {"stroke", kBestColour},
                     {"stroke-width", "2"},
-                    {"class", "front"}});
+                    {"class", "front-line"}});
   svg.Element("title", {}, "Pareto front");
   svg.Close();
   DrawParetoPoints(svg, points, x, y, ox, oy);
   std::vector<LegendItem> legend = {{Marker::kDot, kPointColour, "dominated"},
                                     {Marker::kDot, kBestColour, "Pareto front"}};
-  if (infeasible > 0) legend.push_back({Marker::kCross, kFailedColour, "infeasible"});
+  if (infeasible > 0) legend.push_back({Marker::kCross, kFailedColour, "infeasible (constraints)"});
   DrawLegend(svg, area.right(), LegendBaseline(panel, true), legend);
   return svg.Finish();
 }

@@ -183,7 +183,8 @@ std::vector<std::string> RunBayesian(const std::string& dir, int restart_after) 
     if (completed == restart_after) open();
   }
   std::vector<std::string> out;
-  for (const auto& t : core->ListTrials("resume", false).value()) {
+  const std::vector<v1::TrialWithMeasurements> trials = core->ListTrials("resume", false).value();
+  for (const auto& t : trials) {
     out.push_back(t.trial().parameters(0).ShortDebugString() + t.trial().parameters(1).ShortDebugString());
   }
   core.reset();
@@ -194,6 +195,7 @@ std::vector<std::string> RunBayesian(const std::string& dir, int restart_after) 
 
 TEST(MultiObjectiveResumeTest, BayesianSuggestionsAreIdenticalWithAndWithoutARestart) {
   const std::string dir = hyperlab::testing::FreshTestDir("multiobjective_resume");
+  std::filesystem::create_directories(dir);  // The journals go in subdirectories.
   const std::vector<std::string> straight = RunBayesian(dir + "/a", -1);
   const std::vector<std::string> restarted = RunBayesian(dir + "/b", 10);
   ASSERT_EQ(straight.size(), 16u);
