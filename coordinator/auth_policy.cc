@@ -10,7 +10,7 @@ constexpr absl::string_view kReadMethods[] = {
     "/hyperlab.v1.StudyService/GetStudy",     "/hyperlab.v1.StudyService/ListStudies",
     "/hyperlab.v1.StudyService/WatchStudy",   "/hyperlab.v1.StudyService/ListTrials",
     "/hyperlab.v1.StudyService/GetBestTrial", "/hyperlab.v1.AdminService/GetStatus",
-    "/hyperlab.v1.AdminService/ListWorkers",
+    "/hyperlab.v1.AdminService/ListWorkers",  "/hyperlab.v1.StudyService/GetParetoFront",
 };
 constexpr absl::string_view kSubmitMethods[] = {
     "/hyperlab.v1.StudyService/CreateStudy",

@@ -1,6 +1,7 @@
 // Roles and which RPCs each may call: the one table of the coordinator's access policy.
 //
-//   read   StudyService Get/List/Watch study, ListTrials, GetBestTrial; AdminService GetStatus, ListWorkers
+//   read   StudyService Get/List/Watch study, ListTrials, GetBestTrial, GetParetoFront; AdminService
+//          GetStatus, ListWorkers
 //   submit read + StudyService CreateStudy, CancelStudy, PauseStudy, ResumeStudy, SetStudyBudget,
 //          ConcludeStudy, AddTrialNote, EnqueueTrial (its study's owner only), DeleteStudy;
 //          ClientService (running client tasks' trials)

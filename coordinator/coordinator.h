@@ -1,8 +1,8 @@
 // The coordinator core: study lifecycle, the trial queue, leases, and the journal behind them.
 //
-// Everything the three gRPC services do is a method here; the handlers only convert (docs/architecture.md, rule 3).
-// Every change a caller is told about is written to the journal, synced, before the method returns, so a
-// coordinator killed at any instant restarts (Open) with every acknowledged change.
+// Everything the three gRPC services do is a method here; the handlers only convert (docs/architecture.md,
+// rule 3). Every change a caller is told about is written to the journal, synced, before the method returns,
+// so a coordinator killed at any instant restarts (Open) with every acknowledged change.
 //
 // Trial lifecycle: PENDING -> RUNNING (lease) -> SUCCEEDED | FAILED | STOPPED | INFEASIBLE, and
 // RUNNING -> PENDING when a lease expires (attempt + 1; FAILED once budget.max_attempts leases expired).
@@ -49,8 +49,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "coordinator/change_notifier.h"
 #include "common/base/clock.h"
+#include "coordinator/change_notifier.h"
 #include "coordinator/dedup_index.h"
 #include "coordinator/event_log.h"
 #include "coordinator/journal_committer.h"
@@ -158,6 +158,8 @@ class Coordinator {
                                                                     bool with_measurements) const;
   // NOT_FOUND when no trial has succeeded yet.
   absl::StatusOr<v1::Trial> BestTrial(absl::string_view ref) const;
+  // The study's Pareto front (pareto_front.h) with its objectives; no trials when none qualifies.
+  absl::StatusOr<v1::GetParetoFrontResponse> ParetoFront(absl::string_view ref) const;
 
   // --- Workers.
 

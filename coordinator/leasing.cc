@@ -4,13 +4,14 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/base/status_macros.h"
 #include "coordinator/coordinator.h"
 #include "coordinator/fingerprint.h"
 #include "coordinator/lease_id.h"
 #include "coordinator/spec_convert.h"
 #include "coordinator/study_group.h"
 #include "coordinator/worker_capability.h"
-#include "common/base/status_macros.h"
+#include "proto/outcomes.h"
 
 namespace hyperlab::coordinator {
 
@@ -258,7 +259,7 @@ void HandOutWhenDurable(StudyGroup& g, const std::string& worker_id, std::vector
       *a.mutable_trial() = now;
       a.set_study_name(g.state.study().spec().name());
       *a.mutable_task() = g.state.study().spec().task();
-      *a.mutable_objective() = g.state.study().spec().objective();
+      *a.mutable_objective() = PrimaryObjective(g.state.study().spec());
       // Known by path only: first the program's digest, so that an experiment run before is not run again.
       a.set_digest_only(a.task().has_command() && absl::StartsWith(now.fingerprint(), "path:"));
       out.push_back(std::move(a));

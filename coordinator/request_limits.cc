@@ -84,6 +84,7 @@ absl::Status ValidateRequest(const v1::DeleteStudyRequest& r) { return StudyRef(
 absl::Status ValidateRequest(const v1::WatchStudyRequest& r) { return StudyRef(r.study()); }
 absl::Status ValidateRequest(const v1::ListTrialsRequest& r) { return StudyRef(r.study()); }
 absl::Status ValidateRequest(const v1::GetBestTrialRequest& r) { return StudyRef(r.study()); }
+absl::Status ValidateRequest(const v1::GetParetoFrontRequest& r) { return StudyRef(r.study()); }
 absl::Status ValidateRequest(const v1::PauseStudyRequest& r) { return StudyRef(r.study()); }
 absl::Status ValidateRequest(const v1::ResumeStudyRequest& r) { return StudyRef(r.study()); }
 absl::Status ValidateRequest(const v1::SetStudyBudgetRequest& r) { return StudyRef(r.study()); }

@@ -27,6 +27,7 @@ absl::Status ValidateRequest(const v1::DeleteStudyRequest& request);
 absl::Status ValidateRequest(const v1::WatchStudyRequest& request);
 absl::Status ValidateRequest(const v1::ListTrialsRequest& request);
 absl::Status ValidateRequest(const v1::GetBestTrialRequest& request);
+absl::Status ValidateRequest(const v1::GetParetoFrontRequest& request);
 absl::Status ValidateRequest(const v1::PauseStudyRequest& request);
 absl::Status ValidateRequest(const v1::ResumeStudyRequest& request);
 absl::Status ValidateRequest(const v1::SetStudyBudgetRequest& request);

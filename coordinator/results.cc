@@ -8,11 +8,12 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/base/status_macros.h"
 #include "coordinator/coordinator.h"
 #include "coordinator/fingerprint.h"
 #include "coordinator/request_limits.h"
 #include "coordinator/study_group.h"
-#include "common/base/status_macros.h"
+#include "proto/outcomes.h"
 
 namespace hyperlab::coordinator {
 namespace {
@@ -279,7 +280,7 @@ void Coordinator::CompleteInGroup(StudyGroup& g, absl::string_view worker_id,
     trial.set_reason(c.reason().substr(0, 4096));
     const v1::Study& study = g.state.study();
     TakeDigest(study, c, worker_id, trial, batch);
-    const std::string& metric = study.spec().objective().metric();
+    const std::string& metric = PrimaryObjective(study.spec()).metric();
     if (trial.state() == v1::Trial::SUCCEEDED) {
       auto it = c.metrics().find(metric);
       if (it == c.metrics().end() || !std::isfinite(it->second)) {

@@ -1,5 +1,7 @@
 #include "coordinator/spec_convert.h"
 
+#include "proto/outcomes.h"
+
 namespace hyperlab::coordinator {
 namespace {
 
@@ -45,8 +47,12 @@ searcher::SearchSpace ToSearchSpace(const v1::StudySpec& spec) {
 
 searcher::AlgorithmConfig ToAlgorithmConfig(const v1::StudySpec& spec) {
   searcher::AlgorithmConfig config;
-  config.goal = spec.objective().goal() == v1::Objective::MAXIMIZE ? searcher::Goal::kMaximize
-                                                                   : searcher::Goal::kMinimize;
+  config.goal = PrimaryObjective(spec).goal() == v1::Objective::MAXIMIZE ? searcher::Goal::kMaximize
+                                                                         : searcher::Goal::kMinimize;
+  for (const v1::Objective& o : spec.objectives()) {  // Several objectives (one: `goal` alone).
+    config.goals.push_back(o.goal() == v1::Objective::MAXIMIZE ? searcher::Goal::kMaximize
+                                                               : searcher::Goal::kMinimize);
+  }
   switch (spec.algorithm().kind_case()) {
     case v1::AlgorithmSpec::kGrid:
       config.kind = searcher::AlgorithmConfig::Kind::kGrid;

@@ -14,6 +14,7 @@
 #include "coordinator/worker_capability.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "proto/limits.h"
+#include "proto/outcomes.h"
 
 namespace hyperlab::coordinator {
 namespace {
@@ -104,7 +105,7 @@ void Coordinator::WarnAboutTask(const v1::StudySpec& spec, std::vector<std::stri
   if (std::string why = WhyNoWorker(spec.task(), workers); !workers.empty() && !why.empty()) {
     warnings.push_back(absl::StrCat(why, "; until then its trials wait"));
   }
-  if (std::string leak = TestSetObjective(spec.objective().metric()); !leak.empty()) {
+  if (std::string leak = TestSetObjective(PrimaryObjective(spec).metric()); !leak.empty()) {
     warnings.push_back(leak);
   }
 }
@@ -413,8 +414,9 @@ absl::StatusOr<v1::Trial> Coordinator::BestTrial(absl::string_view ref) const {
   MutexLock lock(&shard->mu);
   const v1::Study snapshot = shard->state().Snapshot();
   if (snapshot.best_trial_id() < 0) {
-    return absl::NotFoundError(
-        absl::StrCat("study '", snapshot.spec().name(), "' has no succeeded trial yet"));
+    return absl::NotFoundError(absl::StrCat("study '", snapshot.spec().name(), "' has no succeeded",
+                                            snapshot.spec().constraints_size() > 0 ? ", feasible" : "",
+                                            " trial yet"));
   }
   return shard->state().trials()[snapshot.best_trial_id()];
 }

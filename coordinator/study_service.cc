@@ -272,4 +272,15 @@ grpc::Status StudyServiceImpl::GetBestTrial(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
+grpc::Status StudyServiceImpl::GetParetoFront(grpc::ServerContext* context,
+                                              const v1::GetParetoFrontRequest* request,
+                                              v1::GetParetoFrontResponse* response) {
+  HYPERLAB_ADMIT("StudyService", GetParetoFront);
+  auto front = core_->ParetoFront(request->study());
+  if (!front.ok()) return ToGrpcStatus(front.status());
+  *response = *std::move(front);
+  for (v1::Trial& trial : *response->mutable_trials()) HideLease(trial);
+  return grpc::Status::OK;
+}
+
 }  // namespace hyperlab::coordinator

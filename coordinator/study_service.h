@@ -59,6 +59,8 @@ class StudyServiceImpl final
                             v1::Trial* response) override;
   grpc::Status DeleteStudy(grpc::ServerContext* context, const v1::DeleteStudyRequest* request,
                            v1::DeleteStudyResponse* response) override;
+  grpc::Status GetParetoFront(grpc::ServerContext* context, const v1::GetParetoFrontRequest* request,
+                              v1::GetParetoFrontResponse* response) override;
 
  private:
   Coordinator* const core_;

@@ -5,7 +5,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "coordinator/pareto_front.h"
 #include "coordinator/spec_convert.h"
+#include "proto/outcomes.h"
 
 namespace hyperlab::coordinator {
 
@@ -77,14 +79,21 @@ void StudyState::Count(const v1::Trial& trial, int delta) {
 }
 
 std::optional<double> StudyState::Objective(const v1::Trial& trial) const {
-  if (trial.state() != v1::Trial::SUCCEEDED) return std::nullopt;
-  auto it = trial.metrics().find(study_.spec().objective().metric());
+  if (trial.state() != v1::Trial::SUCCEEDED || (trial.has_feasible() && !trial.feasible()))
+    return std::nullopt;
+  auto it = trial.metrics().find(PrimaryObjective(study_.spec()).metric());
   if (it == trial.metrics().end() || !std::isfinite(it->second)) return std::nullopt;
   return it->second;
 }
 
 void StudyState::Apply(v1::Trial&& incoming) {
   const int64_t id = incoming.id();
+  // Derived, never trusted from the journal: set only for succeeded trials of a study with constraints.
+  if (incoming.state() == v1::Trial::SUCCEEDED && study_.spec().constraints_size() > 0) {
+    incoming.set_feasible(SatisfiesConstraints(study_.spec(), incoming.metrics()));
+  } else {
+    incoming.clear_feasible();
+  }
   if (id == static_cast<int64_t>(trials_.size())) {
     history_.push_back({.index = id, .assignment = ToAssignment(incoming.parameters())});
     trials_.push_back(std::move(incoming));
@@ -108,10 +117,11 @@ void StudyState::Apply(v1::Trial&& incoming) {
   }
   searcher::TrialView& view = history_[id];
   view.objective = Objective(trial);
+  view.objectives = ObjectiveVector(study_.spec(), trial);
   if (trial.state() == v1::Trial::STOPPED) {
     // The searcher learns from a stopped trial's last measurement of the objective metric: the worker ends
     // a stopped trial with the metrics of its last measurement (worker.cc, train_executor.cc).
-    auto it = trial.metrics().find(study_.spec().objective().metric());
+    auto it = trial.metrics().find(PrimaryObjective(study_.spec()).metric());
     if (it != trial.metrics().end() && std::isfinite(it->second)) view.objective = it->second;
   }
   switch (trial.state()) {
@@ -120,7 +130,9 @@ void StudyState::Apply(v1::Trial&& incoming) {
       view.outcome = searcher::TrialView::Outcome::kPending;
       break;
     case v1::Trial::SUCCEEDED:
-      view.outcome = searcher::TrialView::Outcome::kSucceeded;
+      // An infeasible trial (outcome constraints) is a failure to the searcher: imputed below the worst.
+      view.outcome = trial.has_feasible() && !trial.feasible() ? searcher::TrialView::Outcome::kFailed
+                                                               : searcher::TrialView::Outcome::kSucceeded;
       break;
     case v1::Trial::STOPPED:
       view.outcome = searcher::TrialView::Outcome::kStopped;
@@ -130,7 +142,7 @@ void StudyState::Apply(v1::Trial&& incoming) {
       break;
   }
   if (view.objective && view.outcome == searcher::TrialView::Outcome::kSucceeded) {  // Never a stopped one.
-    const bool maximize = study_.spec().objective().goal() == v1::Objective::MAXIMIZE;
+    const bool maximize = PrimaryObjective(study_.spec()).goal() == v1::Objective::MAXIMIZE;
     const std::optional<double> best = best_trial_ >= 0 ? history_[best_trial_].objective : std::nullopt;
     if (!best || (maximize ? *view.objective > *best : *view.objective < *best)) best_trial_ = id;
   }

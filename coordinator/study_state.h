@@ -73,7 +73,7 @@ class StudyState {
   // The study with counts, best trial and planned trials filled in, as replies show it; and `warnings`
   // (an early-stopping metric that no measurement so far has carried, naming those they did).
   v1::Study Snapshot() const;
-  // The objective of a succeeded trial, if it reported one.
+  // The primary objective of a succeeded, feasible trial, if it reported one.
   std::optional<double> Objective(const v1::Trial& trial) const;
 
   // Early stopping. Appends a journaled measurement of `trial` to its learning curve (when it carries the

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/spec/parameter_value.h"
 #include "coordinator/fingerprint.h"
+#include "proto/outcomes.h"
 
 namespace hyperlab::coordinator {
 namespace {
@@ -72,7 +73,7 @@ int AppendWarmStartObservations(const v1::Study& study, const v1::Study& source,
     searcher::TrialView view;
     switch (trial.state()) {
       case v1::Trial::SUCCEEDED: {
-        auto it = trial.metrics().find(spec.objective().metric());
+        auto it = trial.metrics().find(PrimaryObjective(spec).metric());
         if (it == trial.metrics().end() || !std::isfinite(it->second)) continue;
         view.outcome = searcher::TrialView::Outcome::kSucceeded;
         view.objective = it->second;

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "lab/trial_fields.h"
+#include "proto/outcomes.h"
 
 namespace hyperlab::lab {
 namespace {
@@ -147,9 +148,9 @@ std::optional<Distribution> DistributionOf(std::vector<double> values) {
 absl::StatusOr<Comparison> CompareStudies(const std::vector<StudyTrials>& studies,
                                           std::optional<double> target) {
   if (studies.empty()) return absl::InvalidArgumentError("study compare: no study given");
-  const v1::Objective& first = studies[0].study.spec().objective();
+  const v1::Objective& first = PrimaryObjective(studies[0].study.spec());
   for (const StudyTrials& s : studies) {
-    const v1::Objective& o = s.study.spec().objective();
+    const v1::Objective& o = PrimaryObjective(s.study.spec());
     if (o.metric() != first.metric() || o.goal() != first.goal()) {
       return absl::InvalidArgumentError(absl::StrCat(
           "study compare: '", studies[0].study.spec().name(), "' ", GoalWord(first.goal()), "s ",

@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
+#include "proto/outcomes.h"
 
 namespace hyperlab::lab {
 namespace {
@@ -151,7 +152,7 @@ FieldCatalog FieldCatalog::Build(const std::vector<v1::StudySpec>& specs,
     if (!name.empty() && std::find(metric_names.begin(), metric_names.end(), name) == metric_names.end())
       metric_names.push_back(name);
   };
-  for (const v1::StudySpec& spec : specs) add_metric(spec.objective().metric());
+  for (const v1::StudySpec& spec : specs) add_metric(PrimaryObjective(spec).metric());
   for (const v1::StudySpec& spec : specs) {
     for (const std::string& m : spec.metrics()) add_metric(m);
   }

@@ -60,6 +60,8 @@ inline constexpr int32_t kMaxAttempts = 100;      // max_attempts: budget.max_at
 inline constexpr int64_t kMaxStep = int64_t{1} << 53;
 inline constexpr int kMaxTags = 64;              // max_tags
 inline constexpr int kMaxWarmStartStudies = 64;  // max_warm_start_studies
+inline constexpr int kMaxObjectives = 8;         // max_objectives: entries of `objectives`.
+inline constexpr int kMaxConstraints = 16;       // max_constraints: entries of `constraints`.
 
 // Study files (tools/study_file.h), refused by the CLI before anything is parsed or sent.
 // max_study_file_bytes: the file, and also its scalar text with YAML aliases expanded (a file without

@@ -10,6 +10,7 @@
 #include "searcher/grid_strategy.h"
 #include "searcher/quasi_random_strategy.h"
 #include "searcher/random_strategy.h"
+#include "searcher/scalarising_strategy.h"
 
 namespace hyperlab::searcher {
 namespace {
@@ -54,6 +55,18 @@ absl::Status CheckSearchSpace(const SearchSpace& space) {
   return absl::OkStatus();
 }
 
+// Several objectives: a strategy that learns from results (GP, CMA-ES) minimises random scalarisations
+// of them (scalarising_strategy.h).
+template <typename Inner>
+std::unique_ptr<Strategy> Scalarised(const SearchSpace& space, const AlgorithmConfig& config) {
+  AlgorithmConfig inner = config;
+  inner.goal = Goal::kMinimize;
+  inner.goals.clear();
+  inner.prior.clear();
+  return std::make_unique<ScalarisingStrategy>(std::make_unique<Inner>(space, inner), config.goals,
+                                               config.seed);
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Strategy>> MakeStrategy(const SearchSpace& space,
@@ -74,10 +87,12 @@ absl::StatusOr<std::unique_ptr<Strategy>> MakeStrategy(const SearchSpace& space,
       if (!(config.ucb_beta >= 0)) {
         return absl::InvalidArgumentError("algorithm.bayesian.ucb_beta: must be >= 0");
       }
+      if (config.goals.size() >= 2) return Scalarised<GpStrategy>(space, config);
       return std::make_unique<GpStrategy>(space, config);
     case AlgorithmConfig::Kind::kQuasiRandom:
       return std::make_unique<QuasiRandomStrategy>(space, config.seed);
     case AlgorithmConfig::Kind::kCmaEs:
+      if (config.goals.size() >= 2) return Scalarised<CmaEsStrategy>(space, config);
       return std::make_unique<CmaEsStrategy>(space, config);
   }
   return absl::InvalidArgumentError("algorithm: unknown kind");

@@ -38,6 +38,9 @@ struct TrialView {
   Outcome outcome = Outcome::kPending;
   // The objective, when kSucceeded; the last measured value of the objective metric, when kStopped.
   std::optional<double> objective;
+  // Several objectives (AlgorithmConfig::goals): every objective's value in order, when kSucceeded and all
+  // were reported; else empty.
+  std::vector<double> objectives;
 };
 
 struct AlgorithmConfig {
@@ -58,6 +61,9 @@ struct AlgorithmConfig {
   // trials join the model's data and are never suggested again; `index` is ignored. The initial design
   // shrinks by the number of succeeded ones. Other kinds ignore them.
   std::vector<TrialView> prior;
+  // Several objectives: their goals (2 or more; `goal` is then ignored). kBayesian scalarises them
+  // (scalarising_strategy.h); kRandom and kGrid do not look at results.
+  std::vector<Goal> goals;
 };
 
 class Strategy {

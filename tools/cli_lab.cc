@@ -12,6 +12,7 @@
 #include "lab/measurement_table.h"
 #include "lab/study_comparison.h"
 #include "lab/trial_table.h"
+#include "proto/outcomes.h"
 #include "tools/cli.h"
 #include "tools/output_format.h"
 
@@ -154,7 +155,7 @@ absl::Status Trials(const GlobalOptions& g, const TrialsOptions& options) {
     columns = lab::DefaultColumns(catalog, with_study, /*for_people=*/format == OutputFormat::kTable);
     if (format == OutputFormat::kTable) {
       std::vector<std::string> objectives, left_out;
-      for (const v1::StudySpec& spec : specs) objectives.push_back(spec.objective().metric());
+      for (const v1::StudySpec& spec : specs) objectives.push_back(PrimaryObjective(spec).metric());
       columns = lab::FitColumns(columns, records, objectives, kTableWidth, &left_out);
       if (!left_out.empty()) {
         // On stderr, so that the table itself stays clean for a pipe.

@@ -11,8 +11,9 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
-#include "hyperlab/v1/services.grpc.pb.h"
 #include "common/base/status_macros.h"
+#include "hyperlab/v1/services.grpc.pb.h"
+#include "proto/outcomes.h"
 #include "tools/cli.h"
 #include "tools/embedded_cluster.h"
 #include "tools/output_format.h"
@@ -130,8 +131,8 @@ absl::Status Run(const GlobalOptions& g, const std::string& file, int workers, b
     RETURN_IF_ERROR(StudyBest(local, absl::StrCat(study.id())));
   }
   std::cout << "inspect: hyperlab --data-dir " << data_dir << " trials " << spec.name() << " --sort "
-            << (spec.objective().goal() == v1::Objective::MAXIMIZE ? "-" : "") << spec.objective().metric()
-            << std::endl;
+            << (PrimaryObjective(spec).goal() == v1::Objective::MAXIMIZE ? "-" : "")
+            << PrimaryObjective(spec).metric() << std::endl;
   if (!completed) return absl::FailedPreconditionError(ending);
   return absl::OkStatus();
 }

@@ -11,6 +11,7 @@
 #include "hyperlab/v1/services.grpc.pb.h"
 #include "tools/cli.h"
 #include "tools/output_format.h"
+#include "tools/pareto_format.h"
 #include "tools/progress_printer.h"
 #include "tools/study_file.h"
 
@@ -243,6 +244,14 @@ absl::Status StudyBest(const GlobalOptions& g, const std::string& ref) {
   ASSIGN_OR_RETURN(Connection c, Connect(g));
   auto stub = v1::StudyService::NewStub(c.channel);
   ASSIGN_OR_RETURN(v1::Study study, GetStudy(g, *stub, ref));
+  if (study.spec().objectives_size() > 0) {  // Several objectives: the Pareto front.
+    v1::GetParetoFrontRequest request;
+    request.set_study(ref);
+    v1::GetParetoFrontResponse front;
+    RETURN_IF_ERROR(FromGrpc(stub->GetParetoFront(CallContext(g).get(), request, &front)));
+    std::cout << FormatParetoFront(study, front, format);
+    return absl::OkStatus();
+  }
   v1::GetBestTrialRequest request;
   request.set_study(ref);
   v1::Trial best;

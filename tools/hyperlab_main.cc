@@ -100,7 +100,8 @@ void AddStudyLifecycleCommands(CLI::App* study_cmd, Cli& cli) {
   add("wait", "wait for the study to end: exit 0 when it completes, 1 when it fails or is cancelled", [&cli] {
     return hyperlab::tools::StudyWait(cli.g, cli.study, cli.wait_timeout);
   })->add_option("--max-wait", cli.wait_timeout, "give up after this many seconds (0: never)");
-  add("best", "the best trial so far", [&cli] { return hyperlab::tools::StudyBest(cli.g, cli.study); });
+  add("best", "the best trial so far (several objectives: the Pareto front)",
+      [&cli] { return hyperlab::tools::StudyBest(cli.g, cli.study); });
   add("cancel", "stop a study for good", [&cli] { return hyperlab::tools::StudyCancel(cli.g, cli.study); });
   add("delete", "delete a study with its trials (the journal frees the space)", [&cli] {
     return hyperlab::tools::StudyDelete(cli.g, cli.study, cli.force);
@@ -196,7 +197,7 @@ void AddPlotCommands(CLI::App& app, Cli& cli) {
   plot->fallthrough();
   plot->add_option("study", cli.study, "study id or name")->required();
   plot->add_option("kind", cli.plot_kind,
-                   "history, slice, contour, curves, importance, confusion or parallel")
+                   "history, slice, contour, curves, importance, confusion, parallel or pareto")
       ->required();
   plot->add_option("-o,--output", cli.plot_output,
                    "the file to write: .svg, or .png (rendered from the SVG); - for SVG on standard output")
@@ -206,7 +207,8 @@ void AddPlotCommands(CLI::App& app, Cli& cli) {
   plot->add_option("--param", plot_options.param, "slice: only this parameter");
   plot->add_option(
       "--params", cli.plot_params,
-      "contour: two parameters P,Q (default: the first two); parallel: the axes, in order (default: all)");
+      "contour: two parameters P,Q (default: the first two); parallel: the axes, in order (default: all); "
+      "pareto: two objectives' metrics (default: the first two)");
   plot->add_option("--trial", plot_options.trial,
                    "confusion: this trial (default: the best); curves: only this one");
   plot->add_option("--top", plot_options.top, "curves: the best N trials")->capture_default_str();

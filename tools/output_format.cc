@@ -14,6 +14,7 @@
 #include "common/base/number_format.h"
 #include "common/spec/parameter_value.h"
 #include "google/protobuf/util/json_util.h"
+#include "proto/outcomes.h"
 
 namespace hyperlab::tools {
 namespace {
@@ -161,6 +162,7 @@ nlohmann::json TrialToJson(const v1::Trial& trial) {
   if (auto it = trial.artifacts().find("data_digest"); it != trial.artifacts().end()) {
     out["data_digest"] = it->second;
   }
+  if (trial.has_feasible()) out["feasible"] = trial.feasible();  // Studies with outcome constraints.
   if (trial.has_reused_from()) {
     out["reused_from"] = absl::StrCat(trial.reused_from().study_name(), "/", trial.reused_from().trial_id());
   }
@@ -178,7 +180,7 @@ std::string FormatTrials(const v1::Study& study, const std::vector<v1::Trial>& t
     return out.dump(2) + "\n";
   }
   // Columns: id, state, every parameter, the objective, then every other metric seen.
-  const std::string& objective = study.spec().objective().metric();
+  const std::string& objective = PrimaryObjective(study.spec()).metric();
   // The table leaves out per-class metrics (`f1_3`, `precision_7`, ...) to stay readable; CSV and JSON
   // keep every metric.
   auto per_class = [](const std::string& name) {
@@ -269,8 +271,8 @@ std::string FormatStudies(const std::vector<v1::Study>& studies, OutputFormat fo
     const int done = c.succeeded() + c.failed() + c.stopped() + c.infeasible();
     const double best = s.best_value();
     rows.push_back({absl::StrCat(s.id()), s.spec().name(), v1::Study::State_Name(s.state()),
-                    s.spec().objective().metric(),
-                    absl::AsciiStrToLower(v1::Objective::Goal_Name(s.spec().objective().goal())),
+                    PrimaryObjective(s.spec()).metric(),
+                    absl::AsciiStrToLower(v1::Objective::Goal_Name(PrimaryObjective(s.spec()).goal())),
                     absl::StrCat(done, "/", s.planned_trials()), absl::StrCat(c.running()),
                     absl::StrCat(c.failed()),
                     s.best_trial_id() < 0          ? ""
@@ -292,9 +294,14 @@ std::string FormatStudyDetail(const v1::Study& s, OutputFormat format) {
   if (!s.waiting().empty()) absl::StrAppend(&out, "waiting     ", s.waiting(), "\n");
   for (const std::string& warning : s.warnings()) absl::StrAppend(&out, "warning     ", warning, "\n");
   if (!s.spec().hypothesis().empty()) absl::StrAppend(&out, "hypothesis  ", s.spec().hypothesis(), "\n");
-  absl::StrAppend(&out, "objective   ",
-                  absl::AsciiStrToLower(v1::Objective::Goal_Name(s.spec().objective().goal())), " ",
-                  s.spec().objective().metric(), "\n");
+  for (const v1::Objective& o : StudyObjectives(s.spec())) {  // Several: one line each, the primary first.
+    absl::StrAppend(&out, "objective   ", absl::AsciiStrToLower(v1::Objective::Goal_Name(o.goal())), " ",
+                    o.metric(), "\n");
+  }
+  for (const v1::OutcomeConstraint& k : s.spec().constraints()) {
+    absl::StrAppend(&out, "constraint  ", k.has_min() ? absl::StrCat(Short(k.min()), " <= ") : "", k.metric(),
+                    k.has_max() ? absl::StrCat(" <= ", Short(k.max())) : "", "\n");
+  }
   absl::StrAppend(&out, "trials      ", c.total(), " of ", s.planned_trials(), ": ", c.succeeded(),
                   " succeeded, ", c.failed(), " failed, ", c.stopped(), " stopped, ", c.infeasible(),
                   " infeasible, ", c.running(), " running, ", c.pending(), " pending, ", c.cancelled(),
@@ -304,8 +311,8 @@ std::string FormatStudyDetail(const v1::Study& s, OutputFormat format) {
   absl::StrAppend(&out, "strategy    ", s.spec().algorithm().ShortDebugString(), "; budget ",
                   s.spec().budget().ShortDebugString(), "\n");
   if (s.best_trial_id() >= 0) {
-    absl::StrAppend(&out, "best        trial ", s.best_trial_id(), ": ", s.spec().objective().metric(), "=",
-                    Short(s.best_value()), "\n");
+    absl::StrAppend(&out, "best        trial ", s.best_trial_id(), ": ", PrimaryObjective(s.spec()).metric(),
+                    "=", Short(s.best_value()), "\n");
   }
   if (!s.spec().tags().empty())
     absl::StrAppend(&out, "tags        ", absl::StrJoin(s.spec().tags(), ", "), "\n");
@@ -372,8 +379,8 @@ std::string ProgressLine(const v1::Study& s, double elapsed_s) {
   if (c.reused()) absl::StrAppend(&out, ", ", c.reused(), " reused");
   absl::StrAppend(&out, "), ", c.running(), " running");
   if (s.best_trial_id() >= 0) {
-    absl::StrAppend(&out, ", best ", s.spec().objective().metric(), "=", Short(s.best_value()), " (trial ",
-                    s.best_trial_id(), ")");
+    absl::StrAppend(&out, ", best ", PrimaryObjective(s.spec()).metric(), "=", Short(s.best_value()),
+                    " (trial ", s.best_trial_id(), ")");
   }
   if (elapsed_s > 0) {
     const double per_s = done / elapsed_s;

@@ -284,8 +284,11 @@ absl::Status ValidateTrainTask(const v1::StudySpec& spec) {
     RETURN_IF_ERROR(
         CheckParameter(spec.parameters(i), absl::StrCat("parameters[", i, "]"), spec.task().train().data()));
   }
-  RETURN_IF_ERROR(
-      CheckTrainMetricName("objective.metric", spec.objective().metric(), spec.task().train().data()));
+  // The single objective (several objectives and constraints: common/spec/outcome_validation.cc).
+  if (spec.objectives_size() == 0) {
+    RETURN_IF_ERROR(
+        CheckTrainMetricName("objective.metric", spec.objective().metric(), spec.task().train().data()));
+  }
   // A rule watching a metric the task never reports would never stop anything.
   if (spec.early_stopping().rule_case() != v1::EarlyStopping::RULE_NOT_SET &&
       !spec.early_stopping().metric().empty()) {

@@ -32,6 +32,9 @@ inline absl::Status WithParameterName(const absl::Status& status, absl::string_v
                       absl::StrCat(message.substr(0, colon), " (name '", name, "')", message.substr(colon)));
 }
 
+// Non-empty, at most max_name_length, [A-Za-z_][A-Za-z0-9_./-]* (defined in spec_validation.cc).
+absl::Status CheckMetricName(absl::string_view path, absl::string_view name);
+
 }  // namespace hyperlab::spec_errors
 
 #endif  // HYPERLAB_COMMON_SPEC_SPEC_ERRORS_H_

@@ -17,6 +17,8 @@
 #include "common/spec/knobs.h"
 #include "common/spec/spec_errors.h"
 #include "common/spec/task_validation.h"
+#include "common/spec/outcome_validation.h"
+#include "proto/outcomes.h"
 #include "searcher/search_space.h"
 
 namespace hyperlab {
@@ -65,6 +67,14 @@ absl::Status CheckName(absl::string_view path, absl::string_view name, bool metr
   }
   return absl::OkStatus();
 }
+
+}  // namespace
+
+absl::Status spec_errors::CheckMetricName(absl::string_view path, absl::string_view name) {
+  return CheckName(path, name, /*metric=*/true);
+}
+
+namespace {
 
 absl::Status CheckStudyName(absl::string_view name) {
   if (name.empty()) return Invalid("name", "required");
@@ -385,14 +395,7 @@ absl::Status ValidateStudySpec(const v1::StudySpec& spec) {
     return Invalid("hypothesis", absl::StrCat("too long: ", spec.hypothesis().size(), " characters; at most ",
                                               kMaxHypothesisLength));
   }
-  RETURN_IF_ERROR(CheckName("objective.metric", spec.objective().metric(), /*metric=*/true));
-  if (spec.objective().goal() == v1::Objective::GOAL_UNSPECIFIED) {
-    return Invalid("objective.goal", "required: one of minimize, maximize");
-  }
-  if (!v1::Objective::Goal_IsValid(spec.objective().goal())) {
-    return Invalid("objective.goal",
-                   absl::StrCat("unknown goal ", static_cast<int>(spec.objective().goal())));
-  }
+  RETURN_IF_ERROR(ValidateOutcomes(spec));
   if (!v1::Reuse_IsValid(spec.reuse())) {
     return Invalid("reuse", absl::StrCat("unknown value ", static_cast<int>(spec.reuse()),
                                          "; expected any, study or never"));
@@ -403,12 +406,9 @@ absl::Status ValidateStudySpec(const v1::StudySpec& spec) {
   RETURN_IF_ERROR(ValidateBudget(spec.budget()));
   RETURN_IF_ERROR(ValidateTask(spec.task(), kinds));
   RETURN_IF_ERROR(ValidateTrainTask(spec));
+  RETURN_IF_ERROR(ValidateOutcomeMetricsReported(spec));
   RETURN_IF_ERROR(CheckEarlyStopping(spec.early_stopping()));
   if (spec.task().has_synthetic()) {  // A synthetic function reports `value` and nothing else.
-    if (spec.objective().metric() != "value") {
-      return Invalid("objective.metric", absl::StrCat("the synthetic task reports only 'value', not '",
-                                                      spec.objective().metric(), "'"));
-    }
     if (spec.early_stopping().rule_case() != v1::EarlyStopping::RULE_NOT_SET &&
         !spec.early_stopping().metric().empty() && spec.early_stopping().metric() != "value") {
       return Invalid("early_stopping.metric", absl::StrCat("the synthetic task reports only 'value', not '",
@@ -440,8 +440,8 @@ v1::StudySpec WithDefaults(v1::StudySpec spec) {
   }
   v1::EarlyStopping& stopping = *spec.mutable_early_stopping();
   if (stopping.rule_case() != v1::EarlyStopping::RULE_NOT_SET) {
-    if (stopping.metric().empty()) stopping.set_metric(spec.objective().metric());
-    if (stopping.goal() == v1::Objective::GOAL_UNSPECIFIED) stopping.set_goal(spec.objective().goal());
+    if (stopping.metric().empty()) stopping.set_metric(PrimaryObjective(spec).metric());
+    if (stopping.goal() == v1::Objective::GOAL_UNSPECIFIED) stopping.set_goal(PrimaryObjective(spec).goal());
     if (stopping.has_median() && stopping.median().min_trials() == 0)
       stopping.mutable_median()->set_min_trials(5);
     if (stopping.has_median() && stopping.median().min_step() == 0)

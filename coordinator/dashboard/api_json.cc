@@ -3,6 +3,8 @@
 #include <cmath>
 #include <string>
 
+#include "proto/outcomes.h"
+
 namespace hyperlab::coordinator::dashboard {
 namespace {
 
@@ -67,6 +69,17 @@ nlohmann::json StudyJson(const v1::Study& study) {
   const v1::TrialCounts& c = study.counts();
   nlohmann::json parameters = nlohmann::json::array();
   for (const v1::ParameterSpec& p : spec.parameters()) parameters.push_back(SpaceJson(p));
+  nlohmann::json objectives = nlohmann::json::array();  // Several objectives; one entry for `objective`.
+  for (const v1::Objective& o : StudyObjectives(spec)) {
+    objectives.push_back(
+        {{"metric", o.metric()}, {"goal", o.goal() == v1::Objective::MAXIMIZE ? "maximize" : "minimize"}});
+  }
+  nlohmann::json constraints = nlohmann::json::array();
+  for (const v1::OutcomeConstraint& c : spec.constraints()) {
+    constraints.push_back({{"metric", c.metric()},
+                           {"min", c.has_min() ? nlohmann::json(c.min()) : nullptr},
+                           {"max", c.has_max() ? nlohmann::json(c.max()) : nullptr}});
+  }
   nlohmann::json best = nullptr;
   if (study.best_trial_id() >= 0)
     best = {{"trial", study.best_trial_id()}, {"value", NumberJson(study.best_value())}};
@@ -77,8 +90,10 @@ nlohmann::json StudyJson(const v1::Study& study) {
       {"reason", study.reason()},
       {"waiting", study.waiting()},
       {"objective",
-       {{"metric", spec.objective().metric()},
-        {"goal", spec.objective().goal() == v1::Objective::MAXIMIZE ? "maximize" : "minimize"}}},
+       {{"metric", PrimaryObjective(spec).metric()},
+        {"goal", PrimaryObjective(spec).goal() == v1::Objective::MAXIMIZE ? "maximize" : "minimize"}}},
+      {"objectives", std::move(objectives)},
+      {"constraints", std::move(constraints)},
       {"tags", std::vector<std::string>(spec.tags().begin(), spec.tags().end())},
       {"hypothesis", spec.hypothesis()},
       {"conclusion", study.conclusion()},
@@ -135,6 +150,7 @@ nlohmann::json TrialRowJson(const v1::Trial& trial) {
       {"notes", trial.notes_size()},
       {"reason", trial.reason()},
       {"reused_from", std::move(reused)},
+      {"feasible", trial.has_feasible() ? nlohmann::json(trial.feasible()) : nullptr},
   };
 }
 

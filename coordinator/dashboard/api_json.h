@@ -22,12 +22,14 @@ namespace hyperlab::coordinator::dashboard {
 
 using ::hyperlab::NumberJson;  // A double as JSON (common/spec/parameter_value.h).
 
-// id, name, state, objective {metric, goal}, tags, counts, planned, best {trial, value} (null before a
-// success), hypothesis, conclusion, parameters (the search space), metrics, algorithm, times, owner.
+// id, name, state, objective {metric, goal} (the primary one), objectives [{metric, goal}] (every one),
+// constraints [{metric, min, max}] (null for an absent bound), tags, counts, planned, best {trial, value}
+// (null before a success), hypothesis, conclusion, parameters (the search space), metrics, algorithm, times,
+// owner.
 nlohmann::json StudyJson(const v1::Study& study);
 
 // One row of the trial table: id, state, params, metrics, attempt, worker, times, runtime_seconds,
-// measurements, notes (a count), reason, reused_from.
+// measurements, notes (a count), reason, reused_from, feasible (null unless the study has constraints).
 nlohmann::json TrialRowJson(const v1::Trial& trial);
 
 // The whole trial: the row plus notes (text and time), artifacts (name -> text) and, when given,

@@ -6,8 +6,8 @@
 namespace hyperlab::plot {
 
 const std::vector<std::string>& PlotKindNames() {
-  static const auto* names = new std::vector<std::string>{"history",    "slice",     "contour", "curves",
-                                                          "importance", "confusion", "parallel"};
+  static const auto* names = new std::vector<std::string>{"history",    "slice",     "contour",  "curves",
+                                                          "importance", "confusion", "parallel", "pareto"};
   return *names;
 }
 
@@ -36,6 +36,8 @@ absl::StatusOr<std::string> MakePlot(PlotKind kind, const StudyData& data, const
       return ConfusionPlot(data, options);
     case PlotKind::kParallel:
       return ParallelPlot(data, options);
+    case PlotKind::kPareto:
+      return ParetoPlot(data, options);
   }
   return absl::InvalidArgumentError("unknown plot kind");
 }

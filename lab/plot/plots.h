@@ -13,6 +13,8 @@
 //   confusion   a trial's confusion matrix (--trial T; default the best trial) as a heat map.
 //   parallel    parallel coordinates: an axis per parameter (--params P,Q,... to choose and order them)
 //               and one for the metric; each trial a line coloured by its value, failed trials in grey.
+//   pareto      several objectives: the trials over the first two (--params M,N to choose), the feasible
+//               Pareto front highlighted and joined, infeasible trials (outcome constraints) as crosses.
 //
 // Errors: INVALID_ARGUMENT for a request that names something the study does not have (the message lists
 // what it has); FAILED_PRECONDITION when the study does not yet have what the plot needs.
@@ -34,7 +36,7 @@
 
 namespace hyperlab::plot {
 
-enum class PlotKind { kHistory, kSlice, kContour, kCurves, kImportance, kConfusion, kParallel };
+enum class PlotKind { kHistory, kSlice, kContour, kCurves, kImportance, kConfusion, kParallel, kPareto };
 
 // "history", "slice", ...; INVALID_ARGUMENT naming the kinds otherwise.
 absl::StatusOr<PlotKind> ParsePlotKind(const std::string& name);
@@ -70,6 +72,7 @@ absl::StatusOr<std::string> CurvesPlot(const StudyData& data, const PlotOptions&
 absl::StatusOr<std::string> ImportancePlot(const StudyData& data, const PlotOptions& options);
 absl::StatusOr<std::string> ConfusionPlot(const StudyData& data, const PlotOptions& options);
 absl::StatusOr<std::string> ParallelPlot(const StudyData& data, const PlotOptions& options);
+absl::StatusOr<std::string> ParetoPlot(const StudyData& data, const PlotOptions& options);
 
 absl::StatusOr<std::string> MakePlot(PlotKind kind, const StudyData& data, const PlotOptions& options);
 

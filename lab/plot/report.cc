@@ -18,6 +18,7 @@
 #include "lab/plot/surrogate.h"
 #include "lab/plot/svg.h"
 #include "nlohmann/json.hpp"
+#include "proto/outcomes.h"
 
 namespace hyperlab::plot {
 namespace {
@@ -170,7 +171,7 @@ std::string StrategyText(const v1::StudySpec& spec) {
 
 std::string EarlyStoppingText(const v1::StudySpec& spec) {
   const v1::EarlyStopping& e = spec.early_stopping();
-  const std::string metric = e.metric().empty() ? spec.objective().metric() : e.metric();
+  const std::string metric = e.metric().empty() ? PrimaryObjective(spec).metric() : e.metric();
   if (e.has_median()) {
     return absl::StrCat("median rule on ", metric, " (after ", e.median().min_trials(),
                         " completed trials, from step ", e.median().min_step(), ")");
@@ -314,7 +315,7 @@ std::string AnalysisSection(const v1::Study& study, const v1::Trial* best) {
                         "</td><td class=\"meta\">", Esc(how), "</td></tr>\n");
   };
   std::string out =
-      absl::StrCat("<p>Trial ", best->id(), ", the best by ", Esc(study.spec().objective().metric()),
+      absl::StrCat("<p>Trial ", best->id(), ", the best by ", Esc(PrimaryObjective(study.spec()).metric()),
                    ".</p>\n<table class=\"kv\">\n<tr><th>quantity</th><th class=\"num\">value</th>"
                    "<th>how</th></tr>\n");
   out += row("human-level error", a.human_level_error ? Percent(a.human_level_error) : "not set",
@@ -572,6 +573,14 @@ std::string SearchPlots(const StudyData& data) {
   const v1::StudySpec& spec = data.study.spec();
   const std::string& objective = ObjectiveMetric(data.study);
   std::string h;
+  if (spec.objectives_size() >= 2) {  // Several objectives: the trade-off first.
+    absl::StrAppend(
+        &h, Figure(ParetoPlot(data, {}),
+                   "The trials over the first two objectives; the feasible Pareto front (no other feasible "
+                   "trial is as good on every objective and better on one) highlighted and joined. The "
+                   "plots below show the first objective.",
+                   "Pareto front"));
+  }
   absl::StrAppend(
       &h, Figure(HistoryPlot(data, {}),
                  "Each trial's objective in the order the searcher proposed it, and the best so far. A "

@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "common/base/status_macros.h"
 #include "common/spec/parameter_value.h"
+#include "proto/outcomes.h"
 
 namespace hyperlab::plot {
 namespace {
@@ -24,9 +25,11 @@ std::string NameList(const std::vector<std::string>& names, size_t n = 30) {
 
 }  // namespace
 
-const std::string& ObjectiveMetric(const v1::Study& study) { return study.spec().objective().metric(); }
+const std::string& ObjectiveMetric(const v1::Study& study) { return PrimaryObjective(study.spec()).metric(); }
 
-bool Maximize(const v1::Study& study) { return study.spec().objective().goal() == v1::Objective::MAXIMIZE; }
+bool Maximize(const v1::Study& study) {
+  return PrimaryObjective(study.spec()).goal() == v1::Objective::MAXIMIZE;
+}
 
 bool HigherIsBetter(const v1::Study& study, const std::string& metric) {
   if (metric == ObjectiveMetric(study)) return Maximize(study);

@@ -42,6 +42,7 @@ const std::map<std::string, Needs>& Expected() {
       {"/hyperlab.v1.StudyService/WatchStudy", Needs::kRead},
       {"/hyperlab.v1.StudyService/ListTrials", Needs::kRead},
       {"/hyperlab.v1.StudyService/GetBestTrial", Needs::kRead},
+      {"/hyperlab.v1.StudyService/GetParetoFront", Needs::kRead},
       {"/hyperlab.v1.StudyService/PauseStudy", Needs::kSubmit},
       {"/hyperlab.v1.StudyService/ResumeStudy", Needs::kSubmit},
       {"/hyperlab.v1.StudyService/SetStudyBudget", Needs::kSubmit},

@@ -85,7 +85,7 @@ TEST(AuthPolicyTest, EachRoleGetsExactlyItsMethods) {
   const char* read[] = {"/hyperlab.v1.StudyService/GetStudy",     "/hyperlab.v1.StudyService/ListStudies",
                         "/hyperlab.v1.StudyService/WatchStudy",   "/hyperlab.v1.StudyService/ListTrials",
                         "/hyperlab.v1.StudyService/GetBestTrial", "/hyperlab.v1.AdminService/GetStatus",
-                        "/hyperlab.v1.AdminService/ListWorkers"};
+                        "/hyperlab.v1.AdminService/ListWorkers",  "/hyperlab.v1.StudyService/GetParetoFront"};
   const char* submit[] = {
       "/hyperlab.v1.StudyService/CreateStudy",    "/hyperlab.v1.StudyService/CancelStudy",
       "/hyperlab.v1.StudyService/PauseStudy",     "/hyperlab.v1.StudyService/ResumeStudy",

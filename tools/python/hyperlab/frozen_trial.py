@@ -52,19 +52,27 @@ class FrozenTrial:
         params: parameter name -> value (float, int or str).
         state: the state's name: PENDING, RUNNING, SUCCEEDED, FAILED, STOPPED, INFEASIBLE or CANCELLED.
         metrics: final metric values (the objective among them when SUCCEEDED).
-        value: the objective's value, or None when the trial has none.
+        value: the objective's value, or None when the trial has none (several objectives: the first's).
+        values: every objective's value in the study's order (None where missing), when the trial came
+            from ``best_trials``; else None.
+        feasible: False for a succeeded trial that breaks an outcome constraint, True for one that meets
+            them all; None without constraints or before the trial succeeded.
         reason: why it failed, was stopped or cancelled.
         measurements: intermediate measurements, oldest first (only when they were asked for).
     """
 
     def __init__(self, proto: "study_pb2.Trial", objective_metric: str,
-                 measurements: Optional[List["study_pb2.Measurement"]] = None):
+                 measurements: Optional[List["study_pb2.Measurement"]] = None,
+                 objective_metrics: Optional[List[str]] = None):
         self.proto = proto
         self.id: int = proto.id
         self.params: Dict[str, ParamValue] = params_of(proto)
         self.state: str = state_name(proto.state)
         self.metrics: Dict[str, float] = dict(proto.metrics)
         self.value: Optional[float] = self.metrics.get(objective_metric)
+        self.values: Optional[List[Optional[float]]] = (
+            [self.metrics.get(m) for m in objective_metrics] if objective_metrics else None)
+        self.feasible: Optional[bool] = proto.feasible if proto.HasField("feasible") else None
         self.reason: str = proto.reason
         self.attempt: int = proto.attempt
         self.worker_id: str = proto.worker_id

@@ -36,8 +36,11 @@ class Study:
 
     Attributes:
         name, id: the study's name and numeric id.
-        objective_metric: the metric the study optimises (e.g. ``dev_accuracy``).
-        direction: "minimize" or "maximize".
+        objective_metric: the metric the study optimises (e.g. ``dev_accuracy``); with several objectives,
+            the first (primary) one.
+        direction: "minimize" or "maximize" (of objective_metric).
+        objectives: every objective as (metric, direction), in the study's order (one entry for a
+            single ``objective``).
         info: the ``hyperlab.v1.Study`` message as last fetched (state, counts, spec); see refresh().
     """
 
@@ -46,9 +49,11 @@ class Study:
         self.info = info
         self.id: int = info.id
         self.name: str = info.spec.name
-        self.objective_metric: str = info.spec.objective.metric
-        self.direction: str = "maximize" if info.spec.objective.goal == study_pb2.Objective.MAXIMIZE \
-            else "minimize"
+        declared = list(info.spec.objectives) or [info.spec.objective]
+        self.objectives: List[Tuple[str, str]] = [
+            (o.metric, "maximize" if o.goal == study_pb2.Objective.MAXIMIZE else "minimize") for o in declared]
+        self.objective_metric: str = self.objectives[0][0]
+        self.direction: str = self.objectives[0][1]
 
     def __repr__(self) -> str:
         return f"Study(name={self.name!r}, id={self.id}, state={self.state})"
@@ -176,6 +181,15 @@ class Study:
                 return None
             raise
         return FrozenTrial(trial, self.objective_metric)
+
+    @property
+    def best_trials(self) -> List[FrozenTrial]:
+        """The Pareto front: the succeeded, feasible trials no other such trial dominates on the study's
+        objectives, by id (one objective: the trials with the best value). Optuna's ``best_trials``."""
+        reply = self._client._call_study("GetParetoFront",
+                                         services_pb2.GetParetoFrontRequest(study=str(self.id)))
+        return [FrozenTrial(t, self.objective_metric, objective_metrics=[m for m, _ in self.objectives])
+                for t in reply.trials]
 
     @property
     def best_value(self) -> Optional[float]:

@@ -1,0 +1,88 @@
+#include "searcher/scalarising_strategy.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <utility>
+
+#include "searcher/prng.h"
+
+namespace hyperlab::searcher {
+namespace {
+
+constexpr double kAugmentation = 0.05;
+// Keeps the weight streams apart from the other uses of the seed (the initial design, restarts).
+constexpr uint64_t kWeightStream = 0x5CA1A815EDULL;
+
+bool FullVector(const TrialView& t, size_t m) {
+  return t.outcome == TrialView::Outcome::kSucceeded && t.objectives.size() == m &&
+         std::all_of(t.objectives.begin(), t.objectives.end(), [](double v) { return std::isfinite(v); });
+}
+
+}  // namespace
+
+ScalarisingStrategy::ScalarisingStrategy(std::unique_ptr<Strategy> inner, std::vector<Goal> goals,
+                                         uint64_t seed)
+    : inner_(std::move(inner)), goals_(std::move(goals)), seed_(seed) {}
+
+std::vector<double> ScalarisingStrategy::Weights(int64_t index) const {
+  // Uniform on the simplex: normalised exponentials.
+  Prng prng(seed_ ^ kWeightStream, static_cast<uint64_t>(index));
+  std::vector<double> w(goals_.size());
+  double sum = 0;
+  for (double& v : w) {
+    v = -std::log(1 - prng.Uniform()) + 1e-12;
+    sum += v;
+  }
+  for (double& v : w) v /= sum;
+  return w;
+}
+
+std::vector<TrialView> ScalarisingStrategy::Scalarise(absl::Span<const TrialView> history,
+                                                      const std::vector<double>& weights) const {
+  const size_t m = goals_.size();
+  std::vector<double> lo(m, std::numeric_limits<double>::infinity());
+  std::vector<double> hi(m, -std::numeric_limits<double>::infinity());
+  for (const TrialView& t : history) {
+    if (!FullVector(t, m)) continue;
+    for (size_t k = 0; k < m; ++k) {
+      const double v = goals_[k] == Goal::kMaximize ? -t.objectives[k] : t.objectives[k];
+      lo[k] = std::min(lo[k], v);
+      hi[k] = std::max(hi[k], v);
+    }
+  }
+  std::vector<TrialView> out(history.begin(), history.end());
+  for (TrialView& t : out) {
+    const bool full = FullVector(t, m);
+    t.objective.reset();
+    if (!full) continue;
+    double worst = 0, sum = 0;
+    for (size_t k = 0; k < m; ++k) {
+      const double v = goals_[k] == Goal::kMaximize ? -t.objectives[k] : t.objectives[k];
+      const double f = hi[k] > lo[k] ? (v - lo[k]) / (hi[k] - lo[k]) : 0;
+      worst = std::max(worst, weights[k] * f);
+      sum += weights[k] * f;
+    }
+    t.objective = worst + kAugmentation * sum;
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<Assignment>> ScalarisingStrategy::Suggest(absl::Span<const TrialView> history,
+                                                                     int count, std::string& state) const {
+  std::vector<TrialView> extended(history.begin(), history.end());
+  std::vector<Assignment> out;
+  for (int i = 0; i < count; ++i) {
+    const int64_t index = static_cast<int64_t>(extended.size());
+    const std::vector<TrialView> scalarised = Scalarise(extended, Weights(index));
+    absl::StatusOr<std::vector<Assignment>> next = inner_->Suggest(scalarised, 1, state);
+    if (!next.ok()) return next.status();
+    if (next->empty()) break;
+    extended.push_back(
+        {.index = index, .assignment = next->front(), .outcome = TrialView::Outcome::kPending});
+    out.push_back(std::move(next->front()));
+  }
+  return out;
+}
+
+}  // namespace hyperlab::searcher

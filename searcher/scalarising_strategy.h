@@ -1,0 +1,50 @@
+// Bayesian optimisation of several objectives by random scalarisation (ParEGO-style; Knowles 2006).
+//
+// For each suggestion, weights w on the simplex are drawn from (seed, trial index), so a restarted
+// coordinator draws the same ones; every succeeded trial's objective vector (TrialView::objectives) is
+// normalised to [0, 1] per objective over the history (larger is worse, maximised objectives flipped) and
+// scalarised by the augmented Chebyshev function
+//   s(f) = max_k w_k f_k + 0.05 * sum_k w_k f_k,
+// whose minimisers over all weights are the Pareto front. The single-objective strategy inside (the GP of
+// gp_strategy.h, minimising) then suggests the point for that scalarisation. A succeeded trial without a
+// full vector (a metric missing, or infeasible: the coordinator reports it kFailed) is a failure to the
+// model, imputed below the worst. The warm-start prior, which has no vectors, is not used.
+//
+// Thread safety: immutable after construction, like every Strategy.
+#ifndef HYPERLAB_SEARCHER_SCALARISING_STRATEGY_H_
+#define HYPERLAB_SEARCHER_SCALARISING_STRATEGY_H_
+
+#include <memory>
+#include <vector>
+
+#include "searcher/strategy.h"
+
+namespace hyperlab::searcher {
+
+class ScalarisingStrategy : public Strategy {
+ public:
+  // `inner` minimises TrialView::objective; `goals` has one entry per objective (at least 2).
+  ScalarisingStrategy(std::unique_ptr<Strategy> inner, std::vector<Goal> goals, uint64_t seed);
+
+  absl::StatusOr<std::vector<Assignment>> Suggest(absl::Span<const TrialView> history, int count,
+                                                  std::string& state) const override;
+  std::optional<int64_t> Capacity() const override { return inner_->Capacity(); }
+
+  // The weights of the suggestion that becomes trial `index`: positive, summing to 1 (uniform on the
+  // simplex). Exposed for tests.
+  std::vector<double> Weights(int64_t index) const;
+
+  // `history` with each view's `objective` set to its scalarisation under `weights` (unset without a full,
+  // finite vector). Exposed for tests.
+  std::vector<TrialView> Scalarise(absl::Span<const TrialView> history,
+                                   const std::vector<double>& weights) const;
+
+ private:
+  std::unique_ptr<Strategy> inner_;
+  std::vector<Goal> goals_;
+  uint64_t seed_;
+};
+
+}  // namespace hyperlab::searcher
+
+#endif  // HYPERLAB_SEARCHER_SCALARISING_STRATEGY_H_
