@@ -47,8 +47,8 @@ class StudyState {
   const std::set<int64_t>& running() const { return running_; }
   const std::vector<searcher::TrialView>& history() const { return history_; }
   // What the strategy is given: every trial for a strategy that learns from results (bayesian, cmaes);
-  // for grid, random and quasi-random, whose points are functions of their index, only the trials they suggested (densely
-  // renumbered), so a user's enqueued trial takes no point of their sequence.
+  // for grid, random and quasi-random, whose points are functions of their index, only the trials they
+  // suggested (densely renumbered), so a user's enqueued trial takes no point of their sequence.
   const std::vector<searcher::TrialView>& strategy_history() const {
     return sees_all_trials_ || enqueued_ == 0 ? history_ : suggested_history_;
   }

@@ -33,8 +33,9 @@ inline constexpr size_t kMaxArtifactBytes = 1 << 20;   // max_artifact_bytes: on
 inline constexpr size_t kMaxOperatorReasonLength = 1024;  // max_operator_reason_length
 inline constexpr size_t kMaxNoteLength = 65536;           // max_note_length: a conclusion or a trial note.
 inline constexpr int kMaxNotesPerTrial = 1000;            // max_notes_per_trial
-inline constexpr int kMaxEnqueuedPerStudy = 1000;  // max_enqueued_per_study: user-chosen trials waiting to run.
-inline constexpr int kMaxOpenStudiesPerSubmitter = 256;   // max_open_studies_per_submitter (not ended).
+// max_enqueued_per_study: user-chosen trials waiting to run.
+inline constexpr int kMaxEnqueuedPerStudy = 1000;
+inline constexpr int kMaxOpenStudiesPerSubmitter = 256;  // max_open_studies_per_submitter (not ended).
 inline constexpr int kMaxWorkers = 10000;  // max_workers: registered at once (RESOURCE_EXHAUSTED).
 
 // Study specs: checked by ValidateStudySpec, so by the coordinator at CreateStudy and by the

@@ -15,9 +15,9 @@
 #include "absl/strings/string_view.h"
 #include "common/base/status_macros.h"
 #include "common/spec/knobs.h"
+#include "common/spec/outcome_validation.h"
 #include "common/spec/spec_errors.h"
 #include "common/spec/task_validation.h"
-#include "common/spec/outcome_validation.h"
 #include "proto/outcomes.h"
 #include "searcher/search_space.h"
 

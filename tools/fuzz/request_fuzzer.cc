@@ -11,9 +11,9 @@
 #include <cstdlib>
 #include <string>
 
+#include "common/spec/spec_validation.h"
 #include "coordinator/grpc_status.h"
 #include "coordinator/request_limits.h"
-#include "common/spec/spec_validation.h"
 #include "google/protobuf/stubs/logging.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "hyperlab/v1/services.pb.h"
