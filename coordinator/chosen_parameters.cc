@@ -11,6 +11,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/spec/parameter_tree.h"
 #include "proto/limits.h"
 
 namespace hyperlab::coordinator {
@@ -156,34 +157,50 @@ absl::StatusOr<v1::ParameterValue> ValueFor(const v1::ParameterSpec& p, const v1
 
 absl::StatusOr<std::vector<v1::Parameter>> ChosenParameters(
     const v1::StudySpec& spec, const google::protobuf::RepeatedPtrField<v1::Parameter>& given) {
-  std::map<std::string, int, std::less<>> position;  // Parameter name -> its index in the spec.
-  for (int i = 0; i < spec.parameters_size(); ++i) position.emplace(spec.parameters(i).name(), i);
-  std::vector<std::optional<v1::ParameterValue>> values(spec.parameters_size());
+  const std::vector<FlatParameter> flat = FlatParameters(spec);  // Conditional children too.
+  std::map<std::string, int, std::less<>> position;              // Parameter name -> its flat index.
+  for (size_t i = 0; i < flat.size(); ++i) position.emplace(flat[i].spec->name(), static_cast<int>(i));
+  std::vector<std::optional<v1::ParameterValue>> values(flat.size());
+  std::vector<int> given_at(flat.size(), -1);
   for (int i = 0; i < given.size(); ++i) {
     const std::string& name = given[i].name();
     auto it = position.find(name);
     if (it == position.end()) {
       std::vector<std::string> names;
-      for (const v1::ParameterSpec& p : spec.parameters()) names.push_back(p.name());
+      for (const FlatParameter& p : flat) names.push_back(p.spec->name());
       return Bad(i, name,
                  absl::StrCat("the study has no such parameter (it has: ", absl::StrJoin(names, ", "), ")"));
     }
     if (values[it->second]) return Bad(i, name, "given more than once");
-    absl::StatusOr<v1::ParameterValue> value = ValueFor(spec.parameters(it->second), given[i].value(), i);
+    absl::StatusOr<v1::ParameterValue> value = ValueFor(*flat[it->second].spec, given[i].value(), i);
     if (!value.ok()) return value.status();
     values[it->second] = *std::move(value);
+    given_at[it->second] = i;
   }
+  std::vector<const v1::ParameterValue*> present(flat.size(), nullptr);
+  for (size_t i = 0; i < flat.size(); ++i) present[i] = values[i] ? &*values[i] : nullptr;
+  const std::vector<bool> active = ActiveParameters(flat, present);
   std::vector<v1::Parameter> out;
   out.reserve(values.size());
-  for (int i = 0; i < spec.parameters_size(); ++i) {
+  for (size_t i = 0; i < flat.size(); ++i) {
+    const FlatParameter& f = flat[i];
+    if (!active[i]) {
+      if (!values[i]) continue;
+      // A value for a child its parent's value does not have would be dropped silently: say so.
+      return Bad(
+          given_at[i], f.spec->name(),
+          absl::StrCat("does not exist with ", flat[f.parent].spec->name(), " = ",
+                       present[f.parent] ? Shown(*present[f.parent]) : "no value", "; it exists only when ",
+                       flat[f.parent].spec->name(), " is one of ", absl::StrJoin(f.when, ", ")));
+    }
     if (!values[i]) {
       return absl::InvalidArgumentError(
-          absl::StrCat("parameters: '", spec.parameters(i).name(),
-                       "' is missing (every parameter of the study needs a value)"));
+          absl::StrCat("parameters: '", f.spec->name(), "' is missing (every parameter of the study",
+                       f.parent >= 0 ? " that exists for the given values" : "", " needs a value)"));
     }
     v1::Parameter& p = out.emplace_back();
-    p.set_name(spec.parameters(i).name());
-    *p.mutable_value() = *std::move(values[i]);
+    p.set_name(f.spec->name());
+    *p.mutable_value() = *values[i];  // A copy: a later child's message may show this value.
   }
   return out;
 }

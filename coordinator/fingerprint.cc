@@ -11,6 +11,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "common/spec/parameter_tree.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 
 namespace hyperlab::coordinator {
 namespace {
@@ -20,10 +23,15 @@ void Field(std::string& out, const std::string& value) {
   absl::StrAppend(&out, value.size(), ":", value, ";");
 }
 
+bool IsLog(const v1::ParameterSpec& p) { return p.has_double_range() && p.double_range().scale() == v1::LOG; }
+
 bool IsLog(const v1::StudySpec& spec, const std::string& name) {
   for (const auto& p : spec.parameters()) {
-    if (p.name() != name) continue;
-    return (p.has_double_range() && p.double_range().scale() == v1::LOG);
+    if (p.name() == name) return IsLog(p);
+  }
+  if (!HasConditionalParameters(spec)) return false;
+  for (const FlatParameter& p : FlatParameters(spec)) {  // Conditional children.
+    if (p.spec->name() == name) return IsLog(*p.spec);
   }
   return false;
 }
@@ -150,8 +158,14 @@ std::string SpaceFingerprint(const v1::StudySpec& spec, const std::string& data_
   for (const auto& p : spec.parameters()) sorted.push_back(&p);
   std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->name() < b->name(); });
   for (const v1::ParameterSpec* p : sorted) {
+    // Deterministic: a map field (conditional children) is written in key order, not hash order.
     std::string bytes;
-    p->SerializePartialToString(&bytes);
+    {
+      google::protobuf::io::StringOutputStream stream(&bytes);
+      google::protobuf::io::CodedOutputStream coded(&stream);
+      coded.SetSerializationDeterministic(true);
+      p->SerializePartialToCodedStream(&coded);
+    }
     Field(text, bytes);
   }
   return Sha256Hex(text);

@@ -241,7 +241,7 @@ v1::Trial NewTrial(const StudyState& s, const searcher::Assignment& assignment, 
   v1::Trial trial;
   trial.set_study_id(s.study().id());
   trial.set_id(s.counts().total());
-  for (v1::Parameter& p : ToParameters(s.study().spec(), assignment)) *trial.add_parameters() = std::move(p);
+  for (v1::Parameter& p : ToParameters(s.space(), assignment)) *trial.add_parameters() = std::move(p);
   trial.set_create_unix_ms(now_ms);
   trial.set_fingerprint(StudyTrialFingerprint(s.study(), trial.parameters()));
   return trial;

@@ -1,6 +1,9 @@
 #include "coordinator/spec_convert.h"
 
+#include "absl/strings/numbers.h"
+#include "common/spec/parameter_tree.h"
 #include "proto/outcomes.h"
+#include "searcher/active_parameters.h"
 
 namespace hyperlab::coordinator {
 namespace {
@@ -9,11 +12,28 @@ searcher::Scale ToScale(v1::Scale scale) {
   return scale == v1::LOG ? searcher::Scale::kLog : searcher::Scale::kLinear;
 }
 
+// A children key of `parent` as the value it names (parameter_tree.h checked that it is one).
+searcher::Value KeyValue(const v1::ParameterSpec& parent, const std::string& key) {
+  if (parent.has_integer()) {
+    int64_t v = 0;
+    (void)absl::SimpleAtoi(key, &v);
+    return v;
+  }
+  if (parent.has_discrete()) {
+    double v = 0;
+    (void)absl::SimpleAtod(key, &v);
+    return v;
+  }
+  return key;
+}
+
 }  // namespace
 
 searcher::SearchSpace ToSearchSpace(const v1::StudySpec& spec) {
   searcher::SearchSpace space;
-  for (const v1::ParameterSpec& p : spec.parameters()) {
+  const std::vector<FlatParameter> flat = FlatParameters(spec);
+  for (const FlatParameter& f : flat) {
+    const v1::ParameterSpec& p = *f.spec;
     searcher::Parameter out;
     out.name = p.name();
     switch (p.domain_case()) {
@@ -40,6 +60,8 @@ searcher::SearchSpace ToSearchSpace(const v1::StudySpec& spec) {
       case v1::ParameterSpec::DOMAIN_NOT_SET:
         break;
     }
+    out.parent = f.parent;
+    for (const std::string& key : f.when) out.active_when.push_back(KeyValue(*flat[f.parent].spec, key));
     space.parameters.push_back(std::move(out));
   }
   return space;
@@ -100,40 +122,66 @@ searcher::EarlyStoppingConfig ToEarlyStoppingConfig(const v1::StudySpec& spec) {
   return config;
 }
 
-std::vector<v1::Parameter> ToParameters(const v1::StudySpec& spec, const searcher::Assignment& assignment) {
+namespace {
+
+v1::ParameterValue ToValue(const searcher::Value& value) {
+  v1::ParameterValue out;
+  if (const double* d = std::get_if<double>(&value)) {
+    out.set_double_value(*d);
+  } else if (const int64_t* n = std::get_if<int64_t>(&value)) {
+    out.set_int_value(*n);
+  } else {
+    out.set_string_value(std::get<std::string>(value));
+  }
+  return out;
+}
+
+searcher::Value FromValue(const v1::ParameterValue& value) {
+  switch (value.kind_case()) {
+    case v1::ParameterValue::kIntValue:
+      return value.int_value();
+    case v1::ParameterValue::kStringValue:
+      return value.string_value();
+    default:
+      return value.double_value();
+  }
+}
+
+}  // namespace
+
+std::vector<v1::Parameter> ToParameters(const searcher::SearchSpace& space,
+                                        const searcher::Assignment& assignment) {
+  const std::vector<bool> active = searcher::ActiveMask(space, assignment);
   std::vector<v1::Parameter> out;
   out.reserve(assignment.size());
-  for (size_t i = 0; i < assignment.size(); ++i) {
+  for (size_t i = 0; i < assignment.size() && i < space.parameters.size(); ++i) {
+    if (!active[i]) continue;
     v1::Parameter p;
-    p.set_name(spec.parameters(static_cast<int>(i)).name());
-    if (const double* d = std::get_if<double>(&assignment[i])) {
-      p.mutable_value()->set_double_value(*d);
-    } else if (const int64_t* n = std::get_if<int64_t>(&assignment[i])) {
-      p.mutable_value()->set_int_value(*n);
-    } else {
-      p.mutable_value()->set_string_value(std::get<std::string>(assignment[i]));
-    }
+    p.set_name(space.parameters[i].name);
+    *p.mutable_value() = ToValue(assignment[i]);
     out.push_back(std::move(p));
   }
   return out;
 }
 
-searcher::Assignment ToAssignment(const google::protobuf::RepeatedPtrField<v1::Parameter>& parameters) {
+searcher::Assignment ToAssignment(const searcher::SearchSpace& space,
+                                  const google::protobuf::RepeatedPtrField<v1::Parameter>& parameters) {
   searcher::Assignment out;
-  out.reserve(parameters.size());
-  for (const v1::Parameter& p : parameters) {
-    switch (p.value().kind_case()) {
-      case v1::ParameterValue::kIntValue:
-        out.emplace_back(p.value().int_value());
-        break;
-      case v1::ParameterValue::kStringValue:
-        out.emplace_back(p.value().string_value());
-        break;
-      default:
-        out.emplace_back(p.value().double_value());
-        break;
+  out.reserve(space.parameters.size());
+  const bool positional = !searcher::HasConditions(space);
+  for (size_t i = 0; i < space.parameters.size(); ++i) {
+    const searcher::Parameter& p = space.parameters[i];
+    const v1::Parameter* found = nullptr;
+    if (positional && i < static_cast<size_t>(parameters.size()) && parameters[i].name() == p.name) {
+      found = &parameters[i];
+    } else {
+      for (const v1::Parameter& q : parameters) {
+        if (q.name() == p.name) found = &q;
+      }
     }
+    out.push_back(found != nullptr ? FromValue(found->value()) : searcher::InactiveValue(p));
   }
+  searcher::Canonicalise(space, out);
   return out;
 }
 

@@ -26,10 +26,14 @@ searcher::EarlyStoppingConfig ToEarlyStoppingConfig(const v1::StudySpec& spec);
 // prepared off-lock on the executor (study_shard.h, `prepared_only`), never computed in a journal group.
 bool SuggestionsDependOnResults(const v1::AlgorithmSpec& algorithm);
 
-// The trial parameters for `assignment`, named and ordered as in `spec`.
-std::vector<v1::Parameter> ToParameters(const v1::StudySpec& spec, const searcher::Assignment& assignment);
-// The assignment a trial's parameters encode (the inverse of ToParameters).
-searcher::Assignment ToAssignment(const google::protobuf::RepeatedPtrField<v1::Parameter>& parameters);
+// The trial parameters for `assignment` (a point of `space`, ToSearchSpace), named and ordered as in the
+// space; parameters that do not exist for these values (conditional children) are left out.
+std::vector<v1::Parameter> ToParameters(const searcher::SearchSpace& space,
+                                        const searcher::Assignment& assignment);
+// The assignment a trial's parameters encode (the inverse of ToParameters): one value per parameter of
+// `space`, found by name; an absent or inactive one holds its InactiveValue.
+searcher::Assignment ToAssignment(const searcher::SearchSpace& space,
+                                  const google::protobuf::RepeatedPtrField<v1::Parameter>& parameters);
 
 }  // namespace hyperlab::coordinator
 

@@ -14,6 +14,7 @@ namespace hyperlab::coordinator {
 StudyState::StudyState(v1::Study study, std::unique_ptr<searcher::Strategy> strategy,
                        std::string strategy_state)
     : study_(std::move(study)),
+      space_(ToSearchSpace(study_.spec())),
       strategy_(std::move(strategy)),
       strategy_state_(std::move(strategy_state)),
       sees_all_trials_(SuggestionsDependOnResults(study_.spec().algorithm())),
@@ -95,7 +96,7 @@ void StudyState::Apply(v1::Trial&& incoming) {
     incoming.clear_feasible();
   }
   if (id == static_cast<int64_t>(trials_.size())) {
-    history_.push_back({.index = id, .assignment = ToAssignment(incoming.parameters())});
+    history_.push_back({.index = id, .assignment = ToAssignment(space_, incoming.parameters())});
     trials_.push_back(std::move(incoming));
     counts_.set_total(counts_.total() + 1);
     if (trials_.back().enqueued()) ++enqueued_;

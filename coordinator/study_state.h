@@ -37,6 +37,8 @@ class StudyState {
   void ApplyStrategyState(std::string state) { strategy_state_ = std::move(state); }
 
   const v1::Study& study() const { return study_; }
+  // The study's search space as the searcher sees it (spec_convert.h), for converting trial parameters.
+  const searcher::SearchSpace& space() const { return space_; }
   const std::vector<v1::Trial>& trials() const { return trials_; }
   v1::Trial& mutable_trial(int64_t id) { return trials_[id]; }  // For in-memory-only fields (lease expiry).
   const v1::TrialCounts& counts() const { return counts_; }
@@ -93,6 +95,7 @@ class StudyState {
   void TrackSuggested(int64_t id);
 
   v1::Study study_;
+  searcher::SearchSpace space_;  // Of study_.spec(), whose parameters never change.
   std::unique_ptr<searcher::Strategy> strategy_;
   std::string strategy_state_;
   std::vector<v1::Trial> trials_;

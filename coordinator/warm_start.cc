@@ -5,9 +5,12 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
+#include "common/spec/parameter_tree.h"
 #include "common/spec/parameter_value.h"
 #include "coordinator/fingerprint.h"
+#include "coordinator/spec_convert.h"
 #include "proto/outcomes.h"
+#include "searcher/active_parameters.h"
 
 namespace hyperlab::coordinator {
 namespace {
@@ -67,6 +70,8 @@ int AppendWarmStartObservations(const v1::Study& study, const v1::Study& source,
                                 const std::vector<v1::Trial>& trials, int64_t cutoff_ms,
                                 std::vector<searcher::TrialView>& prior) {
   const v1::StudySpec& spec = study.spec();
+  const std::vector<FlatParameter> flat = FlatParameters(spec);
+  const searcher::SearchSpace space = ToSearchSpace(spec);
   int appended = 0;
   for (const v1::Trial& trial : trials) {
     if (trial.end_unix_ms() == 0 || trial.end_unix_ms() > cutoff_ms) continue;
@@ -88,17 +93,21 @@ int AppendWarmStartObservations(const v1::Study& study, const v1::Study& source,
     }
     std::map<std::string, const v1::ParameterValue*> values;
     for (const v1::Parameter& p : trial.parameters()) values[p.name()] = &p.value();
+    // Every parameter that exists for the trial's values must be there and in this study's domain; a
+    // conditional one that does not exist holds its InactiveValue.
+    std::vector<const v1::ParameterValue*> present(flat.size(), nullptr);
     bool usable = true;
-    for (const v1::ParameterSpec& p : spec.parameters()) {
-      auto it = values.find(p.name());
-      std::optional<searcher::Value> v = InDomain(p, it == values.end() ? nullptr : it->second);
-      if (!v) {
-        usable = false;
-        break;
-      }
-      view.assignment.push_back(*std::move(v));
+    for (size_t i = 0; i < flat.size() && usable; ++i) {
+      auto it = values.find(flat[i].spec->name());
+      std::optional<searcher::Value> v = InDomain(*flat[i].spec, it == values.end() ? nullptr : it->second);
+      if (v) present[i] = it->second;
+      usable = v.has_value() || flat[i].parent >= 0;
+      view.assignment.push_back(v ? *std::move(v) : searcher::InactiveValue(space.parameters[i]));
     }
+    const std::vector<bool> active = ActiveParameters(flat, present);
+    for (size_t i = 0; i < flat.size() && usable; ++i) usable = !active[i] || present[i] != nullptr;
     if (!usable) continue;
+    searcher::Canonicalise(space, view.assignment);
     view.index = static_cast<int64_t>(prior.size());
     prior.push_back(std::move(view));
     ++appended;

@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
+#include "common/spec/parameter_tree.h"
 #include "proto/outcomes.h"
 
 namespace hyperlab::lab {
@@ -121,7 +122,8 @@ FieldCatalog FieldCatalog::Build(const std::vector<v1::StudySpec>& specs,
                                  const std::vector<TrialRecord>& records) {
   FieldCatalog catalog;
   for (const v1::StudySpec& spec : specs) {
-    for (const v1::ParameterSpec& p : spec.parameters()) {
+    for (const FlatParameter& flat : FlatParameters(spec)) {  // Conditional children too.
+      const v1::ParameterSpec& p = *flat.spec;
       Field* field = nullptr;
       for (Field& f : catalog.parameters_) {
         if (f.name == p.name()) field = &f;

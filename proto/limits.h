@@ -44,7 +44,8 @@ inline constexpr size_t kMaxSpecBytes = 1 << 20;      // max_spec_bytes: one ser
 inline constexpr size_t kMaxNameLength = 128;         // max_name_length: study, parameter and metric names.
 inline constexpr size_t kMaxExperimentLength = 256;   // max_experiment_length: a client task's experiment.
 inline constexpr size_t kMaxHypothesisLength = 4096;  // max_hypothesis_length
-inline constexpr int kMaxParameters = 1000;           // max_parameters: of one study.
+inline constexpr int kMaxParameters = 1000;           // max_parameters: of one study, children included.
+inline constexpr int kMaxParameterDepth = 8;          // max_parameter_depth: levels of conditional children.
 inline constexpr int kMaxValuesPerParameter = 10000;  // max_values_per_parameter: discrete, categorical.
 inline constexpr size_t kMaxValueLength = 1024;       // max_value_length: one categorical value.
 // max_integer_magnitude: |min| and |max| of an integer parameter. The searcher models integers as doubles,

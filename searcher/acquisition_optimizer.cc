@@ -43,6 +43,7 @@ Eigen::VectorXd Perturb(const Eigen::VectorXd& x, double step, const ParameterEn
       y(j) = encoding.Snap(j, box.Clamp(j, x(j) + step * Gaussian(rng)));
     }
   }
+  encoding.Canonicalise(y);
   return y;
 }
 
@@ -93,10 +94,12 @@ AcquisitionResult OptimizeAcquisition(const GpModel& gp, const ParameterEncoding
   const Halton halton(d, seed ^ (stream * 0x9E3779B97F4A7C15ULL));
   for (int i = 0; i < options.quasi_random; ++i) {
     const std::vector<double> u = halton.Point(static_cast<uint64_t>(i));
+    Eigen::VectorXd x(d);
     for (int j = 0; j < d; ++j) {
-      candidates(i, j) =
-          encoding.categorical(j) ? encoding.FromUnit(j, u[j]) : encoding.Snap(j, box.FromUnit(j, u[j]));
+      x(j) = encoding.categorical(j) ? encoding.FromUnit(j, u[j]) : encoding.Snap(j, box.FromUnit(j, u[j]));
     }
+    encoding.Canonicalise(x);
+    candidates.row(i) = x.transpose();
   }
   for (int k = 0; k < around; ++k) {
     const int which = k / options.per_incumbent;

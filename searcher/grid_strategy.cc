@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 
+#include "searcher/active_parameters.h"
+
 namespace hyperlab::searcher {
 namespace {
 
@@ -54,24 +56,70 @@ std::vector<Value> AxisOf(const Parameter& p, int points) {
   return axis;
 }
 
+int64_t SaturatingAdd(int64_t a, int64_t b) {
+  return a > std::numeric_limits<int64_t>::max() - b ? std::numeric_limits<int64_t>::max() : a + b;
+}
+int64_t SaturatingMul(int64_t a, int64_t b) {
+  return b != 0 && a > std::numeric_limits<int64_t>::max() / b ? std::numeric_limits<int64_t>::max() : a * b;
+}
+
 }  // namespace
 
-GridStrategy::GridStrategy(const SearchSpace& space, int points_per_double) {
-  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
-  for (const Parameter& p : space.parameters) {
-    axes_.push_back(AxisOf(p, points_per_double));
-    const int64_t n = static_cast<int64_t>(axes_.back().size());
-    size_ = n == 0 ? 0 : (size_ > kMax / n ? kMax : size_ * n);
+GridStrategy::GridStrategy(const SearchSpace& space, int points_per_double)
+    : parameters_(space.parameters),
+      axes_(space.parameters.size()),
+      children_(space.parameters.size()),
+      starts_(space.parameters.size()) {
+  const size_t n = space.parameters.size();
+  for (size_t i = 0; i < n; ++i) {
+    const Parameter& p = space.parameters[i];
+    axes_[i] = AxisOf(p, points_per_double);
+    children_[i].resize(axes_[i].size());
+    if (p.parent < 0) {
+      top_.push_back(static_cast<int>(i));
+      continue;
+    }
+    const std::vector<Value>& parent_axis = axes_[p.parent];
+    for (size_t k = 0; k < parent_axis.size(); ++k) {
+      if (std::find(p.active_when.begin(), p.active_when.end(), parent_axis[k]) != p.active_when.end()) {
+        children_[p.parent][k].push_back(static_cast<int>(i));
+      }
+    }
+  }
+  // Children come after their parent, so counting from the end counts each parameter's subtree once.
+  std::vector<int64_t> count(n, 1);
+  for (size_t i = n; i-- > 0;) {
+    starts_[i].assign(1, 0);
+    for (const std::vector<int>& under : children_[i]) {
+      int64_t points = 1;
+      for (int c : under) points = SaturatingMul(points, count[c]);
+      starts_[i].push_back(SaturatingAdd(starts_[i].back(), points));
+    }
+    count[i] = starts_[i].back();
+  }
+  for (int i : top_) size_ = SaturatingMul(size_, count[i]);
+}
+
+void GridStrategy::DecodeGroup(const std::vector<int>& group, int64_t index, Assignment& out) const {
+  for (size_t g = group.size(); g-- > 0;) {
+    const int i = group[g];
+    const std::vector<int64_t>& starts = starts_[i];
+    const int64_t n = starts.back();
+    const int64_t digit = index % n;
+    index /= n;
+    // The axis value whose points hold `digit`: the last start <= digit.
+    const size_t k =
+        static_cast<size_t>(std::upper_bound(starts.begin(), starts.end() - 1, digit) - starts.begin()) - 1;
+    out[i] = axes_[i][k];
+    DecodeGroup(children_[i][k], digit - starts[k], out);
   }
 }
 
 Assignment GridStrategy::Point(int64_t index) const {
-  Assignment out(axes_.size());
-  for (size_t i = axes_.size(); i-- > 0;) {
-    const int64_t n = static_cast<int64_t>(axes_[i].size());
-    out[i] = axes_[i][index % n];
-    index /= n;
-  }
+  Assignment out;
+  out.reserve(parameters_.size());
+  for (const Parameter& p : parameters_) out.push_back(InactiveValue(p));
+  DecodeGroup(top_, index, out);
   return out;
 }
 

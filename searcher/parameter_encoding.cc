@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <string>
 
+#include "searcher/active_parameters.h"
+
 namespace hyperlab::searcher {
 namespace {
 
@@ -16,8 +18,9 @@ double AsNumber(const Value& v) {
 
 }  // namespace
 
-ParameterEncoding::ParameterEncoding(const SearchSpace& space) : parameters_(space.parameters) {
-  for (const Parameter& p : parameters_) {
+ParameterEncoding::ParameterEncoding(const SearchSpace& space)
+    : space_(space), conditional_(HasConditions(space)) {
+  for (const Parameter& p : space_.parameters) {
     std::vector<double> sorted = p.numbers;
     std::sort(sorted.begin(), sorted.end());
     sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
@@ -32,7 +35,7 @@ std::vector<bool> ParameterEncoding::CategoricalMask() const {
 }
 
 double ParameterEncoding::ToUnit(int j, double value) const {
-  const Parameter& p = parameters_[j];
+  const Parameter& p = space_.parameters[j];
   if (p.max <= p.min) return 0.5;
   const double u = p.scale == Scale::kLog
                        ? (std::log(value) - std::log(p.min)) / (std::log(p.max) - std::log(p.min))
@@ -41,7 +44,7 @@ double ParameterEncoding::ToUnit(int j, double value) const {
 }
 
 double ParameterEncoding::FromUnitValue(int j, double u) const {
-  const Parameter& p = parameters_[j];
+  const Parameter& p = space_.parameters[j];
   if (p.max <= p.min) return p.min;
   const double v = p.scale == Scale::kLog
                        ? std::exp(std::log(p.min) + u * (std::log(p.max) - std::log(p.min)))
@@ -52,7 +55,7 @@ double ParameterEncoding::FromUnitValue(int j, double u) const {
 Eigen::VectorXd ParameterEncoding::Encode(const Assignment& assignment) const {
   Eigen::VectorXd x(dimensions());
   for (int j = 0; j < dimensions(); ++j) {
-    const Parameter& p = parameters_[j];
+    const Parameter& p = space_.parameters[j];
     const Value& v = j < static_cast<int>(assignment.size()) ? assignment[j] : Value(0.0);
     switch (p.kind) {
       case ParameterKind::kDouble:
@@ -82,7 +85,7 @@ Eigen::VectorXd ParameterEncoding::Encode(const Assignment& assignment) const {
 }
 
 double ParameterEncoding::Resolution(int j) const {
-  const Parameter& p = parameters_[j];
+  const Parameter& p = space_.parameters[j];
   if (p.kind != ParameterKind::kDouble) return 0;
   if (!(p.max > p.min)) return 1;
   const bool log = p.scale == Scale::kLog;
@@ -99,7 +102,7 @@ std::vector<double> ParameterEncoding::Resolutions() const {
 }
 
 double ParameterEncoding::Snap(int j, double u) const {
-  const Parameter& p = parameters_[j];
+  const Parameter& p = space_.parameters[j];
   switch (p.kind) {
     case ParameterKind::kDouble:
       return p.max <= p.min ? 0.5 : std::clamp(u, 0.0, 1.0);
@@ -132,9 +135,9 @@ double ParameterEncoding::FromUnit(int j, double u) const {
 
 Assignment ParameterEncoding::Decode(const Eigen::VectorXd& x) const {
   Assignment out;
-  out.reserve(parameters_.size());
+  out.reserve(space_.parameters.size());
   for (int j = 0; j < dimensions(); ++j) {
-    const Parameter& p = parameters_[j];
+    const Parameter& p = space_.parameters[j];
     const double u = Snap(j, x(j));
     switch (p.kind) {
       case ParameterKind::kDouble:
@@ -156,6 +159,18 @@ Assignment ParameterEncoding::Decode(const Eigen::VectorXd& x) const {
     }
   }
   return out;
+}
+
+void ParameterEncoding::Canonicalise(Eigen::VectorXd& x) const {
+  if (!conditional_) return;
+  Assignment a = Decode(x);
+  const std::vector<bool> active = ActiveMask(space_, a);
+  if (std::all_of(active.begin(), active.end(), [](bool b) { return b; })) return;
+  searcher::Canonicalise(space_, a);
+  const Eigen::VectorXd canonical = Encode(a);
+  for (int j = 0; j < dimensions(); ++j) {
+    if (!active[j]) x(j) = canonical(j);
+  }
 }
 
 }  // namespace hyperlab::searcher

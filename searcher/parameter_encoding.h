@@ -33,10 +33,10 @@ class ParameterEncoding {
  public:
   explicit ParameterEncoding(const SearchSpace& space);
 
-  int dimensions() const { return static_cast<int>(parameters_.size()); }
-  bool categorical(int j) const { return parameters_[j].kind == ParameterKind::kCategorical; }
+  int dimensions() const { return static_cast<int>(space_.parameters.size()); }
+  bool categorical(int j) const { return space_.parameters[j].kind == ParameterKind::kCategorical; }
   // Coordinates that can take only finitely many values (integers, discrete, categorical).
-  bool discrete(int j) const { return parameters_[j].kind != ParameterKind::kDouble; }
+  bool discrete(int j) const { return space_.parameters[j].kind != ParameterKind::kDouble; }
   std::vector<bool> CategoricalMask() const;
 
   // The point of `assignment`. A value outside its domain encodes to the nearest end (or, for an unknown
@@ -45,6 +45,11 @@ class ParameterEncoding {
 
   // The assignment at `x`, whose coordinates are snapped first.
   Assignment Decode(const Eigen::VectorXd& x) const;
+
+  // Conditional parameters: sets the coordinates of parameters that do not exist at `x` to their
+  // InactiveValue's (active_parameters.h), so candidates that differ only there are one point, the one
+  // the model has seen for every trial without them. Other coordinates are kept. No-op without conditions.
+  void Canonicalise(Eigen::VectorXd& x) const;
 
   // The feasible coordinate nearest to `u` (clamped to [0, 1]); categorical coordinates are category
   // indices, rounded and clamped.
@@ -64,15 +69,16 @@ class ParameterEncoding {
   std::vector<double> Resolutions() const;
 
   // Number of categories of coordinate j (categorical only).
-  int Categories(int j) const { return static_cast<int>(parameters_[j].categories.size()); }
+  int Categories(int j) const { return static_cast<int>(space_.parameters[j].categories.size()); }
 
  private:
   // Unit-interval position of a number of parameter j (double or integer kinds).
   double ToUnit(int j, double value) const;
   double FromUnitValue(int j, double u) const;
 
-  std::vector<Parameter> parameters_;
+  SearchSpace space_;
   std::vector<std::vector<double>> sorted_numbers_;  // kDiscrete: sorted distinct numbers.
+  bool conditional_ = false;
 };
 
 }  // namespace hyperlab::searcher

@@ -21,6 +21,9 @@ enum class ParameterKind { kDouble, kInteger, kDiscrete, kCategorical };
 enum class Scale { kLinear, kLog };
 enum class Goal { kMinimize, kMaximize };
 
+// A parameter's value: double for kDouble and kDiscrete, int64 for kInteger, string for kCategorical.
+using Value = std::variant<double, int64_t, std::string>;
+
 // One independent variable.
 struct Parameter {
   std::string name;
@@ -34,16 +37,19 @@ struct Parameter {
   std::vector<double> numbers;
   // kCategorical: the names to choose from, as written.
   std::vector<std::string> categories;
+  // Conditional parameters (active_parameters.h): the index of the parameter this one exists under (a
+  // smaller index; a kCategorical, kDiscrete or kInteger one), or -1 when it always exists; and the
+  // parent's values under which it exists.
+  int parent = -1;
+  std::vector<Value> active_when;
 };
 
 struct SearchSpace {
   std::vector<Parameter> parameters;
 };
 
-// A parameter's value: double for kDouble and kDiscrete, int64 for kInteger, string for kCategorical.
-using Value = std::variant<double, int64_t, std::string>;
-
-// One value per parameter, in the order of `SearchSpace::parameters`.
+// One value per parameter, in the order of `SearchSpace::parameters`; an inactive conditional parameter
+// holds InactiveValue (active_parameters.h).
 using Assignment = std::vector<Value>;
 
 }  // namespace hyperlab::searcher

@@ -5,6 +5,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "searcher/active_parameters.h"
 #include "searcher/cmaes_strategy.h"
 #include "searcher/gp_strategy.h"
 #include "searcher/grid_strategy.h"
@@ -45,15 +46,61 @@ std::string Problem(const Parameter& p) {
   return "unknown kind";
 }
 
+// What is wrong with parameter `i`'s condition; empty when nothing is.
+std::string ConditionProblem(const SearchSpace& space, size_t i) {
+  const Parameter& p = space.parameters[i];
+  if (p.parent < 0) return p.active_when.empty() ? "" : "active_when without a parent";
+  if (static_cast<size_t>(p.parent) >= i)
+    return absl::StrCat("parent ", p.parent, " does not come before it");
+  const Parameter& parent = space.parameters[p.parent];
+  if (parent.kind == ParameterKind::kDouble) return "a double parameter cannot be a parent";
+  if (p.active_when.empty()) return "a conditional parameter needs at least one active_when value";
+  for (const Value& v : p.active_when) {
+    const bool right_type = parent.kind == ParameterKind::kCategorical
+                                ? std::holds_alternative<std::string>(v)
+                            : parent.kind == ParameterKind::kInteger ? std::holds_alternative<int64_t>(v)
+                                                                     : std::holds_alternative<double>(v);
+    if (!right_type) return "an active_when value is not of its parent's kind";
+  }
+  return "";
+}
+
 absl::Status CheckSearchSpace(const SearchSpace& space) {
   for (size_t i = 0; i < space.parameters.size(); ++i) {
     const Parameter& p = space.parameters[i];
-    if (std::string problem = Problem(p); !problem.empty()) {
+    std::string problem = Problem(p);
+    if (problem.empty()) problem = ConditionProblem(space, i);
+    if (!problem.empty()) {
       return absl::InvalidArgumentError(absl::StrCat("parameters[", i, "] (name '", p.name, "'): ", problem));
     }
   }
   return absl::OkStatus();
 }
+
+// Conditional parameters: a strategy proposes a value for every parameter; the inactive ones are set to
+// their InactiveValue (active_parameters.h), so proposals differing only there are one assignment.
+class Canonicalising : public Strategy {
+ public:
+  Canonicalising(const SearchSpace& space, std::unique_ptr<Strategy> inner)
+      : space_(space), inner_(std::move(inner)) {}
+
+  absl::StatusOr<std::vector<Assignment>> Suggest(absl::Span<const TrialView> history, int count,
+                                                  std::string& state) const override {
+    absl::StatusOr<std::vector<Assignment>> out = inner_->Suggest(history, count, state);
+    if (out.ok()) {
+      for (Assignment& a : *out) Canonicalise(space_, a);
+    }
+    return out;
+  }
+  std::optional<int64_t> Capacity() const override { return inner_->Capacity(); }
+
+ private:
+  SearchSpace space_;
+  std::unique_ptr<Strategy> inner_;
+};
+
+absl::StatusOr<std::unique_ptr<Strategy>> MakeUnconditional(const SearchSpace& space,
+                                                            const AlgorithmConfig& config);
 
 // Several objectives: a strategy that learns from results (GP, CMA-ES) minimises random scalarisations
 // of them (scalarising_strategy.h).
@@ -72,6 +119,16 @@ std::unique_ptr<Strategy> Scalarised(const SearchSpace& space, const AlgorithmCo
 absl::StatusOr<std::unique_ptr<Strategy>> MakeStrategy(const SearchSpace& space,
                                                        const AlgorithmConfig& config) {
   if (absl::Status status = CheckSearchSpace(space); !status.ok()) return status;
+  absl::StatusOr<std::unique_ptr<Strategy>> strategy = MakeUnconditional(space, config);
+  // The grid enumerates the tree itself, each configuration once.
+  if (!strategy.ok() || !HasConditions(space) || config.kind == AlgorithmConfig::Kind::kGrid) return strategy;
+  return std::make_unique<Canonicalising>(space, *std::move(strategy));
+}
+
+namespace {
+
+absl::StatusOr<std::unique_ptr<Strategy>> MakeUnconditional(const SearchSpace& space,
+                                                            const AlgorithmConfig& config) {
   switch (config.kind) {
     case AlgorithmConfig::Kind::kRandom:
       return std::make_unique<RandomStrategy>(space, config.seed);
@@ -97,5 +154,7 @@ absl::StatusOr<std::unique_ptr<Strategy>> MakeStrategy(const SearchSpace& space,
   }
   return absl::InvalidArgumentError("algorithm: unknown kind");
 }
+
+}  // namespace
 
 }  // namespace hyperlab::searcher

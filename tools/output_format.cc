@@ -12,6 +12,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "common/base/number_format.h"
+#include "common/spec/parameter_tree.h"
 #include "common/spec/parameter_value.h"
 #include "google/protobuf/util/json_util.h"
 #include "proto/outcomes.h"
@@ -195,7 +196,8 @@ std::string FormatTrials(const v1::Study& study, const std::vector<v1::Trial>& t
     }
   }
   Row header = {"id", "state"};
-  for (const auto& p : study.spec().parameters()) header.push_back(p.name());
+  const std::vector<FlatParameter> flat = FlatParameters(study.spec());  // Conditional children too.
+  for (const FlatParameter& p : flat) header.push_back(p.spec->name());
   header.push_back(objective);
   header.insert(header.end(), others.begin(), others.end());
   header.push_back("runtime_s");
@@ -203,10 +205,10 @@ std::string FormatTrials(const v1::Study& study, const std::vector<v1::Trial>& t
   std::vector<Row> rows;
   for (const v1::Trial& t : trials) {
     Row row = {absl::StrCat(t.id()), v1::Trial::State_Name(t.state())};
-    for (const auto& spec_param : study.spec().parameters()) {
+    for (const FlatParameter& spec_param : flat) {
       std::string cell;
       for (const v1::Parameter& p : t.parameters()) {
-        if (p.name() != spec_param.name()) continue;
+        if (p.name() != spec_param.spec->name()) continue;
         cell = format == OutputFormat::kTable && p.value().has_double_value()
                    ? Short(p.value().double_value())
                    : ValueText(p.value());

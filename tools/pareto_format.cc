@@ -5,6 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/base/number_format.h"
+#include "common/spec/parameter_tree.h"
 #include "nlohmann/json.hpp"
 
 namespace hyperlab::tools {
@@ -29,7 +30,8 @@ std::string FormatParetoFront(const v1::Study& study, const v1::GetParetoFrontRe
   for (const v1::Objective& o : front.objectives()) {
     header.push_back(absl::StrCat(o.metric(), o.goal() == v1::Objective::MAXIMIZE ? " (max)" : " (min)"));
   }
-  for (const auto& p : study.spec().parameters()) header.push_back(p.name());
+  const std::vector<FlatParameter> flat = FlatParameters(study.spec());  // Conditional children too.
+  for (const FlatParameter& p : flat) header.push_back(p.spec->name());
   std::vector<std::vector<std::string>> rows;
   for (const v1::Trial& t : trials) {
     std::vector<std::string> row = {absl::StrCat(t.id())};
@@ -37,10 +39,10 @@ std::string FormatParetoFront(const v1::Study& study, const v1::GetParetoFrontRe
       auto it = t.metrics().find(o.metric());
       row.push_back(it == t.metrics().end() ? "" : TableNumber(it->second));
     }
-    for (const auto& spec_param : study.spec().parameters()) {
+    for (const FlatParameter& spec_param : flat) {
       std::string cell;
       for (const v1::Parameter& p : t.parameters()) {
-        if (p.name() != spec_param.name()) continue;
+        if (p.name() != spec_param.spec->name()) continue;
         cell = p.value().has_double_value() ? TableNumber(p.value().double_value())
                : p.value().has_int_value()  ? absl::StrCat(p.value().int_value())
                                             : p.value().string_value();

@@ -21,13 +21,13 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "common/base/printable.h"
+#include "common/base/status_macros.h"
 #include "common/spec/spec_validation.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/util/json_util.h"
 #include "nlohmann/json.hpp"
 #include "proto/limits.h"
-#include "common/base/printable.h"
-#include "common/base/status_macros.h"
 #include "yaml-cpp/eventhandler.h"
 #include "yaml-cpp/yaml.h"
 
@@ -174,6 +174,9 @@ class YamlToJson {
       if (!node.IsMap())
         return Error(LineOf(node), path, absl::StrCat("expected a map, got ", Describe(node)));
       const pb::FieldDescriptor* value_field = f->message_type()->map_value();
+      // A parameter's children map a value to a list written as the list itself (`sgd: [...]`), at
+      // the path `children[sgd]`.
+      const bool list_values = value_field->message_type() == v1::ParameterList::descriptor();
       json out = json::object();
       for (const auto& entry : node) {
         if (!entry.first.IsScalar()) {
@@ -181,8 +184,15 @@ class YamlToJson {
                        absl::StrCat("expected a name, got ", Describe(entry.first)));
         }
         RETURN_IF_ERROR(Charge(entry.first, path));
-        const std::string child = absl::StrCat(path, ".", entry.first.Scalar());
+        const std::string child = list_values ? absl::StrCat(path, "[", entry.first.Scalar(), "]")
+                                              : absl::StrCat(path, ".", entry.first.Scalar());
         lines_[child] = LineOf(entry.first);
+        if (list_values) {
+          const pb::FieldDescriptor* list = v1::ParameterList::descriptor()->FindFieldByName("parameters");
+          ASSIGN_OR_RETURN(json parameters, Field(entry.second, list, child));
+          out[entry.first.Scalar()] = json{{"parameters", parameters.is_null() ? json::array() : parameters}};
+          continue;
+        }
         ASSIGN_OR_RETURN(out[entry.first.Scalar()],
                          Value(entry.second, value_field, child, /*required=*/true));
       }

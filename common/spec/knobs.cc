@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/base/status_macros.h"
+#include "common/spec/parameter_tree.h"
 #include "common/spec/parameter_value.h"
 #include "common/spec/spec_errors.h"
 #include "common/spec/train_data_spec.h"
@@ -280,9 +281,8 @@ absl::StatusOr<std::vector<int>> ParseLayers(absl::string_view text) {
 absl::Status ValidateTrainTask(const v1::StudySpec& spec) {
   if (!spec.task().has_train()) return absl::OkStatus();
   RETURN_IF_ERROR(CheckTaskKnobs(spec.task().train(), "task.train"));
-  for (int i = 0; i < spec.parameters_size(); ++i) {
-    RETURN_IF_ERROR(
-        CheckParameter(spec.parameters(i), absl::StrCat("parameters[", i, "]"), spec.task().train().data()));
+  for (const FlatParameter& p : FlatParameters(spec)) {  // Conditional children too.
+    RETURN_IF_ERROR(CheckParameter(*p.spec, p.path, spec.task().train().data()));
   }
   // The single objective (several objectives and constraints: common/spec/outcome_validation.cc).
   if (spec.objectives_size() == 0) {

@@ -16,6 +16,7 @@
 #include "common/base/status_macros.h"
 #include "common/spec/knobs.h"
 #include "common/spec/outcome_validation.h"
+#include "common/spec/parameter_tree.h"
 #include "common/spec/spec_errors.h"
 #include "common/spec/task_validation.h"
 #include "proto/outcomes.h"
@@ -30,9 +31,6 @@ using spec_errors::WithParameterName;
 
 // The searcher takes integer bounds as doubles, exact only within its kMaxExactInteger.
 static_assert(kMaxIntegerMagnitude <= searcher::kMaxExactInteger);
-// Counts below stay far from overflow: a running product <= kMaxGridPoints times an axis of at most
-// max(kMaxPointsPerDouble, kMaxValuesPerParameter) values.
-static_assert(kMaxGridPoints <= INT64_MAX / (kMaxPointsPerDouble + kMaxValuesPerParameter));
 
 // [A-Za-z_] followed by characters for which `rest` holds.
 template <typename Pred>
@@ -177,24 +175,23 @@ absl::Status CheckDomain(const std::string& path, const v1::ParameterSpec& p) {
   return Invalid(path, "a domain is required: one of double, integer, discrete, categorical");
 }
 
+// Checks the parameter tree (parameter_tree.h): each definition's name and domain, then its shape.
 absl::Status CheckParameters(const v1::StudySpec& spec, ParameterKinds& kinds) {
   if (spec.parameters().empty()) return Invalid("parameters", "required: at least one parameter");
   if (spec.parameters_size() > kMaxParameters) {
     return Invalid("parameters",
                    absl::StrCat("too many: ", spec.parameters_size(), "; at most ", kMaxParameters));
   }
-  std::map<std::string, int> index;
-  for (int i = 0; i < spec.parameters_size(); ++i) {
-    const v1::ParameterSpec& p = spec.parameters(i);
-    const std::string path = absl::StrCat("parameters[", i, "]");
-    RETURN_IF_ERROR(CheckName(path + ".name", p.name(), /*metric=*/false));
-    auto [it, inserted] = index.emplace(p.name(), i);
-    if (!inserted) {
-      return Invalid(path + ".name", absl::StrCat("duplicate parameter name '", p.name(),
-                                                  "' (also parameters[", it->second, "])"));
-    }
-    if (absl::Status domain = CheckDomain(path, p); !domain.ok()) return WithParameterName(domain, p.name());
-    kinds[p.name()] = p.domain_case();
+  ASSIGN_OR_RETURN(
+      std::vector<FlatParameter> flat,
+      FlattenParameters(spec.parameters(), [](const std::string& path, const v1::ParameterSpec& p) {
+        RETURN_IF_ERROR(CheckName(path + ".name", p.name(), /*metric=*/false));
+        if (absl::Status domain = CheckDomain(path, p); !domain.ok())
+          return WithParameterName(domain, p.name());
+        return absl::OkStatus();
+      }));
+  for (const FlatParameter& p : flat) {
+    kinds[p.spec->name()] = {.domain = p.spec->domain_case(), .conditional = p.parent >= 0};
   }
   return absl::OkStatus();
 }
@@ -218,20 +215,47 @@ int64_t GridAxisBound(const v1::ParameterSpec& p, int32_t points) {
   return 1;
 }
 
-// The grid's size, the product of its axes, is at most kMaxGridPoints; the parameter at which the product
-// passes the limit is named. The running product stays <= kMaxGridPoints before each step (static_assert
-// above), so it never overflows.
+// Saturating arithmetic on counts: INT64_MAX stands for "at least that many".
+int64_t SaturatingAdd(int64_t a, int64_t b) { return a > INT64_MAX - b ? INT64_MAX : a + b; }
+int64_t SaturatingMul(int64_t a, int64_t b) { return b != 0 && a > INT64_MAX / b ? INT64_MAX : a * b; }
+
+// An upper bound on the grid points each parameter stands for with the tree below it: its axis's size,
+// plus, for each value with children, one less than the product of those children's bounds (that value
+// stands for that many points instead of one). Exact without integer parents (whose keyed value may be
+// off the axis). Children come after their parent, so one pass from the end computes each bound once.
+std::vector<int64_t> GridBounds(const std::vector<FlatParameter>& flat, int32_t points) {
+  std::vector<std::map<std::string, int64_t>> under(flat.size());  // Parent -> key -> product of children.
+  std::vector<int64_t> bound(flat.size());
+  for (size_t i = flat.size(); i-- > 0;) {
+    bound[i] = GridAxisBound(*flat[i].spec, points);
+    for (const auto& [key, product] : under[i]) bound[i] = SaturatingAdd(bound[i], product - 1);
+    if (flat[i].parent < 0) continue;
+    for (const std::string& key : flat[i].when) {
+      auto [it, inserted] = under[flat[i].parent].emplace(key, 1);
+      it->second = SaturatingMul(it->second, bound[i]);
+    }
+  }
+  return bound;
+}
+
+// The grid's size is at most kMaxGridPoints; the top-level parameter at which it passes the limit is
+// named.
 absl::Status CheckGridSize(const v1::StudySpec& spec) {
   const int32_t points = spec.algorithm().grid().points_per_double() == 0
                              ? kDefaultPointsPerDouble
                              : spec.algorithm().grid().points_per_double();
+  const std::vector<FlatParameter> flat = FlatParameters(spec);
+  const std::vector<int64_t> bounds = GridBounds(flat, points);
   int64_t size = 1;
-  for (int i = 0; i < spec.parameters_size(); ++i) {
-    const v1::ParameterSpec& p = spec.parameters(i);
-    size *= GridAxisBound(p, points);
+  int at = -1;  // Index among the top-level parameters.
+  for (size_t i = 0; i < flat.size(); ++i) {
+    if (flat[i].parent >= 0) continue;
+    ++at;
+    size = SaturatingMul(size, bounds[i]);
     if (size > kMaxGridPoints) {
-      return Invalid(absl::StrCat("parameters[", i, "] (name '", p.name(), "')"),
-                     absl::StrCat("the grid has up to ", size, " points with parameters[0..", i,
+      return Invalid(absl::StrCat("parameters[", at, "] (name '", flat[i].spec->name(), "')"),
+                     absl::StrCat("the grid has ", size == INT64_MAX ? "over " : "up to ", size,
+                                  " points with parameters[0..", at,
                                   "], over the limit max_grid_points = ", kMaxGridPoints,
                                   "; use fewer values, a smaller algorithm.grid.points_per_double, or random "
                                   "or bayesian search"));
@@ -419,15 +443,26 @@ absl::Status ValidateStudySpec(const v1::StudySpec& spec) {
   return CheckTagsAndWarmStart(spec);
 }
 
-v1::StudySpec WithDefaults(v1::StudySpec spec) {
-  for (v1::ParameterSpec& p : *spec.mutable_parameters()) {
+namespace {
+
+// Scale SCALE_UNSPECIFIED -> LINEAR, children included. Recursion is bounded by the spec's own nesting,
+// which protobuf's parser limits to 100 levels.
+void SetDefaultScales(google::protobuf::RepeatedPtrField<v1::ParameterSpec>& parameters) {
+  for (v1::ParameterSpec& p : parameters) {
     if (p.has_double_range() && p.double_range().scale() == v1::SCALE_UNSPECIFIED) {
       p.mutable_double_range()->set_scale(v1::LINEAR);
     }
     if (p.has_integer() && p.integer().scale() == v1::SCALE_UNSPECIFIED) {
       p.mutable_integer()->set_scale(v1::LINEAR);
     }
+    for (auto& [key, list] : *p.mutable_children()) SetDefaultScales(*list.mutable_parameters());
   }
+}
+
+}  // namespace
+
+v1::StudySpec WithDefaults(v1::StudySpec spec) {
+  SetDefaultScales(*spec.mutable_parameters());
   if (spec.algorithm().has_grid() && spec.algorithm().grid().points_per_double() == 0) {
     spec.mutable_algorithm()->mutable_grid()->set_points_per_double(kDefaultPointsPerDouble);
   }

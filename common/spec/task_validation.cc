@@ -38,7 +38,11 @@ absl::Status CheckSynthetic(const v1::SyntheticTask& t, const ParameterKinds& ki
     if (it == kinds.end()) {
       return Invalid("task.synthetic", absl::StrCat(t.function(), " needs parameter '", name, "'"));
     }
-    if (it->second == v1::ParameterSpec::kCategorical) {
+    if (it->second.conditional) {
+      return Invalid("task.synthetic", absl::StrCat(t.function(), " needs parameter '", name,
+                                                    "' in every trial; it is a conditional child"));
+    }
+    if (it->second.domain == v1::ParameterSpec::kCategorical) {
       return Invalid("task.synthetic", absl::StrCat(t.function(), " needs parameter '", name,
                                                     "' to be numeric (double, integer or discrete)"));
     }
@@ -51,8 +55,14 @@ absl::Status CheckPlaceholders(const std::string& path, absl::string_view arg, c
   absl::StatusOr<std::vector<TemplatePart>> parts = ParseCommandTemplate(arg);
   if (!parts.ok()) return Invalid(path, parts.status().message());
   for (const TemplatePart& part : *parts) {
-    if (part.placeholder && kinds.find(part.text) == kinds.end()) {
-      return Invalid(path, absl::StrCat("unknown parameter '{", part.text, "}'"));
+    if (!part.placeholder) continue;
+    auto it = kinds.find(part.text);
+    if (it == kinds.end()) return Invalid(path, absl::StrCat("unknown parameter '{", part.text, "}'"));
+    if (it->second.conditional) {
+      return Invalid(path, absl::StrCat("'{", part.text,
+                                        "}' is a conditional parameter, absent from trials where it is "
+                                        "inactive; read it from the JSON in HYPERLAB_PARAMS, which "
+                                        "holds the active parameters"));
     }
   }
   return absl::OkStatus();

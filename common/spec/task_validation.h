@@ -14,8 +14,13 @@
 
 namespace hyperlab {
 
-// The kind of each parameter's domain, by name.
-using ParameterKinds = std::map<std::string, v1::ParameterSpec::DomainCase>;
+// What the task's checks need of each parameter, by name: its domain's kind, and whether it is a
+// conditional child (absent from a trial when inactive: parameter_tree.h).
+struct ParameterKind {
+  v1::ParameterSpec::DomainCase domain = v1::ParameterSpec::DOMAIN_NOT_SET;
+  bool conditional = false;
+};
+using ParameterKinds = std::map<std::string, ParameterKind>;
 
 absl::Status ValidateTask(const v1::TaskSpec& task, const ParameterKinds& kinds);
 

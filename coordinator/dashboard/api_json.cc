@@ -3,6 +3,7 @@
 #include <cmath>
 #include <string>
 
+#include "common/spec/parameter_tree.h"
 #include "proto/outcomes.h"
 
 namespace hyperlab::coordinator::dashboard {
@@ -68,7 +69,13 @@ nlohmann::json StudyJson(const v1::Study& study) {
   const v1::StudySpec& spec = study.spec();
   const v1::TrialCounts& c = study.counts();
   nlohmann::json parameters = nlohmann::json::array();
-  for (const v1::ParameterSpec& p : spec.parameters()) parameters.push_back(SpaceJson(p));
+  const std::vector<FlatParameter> flat = FlatParameters(spec);  // Conditional children too.
+  for (const FlatParameter& p : flat) {
+    nlohmann::json entry = SpaceJson(*p.spec);
+    if (p.parent >= 0)
+      entry["exists_when"] = {{"parameter", flat[p.parent].spec->name()}, {"values", p.when}};
+    parameters.push_back(std::move(entry));
+  }
   nlohmann::json objectives = nlohmann::json::array();  // Several objectives; one entry for `objective`.
   for (const v1::Objective& o : StudyObjectives(spec)) {
     objectives.push_back(

@@ -23,6 +23,10 @@ CASES = {
     "set-twice": "name: x\nbudget: {max_trials: 3, max_trials: 4}\n",
     "int32-range": "name: x\nbudget: {max_trials: 99999999999}\n",
     "map-value": "name: x\ntask: {command: {env: {A: [1]}}}\n",
+    "children-not-a-list": "name: x\nparameters:\n  - name: o\n    categorical: {values: [a, b]}\n"
+                           "    children: {a: 3}\n",
+    "child-field": "name: x\nparameters:\n  - name: o\n    categorical: {values: [a, b]}\n"
+                   "    children:\n      b: [{name: c, duble: {}}]\n",
     "empty": "",
     "not-a-map": "- 1\n",
     "control-char": "name: x\x01\n",
@@ -76,3 +80,19 @@ def test_a_dict_is_read_like_the_file(tmp_path):
     with pytest.raises(hyperlab.StudyFileError, match=r"^INVALID_ARGUMENT: <dict>: budget.max_trials: expected an "
                                                       r"integer, got 'true'$"):
         hyperlab.study_spec_from_dict({"name": "s", "budget": {"max_trials": True}})
+
+
+def test_conditional_children_are_read_like_the_cli(tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_text("name: c\nobjective: {metric: loss, goal: minimize}\nparameters:\n"
+                    "  - name: optimizer\n    categorical: {values: [sgd, adam]}\n    children:\n"
+                    "      sgd: [{name: momentum, double: {min: 0, max: 0.99}}]\n"
+                    "algorithm: {random: {seed: 3}}\nbudget: {max_trials: 5}\ntask: {client: {experiment: e}}\n")
+    spec, _ = hyperlab.load_study_file(str(path))
+    assert [p.name for p in spec.parameters[0].children["sgd"].parameters] == ["momentum"]
+    from_dict, _ = hyperlab.study_spec_from_dict({
+        "name": "c", "objective": {"metric": "loss", "goal": "minimize"},
+        "parameters": [{"name": "optimizer", "categorical": {"values": ["sgd", "adam"]},
+                        "children": {"sgd": [{"name": "momentum", "double": {"min": 0, "max": 0.99}}]}}],
+        "algorithm": {"random": {"seed": 3}}, "budget": {"max_trials": 5}, "task": {"client": {"experiment": "e"}}})
+    assert spec == from_dict

@@ -28,7 +28,7 @@ LAYERS = {
     "storage": ["proto", "common/base"],
     "common/spec": ["proto", "common/base", "searcher"],
     "common/rpc": ["proto", "common/base"],
-    "lab": ["proto", "common/base"],
+    "lab": ["common/spec", "proto", "common/base"],
     "lab/plot": ["lab", "common/spec", "searcher", "proto", "common/base"],
     "coordinator": ["storage", "searcher", "common/spec", "common/rpc", "proto", "common/base"],
     "coordinator/dashboard": ["coordinator", "lab", "storage", "searcher", "common/spec", "common/rpc", "proto",

@@ -197,13 +197,21 @@ class _Walker:
             if k != "map":
                 raise self.error(self.line(node), path, f"expected a map, got {self.describe(node)}")
             value_field = f.message_type.fields_by_name["value"]
+            # A parameter's children map a value to a list written as the list itself (`sgd: [...]`), at
+            # the path `children[sgd]`.
+            list_values = (value_field.message_type is not None
+                           and value_field.message_type.full_name == "hyperlab.v1.ParameterList")
             out: Dict[str, Any] = {}
             for key, value in self.items(node):
                 if self.kind(key) != "scalar":
                     raise self.error(self.line(key), path, f"expected a name, got {self.describe(key)}")
                 self.charge(key, path)
-                child = f"{path}.{self.text(key)}"
+                child = f"{path}[{self.text(key)}]" if list_values else f"{path}.{self.text(key)}"
                 self.lines[child] = self.line(key)
+                if list_values:
+                    parameters = self.field(value, value_field.message_type.fields_by_name["parameters"], child)
+                    out[self.text(key)] = {"parameters": parameters if parameters is not None else []}
+                    continue
                 out[self.text(key)] = self.value(value, value_field, child, required=True)
             return out
         if f.label == FD.LABEL_REPEATED:
