@@ -53,6 +53,13 @@ searcher::AlgorithmConfig ToAlgorithmConfig(const v1::StudySpec& spec) {
     config.goals.push_back(o.goal() == v1::Objective::MAXIMIZE ? searcher::Goal::kMaximize
                                                                : searcher::Goal::kMinimize);
   }
+  for (const v1::OutcomeConstraint& c :
+       spec.constraints()) {  // In the order of TrialView::constraint_values.
+    searcher::ConstraintBound bound;
+    if (c.has_min()) bound.min = c.min();
+    if (c.has_max()) bound.max = c.max();
+    config.constraints.push_back(bound);
+  }
   switch (spec.algorithm().kind_case()) {
     case v1::AlgorithmSpec::kGrid:
       config.kind = searcher::AlgorithmConfig::Kind::kGrid;
