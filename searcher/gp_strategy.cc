@@ -114,7 +114,7 @@ struct SortedHistory {
   std::vector<Eigen::VectorXd> observed, failed, pending;
   std::vector<double> objectives;  // Of `observed`, to minimise (negated when the goal is to maximise).
   // Of `observed`: whether it may be the incumbent. False for an infeasible trial, and, in a study with
-  // outcome constraints, for a stopped one (its feasibility is unknown).
+  // outcome constraints, for a stopped one and a warm-start one (their feasibility is unknown).
   std::vector<bool> observed_feasible;
   PointSet seen;
   int prior_succeeded = 0;  // Observations from the warm-start prior (config.prior).
@@ -137,7 +137,9 @@ void AddPrior(const ParameterEncoding& encoding, const AlgorithmConfig& config, 
         std::isfinite(*trial.objective)) {
       h.objectives.push_back(sign * *trial.objective);
       h.observed.push_back(std::move(x));
-      h.observed_feasible.push_back(true);
+      // Under this study's outcome constraints its feasibility is unknown (no constraint values): never
+      // the incumbent then, like a stopped trial.
+      h.observed_feasible.push_back(config.constraints.empty());
       ++h.prior_succeeded;
     } else {
       h.failed.push_back(std::move(x));
