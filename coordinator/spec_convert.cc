@@ -53,8 +53,8 @@ searcher::AlgorithmConfig ToAlgorithmConfig(const v1::StudySpec& spec) {
     config.goals.push_back(o.goal() == v1::Objective::MAXIMIZE ? searcher::Goal::kMaximize
                                                                : searcher::Goal::kMinimize);
   }
-  for (const v1::OutcomeConstraint& c :
-       spec.constraints()) {  // In the order of TrialView::constraint_values.
+  // Outcome constraints, in the order of TrialView::constraint_values (study_state.cc).
+  for (const v1::OutcomeConstraint& c : spec.constraints()) {
     searcher::ConstraintBound bound;
     if (c.has_min()) bound.min = c.min();
     if (c.has_max()) bound.max = c.max();
