@@ -75,6 +75,13 @@ searcher::AlgorithmConfig ToAlgorithmConfig(const v1::StudySpec& spec) {
     config.goals.push_back(o.goal() == v1::Objective::MAXIMIZE ? searcher::Goal::kMaximize
                                                                : searcher::Goal::kMinimize);
   }
+  // Outcome constraints, in the order of TrialView::constraint_values (study_state.cc).
+  for (const v1::OutcomeConstraint& c : spec.constraints()) {
+    searcher::ConstraintBound bound;
+    if (c.has_min()) bound.min = c.min();
+    if (c.has_max()) bound.max = c.max();
+    config.constraints.push_back(bound);
+  }
   switch (spec.algorithm().kind_case()) {
     case v1::AlgorithmSpec::kGrid:
       config.kind = searcher::AlgorithmConfig::Kind::kGrid;

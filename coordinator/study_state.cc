@@ -119,6 +119,28 @@ void StudyState::Apply(v1::Trial&& incoming) {
   searcher::TrialView& view = history_[id];
   view.objective = Objective(trial);
   view.objectives = ObjectiveVector(study_.spec(), trial);
+  view.constraint_values.clear();
+  if (trial.state() == v1::Trial::SUCCEEDED && study_.spec().constraints_size() > 0) {
+    // The constraint metrics of a completed trial, feasible or not (NaN when not reported): the Bayesian
+    // strategy models them (probability of feasibility, searcher/gp_strategy.h).
+    for (const v1::OutcomeConstraint& c : study_.spec().constraints()) {
+      auto it = trial.metrics().find(c.metric());
+      view.constraint_values.push_back(it == trial.metrics().end() ? std::nan("") : it->second);
+    }
+    if (!trial.feasible()) {
+      // An infeasible trial's objectives are real observations to the searcher (it stays kFailed, so only
+      // the Bayesian strategy, which reads constraint_values, uses them); never a study's best.
+      auto it = trial.metrics().find(PrimaryObjective(study_.spec()).metric());
+      if (it != trial.metrics().end() && std::isfinite(it->second)) view.objective = it->second;
+      std::vector<double> values;
+      for (const v1::Objective& o : study_.spec().objectives()) {
+        auto m = trial.metrics().find(o.metric());
+        if (m == trial.metrics().end() || !std::isfinite(m->second)) break;
+        values.push_back(m->second);
+      }
+      if (values.size() == static_cast<size_t>(study_.spec().objectives_size())) view.objectives = values;
+    }
+  }
   if (trial.state() == v1::Trial::STOPPED) {
     // The searcher learns from a stopped trial's last measurement of the objective metric: the worker ends
     // a stopped trial with the metrics of its last measurement (worker.cc, train_executor.cc).
@@ -131,7 +153,9 @@ void StudyState::Apply(v1::Trial&& incoming) {
       view.outcome = searcher::TrialView::Outcome::kPending;
       break;
     case v1::Trial::SUCCEEDED:
-      // An infeasible trial (outcome constraints) is a failure to the searcher: imputed below the worst.
+      // An infeasible trial (outcome constraints) is a failure to the searcher (kFailed), with its
+      // constraint values and objectives set: grid, random, quasi-random and CMA-ES treat it as a failure,
+      // the Bayesian strategy models it.
       view.outcome = trial.has_feasible() && !trial.feasible() ? searcher::TrialView::Outcome::kFailed
                                                                : searcher::TrialView::Outcome::kSucceeded;
       break;

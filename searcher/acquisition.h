@@ -6,8 +6,14 @@
 // is the optimistic alternative; with beta large it is pure exploration.
 // Targets are minimised: improvement is best - f(x).
 //
+// Outcome constraints: the probability of feasibility (Gardner et al., 2014; Gelbart et al., 2014) of a
+// candidate is P(lower <= c(x) <= upper) under an independent GP posterior of each constraint metric c; the
+// constrained acquisition is EI(x) * prod_k PoF_k(x), computed as log EI + sum_k log PoF_k, so that a
+// clearly infeasible region scores a finite, very negative value instead of an underflowed 0.
+//
 // Example:
 //   Eigen::VectorXd score = LogExpectedImprovement(mean, variance, /*best=*/y.minCoeff());
+//   score += LogProbabilityOfFeasibility(c_mean, c_variance, /*lower=*/-INFINITY, /*upper=*/0.5);
 //
 // Thread safety: pure functions; safe to call concurrently.
 #ifndef HYPERLAB_SEARCHER_ACQUISITION_H_
@@ -25,6 +31,15 @@ double LogH(double z);
 // log EI at each candidate, for minimisation below `best`.
 Eigen::VectorXd LogExpectedImprovement(const Eigen::VectorXd& mean, const Eigen::VectorXd& variance,
                                        double best);
+
+// log Phi(z), the standard normal CDF: accurate far into the lower tail (no underflow to -inf before
+// z = -1e154 or so).
+double LogNormalCdf(double z);
+
+// log P(lower <= c <= upper) for c ~ Normal(mean, variance), at each candidate; `lower` may be -infinity and
+// `upper` +infinity (one-sided bounds). A zero variance gives 0 or a very negative value (not -inf).
+Eigen::VectorXd LogProbabilityOfFeasibility(const Eigen::VectorXd& mean, const Eigen::VectorXd& variance,
+                                            double lower, double upper);
 
 // -(mean - beta * sd): higher is better.
 Eigen::VectorXd UpperConfidenceBound(const Eigen::VectorXd& mean, const Eigen::VectorXd& variance,

@@ -55,9 +55,18 @@ class Scorer {
   Eigen::VectorXd Score(const Eigen::MatrixXd& points) const {
     Eigen::VectorXd mean, variance;
     gp_.Predict(points, &mean, &variance);
-    Eigen::VectorXd score = options_.kind == AcquisitionKind::kUcb
-                                ? UpperConfidenceBound(mean, variance, options_.ucb_beta)
-                                : LogExpectedImprovement(mean, variance, best_);
+    Eigen::VectorXd score;
+    if (!options_.feasible_incumbent && !options_.constraints.empty()) {
+      score = Eigen::VectorXd::Zero(points.rows());
+    } else {
+      score = options_.kind == AcquisitionKind::kUcb ? UpperConfidenceBound(mean, variance, options_.ucb_beta)
+                                                     : LogExpectedImprovement(mean, variance, best_);
+    }
+    for (const FeasibilityModel& c : options_.constraints) {
+      Eigen::VectorXd c_mean, c_variance;
+      c.gp->Predict(points, &c_mean, &c_variance);
+      score += LogProbabilityOfFeasibility(c_mean, c_variance, c.lower, c.upper);
+    }
     for (Eigen::Index i = 0; i < points.rows(); ++i) {
       if (!std::isfinite(score(i))) score(i) = -std::numeric_limits<double>::infinity();
       if (excluded_.ContainsNear(points.row(i).transpose()))

@@ -20,7 +20,9 @@
 #ifndef HYPERLAB_SEARCHER_ACQUISITION_OPTIMIZER_H_
 #define HYPERLAB_SEARCHER_ACQUISITION_OPTIMIZER_H_
 
+#include <cmath>
 #include <cstdint>
+#include <vector>
 
 #include "Eigen/Core"
 #include "searcher/acquisition.h"
@@ -29,6 +31,13 @@
 #include "searcher/point_set.h"
 
 namespace hyperlab::searcher {
+
+// One outcome constraint's model: the posterior of its metric (in the units the bounds are given in) and
+// the bounds (-infinity / +infinity when one-sided).
+struct FeasibilityModel {
+  const GpModel* gp = nullptr;  // Not owned; outlives the optimisation.
+  double lower = -INFINITY, upper = INFINITY;
+};
 
 struct AcquisitionOptimizerOptions {
   AcquisitionKind kind = AcquisitionKind::kLogEi;
@@ -44,6 +53,11 @@ struct AcquisitionOptimizerOptions {
   // incumbent outside the box (not the best, which is the box's centre) may lie partly outside it. A soft
   // region, as benchmarked (docs/search.md). Empty = the whole cube.
   Eigen::VectorXd box_lower, box_upper;
+  // Outcome constraints (acquisition.h): when not empty, sum_k log PoF_k(x) is added to the acquisition
+  // (log EI: the product EI * PoF; UCB: a barrier in the same units). When `feasible_incumbent` is false (no
+  // feasible observation yet), the acquisition is the log probability of feasibility alone.
+  std::vector<FeasibilityModel> constraints;
+  bool feasible_incumbent = true;
 };
 
 struct AcquisitionResult {

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <string>
+#include <vector>
 
 #include "searcher/acquisition_optimizer.h"
 #include "searcher/gp_fit.h"
@@ -111,8 +113,15 @@ struct SortedHistory {
 
   std::vector<Eigen::VectorXd> observed, failed, pending;
   std::vector<double> objectives;  // Of `observed`, to minimise (negated when the goal is to maximise).
+  // Of `observed`: whether it may be the incumbent. False for an infeasible trial, and, in a study with
+  // outcome constraints, for a stopped one and a warm-start one (their feasibility is unknown).
+  std::vector<bool> observed_feasible;
   PointSet seen;
   int prior_succeeded = 0;  // Observations from the warm-start prior (config.prior).
+  // Outcome constraints: every completed trial (feasible or not) with its constraint values, in creation
+  // order: the constraint models' data.
+  std::vector<Eigen::VectorXd> constrained;
+  std::vector<std::vector<double>> constraint_values;
 };
 
 // The warm-start prior's succeeded and failed trials (others are ignored).
@@ -128,6 +137,9 @@ void AddPrior(const ParameterEncoding& encoding, const AlgorithmConfig& config, 
         std::isfinite(*trial.objective)) {
       h.objectives.push_back(sign * *trial.objective);
       h.observed.push_back(std::move(x));
+      // Under this study's outcome constraints its feasibility is unknown (no constraint values): never
+      // the incumbent then, like a stopped trial.
+      h.observed_feasible.push_back(config.constraints.empty());
       ++h.prior_succeeded;
     } else {
       h.failed.push_back(std::move(x));
@@ -136,11 +148,19 @@ void AddPrior(const ParameterEncoding& encoding, const AlgorithmConfig& config, 
 }
 
 void AddHistory(const ParameterEncoding& encoding, absl::Span<const TrialView> history, double sign,
-                SortedHistory& h) {
+                size_t constraints, SortedHistory& h) {
   for (const TrialView& trial : history) {
     Eigen::VectorXd x = encoding.Encode(trial.assignment);
     h.seen.Insert(x);
     const bool valued = trial.objective && std::isfinite(*trial.objective);
+    // A trial that completed with its constraint values: succeeded (feasible) or kFailed as infeasible.
+    const bool completed =
+        constraints > 0 && trial.constraint_values.size() == constraints &&
+        (trial.outcome == TrialView::Outcome::kSucceeded || trial.outcome == TrialView::Outcome::kFailed);
+    if (completed) {
+      h.constrained.push_back(x);
+      h.constraint_values.push_back(trial.constraint_values);
+    }
     switch (trial.outcome) {
       case TrialView::Outcome::kPending:
         h.pending.push_back(std::move(x));
@@ -152,12 +172,21 @@ void AddHistory(const ParameterEncoding& encoding, absl::Span<const TrialView> h
         if (valued) {
           h.objectives.push_back(sign * *trial.objective);
           h.observed.push_back(std::move(x));
+          h.observed_feasible.push_back(trial.outcome == TrialView::Outcome::kSucceeded || constraints == 0);
         } else if (trial.outcome == TrialView::Outcome::kSucceeded) {
           h.failed.push_back(std::move(x));
         }
         break;
       case TrialView::Outcome::kFailed:
-        h.failed.push_back(std::move(x));
+        // An infeasible trial's objective is a real observation: the objective model keeps it, and the
+        // constraint models say where it is infeasible.
+        if (completed && valued) {
+          h.objectives.push_back(sign * *trial.objective);
+          h.observed.push_back(std::move(x));
+          h.observed_feasible.push_back(false);
+        } else {
+          h.failed.push_back(std::move(x));
+        }
         break;
     }
   }
@@ -168,7 +197,7 @@ SortedHistory SortHistory(const ParameterEncoding& encoding, const AlgorithmConf
   const double sign = config.goal == Goal::kMaximize ? -1 : 1;
   SortedHistory h(encoding.Resolutions());
   AddPrior(encoding, config, sign, h);
-  AddHistory(encoding, history, sign, h);
+  AddHistory(encoding, history, sign, config.constraints.size(), h);
   return h;
 }
 
@@ -195,12 +224,14 @@ TrainingSet BuildTrainingSet(const SortedHistory& h, int d) {
 
 // The hyperparameters: refitted by MAP on at most kFitCap rows (warm started from the saved fit) when
 // enough new results have arrived, the fit then saved in `state`; else the saved ones.
+// `key` chooses the rows beyond the cap (Subset: the lowest first); the targets when empty.
 GpHyperparameters FitHyperparametersOrRestore(const MaternKernel& kernel, const TrainingSet& t, int d,
-                                              uint64_t seed, std::string& state) {
+                                              uint64_t seed, std::string& state,
+                                              const Eigen::VectorXd& key = Eigen::VectorXd()) {
   const int n = static_cast<int>(t.y.size());
   std::optional<GpState> saved = DecodeGpState(state);
   if (!NeedsFit(saved, n, d)) return GpHyperparameters::Unpack(saved->theta);
-  const std::vector<int> fit_rows = Subset(t.y, GpStrategy::kFitCap);
+  const std::vector<int> fit_rows = Subset(key.size() == n ? key : t.y, GpStrategy::kFitCap);
   const std::optional<GpHyperparameters> warm = saved && saved->theta.size() == d + 2
                                                     ? std::optional(GpHyperparameters::Unpack(saved->theta))
                                                     : std::nullopt;
@@ -217,47 +248,189 @@ void BelieveMean(GpModel& gp, const Eigen::VectorXd& point) {
   gp.AddObservation(point, mean(0));
 }
 
+// One outcome constraint's model: the posterior of its standardised metric and the standardised bounds.
+struct ConstraintPosterior {
+  GpModel gp;
+  double lower = -INFINITY, upper = INFINITY;
+};
+
 // The fitted model, with what the acquisition optimiser searches around.
 struct Posterior {
   GpModel gp;
-  Eigen::MatrixXd incumbents;            // The best observed points (at most kIncumbents), best first.
-  double best = 0;                       // The best observed target.
-  Eigen::VectorXd box_lower, box_upper;  // The trust region around the best (trust_region.h).
+  Eigen::MatrixXd incumbents;  // The best feasible observed points (at most kIncumbents), best first.
+  double best = 0;             // The best feasible observed target.
+  // False when no observation is feasible yet: then the acquisition is the probability of feasibility
+  // alone, and the incumbents are the completed trials that violate the constraints least.
+  bool feasible_incumbent = true;
+  Eigen::VectorXd box_lower, box_upper;          // The trust region around the best (trust_region.h).
+  std::vector<ConstraintPosterior> constraints;  // One per modelled outcome constraint.
 };
+
+// Splits the saved state into `parts` lines (the objective's fit, then each constraint's); missing ones
+// are empty (fitted afresh). Without constraints the state is the objective's alone, as before.
+std::vector<std::string> SplitState(const std::string& state, size_t parts) {
+  std::vector<std::string> out(parts);
+  size_t begin = 0;
+  for (size_t k = 0; k < parts && begin <= state.size(); ++k) {
+    const size_t end = std::min(state.find('\n', begin), state.size());
+    out[k] = state.substr(begin, end - begin);
+    begin = end + 1;
+  }
+  return out;
+}
+
+std::string JoinState(const std::vector<std::string>& parts) {
+  std::string out;
+  for (size_t k = 0; k < parts.size(); ++k) {
+    if (k > 0) out += '\n';
+    out += parts[k];
+  }
+  return out;
+}
+
+// The constraint models: constraint k's metric, standardised over the completed trials that reported
+// it, fitted (or restored from parts[k + 1]) like the objective's; none for a constraint with fewer than
+// two finite values (then it does not weigh on the acquisition).
+std::vector<ConstraintPosterior> FitConstraints(const MaternKernel& kernel, const AlgorithmConfig& config,
+                                                const SortedHistory& h, int d,
+                                                std::vector<std::string>& parts) {
+  std::vector<ConstraintPosterior> out;
+  for (size_t k = 0; k < config.constraints.size(); ++k) {
+    std::vector<int> rows;
+    for (size_t i = 0; i < h.constraint_values.size(); ++i) {
+      if (std::isfinite(h.constraint_values[i][k])) rows.push_back(static_cast<int>(i));
+    }
+    if (rows.size() < 2) continue;
+    const int n = static_cast<int>(rows.size());
+    TrainingSet t;
+    t.x.resize(n, d);
+    t.y.resize(n);
+    for (int i = 0; i < n; ++i) {
+      t.x.row(i) = h.constrained[rows[i]].transpose();
+      t.y(i) = h.constraint_values[rows[i]][k];
+    }
+    const double mean = t.y.mean();
+    double sd = std::sqrt((t.y.array() - mean).square().mean());
+    sd = std::max(sd, 1e-9 * std::max(1.0, std::abs(mean)));
+    t.y = ((t.y.array() - mean) / sd).matrix();
+    const ConstraintBound& bound = config.constraints[k];
+    const double lower = bound.min ? (*bound.min - mean) / sd : -INFINITY;
+    const double upper = bound.max ? (*bound.max - mean) / sd : INFINITY;
+    // Beyond the caps, the rows nearest a bound matter most: they place the boundary.
+    Eigen::VectorXd key(n);
+    for (int i = 0; i < n; ++i) {
+      key(i) = std::min(std::isfinite(lower) ? std::abs(t.y(i) - lower) : INFINITY,
+                        std::isfinite(upper) ? std::abs(t.y(i) - upper) : INFINITY);
+    }
+    const GpHyperparameters hyper =
+        FitHyperparametersOrRestore(kernel, t, d, config.seed ^ (0xC0'0000ULL + k), parts[k + 1], key);
+    const std::vector<int> model_rows = Subset(key, GpStrategy::kDataCap);
+    absl::StatusOr<GpModel> model =
+        GpModel::Create(kernel, Rows(t.x, model_rows), Rows(t.y, model_rows), hyper);
+    if (!model.ok()) continue;
+    out.push_back({.gp = *std::move(model), .lower = lower, .upper = upper});
+  }
+  return out;
+}
+
+// How far a completed trial's constraint values are from feasible, in units of each metric's spread over
+// the completed trials (a missing value counts as far).
+std::vector<double> Violations(const AlgorithmConfig& config, const SortedHistory& h) {
+  const size_t m = config.constraints.size();
+  std::vector<double> spread(m, 1.0);
+  for (size_t k = 0; k < m; ++k) {
+    double lo = INFINITY, hi = -INFINITY;
+    for (const std::vector<double>& v : h.constraint_values) {
+      if (!std::isfinite(v[k])) continue;
+      lo = std::min(lo, v[k]);
+      hi = std::max(hi, v[k]);
+    }
+    if (hi > lo) spread[k] = hi - lo;
+  }
+  std::vector<double> out;
+  for (const std::vector<double>& v : h.constraint_values) {
+    double total = 0;
+    for (size_t k = 0; k < m; ++k) {
+      if (!std::isfinite(v[k])) {
+        total += 1e6;
+        continue;
+      }
+      const ConstraintBound& b = config.constraints[k];
+      if (b.min && v[k] < *b.min) total += (*b.min - v[k]) / spread[k];
+      if (b.max && v[k] > *b.max) total += (v[k] - *b.max) / spread[k];
+    }
+    out.push_back(total);
+  }
+  return out;
+}
 
 // The posterior on at most kDataCap observations, pending trials entered as fantasies. None when it cannot
 // be built (non-finite inputs).
 std::optional<Posterior> BuildPosterior(const ParameterEncoding& encoding, const MaternKernel& kernel,
                                         const TrainingSet& t, const GpHyperparameters& hyper,
-                                        const SortedHistory& h, int initial) {
+                                        const SortedHistory& h, const AlgorithmConfig& config, int initial,
+                                        std::vector<ConstraintPosterior> constraints) {
   const std::vector<int> rows = Subset(t.y, GpStrategy::kDataCap);
   absl::StatusOr<GpModel> model = GpModel::Create(kernel, Rows(t.x, rows), Rows(t.y, rows), hyper);
   if (!model.ok()) return std::nullopt;
-  Posterior p{.gp = *std::move(model)};
-  for (const Eigen::VectorXd& pending : h.pending) BelieveMean(p.gp, pending);
-  std::vector<int> order(h.observed.size());
-  std::iota(order.begin(), order.end(), 0);
+  Posterior p{.gp = *std::move(model), .constraints = std::move(constraints)};
+  for (const Eigen::VectorXd& pending : h.pending) {
+    BelieveMean(p.gp, pending);
+    for (ConstraintPosterior& c : p.constraints) BelieveMean(c.gp, pending);
+  }
+  // Without constraint models every observation may be the incumbent, as without constraints.
+  const bool constrained = !p.constraints.empty();
+  std::vector<int> order;
+  for (size_t i = 0; i < h.observed.size(); ++i) {
+    if (!constrained || h.observed_feasible[i]) order.push_back(static_cast<int>(i));
+  }
   std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return t.y(a) < t.y(b); });
   order.resize(std::min<size_t>(order.size(), kIncumbents));
-  p.incumbents = Rows(t.x, order);
-  p.best = t.y(order.front());
+  if (!order.empty()) {
+    p.incumbents = Rows(t.x, order);
+    p.best = t.y(order.front());
+  } else {
+    // No feasible observation yet: search around the completed trials nearest to feasible.
+    p.feasible_incumbent = false;
+    const std::vector<double> violation = Violations(config, h);
+    std::vector<int> near(violation.size());
+    std::iota(near.begin(), near.end(), 0);
+    std::stable_sort(near.begin(), near.end(), [&](int a, int b) { return violation[a] < violation[b]; });
+    near.resize(std::min<size_t>(near.size(), kIncumbents));
+    p.incumbents.resize(static_cast<Eigen::Index>(near.size()), t.x.cols());
+    for (size_t i = 0; i < near.size(); ++i) {
+      p.incumbents.row(static_cast<Eigen::Index>(i)) = h.constrained[near[i]].transpose();
+    }
+  }
   // The trust region: its length replayed from the values in creation order (warm-start ones first, so a
   // warm-started study goes on from where its source left the region), the first `initial` only setting
-  // the best.
-  const TrustRegionLength region = ReplayTrustRegion(h.objectives, initial, encoding.dimensions());
+  // the best. An infeasible value is skipped, like a failure: it improves on nothing.
+  std::vector<double> values = h.objectives;
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (constrained && !h.observed_feasible[i]) values[i] = NAN;
+  }
+  const TrustRegionLength region = ReplayTrustRegion(values, initial, encoding.dimensions());
   TrustRegionBox(p.incumbents.row(0).transpose(), hyper.log_lengthscales.array().exp().matrix(),
                  encoding.CategoricalMask(), region.length, &p.box_lower, &p.box_upper);
   return p;
 }
 
-// Step 2: builds the training set, fits (or restores) the hyperparameters and builds the posterior.
-std::optional<Posterior> Fit(const ParameterEncoding& encoding, uint64_t seed, const SortedHistory& h,
-                             int initial, std::string& state) {
+// Step 2: builds the training set, fits (or restores) the hyperparameters and builds the posterior, with
+// the constraint models when the study has outcome constraints.
+std::optional<Posterior> Fit(const ParameterEncoding& encoding, const AlgorithmConfig& config,
+                             const SortedHistory& h, int initial, std::string& state) {
   const int d = encoding.dimensions();
   const TrainingSet t = BuildTrainingSet(h, d);
   const MaternKernel kernel(encoding.CategoricalMask());
-  const GpHyperparameters hyper = FitHyperparametersOrRestore(kernel, t, d, seed, state);
-  return BuildPosterior(encoding, kernel, t, hyper, h, initial);
+  if (config.constraints.empty()) {
+    const GpHyperparameters hyper = FitHyperparametersOrRestore(kernel, t, d, config.seed, state);
+    return BuildPosterior(encoding, kernel, t, hyper, h, config, initial, {});
+  }
+  std::vector<std::string> parts = SplitState(state, config.constraints.size() + 1);
+  const GpHyperparameters hyper = FitHyperparametersOrRestore(kernel, t, d, config.seed, parts[0]);
+  std::vector<ConstraintPosterior> constraints = FitConstraints(kernel, config, h, d, parts);
+  state = JoinState(parts);
+  return BuildPosterior(encoding, kernel, t, hyper, h, config, initial, std::move(constraints));
 }
 
 // Step 4: the candidate maximising the acquisition for trial `index`; none when every scored point was
@@ -268,6 +441,10 @@ std::optional<Eigen::VectorXd> MaximizeAcquisition(const Posterior& p, const Par
   AcquisitionOptimizerOptions options = OptionsFor(p.gp.size(), config);
   options.box_lower = p.box_lower;
   options.box_upper = p.box_upper;
+  for (const ConstraintPosterior& c : p.constraints) {
+    options.constraints.push_back({.gp = &c.gp, .lower = c.lower, .upper = c.upper});
+  }
+  options.feasible_incumbent = p.feasible_incumbent;
   const AcquisitionResult r = OptimizeAcquisition(p.gp, encoding, p.incumbents, p.best, seen, config.seed,
                                                   static_cast<uint64_t>(index), options);
   if (r.excluded) return std::nullopt;
@@ -282,7 +459,10 @@ Assignment Pick(const ParameterEncoding& encoding, const Eigen::VectorXd& chosen
   Assignment assignment = encoding.Decode(chosen);
   const Eigen::VectorXd point = encoding.Encode(assignment);
   seen.Insert(point);
-  if (posterior != nullptr) BelieveMean(posterior->gp, point);
+  if (posterior != nullptr) {
+    BelieveMean(posterior->gp, point);
+    for (ConstraintPosterior& c : posterior->constraints) BelieveMean(c.gp, point);
+  }
   return assignment;
 }
 
@@ -325,7 +505,7 @@ absl::StatusOr<std::vector<Assignment>> GpStrategy::Suggest(absl::Span<const Tri
     // the region at its largest for a warm-started study had it probe the corners of a box around an
     // optimum its source had already exploited
     // (LabJournalTest.WarmStartedStudyReachesTheTargetInFewerTrials).
-    posterior = Fit(encoding_, config_.seed, sorted, initial_trials_, state);
+    posterior = Fit(encoding_, config_, sorted, initial_trials_, state);
   }
   for (int i = 0; i < count; ++i) {
     const int64_t index = first + i;

@@ -18,8 +18,18 @@
 //      per coordinate by the fitted lengthscales) that are not near any trial of the history or the
 //      batch: a suggestion differs from each of them by at least its parameter's resolution on at least one
 //      parameter (ParameterEncoding::Resolution, point_set.h).
+// Outcome constraints (AlgorithmConfig::constraints; TrialView::constraint_values): an infeasible trial's
+// objective stays in the objective model (it is a real observation); a GP of the same kind is fitted to
+// each constraint's metric over the completed trials (standardised, refitted on the same rule, its fit
+// saved beside the objective's), and the acquisition becomes log EI + sum_k log P(min_k <= c_k(x) <=
+// max_k) (acquisition.h), EI measured from the best FEASIBLE observation. Until a feasible trial exists,
+// the acquisition is the probability of feasibility alone, searched around the completed trials nearest to
+// feasible. The trust region is centred on the best feasible observation and replays only feasible values.
+// Pending trials and the batch's picks are fantasies in the constraint models too.
 // The saved state (gp_state.h) is the last fit and the number of observations it saw; with it, a restarted
-// coordinator suggests exactly what an uninterrupted one would. Maximisation is minimisation of -objective.
+// coordinator suggests exactly what an uninterrupted one would. With constraints, the state is one such line
+// for the objective followed by one per constraint (without, it is the objective's line alone, as before
+// constraints existed). Maximisation is minimisation of -objective.
 //
 // Example:
 //   GpStrategy gp(space, {.kind = AlgorithmConfig::Kind::kBayesian, .seed = 7});

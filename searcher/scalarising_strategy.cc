@@ -14,8 +14,12 @@ constexpr double kAugmentation = 0.05;
 // Keeps the weight streams apart from the other uses of the seed (the initial design, restarts).
 constexpr uint64_t kWeightStream = 0x5CA1A815EDULL;
 
+// A completed trial's full, finite objective vector: succeeded, or infeasible (kFailed with its constraint
+// values, TrialView::constraint_values), whose objectives are real observations too.
 bool FullVector(const TrialView& t, size_t m) {
-  return t.outcome == TrialView::Outcome::kSucceeded && t.objectives.size() == m &&
+  const bool completed = t.outcome == TrialView::Outcome::kSucceeded ||
+                         (t.outcome == TrialView::Outcome::kFailed && !t.constraint_values.empty());
+  return completed && t.objectives.size() == m &&
          std::all_of(t.objectives.begin(), t.objectives.end(), [](double v) { return std::isfinite(v); });
 }
 

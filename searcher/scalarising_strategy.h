@@ -7,8 +7,11 @@
 //   s(f) = max_k w_k f_k + 0.05 * sum_k w_k f_k,
 // whose minimisers over all weights are the Pareto front. The single-objective strategy inside (the GP of
 // gp_strategy.h, minimising) then suggests the point for that scalarisation. A succeeded trial without a
-// full vector (a metric missing, or infeasible: the coordinator reports it kFailed) is a failure to the
-// model, imputed below the worst. The warm-start prior, which has no vectors, is not used.
+// full vector (a metric missing) is a failure to the model, imputed below the worst. An infeasible trial
+// (kFailed with constraint values: TrialView::constraint_values) is scalarised like a succeeded one when its
+// vector is full: the inner GP keeps it in its objective model and models the outcome constraints
+// separately (probability of feasibility, gp_strategy.h), the best feasible scalarised value being its
+// incumbent. The warm-start prior, which has no vectors, is not used.
 //
 // Thread safety: immutable after construction, like every Strategy.
 #ifndef HYPERLAB_SEARCHER_SCALARISING_STRATEGY_H_

@@ -41,6 +41,18 @@ struct TrialView {
   // Several objectives (AlgorithmConfig::goals): every objective's value in order, when kSucceeded and all
   // were reported; else empty.
   std::vector<double> objectives;
+  // Outcome constraints (AlgorithmConfig::constraints): the value of each constraint's metric, in order
+  // (NaN when not reported), for a trial that completed: kSucceeded (feasible), or kFailed because it broke
+  // a constraint. Empty otherwise (pending, failed, stopped, or no constraints). A kFailed trial with these
+  // set is infeasible, not broken: its `objective` and `objectives` are then set as for a succeeded trial
+  // when reported, and the Bayesian strategy learns from them (gp_strategy.h); the other strategies treat
+  // it as a failure.
+  std::vector<double> constraint_values;
+};
+
+// An outcome constraint's bounds: a trial is feasible when min <= value <= max for each constraint.
+struct ConstraintBound {
+  std::optional<double> min, max;
 };
 
 struct AlgorithmConfig {
@@ -64,6 +76,10 @@ struct AlgorithmConfig {
   // Several objectives: their goals (2 or more; `goal` is then ignored). kBayesian scalarises them
   // (scalarising_strategy.h); kRandom and kGrid do not look at results.
   std::vector<Goal> goals;
+  // Outcome constraints, in the order of TrialView::constraint_values. kBayesian models each constraint's
+  // metric and weights its acquisition by the probability of feasibility (gp_strategy.h); the other kinds
+  // ignore them (an infeasible trial is a failure to them).
+  std::vector<ConstraintBound> constraints;
 };
 
 class Strategy {

@@ -1,13 +1,19 @@
 // multiobjective_bench: Hyperlab's bayesian strategy with several objectives (random Chebyshev
 // scalarisations, searcher/scalarising_strategy.h) and random search on the problems of problems.h,
 // sequentially (one suggestion, one result), seeds 0..N-1; the hypervolume of the feasible trials at each
-// checkpoint, median over seeds. An infeasible trial is reported to the strategy as a failure, as the
-// coordinator does. Optuna's figures come from optuna_mo_bench.py (--optuna=FILE, its JSON output), and are
-// printed beside ours; run_multiobjective_bench.sh runs both.
+// checkpoint, median over seeds. An infeasible trial (Binh-Korn) is reported to the strategy as the
+// coordinator does: failed, with its constraint values and objectives, which the bayesian strategy models
+// (probability of feasibility); `bayesian-imputed` is the same GP told nothing of the constraints (an
+// infeasible trial is a bare failure, as before constraints were modelled). Optuna's figures come from
+// optuna_mo_bench.py (--optuna=FILE, its JSON output), and are printed beside ours;
+// run_multiobjective_bench.sh runs both.
 //
 // Usage: multiobjective_bench [--seeds=10] [--checkpoints=50,100] [--problems=zdt1,zdt2,dtlz2,binh_korn]
-//                             [--strategies=bayesian,random] [--optuna=FILE] [--format=table|json]
+//                             [--strategies=bayesian,random] (also: bayesian-imputed) [--optuna=FILE]
+//                             [--format=table|json]
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -77,8 +83,12 @@ std::vector<double> Run(const Problem& p, const std::string& strategy, int seed,
                                 .max = p.domain[i].second});
   }
   searcher::AlgorithmConfig config;
-  config.kind = strategy == "bayesian" ? searcher::AlgorithmConfig::Kind::kBayesian
-                                       : searcher::AlgorithmConfig::Kind::kRandom;
+  config.kind = strategy == "random" ? searcher::AlgorithmConfig::Kind::kRandom
+                                     : searcher::AlgorithmConfig::Kind::kBayesian;
+  const bool pof = strategy == "bayesian" && !p.bounds.empty();
+  if (pof) {
+    for (double b : p.bounds) config.constraints.push_back({.max = b});
+  }
   config.seed = static_cast<uint64_t>(seed);
   config.goals.assign(p.reference.size(), searcher::Goal::kMinimize);
   auto made = searcher::MakeStrategy(space, config);
@@ -102,11 +112,12 @@ std::vector<double> Run(const Problem& p, const std::string& strategy, int seed,
     const Evaluation e = p.evaluate(x);
     TrialView view{.index = t, .assignment = next->front()};
     view.outcome = e.feasible ? TrialView::Outcome::kSucceeded : TrialView::Outcome::kFailed;
-    if (e.feasible) {
+    if (e.feasible || pof) {
       view.objectives = e.objectives;
       view.objective = e.objectives[0];
-      feasible_points.push_back(e.objectives);
     }
+    if (pof) view.constraint_values = e.constraints;
+    if (e.feasible) feasible_points.push_back(e.objectives);
     history.push_back(std::move(view));
     if (std::find(checkpoints.begin(), checkpoints.end(), t + 1) != checkpoints.end()) {
       out.push_back(searcher::Hypervolume(feasible_points, config.goals, p.reference));
@@ -137,10 +148,13 @@ int main(int argc, char** argv) {
     if (std::find(flags.problems.begin(), flags.problems.end(), p.name) == flags.problems.end()) continue;
     for (const std::string& s : flags.strategies) {
       std::vector<std::vector<double>> runs(flags.checkpoints.size());
+      const auto start = std::chrono::steady_clock::now();
       for (int seed = 0; seed < flags.seeds; ++seed) {
         const std::vector<double> hv = Run(p, s, seed, flags.checkpoints);
         for (size_t c = 0; c < hv.size(); ++c) runs[c].push_back(hv[c]);
       }
+      std::fprintf(stderr, "hyperlab %s %s: %d seeds in %.1f s\n", p.name.c_str(), s.c_str(), flags.seeds,
+                   std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
       for (size_t c = 0; c < flags.checkpoints.size(); ++c) {
         rows.push_back({{"problem", p.name},
                         {"sampler", s},

@@ -15,10 +15,14 @@ import argparse
 import json
 import math
 import statistics
+import sys
+import time
+import warnings
 
 import optuna
 
 optuna.logging.set_verbosity(optuna.logging.ERROR)
+warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)
 
 
 def zdt_g(x):
@@ -127,10 +131,13 @@ def main():
     rows = []
     for problem in args.problems.split(","):
         for sampler in args.samplers.split(","):
+            start = time.monotonic()
             runs = [[] for _ in checkpoints]
             for seed in range(args.seeds):
                 for c, hv in enumerate(run(problem, sampler, seed, checkpoints)):
                     runs[c].append(hv)
+            print(f"optuna {problem} {sampler}: {args.seeds} seeds in {time.monotonic() - start:.1f} s",
+                  file=sys.stderr, flush=True)
             for c, trials in enumerate(checkpoints):
                 rows.append({"problem": problem, "sampler": sampler, "source": "optuna", "trials": trials,
                              "median": statistics.median(runs[c]), "runs": runs[c]})

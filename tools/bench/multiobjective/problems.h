@@ -24,6 +24,7 @@ namespace hyperlab::bench {
 struct Evaluation {
   std::vector<double> objectives;
   bool feasible = true;
+  std::vector<double> constraints;  // c_k(x), feasible when each is <= Problem::bounds[k]; empty: none.
 };
 
 struct Problem {
@@ -31,6 +32,7 @@ struct Problem {
   std::vector<std::pair<double, double>> domain;
   std::vector<double> reference;
   Evaluation (*evaluate)(const std::vector<double>& x) = nullptr;
+  std::vector<double> bounds;  // Upper bound of each constraint.
 };
 
 inline double ZdtG(const std::vector<double>& x) {
@@ -61,7 +63,7 @@ inline Evaluation BinhKorn(const std::vector<double>& x) {
   const double f2 = (x[0] - 5) * (x[0] - 5) + (x[1] - 5) * (x[1] - 5);
   const double c1 = (x[0] - 5) * (x[0] - 5) + x[1] * x[1] - 25;                // <= 0
   const double c2 = -(x[0] - 8) * (x[0] - 8) - (x[1] + 3) * (x[1] + 3) + 7.7;  // <= 0
-  return {{f1, f2}, c1 <= 0 && c2 <= 0};
+  return {{f1, f2}, c1 <= 0 && c2 <= 0, {c1, c2}};
 }
 
 inline std::vector<Problem> Problems() {
@@ -69,7 +71,7 @@ inline std::vector<Problem> Problems() {
   return {{"zdt1", unit6, {1.1, 1.1}, Zdt1},
           {"zdt2", unit6, {1.1, 1.1}, Zdt2},
           {"dtlz2", unit6, {1.1, 1.1, 1.1}, Dtlz2},
-          {"binh_korn", {{0, 5}, {0, 3}}, {140, 50}, BinhKorn}};
+          {"binh_korn", {{0, 5}, {0, 3}}, {140, 50}, BinhKorn, {0, 0}}};
 }
 
 }  // namespace hyperlab::bench
