@@ -410,8 +410,10 @@ std::optional<Posterior> BuildPosterior(const ParameterEncoding& encoding, const
     if (constrained && !h.observed_feasible[i]) values[i] = NAN;
   }
   const TrustRegionLength region = ReplayTrustRegion(values, initial, encoding.dimensions());
-  TrustRegionBox(p.incumbents.row(0).transpose(), hyper.log_lengthscales.array().exp().matrix(),
-                 encoding.CategoricalMask(), region.length, &p.box_lower, &p.box_upper);
+  if (config.trust_region) {
+    TrustRegionBox(p.incumbents.row(0).transpose(), hyper.log_lengthscales.array().exp().matrix(),
+                   encoding.CategoricalMask(), region.length, &p.box_lower, &p.box_upper);
+  }
   return p;
 }
 

@@ -2,8 +2,9 @@
 //
 // For each suggestion, weights w on the simplex are drawn from (seed, trial index), so a restarted
 // coordinator draws the same ones; every succeeded trial's objective vector (TrialView::objectives) is
-// normalised to [0, 1] per objective over the history (larger is worse, maximised objectives flipped) and
-// scalarised by the augmented Chebyshev function
+// normalised per objective (larger is worse, maximised objectives flipped) from the best value seen to the
+// worst on the current feasible Pareto front (0 at the ideal, 1 at the front's nadir; the worst value seen
+// when the front has fewer than two points) and scalarised by the augmented Chebyshev function
 //   s(f) = max_k w_k f_k + 0.05 * sum_k w_k f_k,
 // whose minimisers over all weights are the Pareto front. The single-objective strategy inside (the GP of
 // gp_strategy.h, minimising) then suggests the point for that scalarisation. A succeeded trial without a

@@ -110,6 +110,7 @@ std::unique_ptr<Strategy> Scalarised(const SearchSpace& space, const AlgorithmCo
   inner.goal = Goal::kMinimize;
   inner.goals.clear();
   inner.prior.clear();
+  inner.trust_region = false;  // See AlgorithmConfig::trust_region.
   return std::make_unique<ScalarisingStrategy>(std::make_unique<Inner>(space, inner), config.goals,
                                                config.seed);
 }

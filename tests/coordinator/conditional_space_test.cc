@@ -19,9 +19,8 @@
 #include "coordinator/spec_convert.h"
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
-#include "storage/rocksdb_journal.h"
 #include "tests/testing/branin_spec.h"
-#include "tests/testing/fake_clock.h"
+#include "tests/testing/restartable_coordinator.h"
 
 namespace hyperlab::coordinator {
 namespace {
@@ -147,22 +146,7 @@ std::vector<std::string> RunStudy(const std::string& algorithm, int max_trials, 
       (std::filesystem::temp_directory_path() / ("conditional_test_" + std::to_string(getpid()) + "_" +
                                                  algorithm + "_" + std::to_string(restart_after)))
           .string();
-  std::filesystem::remove_all(dir);
-  testing::FakeClock clock;
-  std::unique_ptr<storage::RocksDbJournal> journal;
-  std::unique_ptr<Coordinator> core;
-  auto open = [&] {
-    core.reset();
-    journal.reset();
-    journal = std::move(storage::RocksDbJournal::Open(dir).value());
-    core = std::move(Coordinator::Open(journal.get(), &clock, {.acquire_wait_ms = 600'000}).value());
-    v1::WorkerInfo worker;
-    worker.set_id("w");
-    worker.set_slots(2);
-    worker.add_executors("synthetic");
-    EXPECT_TRUE(core->RegisterWorker(worker).ok());
-  };
-  open();
+  testing::RestartableCoordinator core(dir, /*worker_slots=*/2);
   const v1::StudySpec spec = Spec(algorithm, max_trials);
   auto created = core->CreateStudy(spec);
   EXPECT_TRUE(created.ok()) << created.status();
@@ -183,14 +167,11 @@ std::vector<std::string> RunStudy(const std::string& algorithm, int max_trials, 
     }
     EXPECT_TRUE(core->Complete("w", done).ok());
     completed += static_cast<int>(done.size());
-    if (completed == restart_after) open();
+    if (completed == restart_after) core.Reopen();
   }
   std::vector<std::string> out;
   const std::vector<v1::TrialWithMeasurements> trials = core->ListTrials(spec.name(), false).value();
   for (const auto& t : trials) out.push_back(CheckTrial(t.trial()));
-  core.reset();
-  journal.reset();
-  std::filesystem::remove_all(dir);
   return out;
 }
 

@@ -13,6 +13,7 @@
 #include "gtest/gtest.h"
 #include "storage/rocksdb_journal.h"
 #include "tests/testing/fake_clock.h"
+#include "tests/testing/restartable_coordinator.h"
 #include "tests/testing/test_dir.h"
 
 namespace hyperlab::coordinator {
@@ -159,17 +160,7 @@ TEST(ParetoFrontIdsTest, TrialsNotSucceededOrMissingAnObjectiveAreLeftOut) {
 // Runs a bayesian two-objective study with a constraint to its end, restarting after `restart_after`
 // completed trials (never when negative); returns the parameters of every trial in order.
 std::vector<std::string> RunBayesian(const std::string& dir, int restart_after) {
-  std::filesystem::remove_all(dir);
-  testing::FakeClock clock;
-  std::unique_ptr<storage::RocksDbJournal> journal;
-  std::unique_ptr<Coordinator> core;
-  auto open = [&] {
-    core.reset();
-    journal.reset();
-    journal = std::move(storage::RocksDbJournal::Open(dir).value());
-    core = std::move(Coordinator::Open(journal.get(), &clock, {.acquire_wait_ms = 600'000}).value());
-  };
-  open();
+  testing::RestartableCoordinator core(dir);
   EXPECT_TRUE(core->CreateStudy(MultiSpec("resume", "bayesian", 16)).ok());
   int completed = 0;
   while (true) {
@@ -180,16 +171,13 @@ std::vector<std::string> RunBayesian(const std::string& dir, int restart_after) 
     for (const auto& a : asked->assignments) done.push_back(Done(a.trial(), Evaluate(a.trial())));
     EXPECT_TRUE(core->Ask("c", "resume", 0, "", "", "", done).ok());
     completed += static_cast<int>(done.size());
-    if (completed == restart_after) open();
+    if (completed == restart_after) core.Reopen();
   }
   std::vector<std::string> out;
   const std::vector<v1::TrialWithMeasurements> trials = core->ListTrials("resume", false).value();
   for (const auto& t : trials) {
     out.push_back(t.trial().parameters(0).ShortDebugString() + t.trial().parameters(1).ShortDebugString());
   }
-  core.reset();
-  journal.reset();
-  std::filesystem::remove_all(dir);
   return out;
 }
 

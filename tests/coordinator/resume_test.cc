@@ -11,9 +11,8 @@
 
 #include "coordinator/coordinator.h"
 #include "gtest/gtest.h"
-#include "storage/rocksdb_journal.h"
 #include "tests/testing/branin_spec.h"
-#include "tests/testing/fake_clock.h"
+#include "tests/testing/restartable_coordinator.h"
 
 namespace hyperlab::coordinator {
 namespace {
@@ -57,24 +56,7 @@ std::vector<std::string> RunStudy(const std::string& algorithm, int restart_afte
                            ("resume_test_" + std::to_string(getpid()) + "_" + algorithm + "_" +
                             std::to_string(restart_after) + "_" + std::to_string(enqueue_after)))
                               .string();
-  std::filesystem::remove_all(dir);
-  testing::FakeClock clock;
-  std::unique_ptr<storage::RocksDbJournal> journal;
-  std::unique_ptr<Coordinator> core;
-  auto open = [&] {
-    core.reset();
-    journal.reset();
-    journal = std::move(storage::RocksDbJournal::Open(dir).value());
-    // Acquire waits (only) while a bayesian suggestion is being prepared; under load the default 1 s
-    // could end the loop below early.
-    core = std::move(Coordinator::Open(journal.get(), &clock, {.acquire_wait_ms = 600'000}).value());
-    v1::WorkerInfo worker;
-    worker.set_id("w");
-    worker.set_slots(2);
-    worker.add_executors("synthetic");
-    EXPECT_TRUE(core->RegisterWorker(worker).ok());
-  };
-  open();
+  testing::RestartableCoordinator core(dir, /*worker_slots=*/2);
   EXPECT_TRUE(core->CreateStudy(Spec(algorithm)).ok());
   int completed = 0;
   while (true) {
@@ -97,7 +79,7 @@ std::vector<std::string> RunStudy(const std::string& algorithm, int restart_afte
     EXPECT_TRUE(core->Complete("w", done).ok());
     completed += static_cast<int>(done.size());
     if (completed == enqueue_after) EnqueueTwo(*core, Spec(algorithm).name());
-    if (completed == restart_after) open();
+    if (completed == restart_after) core.Reopen();
   }
   std::vector<std::string> out;
   const std::vector<v1::TrialWithMeasurements> trials =
@@ -106,9 +88,6 @@ std::vector<std::string> RunStudy(const std::string& algorithm, int restart_afte
     out.push_back((t.trial().enqueued() ? "E:" : "") + t.trial().parameters(0).ShortDebugString() +
                   t.trial().parameters(1).ShortDebugString() + t.trial().parameters(2).ShortDebugString());
   }
-  core.reset();
-  journal.reset();
-  std::filesystem::remove_all(dir);
   return out;
 }
 

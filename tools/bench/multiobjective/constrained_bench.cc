@@ -31,6 +31,7 @@
 #include "nlohmann/json.hpp"
 #include "searcher/pareto.h"
 #include "searcher/strategy.h"
+#include "tools/bench/multiobjective/bench_flags.h"
 #include "tools/bench/multiobjective/constrained_problems.h"
 
 namespace hyperlab::bench {
@@ -38,44 +39,6 @@ namespace {
 
 using Json = nlohmann::json;
 using searcher::TrialView;
-
-struct Flags {
-  int seeds = 10;
-  std::vector<int> checkpoints = {50, 100};
-  std::vector<std::string> problems = {"gardner", "townsend", "srn"};
-  std::vector<std::string> strategies = {"bayesian", "bayesian-imputed", "random"};
-  std::string optuna;
-  std::string format = "table";
-};
-
-bool ParseFlags(int argc, char** argv, Flags& f) {
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    const size_t eq = arg.find('=');
-    const std::string key = arg.substr(0, eq), value = eq == std::string::npos ? "" : arg.substr(eq + 1);
-    if (key == "--seeds" && absl::SimpleAtoi(value, &f.seeds)) continue;
-    if (key == "--checkpoints") {
-      f.checkpoints.clear();
-      for (absl::string_view p : absl::StrSplit(value, ',')) {
-        int v = 0;
-        if (!absl::SimpleAtoi(p, &v)) return false;
-        f.checkpoints.push_back(v);
-      }
-      continue;
-    }
-    if (key == "--problems")
-      f.problems = absl::StrSplit(value, ',');
-    else if (key == "--strategies")
-      f.strategies = absl::StrSplit(value, ',');
-    else if (key == "--optuna")
-      f.optuna = value;
-    else if (key == "--format" && (value == "table" || value == "json"))
-      f.format = value;
-    else
-      return false;
-  }
-  return !f.checkpoints.empty() && f.seeds > 0;
-}
 
 struct RunResult {
   std::vector<double> values;          // Per checkpoint: best feasible value, or feasible hypervolume.
@@ -163,6 +126,8 @@ double FromJson(const Json& j) {
 int main(int argc, char** argv) {
   using namespace hyperlab::bench;
   Flags flags;
+  flags.problems = {"gardner", "townsend", "srn"};
+  flags.strategies = {"bayesian", "bayesian-imputed", "random"};
   if (!ParseFlags(argc, argv, flags)) {
     std::cerr << "usage: constrained_bench [--seeds=10] [--checkpoints=50,100] [--problems=...] "
                  "[--strategies=bayesian,bayesian-imputed,random] [--optuna=FILE] [--format=table|json]\n";

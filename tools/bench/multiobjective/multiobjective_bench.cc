@@ -26,6 +26,7 @@
 #include "nlohmann/json.hpp"
 #include "searcher/pareto.h"
 #include "searcher/strategy.h"
+#include "tools/bench/multiobjective/bench_flags.h"
 #include "tools/bench/multiobjective/problems.h"
 
 namespace hyperlab::bench {
@@ -33,44 +34,6 @@ namespace {
 
 using Json = nlohmann::json;
 using searcher::TrialView;
-
-struct Flags {
-  int seeds = 10;
-  std::vector<int> checkpoints = {50, 100};
-  std::vector<std::string> problems = {"zdt1", "zdt2", "dtlz2", "binh_korn"};
-  std::vector<std::string> strategies = {"bayesian", "random"};
-  std::string optuna;
-  std::string format = "table";
-};
-
-bool ParseFlags(int argc, char** argv, Flags& f) {
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    const size_t eq = arg.find('=');
-    const std::string key = arg.substr(0, eq), value = eq == std::string::npos ? "" : arg.substr(eq + 1);
-    if (key == "--seeds" && absl::SimpleAtoi(value, &f.seeds)) continue;
-    if (key == "--checkpoints") {
-      f.checkpoints.clear();
-      for (absl::string_view p : absl::StrSplit(value, ',')) {
-        int v = 0;
-        if (!absl::SimpleAtoi(p, &v)) return false;
-        f.checkpoints.push_back(v);
-      }
-      continue;
-    }
-    if (key == "--problems")
-      f.problems = absl::StrSplit(value, ',');
-    else if (key == "--strategies")
-      f.strategies = absl::StrSplit(value, ',');
-    else if (key == "--optuna")
-      f.optuna = value;
-    else if (key == "--format" && (value == "table" || value == "json"))
-      f.format = value;
-    else
-      return false;
-  }
-  return !f.checkpoints.empty() && f.seeds > 0;
-}
 
 // One run: the hypervolume of the feasible trials after each checkpoint.
 std::vector<double> Run(const Problem& p, const std::string& strategy, int seed,
@@ -138,6 +101,8 @@ double Median(std::vector<double> v) {
 int main(int argc, char** argv) {
   using namespace hyperlab::bench;
   Flags flags;
+  flags.problems = {"zdt1", "zdt2", "dtlz2", "binh_korn"};
+  flags.strategies = {"bayesian", "random"};
   if (!ParseFlags(argc, argv, flags)) {
     std::cerr << "usage: multiobjective_bench [--seeds=10] [--checkpoints=50,100] [--problems=...] "
                  "[--strategies=bayesian,random] [--optuna=FILE] [--format=table|json]\n";
