@@ -9,6 +9,8 @@
 
 #include "coordinator/coordinator.h"
 #include "coordinator/pareto_front.h"
+#include "coordinator/spec_convert.h"
+#include "coordinator/study_state.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "storage/rocksdb_journal.h"
@@ -155,6 +157,52 @@ TEST(ParetoFrontIdsTest, TrialsNotSucceededOrMissingAnObjectiveAreLeftOut) {
   EXPECT_THAT(ParetoFrontIds(spec, trials), ElementsAre(2));
   EXPECT_TRUE(ObjectiveVector(spec, trials[1]).empty());
   EXPECT_EQ(ObjectiveVector(spec, trials[2]), std::vector<double>({1, 1}));
+}
+
+// What the searcher is told of a trial in a constrained study (study_state.cc, spec_convert.cc): the
+// constraint metrics of every succeeded trial in the order of the constraints (NaN when one is missing),
+// an infeasible trial as kFailed with its objectives kept, and the bounds in the algorithm config.
+TEST(MultiObjectiveSearcherViewTest, ConstraintValuesAndBoundsReachTheSearcher) {
+  v1::Study study;
+  *study.mutable_spec() = MultiSpec("view", "bayesian", 10);
+  auto* accuracy_floor = study.mutable_spec()->add_constraints();
+  accuracy_floor->set_metric("acc");
+  accuracy_floor->set_min(0.5);
+  StudyState state(study, nullptr, "");
+  auto trial = [](int64_t id, std::map<std::string, double> metrics, v1::Trial::State s) {
+    v1::Trial t;
+    t.set_id(id);
+    t.set_state(s);
+    for (const char* p : {"x", "y"}) {
+      v1::Parameter* param = t.add_parameters();
+      param->set_name(p);
+      param->mutable_value()->set_double_value(0.5);
+    }
+    for (const auto& [name, value] : metrics) (*t.mutable_metrics())[name] = value;
+    return t;
+  };
+  state.Apply(trial(0, {{"acc", 0.9}, {"latency", 3}, {"size", 0.5}}, v1::Trial::SUCCEEDED));
+  state.Apply(trial(1, {{"acc", 0.9}, {"latency", 2}, {"size", 2}}, v1::Trial::SUCCEEDED));
+  state.Apply(trial(2, {{"acc", 0.4}, {"latency", 1}}, v1::Trial::SUCCEEDED));
+  state.Apply(trial(3, {}, v1::Trial::FAILED));
+  const std::vector<searcher::TrialView>& h = state.history();
+  ASSERT_EQ(h.size(), 4u);
+  EXPECT_EQ(h[0].outcome, searcher::TrialView::Outcome::kSucceeded);
+  EXPECT_EQ(h[0].constraint_values, std::vector<double>({0.5, 0.9}));
+  EXPECT_EQ(h[1].outcome, searcher::TrialView::Outcome::kFailed);  // size 2 > 1.
+  EXPECT_EQ(h[1].constraint_values, std::vector<double>({2, 0.9}));
+  EXPECT_EQ(h[1].objectives, std::vector<double>({0.9, 2}));       // A real observation, kept.
+  EXPECT_EQ(h[2].outcome, searcher::TrialView::Outcome::kFailed);  // size missing; acc 0.4 < 0.5.
+  ASSERT_EQ(h[2].constraint_values.size(), 2u);
+  EXPECT_TRUE(std::isnan(h[2].constraint_values[0]));
+  EXPECT_EQ(h[2].constraint_values[1], 0.4);
+  EXPECT_TRUE(h[3].constraint_values.empty());
+  const searcher::AlgorithmConfig config = ToAlgorithmConfig(study.spec());
+  ASSERT_EQ(config.constraints.size(), 2u);
+  EXPECT_EQ(config.constraints[0].max, 1);
+  EXPECT_FALSE(config.constraints[0].min.has_value());
+  EXPECT_EQ(config.constraints[1].min, 0.5);
+  EXPECT_FALSE(config.constraints[1].max.has_value());
 }
 
 // Runs a bayesian two-objective study with a constraint to its end, restarting after `restart_after`
