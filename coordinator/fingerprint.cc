@@ -6,6 +6,7 @@
 #include <cmath>
 #include <map>
 #include <new>
+#include <set>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
@@ -25,15 +26,14 @@ void Field(std::string& out, const std::string& value) {
 
 bool IsLog(const v1::ParameterSpec& p) { return p.has_double_range() && p.double_range().scale() == v1::LOG; }
 
-bool IsLog(const v1::StudySpec& spec, const std::string& name) {
-  for (const auto& p : spec.parameters()) {
-    if (p.name() == name) return IsLog(p);
+// The names of the log-scale double parameters, conditional children included (one walk of the tree per
+// fingerprint, not one per parameter).
+std::set<std::string> LogScaleNames(const v1::StudySpec& spec) {
+  std::set<std::string> names;
+  for (const FlatParameter& p : FlatParameters(spec)) {
+    if (IsLog(*p.spec)) names.insert(p.spec->name());
   }
-  if (!HasConditionalParameters(spec)) return false;
-  for (const FlatParameter& p : FlatParameters(spec)) {  // Conditional children.
-    if (p.spec->name() == name) return IsLog(*p.spec);
-  }
-  return false;
+  return names;
 }
 
 std::string CanonicalValue(const v1::ParameterValue& value, bool log_scale) {
@@ -131,9 +131,10 @@ std::string TrialFingerprint(const v1::StudySpec& spec,
   std::vector<const v1::Parameter*> sorted;
   for (const auto& p : parameters) sorted.push_back(&p);
   std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->name() < b->name(); });
+  const std::set<std::string> log_scale = LogScaleNames(spec);
   for (const v1::Parameter* p : sorted) {
     Field(text, p->name());
-    Field(text, CanonicalValue(p->value(), IsLog(spec, p->name())));
+    Field(text, CanonicalValue(p->value(), log_scale.count(p->name()) > 0));
   }
   return Sha256Hex(text);
 }

@@ -5,6 +5,7 @@
 #include <optional>
 #include <utility>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -19,23 +20,34 @@ namespace {
 using spec_errors::Invalid;
 using spec_errors::OverLimit;
 
+// A parent's values by their index, so each key is looked up in log time: categorical values by name
+// (`names`), discrete ones by number (`numbers`); both empty for an integer parent.
+struct ValueIndex {
+  explicit ValueIndex(const v1::ParameterSpec& parent) {
+    for (int i = 0; i < parent.categorical().values_size(); ++i)
+      names.emplace(parent.categorical().values(i), i);
+    for (int i = 0; i < parent.discrete().values_size(); ++i) numbers.emplace(parent.discrete().values(i), i);
+  }
+  std::map<std::string, int> names;
+  std::map<double, int> numbers;
+};
+
 // Where value `key` sorts among the parent's values: the index of a categorical or discrete value, the
-// number of an integer; nullopt when `key` is not one of the parent's values.
-std::optional<double> KeyRank(const v1::ParameterSpec& parent, const std::string& key) {
+// number of an integer; nullopt when `key` is not one of the parent's values. `index` is ValueIndex(parent).
+std::optional<double> KeyRank(const v1::ParameterSpec& parent, const ValueIndex& index,
+                              const std::string& key) {
   switch (parent.domain_case()) {
     case v1::ParameterSpec::kCategorical: {
-      const auto& values = parent.categorical().values();
-      auto it = std::find(values.begin(), values.end(), key);
-      if (it == values.end()) return std::nullopt;
-      return static_cast<double>(it - values.begin());
+      auto it = index.names.find(key);
+      if (it == index.names.end()) return std::nullopt;
+      return static_cast<double>(it->second);
     }
     case v1::ParameterSpec::kDiscrete: {
       double v;
       if (!absl::SimpleAtod(key, &v)) return std::nullopt;
-      const auto& values = parent.discrete().values();
-      auto it = std::find(values.begin(), values.end(), v);
-      if (it == values.end()) return std::nullopt;
-      return static_cast<double>(it - values.begin());
+      auto it = index.numbers.find(v);
+      if (it == index.numbers.end()) return std::nullopt;
+      return static_cast<double>(it->second);
     }
     case v1::ParameterSpec::kInteger: {
       int64_t v;
@@ -117,20 +129,36 @@ class Flattener {
       return OverLimit(children, absl::StrCat("level ", depth + 1), "max_parameter_depth",
                        kMaxParameterDepth);
     }
+    // At most one key per value, each no longer than a value may be: a bounded walk, bounded messages.
+    const int values = p.has_categorical() ? p.categorical().values_size()
+                       : p.has_discrete()  ? p.discrete().values_size()
+                                           : kMaxValuesPerParameter;
+    if (p.children().size() > static_cast<size_t>(values)) {
+      return Invalid(children, absl::StrCat(p.children().size(), " keys for ", values,
+                                            " values of parameter '", p.name(), "'"));
+    }
+    for (const auto& [key, list] : p.children()) {
+      if (key.size() > kMaxValueLength) {
+        return OverLimit(children, absl::StrCat("a key of ", key.size(), " characters"), "max_value_length",
+                         kMaxValueLength);
+      }
+    }
     // Keys in the order of the parent's values, so the flat order does not depend on the map's.
+    const ValueIndex value_index(p);
     std::map<double, std::string> keys;  // Rank -> key.
     for (const auto& [key, list] : p.children()) {
-      const std::string at = absl::StrCat(children, "[", key, "]");
-      std::optional<double> rank = KeyRank(p, key);
+      const std::string at = absl::StrCat(children, "[", absl::CHexEscape(key), "]");
+      std::optional<double> rank = KeyRank(p, value_index, key);
       if (!rank) {
-        return Invalid(at, absl::StrCat("'", key, "' is not a value of parameter '", p.name(), "'; expected ",
-                                        ExpectedKeys(p)));
+        return Invalid(at, absl::StrCat("'", absl::CHexEscape(key), "' is not a value of parameter '",
+                                        p.name(), "'; expected ", ExpectedKeys(p)));
       }
       if (auto [it, inserted] = keys.emplace(*rank, key); !inserted) {
         // Report the later key in a fixed order, whatever the map's order.
         const std::string& later = std::max(it->second, key);
-        return Invalid(absl::StrCat(children, "[", later, "]"),
-                       absl::StrCat("the same value as key '", std::min(it->second, key), "'"));
+        return Invalid(
+            absl::StrCat(children, "[", absl::CHexEscape(later), "]"),
+            absl::StrCat("the same value as key '", absl::CHexEscape(std::min(it->second, key)), "'"));
       }
     }
     for (const auto& [rank, key] : keys) {

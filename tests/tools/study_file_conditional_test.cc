@@ -5,6 +5,7 @@
 
 #include "absl/strings/string_view.h"
 #include "common/spec/parameter_tree.h"
+#include "common/spec/spec_validation.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "proto/limits.h"
@@ -21,7 +22,7 @@ void ExpectError(absl::string_view yaml, const std::string& message) {
   absl::StatusOr<v1::StudySpec> spec = Parse(yaml);
   ASSERT_FALSE(spec.ok()) << "parsed a bad file:\n" << yaml;
   EXPECT_EQ(spec.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(spec.status().message(), message);
+  EXPECT_EQ(std::string(spec.status().message()), message);
 }
 
 std::vector<std::string> Names(const v1::StudySpec& spec) {
@@ -217,6 +218,28 @@ parameters:
             "study.yaml:13: parameters[1] (name 'x'): the grid has up to 3000997000 points with "
             "parameters[0..1], over the limit max_grid_points = 1000000000; use fewer values, a smaller "
             "algorithm.grid.points_per_double, or random or bayesian search");
+}
+
+TEST(StudyFileConditionalTest, KeysAreBoundedAndShownEscaped) {
+  // A key over max_value_length is refused before it is looked at or echoed (set on the message: YAML
+  // itself refuses such a long plain key).
+  absl::StatusOr<v1::StudySpec> spec =
+      Parse(File("parameters:\n  - name: o\n    categorical: {values: [a, b]}\n  - {name: x, double: {min: "
+                 "0, max: 1}}\n"));
+  ASSERT_TRUE(spec.ok()) << spec.status();
+  (*spec->mutable_parameters(0)->mutable_children())[std::string(kMaxValueLength + 1, 'k')];
+  EXPECT_EQ(std::string(ValidateStudySpec(*spec).message()),
+            "parameters[0].children: a key of 1025 characters, over the limit max_value_length = 1024");
+  // More keys than the parent has values.
+  ExpectError(File("parameters:\n  - name: o\n    categorical: {values: [a]}\n    children:\n      a: []\n"
+                   "      b: []\n"),
+              "study.yaml:9: parameters[0].children: 2 keys for 1 values of parameter 'o'");
+  // A key that is not a value is shown escaped: no raw control characters in the one-line message.
+  ExpectError(
+      File("parameters:\n  - name: o\n    categorical: {values: [a, b]}\n    children:\n      \"x\\ty\": "
+           "[]\n"),
+      "study.yaml:9: parameters[0].children[x\\ty]: 'x\\ty' is not a value of parameter 'o'; expected one "
+      "of a, b");
 }
 
 }  // namespace
