@@ -23,6 +23,7 @@ namespace {
 constexpr int kRefitAlwaysBelow = 64;       // Refit on every new result while there are fewer observations.
 constexpr double kRefitGrowth = 0.1;        // Beyond, refit when observations grew by this fraction.
 constexpr int kIncumbents = 5;              // Best points the acquisition optimiser searches around.
+constexpr int kPlugInCandidates = 32;       // Best observed points ranked again by posterior mean.
 constexpr uint64_t kRetryStride = 1000003;  // Halton index step when an initial point is taken.
 
 // At most `cap` of the rows: the best cap/2 by target, then an even spread of the others in index order.
@@ -385,10 +386,24 @@ std::optional<Posterior> BuildPosterior(const ParameterEncoding& encoding, const
     if (!constrained || h.observed_feasible[i]) order.push_back(static_cast<int>(i));
   }
   std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return t.y(a) < t.y(b); });
+  // Noisy observations: the lowest observed value is biased low (the luckiest draw), so the incumbents and
+  // EI's reference are the best observed points ranked by posterior mean (the plug-in incumbent, Picheny
+  // et al. 2013), among the kPlugInCandidates best observed, so that the cost stays bounded.
+  order.resize(std::min<size_t>(order.size(), kPlugInCandidates));
+  if (!order.empty()) {
+    Eigen::VectorXd mean, variance;
+    p.gp.Predict(Rows(t.x, order), &mean, &variance);
+    std::vector<int> by_mean(order.size());
+    std::iota(by_mean.begin(), by_mean.end(), 0);
+    std::stable_sort(by_mean.begin(), by_mean.end(), [&](int a, int b) { return mean(a) < mean(b); });
+    std::vector<int> ranked;
+    for (int k : by_mean) ranked.push_back(order[k]);
+    order = std::move(ranked);
+    p.best = mean(by_mean.front());
+  }
   order.resize(std::min<size_t>(order.size(), kIncumbents));
   if (!order.empty()) {
     p.incumbents = Rows(t.x, order);
-    p.best = t.y(order.front());
   } else {
     // No feasible observation yet: search around the completed trials nearest to feasible.
     p.feasible_incumbent = false;
@@ -480,7 +495,12 @@ Assignment GpStrategy::InitialPoint(int64_t index) const {
   const Halton halton(encoding_.dimensions(), config_.seed);
   const std::vector<double> u = halton.Point(static_cast<uint64_t>(index));
   Eigen::VectorXd x(encoding_.dimensions());
-  for (int j = 0; j < encoding_.dimensions(); ++j) x(j) = encoding_.FromUnit(j, u[j]);
+  for (int j = 0; j < encoding_.dimensions(); ++j) {
+    // Trial 0 is the centre of every numeric range (in log space for a log-scaled one), as in Vizier: a
+    // space is usually drawn around what its author believes, and the centre costs one trial of the
+    // design. A categorical has no centre: it keeps the sequence's value.
+    x(j) = encoding_.FromUnit(j, index == 0 && !encoding_.categorical(j) ? 0.5 : u[j]);
+  }
   return encoding_.Decode(x);
 }
 

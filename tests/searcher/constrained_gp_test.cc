@@ -97,14 +97,15 @@ const Problem kGardner{0,
                        [](double x, double y) { return std::sin(x) * std::sin(y); },
                        -0.95,
                        0.2532};
-// A half-square: minimise the distance to (0.9, 0.9) squared subject to x + y <= 1 on [0, 1]^2; the
-// constrained minimum 0.32 at (0.5, 0.5), on the boundary.
+// A half-square: minimise the distance to (0.9, 0.9) squared subject to x + y <= 0.8 on [0, 1]^2; the
+// constrained minimum 0.5 at (0.4, 0.4), on the boundary (off the centre of the square, which is the
+// strategy's first trial).
 const Problem kHalfSquare{0,
                           1,
                           [](double x, double y) { return (x - 0.9) * (x - 0.9) + (y - 0.9) * (y - 0.9); },
                           [](double x, double y) { return x + y; },
-                          1.0,
-                          0.32};
+                          0.8,
+                          0.5};
 
 SearchSpace SpaceOf(const Problem& p) {
   SearchSpace s;

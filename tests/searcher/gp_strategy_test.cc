@@ -67,6 +67,33 @@ TEST(GpStrategyTest, FindsBraninsMinimumFarBetterThanItsInitialDesign) {
   EXPECT_LT(best - 0.397887, 0.05) << "initial design best " << initial_best << ", best " << best;
 }
 
+// Trial 0 is the centre of each numeric range (geometric for a log scale; integers rounded); a categorical
+// has no centre and takes the design's value, which differs between seeds. Trial 1 is not the centre.
+TEST(GpStrategyTest, FirstTrialIsTheCentreOfTheNumericRanges) {
+  SearchSpace s;
+  s.parameters.push_back({.name = "x", .min = -5, .max = 10});
+  s.parameters.push_back({.name = "lr", .scale = Scale::kLog, .min = 1e-5, .max = 1e-1});
+  s.parameters.push_back({.name = "n", .kind = ParameterKind::kInteger, .min = 1, .max = 8});
+  s.parameters.push_back(
+      {.name = "c", .kind = ParameterKind::kCategorical, .categories = {"a", "b", "c", "d"}});
+  std::set<std::string> categories;
+  for (uint64_t seed = 0; seed < 8; ++seed) {
+    const GpStrategy gp(s, Bayesian(seed));
+    std::string state;
+    absl::StatusOr<std::vector<Assignment>> first = gp.Suggest({}, 2, state);
+    ASSERT_TRUE(first.ok()) << first.status();
+    ASSERT_EQ(first->size(), 2u);
+    const Assignment& a = (*first)[0];
+    EXPECT_DOUBLE_EQ(std::get<double>(a[0]), 2.5) << seed;
+    EXPECT_NEAR(std::get<double>(a[1]), 1e-3, 1e-12) << seed;
+    const int64_t n = std::get<int64_t>(a[2]);
+    EXPECT_TRUE(n == 4 || n == 5) << n;
+    categories.insert(std::get<std::string>(a[3]));
+    EXPECT_NE(std::get<double>((*first)[1][0]), 2.5) << seed;
+  }
+  EXPECT_GT(categories.size(), 1u);
+}
+
 TEST(GpStrategyTest, MaximisesWhenTheGoalSaysSo) {
   const GpStrategy gp(BraninSpace(), Bayesian(4, Goal::kMaximize));
   const std::vector<TrialView> history = RunStudy(gp, 30, [](TrialView& v) {
