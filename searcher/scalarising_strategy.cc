@@ -5,8 +5,9 @@
 #include <limits>
 #include <utility>
 
+#include "searcher/halton.h"
+#include "searcher/output_warping.h"
 #include "searcher/pareto.h"
-#include "searcher/prng.h"
 
 namespace hyperlab::searcher {
 namespace {
@@ -31,13 +32,16 @@ ScalarisingStrategy::ScalarisingStrategy(std::unique_ptr<Strategy> inner, std::v
     : inner_(std::move(inner)), goals_(std::move(goals)), seed_(seed) {}
 
 std::vector<double> ScalarisingStrategy::Weights(int64_t index) const {
-  // Uniform on the simplex: normalised exponentials.
-  Prng prng(seed_ ^ kWeightStream, static_cast<uint64_t>(index));
+  // A direction uniform on the sphere's positive part (absolute values of normal quantiles) from a
+  // quasi-random sequence, so that successive trials' directions spread evenly rather than cluster by
+  // chance; scaled to sum to 1 (the scale does not change a trial's ranking).
+  const std::vector<double> u =
+      Halton(static_cast<int>(goals_.size()), seed_ ^ kWeightStream).Point(static_cast<uint64_t>(index));
   std::vector<double> w(goals_.size());
   double sum = 0;
-  for (double& v : w) {
-    v = -std::log(1 - prng.Uniform()) + 1e-12;
-    sum += v;
+  for (size_t k = 0; k < w.size(); ++k) {
+    w[k] = std::abs(InverseNormalCdf(0.5 + 0.5 * u[k])) + 1e-12;
+    sum += w[k];
   }
   for (double& v : w) v /= sum;
   return w;
@@ -85,8 +89,8 @@ std::vector<TrialView> ScalarisingStrategy::Scalarise(absl::Span<const TrialView
     for (size_t k = 0; k < m; ++k) {
       const double v = goals_[k] == Goal::kMaximize ? -t.objectives[k] : t.objectives[k];
       const double f = hi[k] > lo[k] ? (v - lo[k]) / (hi[k] - lo[k]) : 0;
-      worst = std::max(worst, weights[k] * f);
-      sum += weights[k] * f;
+      worst = std::max(worst, f / weights[k]);
+      sum += f / weights[k];
     }
     t.objective = worst + kAugmentation * sum;
   }

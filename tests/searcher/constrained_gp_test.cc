@@ -306,7 +306,7 @@ TEST(ConstrainedScalarisingTest, AnInfeasibleTrialWithAFullVectorIsScalarisedAFa
   const std::vector<TrialView> out = strategy.Scalarise(h, {0.5, 0.5});
   EXPECT_TRUE(out[0].objective.has_value());
   ASSERT_TRUE(out[1].objective.has_value());
-  EXPECT_NEAR(*out[1].objective, 0.5 + 0.05 * 0.5, 1e-12);
+  EXPECT_NEAR(*out[1].objective, 2 + 0.05 * 2, 1e-12);  // max f/w + 0.05 sum f/w, f = (1, 0).
   EXPECT_FALSE(out[2].objective.has_value());
 }
 
