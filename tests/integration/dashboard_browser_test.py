@@ -26,7 +26,7 @@ parameters:
   - {name: x1, double: {min: -5, max: 10}}
   - {name: x2, double: {min: 0, max: 15}}
   - {name: lr, double: {min: 1.0e-4, max: 1.0e-1, scale: log}}
-  - {name: opt, categorical: {values: [sgd, adam]}}
+  - {name: opt, categorical: {values: [sgd, adam]}, children: {sgd: [{name: momentum, double: {min: 0, max: 0.99}}]}}
 algorithm: {random: {seed: 11}}
 budget: {max_trials: 400, max_parallel: 2}
 task: {synthetic: {function: branin, delay_seconds: 0.3}}
