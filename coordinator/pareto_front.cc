@@ -24,6 +24,13 @@ std::vector<double> ObjectiveVector(const v1::StudySpec& spec, const v1::Trial& 
 }
 
 std::vector<int64_t> ParetoFrontIds(const v1::StudySpec& spec, const std::vector<v1::Trial>& trials) {
+  std::vector<const v1::Trial*> pointers;
+  pointers.reserve(trials.size());
+  for (const v1::Trial& t : trials) pointers.push_back(&t);
+  return ParetoFrontIds(spec, pointers);
+}
+
+std::vector<int64_t> ParetoFrontIds(const v1::StudySpec& spec, const std::vector<const v1::Trial*>& trials) {
   const std::vector<v1::Objective> objectives = StudyObjectives(spec);
   std::vector<searcher::Goal> goals;
   for (const v1::Objective& o : objectives) {
@@ -32,7 +39,8 @@ std::vector<int64_t> ParetoFrontIds(const v1::StudySpec& spec, const std::vector
   }
   std::vector<searcher::ObjectiveVector> points;
   std::vector<int64_t> ids;
-  for (const v1::Trial& trial : trials) {
+  for (const v1::Trial* each : trials) {
+    const v1::Trial& trial = *each;
     if (trial.state() != v1::Trial::SUCCEEDED || (trial.has_feasible() && !trial.feasible())) continue;
     if (spec.constraints_size() > 0 && !SatisfiesConstraints(spec, trial.metrics())) continue;
     searcher::ObjectiveVector point;

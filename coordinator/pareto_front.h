@@ -20,6 +20,8 @@ std::vector<double> ObjectiveVector(const v1::StudySpec& spec, const v1::Trial& 
 
 // Ids of the trials on the front, ascending.
 std::vector<int64_t> ParetoFrontIds(const v1::StudySpec& spec, const std::vector<v1::Trial>& trials);
+// The same over trials held elsewhere (the dashboard's TrialWithMeasurements), without copying them.
+std::vector<int64_t> ParetoFrontIds(const v1::StudySpec& spec, const std::vector<const v1::Trial*>& trials);
 
 }  // namespace hyperlab::coordinator
 

@@ -8,13 +8,27 @@
 #include "coordinator/dashboard/json_response.h"
 #include "coordinator/dashboard/request_params.h"
 #include "coordinator/dashboard/trial_query.h"
+#include "coordinator/pareto_front.h"
 #include "proto/limits.h"
+#include "proto/outcomes.h"
 
 namespace hyperlab::coordinator::dashboard {
 namespace {
 
 // The longest `where` or `sort` text.
 constexpr size_t kMaxQueryLength = 4096;
+// A study with several objectives: the ids of its Pareto front over all its trials (whatever `where`
+// keeps), by the code behind `hyperlab study best` (coordinator/pareto_front.h: feasible trials only).
+// Null with one objective.
+nlohmann::json ParetoFrontJson(const v1::StudySpec& spec,
+                               const std::vector<v1::TrialWithMeasurements>& trials) {
+  if (StudyObjectives(spec).size() < 2) return nullptr;
+  std::vector<const v1::Trial*> pointers;
+  pointers.reserve(trials.size());
+  for (const v1::TrialWithMeasurements& t : trials) pointers.push_back(&t.trial());
+  return ParetoFrontIds(spec, pointers);
+}
+
 // The largest page: every trial of a 10,000-trial study at once (the plots want them all), or 200 with
 // their measurements (learning curves).
 constexpr int64_t kMaxPage = 10'000;
@@ -42,6 +56,7 @@ void ListTrials(const ApiContext& c, const httplib::Request& request, httplib::R
   absl::StatusOr<std::vector<v1::TrialWithMeasurements>> trials =
       c.core->ListTrials(std::to_string(study->id()), *measurements);
   if (!trials.ok()) return SendError(response, trials.status(), "study");
+  nlohmann::json front = ParetoFrontJson(study->spec(), *trials);
   std::string field;
   absl::StatusOr<TrialPage> page = QueryTrials(*study, std::move(*trials), query, &field);
   if (!page.ok()) return SendError(response, page.status(), field);
@@ -64,6 +79,7 @@ void ListTrials(const ApiContext& c, const httplib::Request& request, httplib::R
                       {"limit", query.limit},
                       {"parameters", page->parameters},
                       {"metrics", page->metrics},
+                      {"pareto_front", std::move(front)},
                       {"trials", std::move(rows)}});
 }
 

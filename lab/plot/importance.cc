@@ -8,6 +8,12 @@
 // not sum to 100%: the rest is interactions (the best learning rate depending on the epochs, say), and the
 // plot says how much that is. Unlike a lengthscale, a share is in the metric's terms and comparable across
 // numeric and categorical parameters.
+//
+// Conditional parameters (parameter_tree.h): no trial has every parameter of a tree with alternatives
+// (momentum under sgd, beta1 under adam), so the fit above is over the top-level parameters, which every
+// trial has. Each conditional parameter gets a fit of its own to the trials where it exists, over it and
+// the top-level parameters it does not depend on; its bar is its share of that fit ("within optimizer =
+// sgd"), and says so. With fewer than Surrogate::kMinTrials such trials its row says there are too few.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -16,13 +22,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "searcher/halton.h"
 #include "common/base/status_macros.h"
 #include "lab/plot/frame.h"
 #include "lab/plot/palette.h"
 #include "lab/plot/plots.h"
 #include "lab/plot/surrogate.h"
 #include "lab/plot/svg.h"
+#include "searcher/halton.h"
 
 namespace hyperlab::plot {
 namespace {
@@ -64,22 +70,25 @@ Eigen::MatrixXd BasePoints(const Surrogate& surrogate) {
   return base;
 }
 
-// One parameter's bar: its share of the variance.
+// One parameter's bar: its share of the variance, or none when too few trials have it to say.
 struct Bar {
   std::string name;
-  double share;
+  std::optional<double> share;
+  std::string within;  // A conditional parameter: when it exists ("optimizer = sgd"); empty at the top.
+  int trials = 0;      // A conditional parameter: the trials its share rests on.
 };
 
-// The main-effect shares of the parameters, largest first, and the total variance they are shares of.
+// The bars, largest first (those without a share last), and the total variance of the top-level fit.
 struct Shares {
   std::vector<Bar> bars;
-  double total = 0;      // The surrogate's variance over the whole space.
-  double explained = 0;  // The sum of the shares.
+  double total = 0;      // The top-level surrogate's variance over the whole space.
+  double explained = 0;  // The sum of the top-level parameters' shares.
+  bool conditional = false;
 };
 
-// The functional ANOVA of the surrogate: each parameter's main effect, averaged over the base points.
-Shares MainEffects(const Surrogate& surrogate, const std::vector<const v1::ParameterSpec*>& params,
-                   bool log_scale) {
+// The functional ANOVA of the surrogate: each dimension's main effect as a share of the surrogate's
+// variance over the base points (`total`, filled when given).
+std::vector<double> MainEffectShares(const Surrogate& surrogate, bool log_scale, double* total = nullptr) {
   const int d = surrogate.dimensions();
   const Eigen::MatrixXd base = BasePoints(surrogate);
   // In log space the variance is that of the log of the metric (its orders of magnitude).
@@ -88,8 +97,9 @@ Shares MainEffects(const Surrogate& surrogate, const std::vector<const v1::Param
     if (log_scale) p = p.array().log().matrix();
     return p;
   };
-  Shares out;
-  out.total = Variance(predict(base));
+  const double variance = Variance(predict(base));
+  if (total != nullptr) *total = variance;
+  std::vector<double> shares;
   for (int j = 0; j < d; ++j) {
     const int levels = surrogate.categorical(j) ? surrogate.categories(j) : kLevels;
     Eigen::VectorXd effect(levels);
@@ -98,13 +108,58 @@ Shares MainEffects(const Surrogate& surrogate, const std::vector<const v1::Param
       points.col(j).setConstant(surrogate.categorical(j) ? g : (g + 0.5) / levels);
       effect(g) = predict(points).mean();
     }
-    out.bars.push_back(
-        {params[j]->name(), out.total > 1e-18 ? std::clamp(Variance(effect) / out.total, 0.0, 1.0) : 0.0});
+    shares.push_back(variance > 1e-18 ? std::clamp(Variance(effect) / variance, 0.0, 1.0) : 0.0);
   }
+  return shares;
+}
+
+// A conditional parameter's bar: its main effect in a fit to the trials where it exists, over it and the
+// top-level parameters other than those it depends on (constant, or nearly, among those trials).
+absl::StatusOr<Bar> ConditionalBar(const StudyData& data, const std::vector<const v1::ParameterSpec*>& top,
+                                   const v1::ParameterSpec& p, const std::string& metric, bool log_scale) {
+  Bar bar{.name = p.name(), .within = ExistsWhen(data.study, p)};
+  const std::vector<const v1::ParameterSpec*> ancestors = Ancestors(data.study, p);
+  std::vector<const v1::ParameterSpec*> params;
+  for (const v1::ParameterSpec* q : top) {
+    if (std::find(ancestors.begin(), ancestors.end(), q) == ancestors.end()) params.push_back(q);
+  }
+  params.push_back(&p);
+  absl::StatusOr<Surrogate> fit =
+      Surrogate::Fit(data, params, metric, log_scale ? Surrogate::Scale::kLog : Surrogate::Scale::kLinear);
+  if (fit.status().code() == absl::StatusCode::kFailedPrecondition) {
+    for (const auto& item : data.trials) {
+      const v1::Trial& t = item.trial();
+      if (t.state() == v1::Trial::SUCCEEDED && MetricValue(t, metric) && ParameterValueOf(t, p.name()))
+        ++bar.trials;
+    }
+    return bar;  // No share: too few trials have it.
+  }
+  RETURN_IF_ERROR(fit.status());
+  bar.share = MainEffectShares(*fit, log_scale).back();
+  bar.trials = fit->observations();
+  return bar;
+}
+
+// Every parameter's share: the top-level ones from one fit over all of them (their shares add up, the rest
+// is interactions); each conditional one from a fit to the trials where it exists (ConditionalBar), since
+// no trial has every parameter of a tree with alternatives.
+absl::StatusOr<Shares> ParameterShares(const StudyData& data, const std::string& metric, bool log_scale,
+                                       const Surrogate& surrogate,
+                                       const std::vector<const v1::ParameterSpec*>& top,
+                                       const std::vector<const v1::ParameterSpec*>& conditional) {
+  Shares out;
+  const std::vector<double> shares = MainEffectShares(surrogate, log_scale, &out.total);
+  for (size_t j = 0; j < top.size(); ++j) {
+    out.bars.push_back({.name = top[j]->name(), .share = shares[j]});
+    out.explained += shares[j];
+  }
+  for (const v1::ParameterSpec* p : conditional) {
+    ASSIGN_OR_RETURN(Bar bar, ConditionalBar(data, top, *p, metric, log_scale));
+    out.bars.push_back(std::move(bar));
+  }
+  out.conditional = !conditional.empty();
   std::stable_sort(out.bars.begin(), out.bars.end(),
-                   [](const Bar& a, const Bar& b) { return a.share > b.share; });
-  out.explained = std::accumulate(out.bars.begin(), out.bars.end(), 0.0,
-                                  [](double s, const Bar& b) { return s + b.share; });
+                   [](const Bar& a, const Bar& b) { return a.share.value_or(-1) > b.share.value_or(-1); });
   return out;
 }
 
@@ -122,7 +177,6 @@ void DrawBars(SvgWriter& svg, const BarLayout& layout, const std::vector<Bar>& b
   for (int i = 0; i < d; ++i) {
     const Bar& b = bars[i];
     const double top = layout.y.Map(d - i) + 6, h = kRowHeight - 12;
-    const double w = layout.x.Map(b.share * 100) - area.x;
     svg.Element("text",
                 {{"x", Num(area.x - 10)},
                  {"y", Num(top + h / 2 + 5)},
@@ -131,6 +185,20 @@ void DrawBars(SvgWriter& svg, const BarLayout& layout, const std::vector<Bar>& b
                  {"fill", kInkColour},
                  {"class", "bar-label"}},
                 b.name);
+    if (!b.share) {
+      svg.Element("text",
+                  {{"x", Num(area.x + 6)},
+                   {"y", Num(top + h / 2 + 4)},
+                   {"font-size", Num(kTickSize)},
+                   {"fill", kMutedColour},
+                   {"class", "bar-missing"},
+                   {"data-parameter", b.name}},
+                  absl::StrCat("too few trials with it to say (", b.trials, " where ", b.within, ")"));
+      continue;
+    }
+    const double w = layout.x.Map(*b.share * 100) - area.x;
+    const std::string within =
+        b.within.empty() ? "" : absl::StrCat(" within ", b.within, " (", b.trials, " trials)");
     svg.Open("rect", {{"x", Num(area.x)},
                       {"y", Num(top)},
                       {"width", Num(std::max(w, 1.0))},
@@ -139,16 +207,21 @@ void DrawBars(SvgWriter& svg, const BarLayout& layout, const std::vector<Bar>& b
                       {"rx", "2"},
                       {"class", "bar"},
                       {"data-parameter", b.name},
-                      {"data-share", absl::StrFormat("%.6f", b.share)}});
-    svg.Element("title", {}, absl::StrFormat("%s: %.1f%% of the variance", b.name, b.share * 100));
+                      {"data-share", absl::StrFormat("%.6f", *b.share)},
+                      {"data-within", b.within}});
+    svg.Element("title", {}, absl::StrFormat("%s: %.1f%% of the variance%s", b.name, *b.share * 100, within));
     svg.Close();
+    // The share at the bar's end; inside it, in white, when a long one would run off the picture.
+    const std::string value = absl::StrFormat("%.1f%%%s", *b.share * 100, within);
+    const bool inside = area.x + w + 6 + TextWidth(value, kTickSize) > kImportanceWidth - 4;
     svg.Element("text",
-                {{"x", Num(area.x + std::max(w, 1.0) + 6)},
+                {{"x", Num(inside ? area.x + w - 6 : area.x + std::max(w, 1.0) + 6)},
                  {"y", Num(top + h / 2 + 4)},
                  {"font-size", Num(kTickSize)},
-                 {"fill", kInkColour},
+                 {"text-anchor", inside ? "end" : "start"},
+                 {"fill", inside ? "#ffffff" : kInkColour},
                  {"class", "bar-value"}},
-                absl::StrFormat("%.1f%%", b.share * 100));
+                value);
   }
   svg.Close();
 }
@@ -163,6 +236,16 @@ void DrawNotes(SvgWriter& svg, double height, const Shares& shares, std::optiona
                 "interactions between parameters.",
                 shares.explained * 100, std::max(0.0, 100 - shares.explained * 100))
           : std::string("The fit is flat: within this study no parameter changes the metric measurably.");
+  if (shares.conditional) {
+    svg.Element(
+        "text",
+        {{"x", "12"},
+         {"y", Num(height - 34 - (few_trials ? 22 : 0))},
+         {"font-size", Num(kSmallSize + 1)},
+         {"fill", kMutedColour},
+         {"class", "conditional-note"}},
+        "A conditional parameter's share is measured among the trials that have it (a fit of its own).");
+  }
   if (few_trials) {
     // Said in the plot itself, so that the caveat travels with the picture.
     svg.Element("text",
@@ -194,8 +277,10 @@ std::string ImportanceCaveat(int trials) {
 absl::StatusOr<std::string> ImportancePlot(const StudyData& data, const PlotOptions& options) {
   const std::string metric = options.metric.empty() ? ObjectiveMetric(data.study) : options.metric;
   RETURN_IF_ERROR(RequireMetric(data, metric));
-  std::vector<const v1::ParameterSpec*> params;
-  for (const v1::ParameterSpec& p : data.study.spec().parameters()) params.push_back(&p);
+  std::vector<const v1::ParameterSpec*> params, conditional;  // Top-level ones; the rest of the tree.
+  for (const v1::ParameterSpec* p : StudyParameters(data.study)) {
+    (Ancestors(data.study, *p).empty() ? params : conditional).push_back(p);
+  }
   if (params.empty()) {
     return absl::FailedPreconditionError(
         absl::StrCat("study '", data.study.spec().name(), "' has no parameters"));
@@ -205,20 +290,21 @@ absl::StatusOr<std::string> ImportancePlot(const StudyData& data, const PlotOpti
       Surrogate surrogate,
       Surrogate::Fit(data, params, metric, log_scale ? Surrogate::Scale::kLog : Surrogate::Scale::kLinear));
   const bool few = surrogate.observations() < kImportanceFewTrials;
-  const int d = surrogate.dimensions();
-  const Shares shares = MainEffects(surrogate, params, log_scale);
+  ASSIGN_OR_RETURN(const Shares shares,
+                   ParameterShares(data, metric, log_scale, surrogate, params, conditional));
+  const int d = static_cast<int>(shares.bars.size());
 
   // Layout: names left, bars to the right, the share at each bar's end.
   double label_w = 0;
   for (const Bar& b : shares.bars) label_w = std::max(label_w, TextWidth(b.name, kLabelSize));
-  const double height = 150 + kRowHeight * d + (few ? 22 : 0);
+  const double height = 150 + kRowHeight * d + (few ? 22 : 0) + (shares.conditional ? 22 : 0);
   SvgWriter svg(kImportanceWidth, height, absl::StrCat("Importance of the parameters for ", metric));
   const Box panel{0, 0, kImportanceWidth, height};
   BarLayout layout;
-  layout.area =
-      PlotArea(panel, /*subtitle=*/true, /*legend=*/false, std::min(260.0, label_w + 28), few ? 92 : 70);
+  layout.area = PlotArea(panel, /*subtitle=*/true, /*legend=*/false, std::min(260.0, label_w + 28),
+                         70 + (few ? 22 : 0) + (shares.conditional ? 22 : 0));
   layout.area.width -= 40;  // Room for the last share's label.
-  layout.x = Axis::Linear(0, std::max(0.05, shares.bars.front().share) * 100, /*nice=*/true, 5);
+  layout.x = Axis::Linear(0, std::max(0.05, shares.bars.front().share.value_or(0)) * 100, /*nice=*/true, 5);
   layout.y = Axis::Linear(0, d, /*nice=*/false);
   FitAxes(layout.area, layout.x, layout.y);
   layout.x.AppendToLabels("%");

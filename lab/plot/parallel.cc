@@ -6,6 +6,9 @@
 // Axes: the parameter's search domain (log for `scale: LOG`, one band per category, linear otherwise); the
 // objective's observed range, on a log axis when it spans decades (SpansDecades). Failed trials have no
 // value: grey lines that end in a "failed" slot under the objective axis, drawn first, under the others.
+// Conditional parameters (parameter_tree.h) get an axis too, named with when they exist; a trial without
+// one passes through an "absent" slot under that axis, so that each trial stays one unbroken line and no
+// value is invented for it.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -38,12 +41,13 @@ double ParallelJitter(int64_t id, int axis) {
 
 std::string Shorten(const std::string& s, size_t n) { return s.size() > n ? s.substr(0, n - 1) + "…" : s; }
 
-// The parameters on the axes: those named in `options`, in that order, or else every one of the spec's.
+// The parameters on the axes: those named in `options`, in that order, or else every one of the study's
+// (the conditional ones after their parents).
 absl::StatusOr<std::vector<const v1::ParameterSpec*>> ChooseParameters(const StudyData& data,
                                                                        const PlotOptions& options) {
   std::vector<const v1::ParameterSpec*> params;
   if (options.params.empty()) {
-    for (const v1::ParameterSpec& p : data.study.spec().parameters()) params.push_back(&p);
+    params = StudyParameters(data.study);
   } else {
     for (const std::string& name : options.params) {
       ASSIGN_OR_RETURN(const v1::ParameterSpec* p, FindParameter(data.study, name));
@@ -105,9 +109,10 @@ struct Chart {
   bool log_value = false;  // The objective's axis is logarithmic.
   int failed = 0;          // Failed trials, drawn in grey.
   std::vector<const v1::ParameterSpec*> params;
+  std::vector<std::string> exists_when;  // Per parameter: when it exists ("optimizer = sgd"), or empty.
   Box panel, area;
   double value_bottom = 0;  // The bottom of the objective's range.
-  double failed_y = 0;      // Where failed trials end, under it.
+  double failed_y = 0;      // Where failed trials end, under it (and where absent parameters are).
   std::vector<Axis> axes;   // One per parameter, then the objective's.
   std::vector<double> xs;   // Where they stand.
   Axis colour_scale;
@@ -122,9 +127,10 @@ struct Chart {
 };
 
 // Layout: the axes evenly spaced; room on the right for the objective's colour strip and labels.
-Chart MakeChart(const std::string& metric, bool higher, std::vector<const v1::ParameterSpec*> params,
-                const Lines& lines) {
+Chart MakeChart(const v1::Study& study, const std::string& metric, bool higher,
+                std::vector<const v1::ParameterSpec*> params, const Lines& lines) {
   Chart c;
+  for (const v1::ParameterSpec* p : params) c.exists_when.push_back(ExistsWhen(study, *p));
   c.metric = metric;
   c.higher = higher;
   c.log_value = lines.any_value && SpansDecades(lines.lo, lines.hi);
@@ -178,12 +184,17 @@ std::string LinePath(const Chart& c, const Line& l) {
   for (int k = 0; k + 1 < c.n_axes(); ++k) {
     const v1::ParameterValue* pv = ParameterValueOf(t, c.params[k]->name());
     std::optional<double> a = pv == nullptr ? std::nullopt : AxisValue(*c.params[k], *pv);
-    if (!a) {
-      pen_down = false;  // A parameter the trial does not have: a gap in its line.
+    double y;
+    if (a) {
+      if (IsCategorical(*c.params[k])) *a += ParallelJitter(t.id(), k);
+      y = c.axes[k].Map(*a);
+    } else if (pv == nullptr && !c.exists_when[k].empty()) {
+      y = c.failed_y;  // A conditional parameter the trial does not have: the axis's "absent" slot.
+    } else {
+      pen_down = false;  // A value off the axis (a category no longer in the spec): a gap in its line.
       continue;
     }
-    if (IsCategorical(*c.params[k])) *a += ParallelJitter(t.id(), k);
-    absl::StrAppend(&d, pen_down ? "L" : "M", Num(c.xs[k]), " ", Num(c.axes[k].Map(*a)));
+    absl::StrAppend(&d, pen_down ? "L" : "M", Num(c.xs[k]), " ", Num(y));
     pen_down = true;
   }
   const double end_y = l.value ? c.value_axis().Map(*l.value) : c.failed_y;
@@ -245,6 +256,8 @@ void DrawAxisName(SvgWriter& svg, const Chart& c, int k) {
   std::string kind;
   if (objective) {
     kind = absl::StrCat(c.higher ? "higher" : "lower", " is better", c.log_value ? ", log scale" : "");
+  } else if (!c.exists_when[k].empty()) {
+    kind = Shorten(absl::StrCat("if ", c.exists_when[k]), 24);
   } else if (IsCategorical(*c.params[k])) {
     kind = "categorical";
   } else if (IsLogScale(*c.params[k])) {
@@ -297,6 +310,17 @@ void DrawAxisTicks(SvgWriter& svg, const Chart& c, int k) {
                  {"class", objective ? "tick-label objective" : "tick-label"}},
                 a.kind() == Axis::Kind::kCategorical ? Shorten(t.label, 14) : t.label);
   }
+  const bool conditional = !objective && !c.exists_when[k].empty();
+  if (conditional) {
+    svg.Element("text",
+                {{"x", Num(label_x)},
+                 {"y", Num(c.failed_y + 4)},
+                 {"font-size", Num(kSmallSize)},
+                 {"text-anchor", "end"},
+                 {"fill", kMutedColour},
+                 {"class", "tick-label absent-slot"}},
+                "absent");
+  }
   if (objective && c.failed > 0) {
     svg.Element("text",
                 {{"x", Num(label_x)},
@@ -318,7 +342,9 @@ void DrawAxes(SvgWriter& svg, const Chart& c) {
     svg.Empty("line", {{"x1", Num(x)},
                        {"x2", Num(x)},
                        {"y1", Num(c.area.y)},
-                       {"y2", Num(objective && c.failed > 0 ? c.area.bottom() : c.value_bottom)},
+                       {"y2", Num((objective && c.failed > 0) || (!objective && !c.exists_when[k].empty())
+                                      ? c.area.bottom()
+                                      : c.value_bottom)},
                        {"stroke", "#777777"},
                        {"stroke-width", "1.2"}});
     DrawAxisName(svg, c, k);
@@ -352,7 +378,7 @@ absl::StatusOr<std::string> ParallelPlot(const StudyData& data, const PlotOption
   ASSIGN_OR_RETURN(std::vector<const v1::ParameterSpec*> params, ChooseParameters(data, options));
 
   const Lines lines = CollectLines(data, metric);
-  const Chart chart = MakeChart(metric, higher, std::move(params), lines);
+  const Chart chart = MakeChart(data.study, metric, higher, std::move(params), lines);
   SvgWriter svg(chart.panel.width, kParallelHeight,
                 absl::StrCat("Parallel coordinates of ", metric, " in study ", data.study.spec().name()));
   DrawTitles(svg, chart, lines);

@@ -275,9 +275,8 @@ std::string BestTrialsTable(const StudyData& data, int limit) {
   std::string out =
       "<div class=\"wide\">\n<table class=\"trials\">\n<tr><th class=\"num\">rank</th><th "
       "class=\"num\">trial</th>";
-  for (const v1::ParameterSpec& p : data.study.spec().parameters()) {
-    absl::StrAppend(&out, "<th>", Header(p.name()), "</th>");
-  }
+  const std::vector<const v1::ParameterSpec*> params = StudyParameters(data.study);  // Conditional too.
+  for (const v1::ParameterSpec* p : params) absl::StrAppend(&out, "<th>", Header(p->name()), "</th>");
   absl::StrAppend(&out, "<th class=\"num\">", Header(objective), Maximize(data.study) ? " (max)" : " (min)",
                   "</th>");
   for (const std::string& m : metrics) absl::StrAppend(&out, "<th class=\"num\">", Header(m), "</th>");
@@ -291,8 +290,8 @@ std::string BestTrialsTable(const StudyData& data, int limit) {
                                        "/", t.reused_from().trial_id(), ")</span>")
                         : "",
                     "</td>");
-    for (const v1::ParameterSpec& p : data.study.spec().parameters()) {
-      const v1::ParameterValue* v = ParameterValueOf(t, p.name());
+    for (const v1::ParameterSpec* p : params) {
+      const v1::ParameterValue* v = ParameterValueOf(t, p->name());
       absl::StrAppend(&out, "<td>", v == nullptr ? "—" : Esc(ValueString(*v)), "</td>");
     }
     absl::StrAppend(&out, "<td class=\"num\"><b>", Esc(ShortNumber(*MetricValue(t, objective))), "</b></td>");
@@ -546,11 +545,14 @@ std::string IndependentVariablesAndTask(const v1::Study& study) {
   std::string h =
       "<h3>Independent variables</h3>\n<table>\n"
       "<tr><th>parameter</th><th>kind</th><th>domain</th><th>scale</th></tr>\n";
-  for (const v1::ParameterSpec& p : spec.parameters()) {
+  for (const v1::ParameterSpec* each : StudyParameters(study)) {  // Conditional ones after their parents.
+    const v1::ParameterSpec& p = *each;
     const DomainDescription d = Describe(p);
-    absl::StrAppend(&h, "<tr><td><b>", Esc(p.name()), "</b></td><td>", d.kind, "</td><td class=\"mono\">",
-                    Esc(d.domain), "</td><td>", IsLogScale(p) ? "log" : (IsCategorical(p) ? "—" : "linear"),
-                    "</td></tr>\n");
+    const std::string when = ExistsWhen(study, p);
+    absl::StrAppend(&h, "<tr><td><b>", Esc(p.name()), "</b>",
+                    when.empty() ? "" : absl::StrCat(" <span class=\"meta\">when ", Esc(when), "</span>"),
+                    "</td><td>", d.kind, "</td><td class=\"mono\">", Esc(d.domain), "</td><td>",
+                    IsLogScale(p) ? "log" : (IsCategorical(p) ? "—" : "linear"), "</td></tr>\n");
   }
   absl::StrAppend(&h, "</table>\n<h3>Task</h3>\n", TaskTable(spec.task()));
   if (!study.data_digest().empty()) {

@@ -1,6 +1,7 @@
 // The slice plot: a metric against one parameter at a time, every trial one point, the other parameters
 // left to vary. It is the one-variable parametric experiment read off a multi-variable study: a clear trend
 // means the parameter matters on its own; a cloud means it matters less than the others, or interacts.
+// Conditional parameters get a panel too, with only the trials they exist for (the panel says when).
 #include <algorithm>
 #include <cmath>
 #include <optional>
@@ -78,7 +79,7 @@ void DrawPanel(SvgWriter& svg, const Box& panel, const StudyData& data, const v1
   }
 }
 
-// The parameter named in `options`, or else every one of the spec's.
+// The parameter named in `options`, or else every one of the study's (the conditional ones too).
 absl::StatusOr<std::vector<const v1::ParameterSpec*>> ChooseParameters(const StudyData& data,
                                                                        const PlotOptions& options) {
   std::vector<const v1::ParameterSpec*> params;
@@ -86,7 +87,7 @@ absl::StatusOr<std::vector<const v1::ParameterSpec*>> ChooseParameters(const Stu
     ASSIGN_OR_RETURN(const v1::ParameterSpec* p, FindParameter(data.study, options.param));
     params.push_back(p);
   } else {
-    for (const v1::ParameterSpec& p : data.study.spec().parameters()) params.push_back(&p);
+    params = StudyParameters(data.study);
   }
   if (params.empty()) {
     return absl::FailedPreconditionError(
@@ -127,6 +128,14 @@ SharedScale MakeSharedScale(const StudyData& data, const std::string& metric) {
   return out;
 }
 
+// The parameter's name, its scale, and for a conditional one when it exists (its panel shows only those
+// trials): "momentum (only when optimizer = sgd)".
+std::string XLabel(const v1::Study& study, const v1::ParameterSpec& p) {
+  const std::string when = ExistsWhen(study, p);
+  return absl::StrCat(p.name(), IsLogScale(p) ? " (log scale)" : "",
+                      when.empty() ? "" : absl::StrCat(" (only when ", when, ")"));
+}
+
 }  // namespace
 
 absl::StatusOr<std::string> SlicePlot(const StudyData& data, const PlotOptions& options) {
@@ -141,7 +150,7 @@ absl::StatusOr<std::string> SlicePlot(const StudyData& data, const PlotOptions& 
     DrawPanel(svg, {0, 0, 760, 440}, data, p, metric, scale.y, scale.best_id,
               {.title = absl::StrCat("Slice: ", metric, " against ", p.name()),
                .subtitle = scale.reading,
-               .x_label = absl::StrCat(p.name(), IsLogScale(p) ? " (log scale)" : ""),
+               .x_label = XLabel(data.study, p),
                .y_label = scale.y_label});
     return svg.Finish();
   }
@@ -159,9 +168,7 @@ absl::StatusOr<std::string> SlicePlot(const StudyData& data, const PlotOptions& 
     const Box panel{static_cast<double>(i % columns) * panel_w,
                     top + static_cast<double>(i / columns) * panel_h, panel_w, panel_h};
     DrawPanel(svg, panel, data, p, metric, scale.y, scale.best_id,
-              {.title = p.name(),
-               .x_label = absl::StrCat(p.name(), IsLogScale(p) ? " (log scale)" : ""),
-               .y_label = scale.y_label});
+              {.title = p.name(), .x_label = XLabel(data.study, p), .y_label = scale.y_label});
   }
   return svg.Finish();
 }

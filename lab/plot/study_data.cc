@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/base/status_macros.h"
+#include "common/spec/parameter_tree.h"
 #include "common/spec/parameter_value.h"
 #include "proto/outcomes.h"
 
@@ -21,6 +22,23 @@ std::string NameList(const std::vector<std::string>& names, size_t n = 30) {
   std::string out = absl::StrJoin(shown, ", ");
   if (names.size() > n) absl::StrAppend(&out, ", ... (", names.size() - n, " more)");
   return out;
+}
+
+// The flat tree, or the top-level parameters of a spec that would not flatten (it never passed validation).
+std::vector<FlatParameter> Flat(const v1::Study& study) {
+  std::vector<FlatParameter> flat = FlatParameters(study.spec());
+  if (flat.empty()) {
+    for (const v1::ParameterSpec& p : study.spec().parameters()) flat.push_back({.spec = &p});
+  }
+  return flat;
+}
+
+// The index of `p` in `flat` (by name: names are unique in a tree), or -1.
+int IndexOf(const std::vector<FlatParameter>& flat, const v1::ParameterSpec& p) {
+  for (size_t i = 0; i < flat.size(); ++i) {
+    if (flat[i].spec->name() == p.name()) return static_cast<int>(i);
+  }
+  return -1;
 }
 
 }  // namespace
@@ -93,11 +111,35 @@ absl::Status RequireMetric(const StudyData& data, const std::string& metric) {
       absl::StrCat("unknown metric '", metric, "'; the trials report: ", NameList(names)));
 }
 
+std::vector<const v1::ParameterSpec*> StudyParameters(const v1::Study& study) {
+  std::vector<const v1::ParameterSpec*> out;
+  for (const FlatParameter& p : Flat(study)) out.push_back(p.spec);
+  return out;
+}
+
+std::string ExistsWhen(const v1::Study& study, const v1::ParameterSpec& p) {
+  const std::vector<FlatParameter> flat = Flat(study);
+  const int i = IndexOf(flat, p);
+  if (i < 0 || flat[i].parent < 0) return "";
+  const std::string& parent = flat[flat[i].parent].spec->name();
+  if (flat[i].when.size() == 1) return absl::StrCat(parent, " = ", flat[i].when[0]);
+  return absl::StrCat(parent, " in (", absl::StrJoin(flat[i].when, ", "), ")");
+}
+
+std::vector<const v1::ParameterSpec*> Ancestors(const v1::Study& study, const v1::ParameterSpec& p) {
+  const std::vector<FlatParameter> flat = Flat(study);
+  std::vector<const v1::ParameterSpec*> out;
+  for (int i = IndexOf(flat, p); i >= 0 && flat[i].parent >= 0; i = flat[i].parent) {
+    out.push_back(flat[flat[i].parent].spec);
+  }
+  return out;
+}
+
 absl::StatusOr<const v1::ParameterSpec*> FindParameter(const v1::Study& study, const std::string& name) {
   std::vector<std::string> names;
-  for (const v1::ParameterSpec& p : study.spec().parameters()) {
-    if (p.name() == name) return &p;
-    names.push_back(p.name());
+  for (const v1::ParameterSpec* p : StudyParameters(study)) {
+    if (p->name() == name) return p;
+    names.push_back(p->name());
   }
   return absl::InvalidArgumentError(absl::StrCat("unknown parameter '", name, "'; study '",
                                                  study.spec().name(), "' has: ", NameList(names)));

@@ -43,9 +43,20 @@ std::vector<std::string> MeasurementMetricNames(const StudyData& data);
 
 // FAILED_PRECONDITION when the study has no trials.
 absl::Status RequireTrials(const StudyData& data);
+// Every parameter of the study: the whole tree of conditional parameters (common/spec/parameter_tree.h),
+// parents before their children. A trial carries only the parameters that exist for it, so a plot that
+// reads a child skips (or marks) the trials without it.
+std::vector<const v1::ParameterSpec*> StudyParameters(const v1::Study& study);
+// When a conditional parameter exists, for titles and legends: "optimizer = sgd", "blocks in (2, 3)";
+// empty for a top-level (always present) parameter.
+std::string ExistsWhen(const v1::Study& study, const v1::ParameterSpec& p);
+// The parameters `p` exists under (its parent, the parent's parent, ...); empty for a top-level one.
+std::vector<const v1::ParameterSpec*> Ancestors(const v1::Study& study, const v1::ParameterSpec& p);
+
 // INVALID_ARGUMENT naming the metrics the trials report when none reports `metric`.
 absl::Status RequireMetric(const StudyData& data, const std::string& metric);
-// The spec of parameter `name`; INVALID_ARGUMENT naming the study's parameters when it has none such.
+// The spec of parameter `name` (anywhere in the tree); INVALID_ARGUMENT naming the study's parameters when
+// it has none such.
 absl::StatusOr<const v1::ParameterSpec*> FindParameter(const v1::Study& study, const std::string& name);
 // Trial `id`; INVALID_ARGUMENT naming the range of trial ids when absent.
 absl::StatusOr<const v1::TrialWithMeasurements*> FindTrial(const StudyData& data, int64_t id);

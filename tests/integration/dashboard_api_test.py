@@ -32,6 +32,53 @@ budget: {{max_trials: {trials}, max_parallel: 2}}
 task: {{synthetic: {{function: branin, delay_seconds: {delay}}}}}
 """
 
+# Two objectives and a constraint (examples/command-tradeoff.yaml, random): the trial list's `pareto_front`.
+TRADEOFF = """name: dash-front
+objectives: [{metric: dev_accuracy, goal: maximize}, {metric: latency_ms, goal: minimize}]
+constraints: [{metric: params_millions, max: 1}]
+parameters:
+  - {name: width, integer: {min: 16, max: 1024, scale: log}}
+  - {name: depth, integer: {min: 1, max: 16}}
+  - {name: dropout, double: {min: 0, max: 0.5}}
+algorithm: {random: {seed: 4}}
+budget: {max_trials: 30, max_parallel: 2}
+task:
+  command:
+    argv: [python3, examples/command/tradeoff.py, "--width={width}", "--depth={depth}", "--dropout={dropout}"]
+    timeout_seconds: 60
+"""
+
+
+def dominates(a, b):
+    """a dominates b on (dev_accuracy: max, latency_ms: min)."""
+    ge = a["dev_accuracy"] >= b["dev_accuracy"] and a["latency_ms"] <= b["latency_ms"]
+    return ge and (a["dev_accuracy"] > b["dev_accuracy"] or a["latency_ms"] < b["latency_ms"])
+
+
+def check_pareto_front(cluster, api, tmp):
+    """The trial list's `pareto_front` is the CLI's `study best` front, over every trial whatever `where`
+    keeps, feasible trials only, and exactly the feasible trials no other feasible one dominates."""
+    path = os.path.join(tmp, "front.yaml")
+    with open(path, "w") as f:
+        f.write(TRADEOFF)
+    cluster.cli("study", "submit", path)
+    cluster.cli("study", "wait", "dash-front", "--max-wait", "120", timeout=150)
+    page = api.ok("/api/v1/studies/dash-front/trials?limit=10000")
+    front = page["pareto_front"]
+    cli = cluster.json("study", "best", "dash-front")
+    assert front == sorted(t["id"] for t in cli["trials"]), (front, cli["trials"])
+    done = [t for t in page["trials"] if t["state"] == "SUCCEEDED"]
+    feasible = [t for t in done if t["feasible"]]
+    assert 0 < len(feasible) < len(done), "the constraint keeps some trials and not others"
+    expected = sorted(t["id"] for t in feasible
+                      if not any(dominates(o["metrics"], t["metrics"]) for o in feasible))
+    assert front == expected, (front, expected)
+    print(f"pareto_front: {len(front)} trials, of {len(feasible)} feasible and {len(done)} succeeded")
+    narrowed = api.ok("/api/v1/studies/dash-front/trials?" + urllib.parse.urlencode(
+        {"where": f"id = {front[0]}", "limit": 5}))
+    assert narrowed["pareto_front"] == front and narrowed["matched"] == 1, narrowed
+    assert api.ok("/api/v1/studies/dash-a/trials?limit=1")["pareto_front"] is None
+
 
 class Api:
     def __init__(self, port):
@@ -200,6 +247,8 @@ def test(cluster):
     status, body = api.request("POST", f"{base}/conclusion", "submit", {"text": "the basin is near x1=3"})
     assert status == 200 and body["conclusion"] == "the basin is near x1=3", (status, body)
     assert api.ok(base)["conclusion"] == "the basin is near x1=3"
+
+    check_pareto_front(cluster, api, cluster.tmp)
 
     # Workers: listed for read; drain needs admin.
     workers = api.ok("/api/v1/workers")["workers"]

@@ -70,7 +70,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const uint8_t kind = data[0];
   ++data;
   --size;
-  switch (kind % 24) {
+  switch (kind % 27) {
     case 0:
       ValidateCreate(data, size);
       break;
@@ -142,6 +142,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       break;
     case 23:
       Validate<v1::EnqueueTrialRequest>(data, size);
+      break;
+    case 24:
+      Validate<v1::GetParetoFrontRequest>(data, size);  // `study best` with several objectives.
+      break;
+    case 25:
+      Validate<v1::DeleteStudyRequest>(data, size);
+      break;
+    case 26:
+      Validate<v1::AskTrialsRequest>(data, size);
       break;
   }
   return 0;

@@ -74,6 +74,11 @@ try {
   expect(navigations.filter((u) => !u.includes('#')).length === reloadsBefore, 'no reload while the count rose');
   expect(await page.locator('#history canvas').count() > 0, 'the history is drawn');
   expect(await page.locator('#parallel canvas').count() > 0, 'the parallel coordinates are drawn');
+  // A slice per parameter, the conditional `momentum` (only when opt = sgd) too.
+  const parameters = (await api('studies/live', readToken)).parameters;
+  expect(parameters.some((p) => p.exists_when), 'the study has a conditional parameter');
+  const slices = await page.$$eval('#slices .small-chart', (els) => els.filter((e) => e.querySelector('canvas')).length);
+  expect(slices === parameters.length, `a slice for each of the ${parameters.length} parameters (${slices} drawn)`);
   expect((await page.textContent('#live')).includes('live'), 'the page says it is live');
 
   // Filter with the --where language: the server's selection, and a refused expression.

@@ -1,8 +1,9 @@
 // Contour: the objective over two parameters as a heat map of the mean objective in each cell (16 bins
 // per number axis, geometric for log-scale parameters, one per category), with the trials on top.
-// The two parameters are chosen with the selects above the chart.
+// The two parameters are chosen with the selects above the chart; with a conditional one, only the trials
+// that have both are drawn.
 import { draw } from './echarts.js';
-import { objectiveOf, succeeded } from './data.js';
+import { hasParam, objectiveOf, succeeded } from './data.js';
 import { esc, num } from '../format.js';
 
 const BINS = 16;
@@ -24,11 +25,11 @@ function binner(p, trials) {
 
 export function contourChart(el, study, trials, xName, yName) {
   const { metric } = objectiveOf(study);
-  const ok = succeeded(study, trials);
   const px = study.parameters.find((p) => p.name === xName);
   const py = study.parameters.find((p) => p.name === yName);
+  const ok = succeeded(study, trials).filter((t) => (!px || hasParam(px, t)) && (!py || hasParam(py, t)));
   if (!px || !py || !ok.length) {
-    el.innerHTML = `<p class="muted">${ok.length ? 'Choose two parameters.' : 'No trial has succeeded yet.'}</p>`;
+    el.innerHTML = `<p class="muted">${ok.length ? 'Choose two parameters.' : 'No succeeded trial has both parameters yet.'}</p>`;
     return null;
   }
   const bx = binner(px, ok);

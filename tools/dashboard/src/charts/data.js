@@ -21,11 +21,25 @@ export function spansDecades(values) {
   return Math.max(...values) / Math.min(...values) >= 1000;
 }
 
-// Parameter `p` (a search-space entry) of trial `t` as a number: the value, or a category's index.
+// Parameter `p` (a search-space entry) of trial `t` as a number: the value, or a category's index; null
+// when the trial does not have it (a conditional parameter whose parent took another value).
 export function paramNumber(p, t) {
   const v = t.params[p.name];
-  if (p.type === 'categorical') return p.values.indexOf(v);
+  if (p.type === 'categorical') return p.values.includes(v) ? p.values.indexOf(v) : null;
   return isNumber(v) ? v : null;
+}
+
+// Whether trial `t` has parameter `p`: every trial has the top-level ones; a conditional one (its
+// `exists_when` names the parent and values) only some.
+export function hasParam(p, t) {
+  return t.params[p.name] !== undefined && t.params[p.name] !== null;
+}
+
+// "optimizer = sgd" for a conditional parameter, '' for a top-level one.
+export function existsWhen(p) {
+  const w = p.exists_when;
+  if (!w) return '';
+  return w.values.length === 1 ? `${w.parameter} = ${w.values[0]}` : `${w.parameter} in (${w.values.join(', ')})`;
 }
 
 export function axisFor(p) {

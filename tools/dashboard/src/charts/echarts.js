@@ -28,6 +28,16 @@ export function draw(el, option) {
   return chart;
 }
 
+// A note in `el` instead of a chart (its chart, if any, disposed: a later draw makes a new one).
+export function note(el, text) {
+  const chart = echarts.getInstanceByDom(el);
+  if (chart) {
+    charts.delete(chart);
+    chart.dispose();
+  }
+  el.innerHTML = `<p class="muted">${text}</p>`;
+}
+
 export function disposeAll() {
   charts.forEach((c) => c.dispose());
   charts.clear();

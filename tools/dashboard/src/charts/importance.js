@@ -1,9 +1,10 @@
 // Parameter importance: for each parameter, the share of the objective's variance its value explains
 // (the correlation ratio eta squared of the objective's ranks over up to 10 quantile bins of the
 // parameter, or its categories), normalised to sum to 1. It sees one parameter at a time (interactions
-// are missed) and is noisy with few trials, which the chart says below 30 succeeded trials.
+// are missed) and is noisy with few trials, which the chart says below 30 succeeded trials. A conditional
+// parameter's share is computed over the trials that have it (its ranks among them).
 import { draw } from './echarts.js';
-import { objectiveOf, succeeded } from './data.js';
+import { existsWhen, hasParam, objectiveOf, succeeded } from './data.js';
 import { num } from '../format.js';
 
 export const FEW_TRIALS = 30;
@@ -29,9 +30,11 @@ function etaSquared(groups, y) {
 
 export function importances(study, trials) {
   const { metric } = objectiveOf(study);
-  const ok = succeeded(study, trials);
-  const y = ranks(ok.map((t) => t.metrics[metric]));
+  const all = succeeded(study, trials);
   const raw = study.parameters.map((p) => {
+    const when = existsWhen(p);
+    const ok = when ? all.filter((t) => hasParam(p, t)) : all;
+    const y = ranks(ok.map((t) => t.metrics[metric]));
     const groups = new Map();
     let keys;
     if (p.type === 'categorical') {
@@ -42,10 +45,10 @@ export function importances(study, trials) {
       keys = order.map((r) => Math.floor((r * bins) / ok.length));
     }
     keys.forEach((k, i) => { if (!groups.has(k)) groups.set(k, []); groups.get(k).push(i); });
-    return { name: p.name, value: ok.length > 2 ? etaSquared(groups, y) : 0 };
+    return { name: when ? `${p.name} (if ${when})` : p.name, value: ok.length > 2 ? etaSquared(groups, y) : 0 };
   });
   const sum = raw.reduce((a, r) => a + r.value, 0) || 1;
-  return { count: ok.length, items: raw.map((r) => ({ name: r.name, value: r.value / sum })).sort((a, b) => a.value - b.value) };
+  return { count: all.length, items: raw.map((r) => ({ name: r.name, value: r.value / sum })).sort((a, b) => a.value - b.value) };
 }
 
 export function importanceChart(el, study, trials) {

@@ -10,6 +10,7 @@ import { contourChart } from '../charts/contour.js';
 import { parallelChart } from '../charts/parallel.js';
 import { curvesChart } from '../charts/curves.js';
 import { importanceChart } from '../charts/importance.js';
+import { objectivesOf, paretoChart } from '../charts/pareto.js';
 import { TrialTable } from '../table.js';
 
 function summary(s) {
@@ -23,6 +24,15 @@ function summary(s) {
     <span class="muted small">${esc(s.algorithm)} · created ${time(s.created)}${s.tags.length ? ` · tags ${s.tags.map(esc).join(', ')}` : ''}</span>
     ${s.reason ? `<div class="muted small">${esc(s.reason)}</div>` : ''}${s.waiting ? `<div class="warn small">${esc(s.waiting)}</div>` : ''}
   </div>`;
+}
+
+// The Pareto chart's place, for a study with several objectives (selects for the pair with three or more).
+function paretoBlock(s) {
+  const objectives = objectivesOf(s);
+  if (objectives.length < 2) return '';
+  const pick = objectives.length > 2
+    ? '<div class="contour-pick">objectives: <select id="pareto-x"></select> × <select id="pareto-y"></select></div>' : '';
+  return `<div class="chart-block wide" id="pareto-block">${pick}<div class="chart tall" id="pareto"></div></div>`;
 }
 
 function journal(s) {
@@ -40,6 +50,7 @@ export async function studyPage(app, ref) {
     <div class="card"><h1>${esc(study.name)} <span class="muted small">#${study.id}</span> <span id="live" class="small muted"></span></h1>
       <div id="summary-box">${summary(study)}</div><div id="journal-box">${journal(study)}</div></div>
     <div class="card charts">
+      ${paretoBlock(study)}
       <div class="chart wide" id="history"><p class="muted">Loading the plots…</p></div>
       <div class="chart" id="importance"></div>
       <div class="chart" id="curves"></div>
@@ -57,6 +68,15 @@ export async function studyPage(app, ref) {
 
   const table = new TrialTable(app.querySelector('#table'), study);
   let trials = [];
+  let front = [];
+  const objectiveNames = objectivesOf(study).map((o) => o.metric);
+  const [px, py] = [app.querySelector('#pareto-x'), app.querySelector('#pareto-y')];
+  for (const sel of [px, py]) if (sel) sel.innerHTML = objectiveNames.map((n) => `<option>${esc(n)}</option>`).join('');
+  if (px) [px.value, py.value] = [objectiveNames[0], objectiveNames[1]];
+  const paretoEl = app.querySelector('#pareto');
+  const drawPareto = () => paretoEl && paretoChart(paretoEl, study, trials, front,
+    px ? px.value : objectiveNames[0], py ? py.value : objectiveNames[1]);
+  if (px) for (const sel of [px, py]) sel.addEventListener('change', drawPareto);
   const drawContour = () => contourChart(app.querySelector('#contour'), study, trials, cx.value, cy.value);
   cx.addEventListener('change', drawContour);
   cy.addEventListener('change', drawContour);
@@ -67,6 +87,8 @@ export async function studyPage(app, ref) {
     const all = await get(`studies/${study.id}/trials${query({ limit: 10000 })}`, leaving.signal);
     if (!alive) return;
     trials = all.trials;
+    front = all.pareto_front || [];
+    drawPareto();
     historyChart(app.querySelector('#history'), study, trials);
     importanceChart(app.querySelector('#importance'), study, trials);
     drawContour();
