@@ -37,7 +37,11 @@ def need(params, name, kind):
 
 def main():
     task, p = parse(sys.argv)
-    from sklearn.model_selection import StratifiedKFold, cross_val_score
+    try:
+        from sklearn.model_selection import StratifiedKFold, cross_val_score
+    except ImportError:
+        sys.exit("hpo_task.py: scikit-learn is missing for /usr/bin/python3; the HPO tasks need Debian's "
+                 "python3-sklearn (benchmark-only): apt-get install python3-sklearn")
     folds = StratifiedKFold(n_splits=3, shuffle=True, random_state=0)
     if task == "svm_digits":
         from sklearn.datasets import load_digits
