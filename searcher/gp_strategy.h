@@ -2,7 +2,8 @@
 //
 // What it does on each Suggest, as a pure function of (space, config, history, saved state):
 //   1. Until `initial_trials` have been created (and while fewer than two observations exist), trial t gets
-//      point t of a scrambled Halton sequence: a space-filling initial design, scaled with the dimension.
+//      point t of a scrambled Halton sequence: a space-filling initial design, scaled with the dimension;
+//      trial 0 is the centre of every numeric range instead (InitialPoint).
 //   2. Otherwise it encodes every trial into the unit cube (parameter_encoding.h). Observations are the
 //      succeeded trials' objectives and the stopped trials' last measured values (pessimistic: see
 //      docs/search.md, "Stopped trials"). It warps them (output_warping.h: robust to outliers, failures
