@@ -14,7 +14,9 @@
 //      does each point of the batch once chosen, by extending the Cholesky factor one row at a time. So
 //      parallel workers are spread out.
 //   4. Each point maximises log expected improvement (or UCB, when `ucb_beta` > 0) over feasible points
-//      (acquisition_optimizer.h) inside a trust region around the best observation (trust_region.h: a box
+//      (acquisition_optimizer.h) inside a trust region around the best observation (the best by posterior
+//      mean among the 32 best observed, which under noise is not the luckiest draw; EI is measured from
+//      that mean too) (trust_region.h: a box
 //      whose side, replayed from the history, grows after successes and shrinks after failures; scaled
 //      per coordinate by the fitted lengthscales) that are not near any trial of the history or the
 //      batch: a suggestion differs from each of them by at least its parameter's resolution on at least one
