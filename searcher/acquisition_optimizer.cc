@@ -99,7 +99,8 @@ AcquisitionResult OptimizeAcquisition(const GpModel& gp, const ParameterEncoding
 
   // Initial candidates: quasi-random, then around the incumbents at two scales.
   const int around = static_cast<int>(incumbents.rows()) * options.per_incumbent;
-  Eigen::MatrixXd candidates(options.quasi_random + around, d);
+  const int per_line = incumbents.rows() > 0 ? std::max(0, options.line_points) : 0;
+  Eigen::MatrixXd candidates(options.quasi_random + around + per_line * d, d);
   const Halton halton(d, seed ^ (stream * 0x9E3779B97F4A7C15ULL));
   for (int i = 0; i < options.quasi_random; ++i) {
     const std::vector<double> u = halton.Point(static_cast<uint64_t>(i));
@@ -115,6 +116,20 @@ AcquisitionResult OptimizeAcquisition(const GpModel& gp, const ParameterEncoding
     const double step = (k % 2 == 0) ? 0.1 : 0.01;
     candidates.row(options.quasi_random + k) =
         Perturb(incumbents.row(which).transpose(), step, encoding, box, rng).transpose();
+  }
+  // Along each coordinate line through the best incumbent, over the whole range: evenly spaced from a
+  // random offset, so successive suggestions probe different values.
+  if (per_line > 0) {
+    const double offset = rng.Uniform();
+    for (int j = 0; j < d; ++j) {
+      for (int k = 0; k < per_line; ++k) {
+        Eigen::VectorXd x = incumbents.row(0).transpose();
+        const double u = (k + offset) / per_line;
+        x(j) = encoding.categorical(j) ? encoding.FromUnit(j, u) : encoding.Snap(j, u);
+        encoding.Canonicalise(x);
+        candidates.row(options.quasi_random + around + j * per_line + k) = x.transpose();
+      }
+    }
   }
   const Eigen::VectorXd scores = scorer.Score(candidates);
 

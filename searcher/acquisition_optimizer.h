@@ -3,7 +3,8 @@
 // Why this way: the acquisition surface is multimodal and the space mixes continuous, integer, discrete and
 // categorical coordinates, so gradients alone do not suffice. The optimiser scores a batch of quasi-random
 // candidates (Halton) plus candidates sampled around the best observed points (where the optimum usually
-// is, as BoTorch's "sample around best" does), then refines the best few by a batched stochastic local
+// is, as BoTorch's "sample around best" does) and along each coordinate line through the best one (one
+// parameter changed at a time, over its whole range), then refines the best few by a batched stochastic local
 // search: each round perturbs a few coordinates of each start with a Gaussian step (snapped to feasible
 // values, categories resampled), keeps improvements, and grows or shrinks the step size (1/5th-rule style)
 // down to 1e-5 of the range. Every point scored is feasible: the search is over feasible values, not rounded
@@ -44,14 +45,20 @@ struct AcquisitionOptimizerOptions {
   double ucb_beta = 2.0;    // For kUcb.
   int quasi_random = 1000;  // Halton candidates.
   int per_incumbent = 40;   // Candidates around each incumbent (half near, half nearer).
-  int starts = 5;           // Local searches.
-  int rounds = 15;          // Local-search rounds.
-  int perturbations = 24;   // Points per start per round.
+  // Candidates on each coordinate line through the best incumbent, spread over the coordinate's whole
+  // range, outside the trust region too: they find a better basin of one parameter while the others stay
+  // where they are good, which is how separable and nearly separable landscapes are solved (Styblinski-Tang,
+  // Schwefel, Rastrigin in docs/search.md). Local search then refines them inside the region only.
+  int line_points = 4;
+  int starts = 5;          // Local searches.
+  int rounds = 15;         // Local-search rounds.
+  int perturbations = 24;  // Points per start per round.
   // A trust region: when both are set (size d), the quasi-random candidates' non-categorical coordinates
   // lie in [box_lower, box_upper] (encoded space), and every perturbation moves a coordinate only within it
   // (clamped); the coordinates a perturbation leaves alone keep their value, so candidates around an
-  // incumbent outside the box (not the best, which is the box's centre) may lie partly outside it. A soft
-  // region, as benchmarked (docs/search.md). Empty = the whole cube.
+  // incumbent outside the box (not the best, which is the box's centre) may lie partly outside it, and a
+  // line candidate (line_points) lies outside it in the one coordinate it moves. A soft region, as
+  // benchmarked (docs/search.md). Empty = the whole cube.
   Eigen::VectorXd box_lower, box_upper;
   // Outcome constraints (acquisition.h): when not empty, sum_k log PoF_k(x) is added to the acquisition
   // (log EI: the product EI * PoF; UCB: a barrier in the same units). When `feasible_incumbent` is false (no

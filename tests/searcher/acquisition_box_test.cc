@@ -1,5 +1,7 @@
 // The acquisition optimiser's trust-region box (acquisition_optimizer.h, trust_region.h).
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "gtest/gtest.h"
 #include "searcher/acquisition_optimizer.h"
@@ -32,6 +34,7 @@ TEST(AcquisitionBoxTest, WithTheIncumbentInsideTheResultStaysInTheBox) {
   Eigen::Index best;
   y.minCoeff(&best);
   AcquisitionOptimizerOptions options;
+  options.line_points = 0;  // Line candidates leave the box on purpose (the test below).
   options.box_lower = Eigen::Vector3d(0.1, 0.2, 0.3);
   options.box_upper = Eigen::Vector3d(0.3, 0.25, 0.5);
   // The incumbent searched around: the box's centre, as the Bayesian strategy's best observation is.
@@ -51,9 +54,67 @@ TEST(AcquisitionBoxTest, WithTheIncumbentInsideTheResultStaysInTheBox) {
     EXPECT_NEAR(r.x(0), 0.3, 0.02);
     EXPECT_NEAR(r.x(1), 0.25, 0.01);
   }
+  // With line candidates, a result may leave the box, but in one coordinate only.
+  options.line_points = AcquisitionOptimizerOptions().line_points;
+  for (uint64_t stream = 0; stream < 5; ++stream) {
+    const AcquisitionResult r = OptimizeAcquisition(gp, encoding, centre, y(best), seen, 1, stream, options);
+    int outside = 0;
+    for (int j = 0; j < 3; ++j) {
+      outside += r.x(j) < options.box_lower(j) - 1e-12 || r.x(j) > options.box_upper(j) + 1e-12;
+    }
+    EXPECT_LE(outside, 1) << "stream " << stream;
+  }
   // Without a box the optimiser leaves that region.
   const AcquisitionResult free = OptimizeAcquisition(gp, encoding, x.row(best), y(best), seen, 1, 0, {});
   EXPECT_GT(free.x(0) + free.x(1), 0.6);
+}
+
+TEST(AcquisitionBoxTest, LineCandidatesReachABetterBasinOfOneParameterOutsideTheBox) {
+  // A separable surface: b is best at 0.3; a has a basin at 0.3 and a deeper one at 0.9. The deeper basin
+  // was observed only with b away from 0.3, so the best observation is (0.3, 0.3), the box's centre, and
+  // the model's best guess, (0.9, 0.3), lies outside the box along a alone.
+  SearchSpace space;
+  for (const char* name : {"a", "b"}) space.parameters.push_back({.name = name, .min = 0, .max = 1});
+  const ParameterEncoding encoding(space);
+  const auto f = [](double a, double b) {
+    return (b - 0.3) * (b - 0.3) + std::min((a - 0.3) * (a - 0.3), (a - 0.9) * (a - 0.9) - 0.03);
+  };
+  std::vector<Eigen::Vector2d> points;
+  for (double a : {0.1, 0.3, 0.5, 0.7, 0.9}) {
+    for (double b : {0.1, 0.3, 0.5, 0.7, 0.9}) {
+      if (!(a == 0.9 && b == 0.3)) points.emplace_back(a, b);
+    }
+  }
+  Eigen::MatrixXd x(static_cast<Eigen::Index>(points.size()), 2);
+  Eigen::VectorXd y(x.rows());
+  for (Eigen::Index i = 0; i < x.rows(); ++i) {
+    x.row(i) = points[i].transpose();
+    y(i) = f(points[i](0), points[i](1));
+  }
+  Eigen::Index best;
+  y.minCoeff(&best);
+  ASSERT_EQ(x.row(best), Eigen::RowVector2d(0.3, 0.3));
+  GpHyperparameters hyper;
+  hyper.log_lengthscales = Eigen::VectorXd::Constant(2, std::log(0.3));
+  hyper.log_signal_variance = std::log(0.1);
+  hyper.log_noise_variance = std::log(1e-6);
+  const GpModel gp = *GpModel::Create(MaternKernel(encoding.CategoricalMask()), x, y, hyper);
+  PointSet seen(encoding.Resolutions());
+  for (Eigen::Index i = 0; i < x.rows(); ++i) seen.Insert(x.row(i).transpose());
+  AcquisitionOptimizerOptions options;
+  options.box_lower = Eigen::Vector2d(0.2, 0.2);
+  options.box_upper = Eigen::Vector2d(0.4, 0.4);
+  for (uint64_t stream = 0; stream < 5; ++stream) {
+    const AcquisitionResult lines =
+        OptimizeAcquisition(gp, encoding, x.row(best), y(best), seen, 1, stream, options);
+    EXPECT_GT(lines.x(0), 0.7) << "stream " << stream;
+    EXPECT_NEAR(lines.x(1), 0.3, 0.1) << "stream " << stream;
+  }
+  // Without them the result stays in the box.
+  options.line_points = 0;
+  const AcquisitionResult boxed =
+      OptimizeAcquisition(gp, encoding, x.row(best), y(best), seen, 1, 0, options);
+  EXPECT_LE(boxed.x(0), 0.4);
 }
 
 }  // namespace
