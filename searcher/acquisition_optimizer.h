@@ -4,8 +4,8 @@
 // categorical coordinates, so gradients alone do not suffice. The optimiser scores a batch of quasi-random
 // candidates (Halton) plus candidates sampled around the best observed points (where the optimum usually
 // is, as BoTorch's "sample around best" does) and along each coordinate line through the best one (one
-// parameter changed at a time, over its whole range), then refines the best few by a batched stochastic local
-// search: each round perturbs a few coordinates of each start with a Gaussian step (snapped to feasible
+// parameter changed at a time, over its whole range), then refines the best few by a batched stochastic
+// local search: each round perturbs a few coordinates of each start with a Gaussian step (snapped to feasible
 // values, categories resampled), keeps improvements, and grows or shrinks the step size (1/5th-rule style)
 // down to 1e-5 of the range. Every point scored is feasible: the search is over feasible values, not rounded
 // afterwards. Points near a member of `excluded` (point_set.h: every trial so far and this batch's picks,
@@ -48,7 +48,8 @@ struct AcquisitionOptimizerOptions {
   // Candidates on each coordinate line through the best incumbent, spread over the coordinate's whole
   // range, outside the trust region too: they find a better basin of one parameter while the others stay
   // where they are good, which is how separable and nearly separable landscapes are solved (Styblinski-Tang,
-  // Schwefel, Rastrigin in docs/search.md). Local search then refines them inside the region only.
+  // Schwefel, Rastrigin in docs/search.md). Local search moves coordinates within the region only (a
+  // perturbed line coordinate is clamped back into it), so a far basin is refined once it holds the best.
   int line_points = 4;
   int starts = 5;          // Local searches.
   int rounds = 15;         // Local-search rounds.
