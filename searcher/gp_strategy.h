@@ -14,13 +14,13 @@
 //      does each point of the batch once chosen, by extending the Cholesky factor one row at a time. So
 //      parallel workers are spread out.
 //   4. Each point maximises log expected improvement (or UCB, when `ucb_beta` > 0) over feasible points
-//      (acquisition_optimizer.h) inside a trust region around the best observation (the best by posterior
-//      mean among the 32 best observed, which under noise is not the luckiest draw; EI is measured from
-//      that mean too) (trust_region.h: a box
-//      whose side, replayed from the history, grows after successes and shrinks after failures; scaled
-//      per coordinate by the fitted lengthscales) that are not near any trial of the history or the
-//      batch: a suggestion differs from each of them by at least its parameter's resolution on at least one
-//      parameter (ParameterEncoding::Resolution, point_set.h).
+//      (acquisition_optimizer.h) that are not near any trial of the history or the batch: a suggestion
+//      differs from each of them by at least its parameter's resolution on at least one parameter
+//      (ParameterEncoding::Resolution, point_set.h). The search is inside a trust region around the best
+//      observation (trust_region.h: a box whose side, replayed from the history, grows after successes and
+//      shrinks after failures; scaled per coordinate by the fitted lengthscales), plus points on each
+//      coordinate line through it over the whole range. "Best" is the best by posterior mean among the 32
+//      best observed, which under noise is not the luckiest draw; EI is measured from that mean too.
 // Outcome constraints (AlgorithmConfig::constraints; TrialView::constraint_values): an infeasible trial's
 // objective stays in the objective model (it is a real observation); a GP of the same kind is fitted to
 // each constraint's metric over the completed trials (standardised, refitted on the same rule, its fit
