@@ -99,7 +99,9 @@ AcquisitionResult OptimizeAcquisition(const GpModel& gp, const ParameterEncoding
 
   // Initial candidates: quasi-random, then around the incumbents at two scales.
   const int around = static_cast<int>(incumbents.rows()) * options.per_incumbent;
-  const int per_line = incumbents.rows() > 0 ? std::max(0, options.line_points) : 0;
+  const GpHyperparameters& hyper = gp.hyperparameters();
+  const bool noisy = hyper.log_noise_variance - hyper.log_signal_variance > std::log(options.lines_max_noise);
+  const int per_line = incumbents.rows() > 0 && !noisy ? std::max(0, options.line_points) : 0;
   Eigen::MatrixXd candidates(options.quasi_random + around + per_line * d, d);
   const Halton halton(d, seed ^ (stream * 0x9E3779B97F4A7C15ULL));
   for (int i = 0; i < options.quasi_random; ++i) {

@@ -69,52 +69,76 @@ TEST(AcquisitionBoxTest, WithTheIncumbentInsideTheResultStaysInTheBox) {
   EXPECT_GT(free.x(0) + free.x(1), 0.6);
 }
 
-TEST(AcquisitionBoxTest, LineCandidatesReachABetterBasinOfOneParameterOutsideTheBox) {
-  // A separable surface: b is best at 0.3; a has a basin at 0.3 and a deeper one at 0.9. The deeper basin
-  // was observed only with b away from 0.3, so the best observation is (0.3, 0.3), the box's centre, and
-  // the model's best guess, (0.9, 0.3), lies outside the box along a alone.
-  SearchSpace space;
-  for (const char* name : {"a", "b"}) space.parameters.push_back({.name = name, .min = 0, .max = 1});
-  const ParameterEncoding encoding(space);
-  const auto f = [](double a, double b) {
-    return (b - 0.3) * (b - 0.3) + std::min((a - 0.3) * (a - 0.3), (a - 0.9) * (a - 0.9) - 0.03);
-  };
-  std::vector<Eigen::Vector2d> points;
-  for (double a : {0.1, 0.3, 0.5, 0.7, 0.9}) {
-    for (double b : {0.1, 0.3, 0.5, 0.7, 0.9}) {
-      if (!(a == 0.9 && b == 0.3)) points.emplace_back(a, b);
+// A separable surface: b is best at 0.3; a has a basin at 0.3 and a deeper one at 0.9. The deeper basin was
+// observed only with b away from 0.3, so the best observation is (0.3, 0.3), the box's centre, and the
+// model's best guess, (0.9, 0.3), lies outside the box along a alone.
+class TwoBasinsTest : public testing::Test {
+ protected:
+  TwoBasinsTest() : encoding_(Space()) {
+    const auto f = [](double a, double b) {
+      return (b - 0.3) * (b - 0.3) + std::min((a - 0.3) * (a - 0.3), (a - 0.9) * (a - 0.9) - 0.03);
+    };
+    std::vector<Eigen::Vector2d> points;
+    for (double a : {0.1, 0.3, 0.5, 0.7, 0.9}) {
+      for (double b : {0.1, 0.3, 0.5, 0.7, 0.9}) {
+        if (!(a == 0.9 && b == 0.3)) points.emplace_back(a, b);
+      }
     }
+    x_.resize(static_cast<Eigen::Index>(points.size()), 2);
+    y_.resize(x_.rows());
+    for (Eigen::Index i = 0; i < x_.rows(); ++i) {
+      x_.row(i) = points[i].transpose();
+      y_(i) = f(points[i](0), points[i](1));
+    }
+    y_.minCoeff(&best_);
+    options_.box_lower = Eigen::Vector2d(0.2, 0.2);
+    options_.box_upper = Eigen::Vector2d(0.4, 0.4);
   }
-  Eigen::MatrixXd x(static_cast<Eigen::Index>(points.size()), 2);
-  Eigen::VectorXd y(x.rows());
-  for (Eigen::Index i = 0; i < x.rows(); ++i) {
-    x.row(i) = points[i].transpose();
-    y(i) = f(points[i](0), points[i](1));
+
+  static SearchSpace Space() {
+    SearchSpace space;
+    for (const char* name : {"a", "b"}) space.parameters.push_back({.name = name, .min = 0, .max = 1});
+    return space;
   }
-  Eigen::Index best;
-  y.minCoeff(&best);
-  ASSERT_EQ(x.row(best), Eigen::RowVector2d(0.3, 0.3));
-  GpHyperparameters hyper;
-  hyper.log_lengthscales = Eigen::VectorXd::Constant(2, std::log(0.3));
-  hyper.log_signal_variance = std::log(0.1);
-  hyper.log_noise_variance = std::log(1e-6);
-  const GpModel gp = *GpModel::Create(MaternKernel(encoding.CategoricalMask()), x, y, hyper);
-  PointSet seen(encoding.Resolutions());
-  for (Eigen::Index i = 0; i < x.rows(); ++i) seen.Insert(x.row(i).transpose());
-  AcquisitionOptimizerOptions options;
-  options.box_lower = Eigen::Vector2d(0.2, 0.2);
-  options.box_upper = Eigen::Vector2d(0.4, 0.4);
+
+  // The optimiser's result for `stream` on a model with this noise variance (signal variance 0.1).
+  AcquisitionResult Optimize(double noise_variance, uint64_t stream) const {
+    GpHyperparameters hyper;
+    hyper.log_lengthscales = Eigen::VectorXd::Constant(2, std::log(0.3));
+    hyper.log_signal_variance = std::log(0.1);
+    hyper.log_noise_variance = std::log(noise_variance);
+    const GpModel gp = *GpModel::Create(MaternKernel(encoding_.CategoricalMask()), x_, y_, hyper);
+    PointSet seen(encoding_.Resolutions());
+    for (Eigen::Index i = 0; i < x_.rows(); ++i) seen.Insert(x_.row(i).transpose());
+    return OptimizeAcquisition(gp, encoding_, x_.row(best_), y_(best_), seen, 1, stream, options_);
+  }
+
+  ParameterEncoding encoding_;
+  Eigen::MatrixXd x_;
+  Eigen::VectorXd y_;
+  Eigen::Index best_ = 0;
+  AcquisitionOptimizerOptions options_;
+};
+
+TEST_F(TwoBasinsTest, LineCandidatesReachABetterBasinOfOneParameterOutsideTheBox) {
+  ASSERT_EQ(x_.row(best_), Eigen::RowVector2d(0.3, 0.3));
   for (uint64_t stream = 0; stream < 5; ++stream) {
-    const AcquisitionResult lines =
-        OptimizeAcquisition(gp, encoding, x.row(best), y(best), seen, 1, stream, options);
+    const AcquisitionResult lines = Optimize(1e-6, stream);
     EXPECT_GT(lines.x(0), 0.7) << "stream " << stream;
     EXPECT_NEAR(lines.x(1), 0.3, 0.1) << "stream " << stream;
   }
   // Without them the result stays in the box.
-  options.line_points = 0;
-  const AcquisitionResult boxed =
-      OptimizeAcquisition(gp, encoding, x.row(best), y(best), seen, 1, 0, options);
-  EXPECT_LE(boxed.x(0), 0.4);
+  options_.line_points = 0;
+  EXPECT_LE(Optimize(1e-6, 0).x(0), 0.4);
+}
+
+TEST_F(TwoBasinsTest, UnderNoiseTheLineCandidatesAreLeftOut) {
+  // A noise variance of 0.1 of the signal's (above lines_max_noise): the result stays in the box, as
+  // without lines. At 0.02 of the signal's (below) the lines still find the deeper basin.
+  for (uint64_t stream = 0; stream < 5; ++stream) {
+    EXPECT_LE(Optimize(0.01, stream).x(0), 0.4) << "stream " << stream;
+    EXPECT_GT(Optimize(0.002, stream).x(0), 0.7) << "stream " << stream;
+  }
 }
 
 }  // namespace
