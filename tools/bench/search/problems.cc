@@ -187,6 +187,32 @@ double Zakharov(const std::vector<double>& x) {
   return a + b * b + std::pow(b, 4);
 }
 
+// Held-out functions (added after the strategy was tuned on the others; see AllProblems).
+double DixonPrice(const std::vector<double>& x) {
+  double s = (x[0] - 1) * (x[0] - 1);
+  for (size_t i = 1; i < x.size(); ++i)
+    s += static_cast<double>(i + 1) * std::pow(2 * x[i] * x[i] - x[i - 1], 2);
+  return s;
+}
+
+double Eggholder(const std::vector<double>& x) {
+  return -(x[1] + 47) * std::sin(std::sqrt(std::abs(x[1] + x[0] / 2 + 47))) -
+         x[0] * std::sin(std::sqrt(std::abs(x[0] - (x[1] + 47))));
+}
+
+double Trid(const std::vector<double>& x) {
+  double s = 0;
+  for (size_t i = 0; i < x.size(); ++i) {
+    s += (x[i] - 1) * (x[i] - 1);
+    if (i > 0) s -= x[i] * x[i - 1];
+  }
+  return s;
+}
+
+double Bukin6(const std::vector<double>& x) {
+  return 100 * std::sqrt(std::abs(x[1] - 0.01 * x[0] * x[0])) + 0.01 * std::abs(x[0] + 10);
+}
+
 Parameter Double(std::string name, double lo, double hi, Scale scale = Scale::kLinear) {
   return {.name = std::move(name), .kind = ParameterKind::kDouble, .scale = scale, .min = lo, .max = hi};
 }
@@ -342,6 +368,16 @@ std::vector<Problem> AllProblems(const std::string& hpo_script) {
   out.push_back(Batch(branin));
   out.push_back(Batch(hartmann6));
   out.push_back(Batch(ackley5));
+  // Held out: added on 2026-12-04, after every change to the strategy so far, to see how it does on
+  // landscapes it was not tuned on: a curved ill-conditioned valley, a rugged 2-D function with its optimum
+  // on the boundary, Levy and Ackley in 10-D, a coupled (non-separable) quadratic, and a narrow curved ridge.
+  out.push_back(Continuous("dixon_price6", "heldout", Box(6, -10, 10), 0, DixonPrice));
+  out.push_back(Continuous("eggholder", "heldout", Box(2, -512, 512), -959.6406627208507, Eggholder));
+  out.push_back(Continuous("levy10", "heldout", Box(10, -10, 10), 0, Levy));
+  out.push_back(
+      Continuous("ackley10", "heldout", Box(10, -32.768, 32.768), 0, Shifted(Ackley, -32.768, 32.768)));
+  out.push_back(Continuous("trid6", "heldout", Box(6, -36, 36), -50, Trid));
+  out.push_back(Continuous("bukin6", "heldout", {{Double("x1", -15, -5), Double("x2", -3, 3)}}, 0, Bukin6));
   // Real tuning tasks: 1 - 3-fold cross-validated accuracy (hpo_task.py).
   out.push_back(Hpo("svm_digits",
                     {{Double("C", 1e-2, 1e3, Scale::kLog), Double("gamma", 1e-5, 1e-1, Scale::kLog)}},
