@@ -1,10 +1,13 @@
 #include "searcher/gp_fit.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
+#include <utility>
 #include <vector>
 
 #include "Eigen/Cholesky"
+#include "Eigen/Eigenvalues"
 #include "searcher/bounded_bfgs.h"
 #include "searcher/halton.h"
 
@@ -18,15 +21,48 @@ constexpr double kNoiseSd = 3.0;
 
 double LengthscaleMean(int dimensions) { return std::log(0.5); }
 
-void Bounds(int d, Eigen::VectorXd* lower, Eigen::VectorXd* upper) {
-  lower->resize(d + 2);
-  upper->resize(d + 2);
+constexpr double kProjectionSd = 4.0;     // Prior sd of each projection weight.
+constexpr double kProjectionStart = 3.0;  // Initial |v| along the active direction (lengthscale 1/3).
+
+// Bounds of theta: d + 2 entries, or 2d + 2 with a projection (weights in [-30, 30], 0 when categorical).
+void Bounds(const MaternKernel& kernel, bool projection, Eigen::VectorXd* lower, Eigen::VectorXd* upper) {
+  const int d = kernel.dimensions();
+  const int size = projection ? 2 * d + 2 : d + 2;
+  lower->resize(size);
+  upper->resize(size);
   lower->head(d).setConstant(std::log(0.01));
   upper->head(d).setConstant(std::log(50.0));
   (*lower)(d) = std::log(0.05);
   (*upper)(d) = std::log(20.0);
   (*lower)(d + 1) = std::log(1e-6);
   (*upper)(d + 1) = std::log(1.0);
+  for (int j = 0; projection && j < d; ++j) {
+    const double bound = kernel.categorical(j) ? 0.0 : 30.0;
+    (*lower)(d + 2 + j) = -bound;
+    (*upper)(d + 2 + j) = bound;
+  }
+}
+
+// Minimises the negative log posterior from each start; the best end point and its value.
+std::pair<Eigen::VectorXd, double> MinimizeFromStarts(const MaternKernel& kernel, const Eigen::MatrixXd& x,
+                                                      const Eigen::VectorXd& y,
+                                                      std::vector<Eigen::VectorXd> starts) {
+  Eigen::VectorXd lower, upper;
+  Bounds(kernel, starts.front().size() == 2 * kernel.dimensions() + 2, &lower, &upper);
+  const DifferentiableFunction objective = [&](const Eigen::VectorXd& theta, Eigen::VectorXd* gradient) {
+    return NegativeLogPosterior(kernel, x, y, theta, gradient);
+  };
+  BoundedBfgsOptions options;
+  Eigen::VectorXd best = starts.front();
+  double best_value = std::numeric_limits<double>::infinity();
+  for (Eigen::VectorXd& theta : starts) {
+    const double value = MinimizeBounded(objective, lower, upper, options, theta);
+    if (value < best_value) {
+      best_value = value;
+      best = theta;
+    }
+  }
+  return {best, best_value};
 }
 
 }  // namespace
@@ -43,10 +79,10 @@ double NegativeLogPosterior(const MaternKernel& kernel, const Eigen::MatrixXd& x
                             const Eigen::VectorXd& theta, Eigen::VectorXd* gradient) {
   const int d = kernel.dimensions();
   const Eigen::Index n = x.rows();
-  const GpHyperparameters h = GpHyperparameters::Unpack(theta);
+  const GpHyperparameters h = GpHyperparameters::Unpack(theta, d);
   const Eigen::VectorXd inverse = h.InverseLengthscales();
   const double signal = std::exp(h.log_signal_variance), noise = std::exp(h.log_noise_variance);
-  const Eigen::MatrixXd r2 = kernel.SquaredDistances(x, x, inverse);
+  const Eigen::MatrixXd r2 = kernel.SquaredDistances(x, x, inverse, h.projection);
   Eigen::MatrixXd k = MaternKernel::FromSquaredDistances(r2, signal);
   k.diagonal().array() += noise + 1e-9 * signal;
   Eigen::LLT<Eigen::MatrixXd> llt(k);
@@ -58,12 +94,13 @@ double NegativeLogPosterior(const MaternKernel& kernel, const Eigen::MatrixXd& x
   value += 0.5 * ((h.log_lengthscales.array() - mean_l) / kLengthscaleSd).square().sum();
   value += 0.5 * std::pow(h.log_signal_variance / kSignalSd, 2);
   value += 0.5 * std::pow((h.log_noise_variance - kNoiseMean) / kNoiseSd, 2);
+  value += 0.5 * h.projection.squaredNorm() / (kProjectionSd * kProjectionSd);
   if (gradient == nullptr) return value;
 
   // d(value)/d(theta_i) = -0.5 tr(W dK/dtheta_i), W = alpha alpha^T - K^-1.
   Eigen::MatrixXd w = llt.solve(Eigen::MatrixXd::Identity(n, n));
   w = alpha * alpha.transpose() - w;
-  gradient->resize(d + 2);
+  gradient->resize(theta.size());
   const Eigen::MatrixXd factor = MaternKernel::LengthscaleFactor(r2, signal).cwiseProduct(w);
   for (int j = 0; j < d; ++j) {
     const double inv2 = inverse(j) * inverse(j);
@@ -89,6 +126,18 @@ double NegativeLogPosterior(const MaternKernel& kernel, const Eigen::MatrixXd& x
   k.diagonal().array() -= noise + 1e-9 * signal;
   (*gradient)(d) = -0.5 * k.cwiseProduct(w).sum() + h.log_signal_variance / (kSignalSd * kSignalSd);
   (*gradient)(d + 1) = -0.5 * noise * w.trace() + (h.log_noise_variance - kNoiseMean) / (kNoiseSd * kNoiseSd);
+  if (h.projection.size() > 0) {
+    // dK_rc/dv_j = -g_rc p_rc (x_rj - x_cj), p_rc = (x_r - x_c) . v; F = g o W is symmetric and F o p
+    // antisymmetric, so the gradient is x^T (F o p) 1.
+    Eigen::MatrixXd numeric = x;
+    for (int j = 0; j < d; ++j) {
+      if (kernel.categorical(j)) numeric.col(j).setZero();  // No direction there (matern_kernel.h).
+    }
+    const Eigen::VectorXd p = numeric * h.projection;
+    const Eigen::MatrixXd fp = factor.cwiseProduct(p.replicate(1, n) - p.transpose().replicate(n, 1));
+    gradient->tail(d) =
+        numeric.transpose() * fp.rowwise().sum() + h.projection / (kProjectionSd * kProjectionSd);
+  }
   return value;
 }
 
@@ -96,10 +145,12 @@ GpHyperparameters FitHyperparameters(const MaternKernel& kernel, const Eigen::Ma
                                      const Eigen::VectorXd& y, const GpHyperparameters* warm_start,
                                      uint64_t seed) {
   const int d = kernel.dimensions();
-  Eigen::VectorXd lower, upper;
-  Bounds(d, &lower, &upper);
   std::vector<Eigen::VectorXd> starts;
-  if (warm_start != nullptr && warm_start->log_lengthscales.size() == d) starts.push_back(warm_start->Pack());
+  if (warm_start != nullptr && warm_start->log_lengthscales.size() == d) {
+    GpHyperparameters plain = *warm_start;
+    plain.projection.resize(0);
+    starts.push_back(plain.Pack());
+  }
   const Eigen::VectorXd centre = DefaultHyperparameters(d).Pack();
   starts.push_back(centre);
   if (warm_start == nullptr) {
@@ -113,20 +164,72 @@ GpHyperparameters FitHyperparameters(const MaternKernel& kernel, const Eigen::Ma
       starts.push_back(s);
     }
   }
-  const DifferentiableFunction objective = [&](const Eigen::VectorXd& theta, Eigen::VectorXd* gradient) {
-    return NegativeLogPosterior(kernel, x, y, theta, gradient);
-  };
-  BoundedBfgsOptions options;
-  Eigen::VectorXd best = centre;
-  double best_value = std::numeric_limits<double>::infinity();
-  for (Eigen::VectorXd& theta : starts) {
-    const double value = MinimizeBounded(objective, lower, upper, options, theta);
-    if (value < best_value) {
-      best_value = value;
-      best = theta;
+  return GpHyperparameters::Unpack(MinimizeFromStarts(kernel, x, y, std::move(starts)).first, d);
+}
+
+double ProjectionMargin(int weights, int observations) {
+  return 0.5 * weights * std::log(std::max(observations, 1));
+}
+
+Eigen::VectorXd ActiveDirection(const MaternKernel& kernel, const Eigen::MatrixXd& x,
+                                const Eigen::VectorXd& y, const GpHyperparameters& hyper) {
+  const int d = kernel.dimensions();
+  const Eigen::Index n = x.rows();
+  const Eigen::VectorXd inverse = hyper.InverseLengthscales();
+  const double signal = std::exp(hyper.log_signal_variance), noise = std::exp(hyper.log_noise_variance);
+  const Eigen::MatrixXd r2 = kernel.SquaredDistances(x, x, inverse, hyper.projection);
+  Eigen::MatrixXd k = MaternKernel::FromSquaredDistances(r2, signal);
+  k.diagonal().array() += noise + 1e-9 * signal;
+  Eigen::LLT<Eigen::MatrixXd> llt(k);
+  if (llt.info() != Eigen::Success || hyper.projection.size() > 0) return Eigen::VectorXd();
+  // The mean is sum_m alpha_m k(x, x_m), and dk/dx_j = -g(r^2) (x_j - x_mj) / l_j^2.
+  const Eigen::VectorXd alpha = llt.solve(y);
+  const Eigen::MatrixXd g = MaternKernel::LengthscaleFactor(r2, signal);
+  const Eigen::ArrayXd inverse2 = inverse.array().square();
+  Eigen::MatrixXd outer = Eigen::MatrixXd::Zero(d, d);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    Eigen::VectorXd gradient = Eigen::VectorXd::Zero(d);
+    for (Eigen::Index m = 0; m < n; ++m) {
+      gradient -= alpha(m) * g(i, m) * ((x.row(i) - x.row(m)).transpose().array() * inverse2).matrix();
     }
+    for (int j = 0; j < d; ++j) {
+      if (kernel.categorical(j)) gradient(j) = 0;
+    }
+    outer += gradient * gradient.transpose();
   }
-  return GpHyperparameters::Unpack(best);
+  Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(outer);
+  if (eigen.info() != Eigen::Success || !(eigen.eigenvalues()(d - 1) > 0)) return Eigen::VectorXd();
+  Eigen::VectorXd direction = eigen.eigenvectors().col(d - 1);
+  Eigen::Index largest;
+  direction.cwiseAbs().maxCoeff(&largest);
+  if (direction(largest) < 0) direction = -direction;  // A fixed sign: the same data give the same start.
+  return direction;
+}
+
+std::optional<GpHyperparameters> FitProjection(const MaternKernel& kernel, const Eigen::MatrixXd& x,
+                                               const Eigen::VectorXd& y, const GpHyperparameters& plain,
+                                               const GpHyperparameters* warm_start) {
+  const int d = kernel.dimensions();
+  int numeric = 0;
+  for (int j = 0; j < d; ++j) numeric += kernel.categorical(j) ? 0 : 1;
+  if (numeric < 2 || plain.projection.size() > 0) return std::nullopt;
+  std::vector<Eigen::VectorXd> starts;
+  const Eigen::VectorXd direction = ActiveDirection(kernel, x, y, plain);
+  if (direction.size() == d) {
+    GpHyperparameters start = plain;
+    start.projection = kProjectionStart * direction;
+    starts.push_back(start.Pack());
+  }
+  if (warm_start != nullptr && warm_start->projection.size() == d &&
+      warm_start->log_lengthscales.size() == d) {
+    starts.push_back(warm_start->Pack());
+  }
+  if (starts.empty()) return std::nullopt;
+  const auto [theta, value] = MinimizeFromStarts(kernel, x, y, std::move(starts));
+  const double plain_value = NegativeLogPosterior(kernel, x, y, plain.Pack(), nullptr);
+  const double margin = ProjectionMargin(numeric, static_cast<int>(x.rows()));
+  if (!(value < plain_value - margin)) return std::nullopt;
+  return GpHyperparameters::Unpack(theta, d);
 }
 
 }  // namespace hyperlab::searcher

@@ -10,7 +10,17 @@
 // Priors (outputs standardised, inputs in the unit cube):
 //   log lengthscale ~ Normal(0.5 log(d), 1.5) bounded to [0.01, 50]  (longer in more dimensions);
 //   log signal variance ~ Normal(0, 1.5) bounded to [0.05, 20];
-//   log noise variance ~ Normal(log 1e-3, 3) bounded to [1e-6, 1].
+//   log noise variance ~ Normal(log 1e-3, 3) bounded to [1e-6, 1];
+//   projection weights (when fitted) ~ Normal(0, 4) each, bounded to [-30, 30].
+//
+// The learned oblique direction (GpHyperparameters::projection). Why: ARD lengthscales say how fast the
+// function varies along each parameter. A function that varies fastest along a direction mixing several
+// parameters (a narrow valley oblique to the axes, as in Zakharov's function, or two parameters that
+// matter through their sum) looks rough along every parameter: every lengthscale comes out short and the
+// model cannot follow the valley. FitProjection adds one direction v, fitted jointly with the other
+// hyperparameters by MAP, started from the dominant direction of the plain model's mean gradient over the
+// data (ActiveDirection: the active subspace) and from the previous fit. The projected model is kept only
+// when its log posterior beats the plain one's by ProjectionMargin: it has d more parameters.
 //
 // Example:
 //   GpHyperparameters h = FitHyperparameters(kernel, x, y, /*warm_start=*/nullptr, /*seed=*/1);
@@ -20,6 +30,7 @@
 #define HYPERLAB_SEARCHER_GP_FIT_H_
 
 #include <cstdint>
+#include <optional>
 
 #include "Eigen/Core"
 #include "searcher/gp_model.h"
@@ -27,7 +38,14 @@
 
 namespace hyperlab::searcher {
 
-// The negative log posterior (up to a constant) of `theta` (GpHyperparameters::Pack order), and its
+// How much better (in nats of log posterior) the projected model must fit to be used: BIC's penalty for
+// `weights` more parameters on `observations` points, 0.5 weights ln(observations). So a projection is
+// kept where it explains much more than ARD alone (an oblique valley), not where it fits noise or the
+// small asymmetries of a separable function.
+double ProjectionMargin(int weights, int observations);
+
+// The negative log posterior (up to a constant) of `theta` (GpHyperparameters::Pack order, with or
+// without a projection), and its
 // gradient when `gradient` is not null. +infinity when the kernel matrix cannot be factorised.
 double NegativeLogPosterior(const MaternKernel& kernel, const Eigen::MatrixXd& x, const Eigen::VectorXd& y,
                             const Eigen::VectorXd& theta, Eigen::VectorXd* gradient);
@@ -40,6 +58,19 @@ GpHyperparameters DefaultHyperparameters(int dimensions);
 GpHyperparameters FitHyperparameters(const MaternKernel& kernel, const Eigen::MatrixXd& x,
                                      const Eigen::VectorXd& y, const GpHyperparameters* warm_start,
                                      uint64_t seed);
+
+// The unit direction (zero on categorical coordinates) that dominates the gradient of the posterior mean
+// of `hyper` (without a projection) over the rows of `x`: the top eigenvector of sum_i grad grad^T, its
+// largest entry positive. Empty when the model cannot be built or is flat.
+Eigen::VectorXd ActiveDirection(const MaternKernel& kernel, const Eigen::MatrixXd& x,
+                                const Eigen::VectorXd& y, const GpHyperparameters& hyper);
+
+// `plain` (a fit without a projection) with a fitted projection, when that fits better by
+// ProjectionMargin; nullopt otherwise, and with fewer than two numeric coordinates. `warm_start`, when
+// not null and holding a projection, is a second start (the previous fit).
+std::optional<GpHyperparameters> FitProjection(const MaternKernel& kernel, const Eigen::MatrixXd& x,
+                                               const Eigen::VectorXd& y, const GpHyperparameters& plain,
+                                               const GpHyperparameters* warm_start);
 
 }  // namespace hyperlab::searcher
 

@@ -10,19 +10,21 @@ namespace hyperlab::searcher {
 
 Eigen::VectorXd GpHyperparameters::Pack() const {
   const Eigen::Index d = log_lengthscales.size();
-  Eigen::VectorXd theta(d + 2);
+  Eigen::VectorXd theta(d + 2 + projection.size());
   theta.head(d) = log_lengthscales;
   theta(d) = log_signal_variance;
   theta(d + 1) = log_noise_variance;
+  theta.tail(projection.size()) = projection;
   return theta;
 }
 
-GpHyperparameters GpHyperparameters::Unpack(const Eigen::VectorXd& theta) {
-  const Eigen::Index d = theta.size() - 2;
+GpHyperparameters GpHyperparameters::Unpack(const Eigen::VectorXd& theta, int dimensions) {
+  const Eigen::Index d = dimensions;
   GpHyperparameters h;
   h.log_lengthscales = theta.head(d);
   h.log_signal_variance = theta(d);
   h.log_noise_variance = theta(d + 1);
+  if (theta.size() == 2 * d + 2) h.projection = theta.tail(d);
   return h;
 }
 
@@ -30,7 +32,7 @@ absl::StatusOr<GpModel> GpModel::Create(const MaternKernel& kernel, Eigen::Matri
                                         const GpHyperparameters& hyper) {
   GpModel model(kernel, hyper);
   const double signal = std::exp(hyper.log_signal_variance), noise = std::exp(hyper.log_noise_variance);
-  Eigen::MatrixXd k = kernel.Cross(x, x, model.inverse_lengthscales_, signal);
+  Eigen::MatrixXd k = kernel.Cross(x, x, model.inverse_lengthscales_, signal, model.hyper_.projection);
   // Jitter retries: relative to the signal variance, from none up to 1e-2.
   for (double jitter : {0.0, 1e-8, 1e-6, 1e-4, 1e-2}) {
     const double diagonal = signal + noise + jitter * signal;
@@ -55,7 +57,7 @@ void GpModel::SolveAlpha() {
 
 void GpModel::Predict(const Eigen::MatrixXd& xc, Eigen::VectorXd* mean, Eigen::VectorXd* variance) const {
   const double signal = std::exp(hyper_.log_signal_variance);
-  Eigen::MatrixXd kc = kernel_.Cross(x_, xc, inverse_lengthscales_, signal);  // n x m
+  Eigen::MatrixXd kc = kernel_.Cross(x_, xc, inverse_lengthscales_, signal, hyper_.projection);  // n x m
   *mean = kc.transpose() * alpha_;
   chol_.triangularView<Eigen::Lower>().solveInPlace(kc);
   *variance = (signal - kc.colwise().squaredNorm().transpose().array()).cwiseMax(1e-12 * signal).matrix();
@@ -65,7 +67,7 @@ void GpModel::AddObservation(const Eigen::VectorXd& x, double y) {
   const Eigen::Index n = y_.size();
   const double signal = std::exp(hyper_.log_signal_variance);
   Eigen::MatrixXd row = x.transpose();
-  Eigen::VectorXd k = kernel_.Cross(x_, row, inverse_lengthscales_, signal).col(0);
+  Eigen::VectorXd k = kernel_.Cross(x_, row, inverse_lengthscales_, signal, hyper_.projection).col(0);
   chol_.triangularView<Eigen::Lower>().solveInPlace(k);
   // The new diagonal entry; floored so that a point equal to an existing one keeps the factor valid.
   const double d2 = std::max(diagonal_ - k.squaredNorm(), 1e-6 * diagonal_);

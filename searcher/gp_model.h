@@ -1,4 +1,5 @@
-// A Gaussian-process posterior: Matérn-5/2 kernel, zero mean (outputs are standardised), Gaussian noise.
+// A Gaussian-process posterior: Matérn-5/2 kernel (optionally with a learned oblique direction), zero mean
+// (outputs are standardised), Gaussian noise.
 //
 // Why this shape: the strategy fits hyperparameters rarely (gp_fit.h) and builds a posterior on every
 // Suggest, then adds pending trials and the batch's own picks as fantasy observations one at a time. So the
@@ -27,10 +28,15 @@ struct GpHyperparameters {
   Eigen::VectorXd log_lengthscales;  // One per coordinate.
   double log_signal_variance = 0;
   double log_noise_variance = -9;
+  // Empty, or one weight per coordinate: a learned direction v along which the function varies faster
+  // than the lengthscales say (a valley oblique to every parameter). The squared distance gains
+  // ((a - b) . v)^2 (matern_kernel.h). Zero on categorical coordinates. Fitted by gp_fit.h.
+  Eigen::VectorXd projection;
 
-  // As one vector: lengthscales, then signal, then noise; and back.
+  // As one vector: lengthscales, signal, noise, then the projection when there is one (d + 2 or 2d + 2
+  // entries); and back, for `dimensions` coordinates.
   Eigen::VectorXd Pack() const;
-  static GpHyperparameters Unpack(const Eigen::VectorXd& theta);
+  static GpHyperparameters Unpack(const Eigen::VectorXd& theta, int dimensions);
   Eigen::VectorXd InverseLengthscales() const { return (-log_lengthscales.array()).exp().matrix(); }
 };
 

@@ -56,8 +56,13 @@ Eigen::VectorXd Rows(const Eigen::VectorXd& y, const std::vector<int>& rows) {
   return out;
 }
 
+// Whether a saved fit is one for `dimensions` coordinates (with or without a projection).
+bool FitsDimensions(const std::optional<GpState>& state, int dimensions) {
+  return state && (state->theta.size() == dimensions + 2 || state->theta.size() == 2 * dimensions + 2);
+}
+
 bool NeedsFit(const std::optional<GpState>& state, int64_t observations, int dimensions) {
-  if (!state || state->theta.size() != dimensions + 2) return true;
+  if (!FitsDimensions(state, dimensions)) return true;
   if (observations == state->fit_observations) return false;
   if (observations < kRefitAlwaysBelow || observations < state->fit_observations) return true;
   return observations >=
@@ -231,13 +236,17 @@ GpHyperparameters FitHyperparametersOrRestore(const MaternKernel& kernel, const 
                                               const Eigen::VectorXd& key = Eigen::VectorXd()) {
   const int n = static_cast<int>(t.y.size());
   std::optional<GpState> saved = DecodeGpState(state);
-  if (!NeedsFit(saved, n, d)) return GpHyperparameters::Unpack(saved->theta);
+  if (!NeedsFit(saved, n, d)) return GpHyperparameters::Unpack(saved->theta, d);
   const std::vector<int> fit_rows = Subset(key.size() == n ? key : t.y, GpStrategy::kFitCap);
-  const std::optional<GpHyperparameters> warm = saved && saved->theta.size() == d + 2
-                                                    ? std::optional(GpHyperparameters::Unpack(saved->theta))
-                                                    : std::nullopt;
-  GpHyperparameters hyper =
-      FitHyperparameters(kernel, Rows(t.x, fit_rows), Rows(t.y, fit_rows), warm ? &*warm : nullptr, seed);
+  const Eigen::MatrixXd x = Rows(t.x, fit_rows);
+  const Eigen::VectorXd y = Rows(t.y, fit_rows);
+  const std::optional<GpHyperparameters> warm =
+      FitsDimensions(saved, d) ? std::optional(GpHyperparameters::Unpack(saved->theta, d)) : std::nullopt;
+  GpHyperparameters hyper = FitHyperparameters(kernel, x, y, warm ? &*warm : nullptr, seed);
+  if (std::optional<GpHyperparameters> projected =
+          FitProjection(kernel, x, y, hyper, warm ? &*warm : nullptr)) {
+    hyper = *std::move(projected);
+  }
   state = EncodeGpState({.fit_observations = n, .theta = hyper.Pack()});
   return hyper;
 }

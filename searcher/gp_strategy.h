@@ -8,7 +8,8 @@
 //      succeeded trials' objectives and the stopped trials' last measured values (pessimistic: see
 //      docs/search.md, "Stopped trials"). It warps them (output_warping.h: robust to outliers, failures
 //      imputed below the worst), refits the Matérn-5/2 ARD hyperparameters by MAP (gp_fit.h) when enough
-//      new results have arrived since the last fit (warm started from it), and builds the posterior
+//      new results have arrived since the last fit (warm started from it), with one learned oblique
+//      direction when that fits the data better (gp_fit.h, FitProjection), and builds the posterior
 //      (gp_model.h) on at most kDataCap observations.
 //   3. Pending trials enter the posterior as fantasies at their predicted mean (kriging believer), and so
 //      does each point of the batch once chosen, by extending the Cholesky factor one row at a time. So

@@ -14,7 +14,8 @@ MaternKernel::MaternKernel(std::vector<bool> categorical) : categorical_(std::mo
 }
 
 Eigen::MatrixXd MaternKernel::SquaredDistances(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b,
-                                               const Eigen::VectorXd& inverse_lengthscales) const {
+                                               const Eigen::VectorXd& inverse_lengthscales,
+                                               const Eigen::VectorXd& projection) const {
   const Eigen::Index n = a.rows(), m = b.rows();
   Eigen::MatrixXd r2 = Eigen::MatrixXd::Zero(n, m);
   if (!numeric_.empty()) {
@@ -46,6 +47,14 @@ Eigen::MatrixXd MaternKernel::SquaredDistances(const Eigen::MatrixXd& a, const E
       }
     }
   }
+  if (projection.size() > 0) {
+    Eigen::VectorXd pa = Eigen::VectorXd::Zero(n), pb = Eigen::VectorXd::Zero(m);
+    for (int j : numeric_) {  // A categorical coordinate has no direction.
+      pa += projection(j) * a.col(j);
+      pb += projection(j) * b.col(j);
+    }
+    r2 += (pa.replicate(1, m) - pb.transpose().replicate(n, 1)).array().square().matrix();
+  }
   return r2;
 }
 
@@ -60,9 +69,9 @@ Eigen::MatrixXd MaternKernel::LengthscaleFactor(const Eigen::MatrixXd& r2, doubl
 }
 
 Eigen::MatrixXd MaternKernel::Cross(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b,
-                                    const Eigen::VectorXd& inverse_lengthscales,
-                                    double signal_variance) const {
-  return FromSquaredDistances(SquaredDistances(a, b, inverse_lengthscales), signal_variance);
+                                    const Eigen::VectorXd& inverse_lengthscales, double signal_variance,
+                                    const Eigen::VectorXd& projection) const {
+  return FromSquaredDistances(SquaredDistances(a, b, inverse_lengthscales, projection), signal_variance);
 }
 
 }  // namespace hyperlab::searcher

@@ -6,7 +6,8 @@
 // squared distance; a categorical parameter contributes [a != b] / l^2, a Hamming-style term with its own
 // lengthscale, so categories are unordered and each categorical parameter learns how much it matters.
 //
-//   k(a, b) = s2 * (1 + sqrt(5) r + 5 r^2 / 3) * exp(-sqrt(5) r),   r^2 = sum_j dist_j(a, b)^2 / l_j^2.
+//   k(a, b) = s2 * (1 + sqrt(5) r + 5 r^2 / 3) * exp(-sqrt(5) r),   r^2 = sum_j dist_j(a, b)^2 / l_j^2
+//                                                                      [+ ((a - b) . v)^2 with a projection].
 //
 // Example:
 //   MaternKernel kernel(/*categorical=*/{false, true});
@@ -30,13 +31,17 @@ class MaternKernel {
   int dimensions() const { return static_cast<int>(categorical_.size()); }
   bool categorical(int j) const { return categorical_[j]; }
 
-  // Squared scaled distances r^2 between the rows of `a` (n x d) and of `b` (m x d): n x m.
+  // Squared scaled distances r^2 between the rows of `a` (n x d) and of `b` (m x d): n x m. With a
+  // `projection` v (d weights; empty for none), r^2 gains ((a - b) . v)^2 over the numeric coordinates:
+  // one more direction, oblique to the coordinates, with its own scale (|v| is its inverse lengthscale).
   Eigen::MatrixXd SquaredDistances(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b,
-                                   const Eigen::VectorXd& inverse_lengthscales) const;
+                                   const Eigen::VectorXd& inverse_lengthscales,
+                                   const Eigen::VectorXd& projection = Eigen::VectorXd()) const;
 
   // The kernel matrix k(a_i, b_j): n x m.
   Eigen::MatrixXd Cross(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b,
-                        const Eigen::VectorXd& inverse_lengthscales, double signal_variance) const;
+                        const Eigen::VectorXd& inverse_lengthscales, double signal_variance,
+                        const Eigen::VectorXd& projection = Eigen::VectorXd()) const;
 
   // k as a function of r^2, elementwise; and g(r^2) = s2 * 5/3 * (1 + sqrt(5) r) exp(-sqrt(5) r), for which
   // dk/d(log l_j) = g * dist_j^2 / l_j^2 (used for the marginal-likelihood gradient).

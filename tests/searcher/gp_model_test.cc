@@ -105,6 +105,62 @@ TEST(GpFitTest, GradientMatchesFiniteDifferences) {
   }
 }
 
+TEST(GpFitTest, GradientWithAProjectionMatchesFiniteDifferences) {
+  const MaternKernel kernel({false, true, false});
+  Eigen::MatrixXd x = Points(25, 3, 5);
+  for (Eigen::Index i = 0; i < x.rows(); ++i) x(i, 1) = std::floor(x(i, 1) * 3);
+  Eigen::VectorXd y = Smooth(x) + x.col(1);
+  y = (y.array() - y.mean()).matrix();
+  Eigen::VectorXd theta(8);  // 3 lengthscales, signal, noise, 3 projection weights (one categorical).
+  theta << std::log(0.6), std::log(0.8), std::log(1.2), 0.1, std::log(1e-2), 1.5, 0.7, -2.0;
+  Eigen::VectorXd gradient;
+  NegativeLogPosterior(kernel, x, y, theta, &gradient);
+  ASSERT_EQ(gradient.size(), 8);
+  for (int i = 0; i < theta.size(); ++i) {
+    Eigen::VectorXd plus = theta, minus = theta;
+    plus(i) += 1e-5;
+    minus(i) -= 1e-5;
+    const double numeric = (NegativeLogPosterior(kernel, x, y, plus, nullptr) -
+                            NegativeLogPosterior(kernel, x, y, minus, nullptr)) /
+                           2e-5;
+    EXPECT_NEAR(gradient(i), numeric, 1e-4 * (1 + std::abs(numeric))) << "theta " << i;
+  }
+}
+
+// y varies fast along (1, 1, 0, 0) / sqrt(2) and slowly along everything else: the projection finds that
+// direction and fits better than ARD alone. On a function of one coordinate ARD is enough: no projection.
+TEST(GpFitTest, LearnsAnObliqueDirectionAndOnlyWhenThereIsOne) {
+  const MaternKernel kernel({false, false, false, false});
+  const Eigen::MatrixXd x = Points(60, 4, 6);
+  const auto standardise = [](Eigen::VectorXd y) {
+    y = (y.array() - y.mean()).matrix();
+    return Eigen::VectorXd(y / std::sqrt(y.squaredNorm() / static_cast<double>(y.size())));
+  };
+  Eigen::VectorXd oblique(60), aligned(60);
+  for (int i = 0; i < 60; ++i) {
+    const double s = (x(i, 0) + x(i, 1)) / std::sqrt(2.0);
+    oblique(i) = std::sin(9 * s) + 0.3 * x(i, 2);
+    aligned(i) = std::sin(9 * x(i, 0)) + 0.3 * x(i, 2);
+  }
+  oblique = standardise(oblique);
+  aligned = standardise(aligned);
+
+  const GpHyperparameters plain = FitHyperparameters(kernel, x, oblique, nullptr, 1);
+  const std::optional<GpHyperparameters> fit = FitProjection(kernel, x, oblique, plain, nullptr);
+  ASSERT_TRUE(fit.has_value());
+  ASSERT_EQ(fit->projection.size(), 4);
+  Eigen::Vector4d truth(1, 1, 0, 0);
+  truth.normalize();
+  EXPECT_GT(std::abs(fit->projection.normalized().dot(truth)), 0.95) << fit->projection.transpose();
+  EXPECT_LT(NegativeLogPosterior(kernel, x, oblique, fit->Pack(), nullptr),
+            NegativeLogPosterior(kernel, x, oblique, plain.Pack(), nullptr) - ProjectionMargin(4, 60));
+  // The round trip through Pack keeps the projection.
+  EXPECT_EQ(GpHyperparameters::Unpack(fit->Pack(), 4).projection, fit->projection);
+
+  const GpHyperparameters plain_aligned = FitHyperparameters(kernel, x, aligned, nullptr, 1);
+  EXPECT_FALSE(FitProjection(kernel, x, aligned, plain_aligned, nullptr).has_value());
+}
+
 TEST(GpFitTest, LearnsThatAnIrrelevantCoordinateIsIrrelevant) {
   const MaternKernel kernel({false, false});
   const Eigen::MatrixXd x = Points(40, 2, 4);

@@ -6,6 +6,7 @@
 
 #include "common/spec/synthetic_functions.h"
 #include "gtest/gtest.h"
+#include "searcher/gp_state.h"
 #include "searcher/parameter_encoding.h"
 #include "searcher/strategy.h"
 
@@ -143,6 +144,46 @@ TEST(GpStrategyTest, RestartAtAnyPointContinuesIdentically) {
     history[done].objective = BraninOf(history[done].assignment);
     ++done;
   }
+}
+
+// Zakharov's function in 4-D: a valley along sum_i 0.5 i x_i = 0, oblique to every parameter, so the fit
+// learns a projection (gp_fit.h). Restarts still change nothing, and the state carries the projection.
+TEST(GpStrategyTest, WithALearnedProjectionRestartAtAnyPointContinuesIdentically) {
+  SearchSpace space;
+  for (const char* name : {"a", "b", "c", "d"})
+    space.parameters.push_back({.name = name, .min = -5, .max = 10});
+  const auto zakharov = [](const Assignment& a) {
+    double squares = 0, s = 0;
+    for (size_t i = 0; i < a.size(); ++i) {
+      const double x = std::get<double>(a[i]);
+      squares += x * x;
+      s += 0.5 * static_cast<double>(i + 1) * x;
+    }
+    return squares + s * s + s * s * s * s;
+  };
+  const AlgorithmConfig config = Bayesian(11);
+  const GpStrategy uninterrupted(space, config);
+  std::vector<TrialView> history;
+  std::string state;
+  size_t done = 0;
+  int projected = 0;
+  while (history.size() < 40) {
+    const int count = history.empty() ? 4 : 1;
+    std::string journaled = state;
+    auto a = uninterrupted.Suggest(history, count, state);
+    auto b = GpStrategy(space, config).Suggest(history, count, journaled);
+    ASSERT_TRUE(a.ok() && b.ok());
+    ASSERT_EQ(*a, *b) << "at trial " << history.size();
+    ASSERT_EQ(state, journaled) << "at trial " << history.size();
+    const std::optional<GpState> decoded = DecodeGpState(state);
+    if (decoded && decoded->theta.size() == 2 * 4 + 2) ++projected;
+    for (const Assignment& x : *a)
+      history.push_back({.index = static_cast<int64_t>(history.size()), .assignment = x});
+    history[done].outcome = Outcome::kSucceeded;
+    history[done].objective = zakharov(history[done].assignment);
+    ++done;
+  }
+  EXPECT_GT(projected, 10) << "the fit never kept a projection";
 }
 
 TEST(GpStrategyTest, EightPendingTrialsNeverShareAPoint) {
