@@ -48,6 +48,8 @@ TEST(SearchProblemsTest, HeldOutProblemsReachTheirMinimumAtTheKnownMinimiser) {
     const double e = std::exp2(static_cast<double>(i + 1));
     minimiser["dixon_price6"].push_back(std::exp2(-(e - 2) / e) + Shift(i, -10, 10));
     minimiser["trid6"].push_back(static_cast<double>((i + 1) * (6 - i)) + Shift(i, -36, 36));
+    minimiser["schwefel12_6"].push_back(Shift(i, -65.536, 65.536));
+    minimiser["salomon6"].push_back(Shift(i, -100, 100));
   }
   for (size_t i = 0; i < 10; ++i) {
     minimiser["levy10"].push_back(1 + Shift(i, -10, 10));
@@ -70,7 +72,7 @@ TEST(SearchProblemsTest, HeldOutProblemsReachTheirMinimumAtTheKnownMinimiser) {
     EXPECT_NEAR(p.evaluate(a), p.minimum, Tolerance(p.minimum)) << p.name;
     ++checked;
   }
-  EXPECT_EQ(checked, 6);
+  EXPECT_EQ(checked, 8);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "tools/bench/search/problems.h"
 
 #include <array>
+#include <cmath>
 #include <numbers>
 #include <variant>
 
@@ -213,6 +214,26 @@ double Bukin6(const std::vector<double>& x) {
   return 100 * std::sqrt(std::abs(x[1] - 0.01 * x[0] * x[0])) + 0.01 * std::abs(x[0] + 10);
 }
 
+// Schwefel's problem 1.2, the rotated hyper-ellipsoid: sum_i (x_1 + ... + x_i)^2. Its valleys are
+// oblique to every coordinate.
+double Schwefel12(const std::vector<double>& x) {
+  double s = 0, partial = 0;
+  for (double v : x) {
+    partial += v;
+    s += partial * partial;
+  }
+  return s;
+}
+
+// Salomon's function: 1 - cos(2 pi |x|) + 0.1 |x|, rings around the optimum; radial, so no direction is
+// special.
+double Salomon(const std::vector<double>& x) {
+  double r2 = 0;
+  for (double v : x) r2 += v * v;
+  const double r = std::sqrt(r2);
+  return 1 - std::cos(2 * std::numbers::pi * r) + 0.1 * r;
+}
+
 Parameter Double(std::string name, double lo, double hi, Scale scale = Scale::kLinear) {
   return {.name = std::move(name), .kind = ParameterKind::kDouble, .scale = scale, .min = lo, .max = hi};
 }
@@ -380,6 +401,11 @@ std::vector<Problem> AllProblems(const std::string& hpo_script) {
       Continuous("ackley10", "heldout", Box(10, -32.768, 32.768), 0, Shifted(Ackley, -32.768, 32.768)));
   out.push_back(Continuous("trid6", "heldout", Box(6, -36, 36), -50, Shifted(Trid, -36, 36)));
   out.push_back(Continuous("bukin6", "heldout", {{Double("x1", -15, -5), Double("x2", -3, 3)}}, 0, Bukin6));
+  // Held out from the learned oblique direction (gp_fit.h, added after it): a valley oblique to every
+  // parameter, where it should help, and a radial function, where no direction is special.
+  out.push_back(Continuous("schwefel12_6", "heldout", Box(6, -65.536, 65.536), 0,
+                           Shifted(Schwefel12, -65.536, 65.536)));
+  out.push_back(Continuous("salomon6", "heldout", Box(6, -100, 100), 0, Shifted(Salomon, -100, 100)));
   // Real tuning tasks: 1 - 3-fold cross-validated accuracy (hpo_task.py).
   out.push_back(Hpo("svm_digits",
                     {{Double("C", 1e-2, 1e3, Scale::kLog), Double("gamma", 1e-5, 1e-1, Scale::kLog)}},
