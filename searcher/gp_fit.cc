@@ -43,6 +43,25 @@ void Bounds(const MaternKernel& kernel, bool projection, Eigen::VectorXd* lower,
   }
 }
 
+// The kernel matrix of the rows of `x` under `h`, noise and a tiny jitter on its diagonal, with its squared
+// distances and its Cholesky factorisation (ok = false when that failed).
+struct Factorised {
+  Eigen::MatrixXd r2, k;
+  Eigen::LLT<Eigen::MatrixXd> llt;
+  bool ok = false;
+};
+
+Factorised Factorise(const MaternKernel& kernel, const Eigen::MatrixXd& x, const GpHyperparameters& h) {
+  const double signal = std::exp(h.log_signal_variance), noise = std::exp(h.log_noise_variance);
+  Factorised f;
+  f.r2 = kernel.SquaredDistances(x, x, h.InverseLengthscales(), h.projection);
+  f.k = MaternKernel::FromSquaredDistances(f.r2, signal);
+  f.k.diagonal().array() += noise + 1e-9 * signal;
+  f.llt.compute(f.k);
+  f.ok = f.llt.info() == Eigen::Success;
+  return f;
+}
+
 // Minimises the negative log posterior from each start; the best end point and its value.
 std::pair<Eigen::VectorXd, double> MinimizeFromStarts(const MaternKernel& kernel, const Eigen::MatrixXd& x,
                                                       const Eigen::VectorXd& y,
@@ -82,11 +101,11 @@ double NegativeLogPosterior(const MaternKernel& kernel, const Eigen::MatrixXd& x
   const GpHyperparameters h = GpHyperparameters::Unpack(theta, d);
   const Eigen::VectorXd inverse = h.InverseLengthscales();
   const double signal = std::exp(h.log_signal_variance), noise = std::exp(h.log_noise_variance);
-  const Eigen::MatrixXd r2 = kernel.SquaredDistances(x, x, inverse, h.projection);
-  Eigen::MatrixXd k = MaternKernel::FromSquaredDistances(r2, signal);
-  k.diagonal().array() += noise + 1e-9 * signal;
-  Eigen::LLT<Eigen::MatrixXd> llt(k);
-  if (llt.info() != Eigen::Success) return std::numeric_limits<double>::infinity();
+  Factorised f = Factorise(kernel, x, h);
+  if (!f.ok) return std::numeric_limits<double>::infinity();
+  const Eigen::MatrixXd& r2 = f.r2;
+  Eigen::MatrixXd& k = f.k;
+  const Eigen::LLT<Eigen::MatrixXd>& llt = f.llt;
   const Eigen::VectorXd alpha = llt.solve(y);
   double value = 0.5 * y.dot(alpha) + llt.matrixLLT().diagonal().array().log().sum();
   // Priors.
@@ -175,16 +194,13 @@ Eigen::VectorXd ActiveDirection(const MaternKernel& kernel, const Eigen::MatrixX
                                 const Eigen::VectorXd& y, const GpHyperparameters& hyper) {
   const int d = kernel.dimensions();
   const Eigen::Index n = x.rows();
-  const Eigen::VectorXd inverse = hyper.InverseLengthscales();
-  const double signal = std::exp(hyper.log_signal_variance), noise = std::exp(hyper.log_noise_variance);
-  const Eigen::MatrixXd r2 = kernel.SquaredDistances(x, x, inverse, hyper.projection);
-  Eigen::MatrixXd k = MaternKernel::FromSquaredDistances(r2, signal);
-  k.diagonal().array() += noise + 1e-9 * signal;
-  Eigen::LLT<Eigen::MatrixXd> llt(k);
-  if (llt.info() != Eigen::Success || hyper.projection.size() > 0) return Eigen::VectorXd();
+  if (hyper.projection.size() > 0) return Eigen::VectorXd();
+  const Factorised f = Factorise(kernel, x, hyper);
+  if (!f.ok) return Eigen::VectorXd();
   // The mean is sum_m alpha_m k(x, x_m), and dk/dx_j = -g(r^2) (x_j - x_mj) / l_j^2.
-  const Eigen::VectorXd alpha = llt.solve(y);
-  const Eigen::MatrixXd g = MaternKernel::LengthscaleFactor(r2, signal);
+  const Eigen::VectorXd inverse = hyper.InverseLengthscales();
+  const Eigen::VectorXd alpha = f.llt.solve(y);
+  const Eigen::MatrixXd g = MaternKernel::LengthscaleFactor(f.r2, std::exp(hyper.log_signal_variance));
   const Eigen::ArrayXd inverse2 = inverse.array().square();
   Eigen::MatrixXd outer = Eigen::MatrixXd::Zero(d, d);
   for (Eigen::Index i = 0; i < n; ++i) {
