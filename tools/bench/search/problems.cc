@@ -406,6 +406,28 @@ std::vector<Problem> AllProblems(const std::string& hpo_script) {
   out.push_back(Continuous("schwefel12_6", "heldout", Box(6, -65.536, 65.536), 0,
                            Shifted(Schwefel12, -65.536, 65.536)));
   out.push_back(Continuous("salomon6", "heldout", Box(6, -100, 100), 0, Shifted(Salomon, -100, 100)));
+  // Probes, outside the benchmark (run only when asked for: --families=probe or by name): noisy and
+  // batch-parallel variants of its functions, added on 2026-12-04 evening to check the strategy on
+  // combinations it was not run on. Noise sd about a tenth of each function's good-region spread.
+  const auto probe = [](Problem p) {
+    p.family = "probe";
+    return p;
+  };
+  out.push_back(
+      probe(WithNoise(Continuous("six_hump_camel", "multimodal", {{Double("x1", -3, 3), Double("x2", -2, 2)}},
+                                 -1.031628453489877, SixHumpCamel),
+                      0.3)));
+  out.push_back(probe(
+      WithNoise(Continuous("goldstein_price", "ill-conditioned", Box(2, -2, 2), 3, GoldsteinPrice), 5)));
+  out.push_back(
+      probe(WithNoise(Continuous("hartmann3", "smooth", Box(3, 0, 1), -3.86278214782076, Hartmann3), 0.1)));
+  out.push_back(probe(WithNoise(Continuous("levy6", "multimodal", Box(6, -10, 10), 0, Levy), 0.5)));
+  out.push_back(
+      probe(WithNoise(Continuous("rosenbrock4", "ill-conditioned", Box(4, -5, 10), 0, Rosenbrock), 1)));
+  out.push_back(probe(Batch(Continuous("zakharov10", "smooth", Box(10, -5, 10), 0, Zakharov))));
+  out.push_back(probe(Batch(Continuous("rosenbrock4", "ill-conditioned", Box(4, -5, 10), 0, Rosenbrock))));
+  out.push_back(
+      probe(Batch(Continuous("michalewicz5", "rugged", Box(5, 0, kPi), -4.687658179, Michalewicz))));
   // Real tuning tasks: 1 - 3-fold cross-validated accuracy (hpo_task.py).
   out.push_back(Hpo("svm_digits",
                     {{Double("C", 1e-2, 1e3, Scale::kLog), Double("gamma", 1e-5, 1e-1, Scale::kLog)}},

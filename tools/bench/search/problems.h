@@ -34,7 +34,8 @@ namespace hyperlab::bench {
 struct Problem {
   std::string name;
   // What the problem stands for: smooth, ill-conditioned, multimodal, rugged, plateaus, corner, noisy,
-  // mixed, log, batch, hpo, heldout (functions added after the strategy was tuned, to check it on new ones).
+  // mixed, log, batch, hpo, heldout (functions added after the strategy was tuned, to check it on new ones),
+  // probe (checks outside the benchmark: selected only when asked for by family or name).
   std::string family;
   searcher::SearchSpace space;
   // The known global minimum; NaN for HPO tasks (the best value seen is the reference).

@@ -169,6 +169,8 @@ std::vector<Problem> Selected(const Flags& flags) {
   for (Problem& p : all) {
     if (flags.problems != "all" && !Listed(flags.problems, p.name)) continue;
     if (!flags.families.empty() && !Listed(flags.families, p.family)) continue;
+    // Probes are outside the benchmark: only when asked for.
+    if (p.family == "probe" && flags.problems == "all" && !Listed(flags.families, "probe")) continue;
     if (!flags.skip.empty() && (Listed(flags.skip, p.family) || Listed(flags.skip, p.name))) continue;
     out.push_back(std::move(p));
   }
