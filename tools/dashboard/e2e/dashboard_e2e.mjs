@@ -96,8 +96,12 @@ try {
     return m ? [Number(m[1]), Number(m[2])] : null;
   });
   await filterBy(where);
-  await page.waitForFunction(() => /^\d+ of \d+ trials/.test(document.querySelector('#table .count').textContent)
-    && document.querySelector('#table .tr[data-trial]'));
+  // Until the server's answer arrives the count still reads "n of n trials" (unfiltered): wait for the
+  // filtered one, fewer than all (a loaded machine answers late; reading early compared the wrong count).
+  await page.waitForFunction(() => {
+    const m = document.querySelector('#table .count').textContent.match(/^(\d+) of (\d+) trials/);
+    return m && Number(m[1]) < Number(m[2]) && document.querySelector('#table .tr[data-trial]');
+  });
   const [matched, total] = await countShown();
   const expected = await api(`studies/live/trials?where=${encodeURIComponent(where)}&limit=10000`, readToken);
   const upTo = expected.trials.filter((t) => t.id < total);  // Ids are given in order: the first `total`.
@@ -121,7 +125,8 @@ try {
   });
   await page.click('#table .th[data-sort="value"]');
   await page.waitForFunction(() => document.querySelector('#table .th[data-sort="value"]').textContent.includes('▲'));
-  await page.waitForFunction(() => document.querySelector('#table .tr[data-trial]'));
+  // An order needs two rows: the filter may match one trial so far; the live table gains more as the study runs.
+  await page.waitForFunction(() => document.querySelectorAll('#table .tr[data-trial]').length > 1);
   const ascending = await valueColumn();
   expect(ascending.length > 1 && ascending.every((v, i) => i === 0 || ascending[i - 1] <= v), `ascending values ${ascending}`);
   await page.click('#table .th[data-sort="value"]');
