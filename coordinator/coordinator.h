@@ -321,6 +321,10 @@ class Coordinator {
   // Starts preparing `count` suggestions of a bayesian study on the executor unless that is under way.
   void StartPreparing(StudyShard& shard, int count) ABSL_EXCLUSIVE_LOCKS_REQUIRED(shard.mu);
   void Prepare(StudyShard* shard, int count);
+  // Computes the study's recommended result (StudyState::RecommendationStale) on the executor unless that
+  // is under way (recommending.cc).
+  void StartRecommending(StudyShard& shard) ABSL_EXCLUSIVE_LOCKS_REQUIRED(shard.mu);
+  void Recommend(StudyShard* shard);
   void Lease(v1::Trial& trial, absl::string_view worker_id, int64_t now_ms) const;
 
   absl::Status SetBudget(StudyGroup& group, const v1::Budget& budget);

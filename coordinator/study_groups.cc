@@ -149,6 +149,7 @@ void Coordinator::Summarize(StudyShard& shard) {
     ready_cv_.SignalAll();
   }
   shard.running.store(s.counts().running(), std::memory_order_relaxed);
+  if (s.RecommendationStale()) StartRecommending(shard);
 }
 
 void Coordinator::ResolveWaiters(std::vector<TrialKey> waiters) {

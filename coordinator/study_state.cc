@@ -18,6 +18,8 @@ StudyState::StudyState(v1::Study study, std::unique_ptr<searcher::Strategy> stra
       strategy_(std::move(strategy)),
       strategy_state_(std::move(strategy_state)),
       sees_all_trials_(SuggestionsDependOnResults(study_.spec().algorithm())),
+      recommends_(study_.spec().algorithm().has_bayesian() && study_.spec().objectives().empty() &&
+                  study_.spec().objective().noisy()),
       stopping_(ToEarlyStoppingConfig(study_.spec())) {}
 
 bool StudyState::AddMeasurement(int64_t trial, const v1::Measurement& measurement) {
@@ -193,6 +195,15 @@ void StudyState::TrackSuggested(int64_t id) {
   }
 }
 
+void StudyState::SetRecommendation(int64_t trial, int64_t seen) {
+  const bool valid = trial >= 0 && trial < static_cast<int64_t>(history_.size()) &&
+                     history_[trial].outcome == searcher::TrialView::Outcome::kSucceeded &&
+                     history_[trial].objective.has_value();
+  recommended_trial_ = valid ? trial : -1;
+  recommended_seen_ = seen;
+  ++version_;
+}
+
 int64_t StudyState::planned_trials() const {
   const int64_t budget = study_.spec().budget().max_trials();
   const std::optional<int64_t> capacity = strategy_->Capacity();
@@ -209,6 +220,9 @@ v1::Study StudyState::Snapshot() const {
   out.set_best_trial_id(best_trial_);
   out.set_best_value(best_trial_ >= 0 ? *history_[best_trial_].objective : 0);
   out.set_planned_trials(static_cast<int32_t>(planned_trials()));
+  out.set_recommended_trial_id(recommended_trial_);
+  out.set_recommended_value(recommended_trial_ >= 0 ? *history_[recommended_trial_].objective : 0);
+  out.set_recommended_seen(recommended_seen_);
   if (has_early_stopping() && !judged_metric_seen_ && measurements_without_it_ > 0) {
     out.add_warnings(absl::StrCat("early_stopping.metric '", study_.spec().early_stopping().metric(),
                                   "' is in none of the ", measurements_without_it_,

@@ -85,6 +85,18 @@ class StudyState {
   void MarkCompleted(int64_t trial);
   bool has_early_stopping() const { return stopping_.kind != searcher::EarlyStoppingConfig::Kind::kNone; }
 
+  // The strategy's recommended result (Strategy::Recommend; Study.recommended_trial_id), a cache the core
+  // computes off-lock and sets here; never journaled (a reloaded state computes it again).
+  // Whether this study's strategy has a view of its own (a bayesian study with a noisy objective).
+  bool recommends() const { return recommends_; }
+  // Trials that have ended (what a recommendation depends on).
+  int64_t ended_trials() const { return counts_.total() - counts_.pending() - counts_.running(); }
+  // A recommendation is due: it recommends, and none was computed on the trials ended now.
+  bool RecommendationStale() const { return recommends_ && recommended_seen_ != ended_trials(); }
+  // `trial`: the recommended trial id (-1: none), as computed when `seen` trials had ended. A trial that
+  // is not a succeeded one of this study is refused (-1).
+  void SetRecommendation(int64_t trial, int64_t seen);
+
   // Increases whenever the study or one of its trials changes; watchers wait on it.
   uint64_t version() const { return version_; }
   void Touch() { ++version_; }
@@ -111,6 +123,9 @@ class StudyState {
   std::set<int64_t> running_;
   v1::TrialCounts counts_;
   int64_t best_trial_ = -1;
+  const bool recommends_;
+  int64_t recommended_trial_ = -1;
+  int64_t recommended_seen_ = -1;
   searcher::EarlyStoppingConfig stopping_;
   std::map<int64_t, searcher::TrialCurve> curves_;  // Trial id -> curve of the judged metric.
   // Whether any measurement carried the judged metric; the names the others carried (at most 32 kept),

@@ -551,4 +551,46 @@ absl::StatusOr<std::vector<Assignment>> GpStrategy::Suggest(absl::Span<const Tri
   return out;
 }
 
+std::optional<int64_t> GpStrategy::Recommend(absl::Span<const TrialView> history,
+                                             const std::string& state) const {
+  if (!config_.noisy || config_.goals.size() >= 2) return std::nullopt;
+  if (static_cast<int64_t>(history.size()) <= initial_trials_) return std::nullopt;
+  // The succeeded trials, best observed first: the candidates.
+  const double sign = config_.goal == Goal::kMaximize ? -1 : 1;
+  std::vector<size_t> candidates;
+  for (size_t i = 0; i < history.size(); ++i) {
+    const TrialView& trial = history[i];
+    if (trial.outcome == TrialView::Outcome::kSucceeded && trial.objective && std::isfinite(*trial.objective)) {
+      candidates.push_back(i);
+    }
+  }
+  if (candidates.size() < 2) return std::nullopt;
+  std::stable_sort(candidates.begin(), candidates.end(), [&](size_t a, size_t b) {
+    return sign * *history[a].objective < sign * *history[b].objective;
+  });
+  candidates.resize(std::min<size_t>(candidates.size(), kPlugInCandidates));
+  // The model as Suggest builds it, on the saved fit.
+  const SortedHistory sorted = SortHistory(encoding_, config_, history);
+  const int d = encoding_.dimensions();
+  const TrainingSet t = BuildTrainingSet(sorted, d);
+  const MaternKernel kernel(encoding_.CategoricalMask());
+  std::string objective_state = SplitState(state, config_.constraints.size() + 1).front();
+  const std::optional<GpState> saved = DecodeGpState(objective_state);
+  const GpHyperparameters hyper =
+      FitsDimensions(saved, d) ? GpHyperparameters::Unpack(saved->theta, d)
+                               : FitHyperparametersOrRestore(kernel, t, d, config_.seed, objective_state);
+  const std::vector<int> rows = Subset(t.y, kDataCap);
+  absl::StatusOr<GpModel> model = GpModel::Create(kernel, Rows(t.x, rows), Rows(t.y, rows), hyper);
+  if (!model.ok()) return std::nullopt;
+  Eigen::MatrixXd x(static_cast<Eigen::Index>(candidates.size()), d);
+  for (size_t k = 0; k < candidates.size(); ++k) {
+    x.row(static_cast<Eigen::Index>(k)) = encoding_.Encode(history[candidates[k]].assignment).transpose();
+  }
+  Eigen::VectorXd mean, variance;
+  model->Predict(x, &mean, &variance);
+  Eigen::Index best = 0;
+  (mean.array() + kRecommendSds * variance.array().max(0).sqrt()).minCoeff(&best);
+  return history[candidates[static_cast<size_t>(best)]].index;
+}
+
 }  // namespace hyperlab::searcher

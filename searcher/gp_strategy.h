@@ -22,6 +22,13 @@
 //      shrinks after failures; scaled per coordinate by the fitted lengthscales), plus points on each
 //      coordinate line through it over the whole range. "Best" is the best by posterior mean among the 32
 //      best observed, which under noise is not the luckiest draw; EI is measured from that mean too.
+// The recommended result (Recommend): with a noisy objective (AlgorithmConfig::noisy), the best observed
+// value is the luckiest draw, not the best point. Among the kPlugInCandidates best succeeded trials, the
+// recommendation is the one the model is surest is low: the lowest posterior mean plus kRecommendSds
+// posterior standard deviations (an isolated lucky draw has a wide posterior; a point in a region of good
+// results, a narrow one). Without the declaration the result is the best observed: on a noiseless rugged
+// function the fitted noise is model misfit, and trusting the model there returned worse points
+// (docs/search.md, "A noisy objective's recommended trial").
 // Outcome constraints (AlgorithmConfig::constraints; TrialView::constraint_values): an infeasible trial's
 // objective stays in the objective model (it is a real observation); a GP of the same kind is fitted to
 // each constraint's metric over the completed trials (standardised, refitted on the same rule, its fit
@@ -62,6 +69,14 @@ class GpStrategy : public Strategy {
 
   absl::StatusOr<std::vector<Assignment>> Suggest(absl::Span<const TrialView> history, int count,
                                                   std::string& state) const override;
+  // With AlgorithmConfig::noisy, once the initial design is done: the trial the model is surest is low
+  // (above). Else nullopt: the best observed trial is the result. Uses the saved fit (fits one, on a copy,
+  // only when `state` has none).
+  std::optional<int64_t> Recommend(absl::Span<const TrialView> history,
+                                   const std::string& state) const override;
+  // Posterior standard deviations added to the mean when recommending a trial under noise.
+  static constexpr double kRecommendSds = 2;
+
   // Finite (the number of distinct points) only when no parameter is a double.
   std::optional<int64_t> Capacity() const override { return capacity_; }
 

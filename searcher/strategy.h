@@ -86,6 +86,10 @@ struct AlgorithmConfig {
   // metric and weights its acquisition by the probability of feasibility (gp_strategy.h); the other kinds
   // ignore them (an infeasible trial is a failure to them).
   std::vector<ConstraintBound> constraints;
+  // The objective is noisy (objective.noisy): the same point may report different values. The best
+  // observed value is then the luckiest draw, so kBayesian recommends the study's result by its model
+  // (GpStrategy::Recommend); it suggests exactly as without. One objective only.
+  bool noisy = false;
 };
 
 class Strategy {
@@ -97,6 +101,14 @@ class Strategy {
   // `state` is the strategy's saved state: read, updated, and journaled by the caller with the new trials.
   virtual absl::StatusOr<std::vector<Assignment>> Suggest(absl::Span<const TrialView> history, int count,
                                                           std::string& state) const = 0;
+
+  // The trial the strategy recommends as the study's result (its TrialView::index, a succeeded trial of
+  // `history`), or nullopt when it has no view of its own: then the result is the best observed trial.
+  // A pure function of (history, state); `state` is the saved state as Suggest left it.
+  virtual std::optional<int64_t> Recommend(absl::Span<const TrialView> history,
+                                           const std::string& state) const {
+    return std::nullopt;
+  }
 
   // Number of distinct assignments the strategy can suggest; nullopt when unbounded.
   virtual std::optional<int64_t> Capacity() const = 0;

@@ -51,6 +51,11 @@ absl::Status CheckObjectives(const v1::StudySpec& spec) {
   for (int i = 0; i < spec.objectives_size(); ++i) {
     const std::string path = absl::StrCat("objectives[", i, "]");
     RETURN_IF_ERROR(CheckObjective(spec, path, spec.objectives(i)));
+    if (spec.objectives(i).noisy()) {
+      return Invalid(absl::StrCat(path, ".noisy"),
+                     "only a single `objective:` may be declared noisy (a recommended trial is chosen on one "
+                     "objective)");
+    }
     auto [it, inserted] = seen.emplace(spec.objectives(i).metric(), i);
     if (!inserted) {
       return Invalid(absl::StrCat(path, ".metric"),

@@ -71,6 +71,9 @@ TEST(OutcomeValidationTest, BadObjectivesNameTheirPath) {
   v1::StudySpec dup = MultiSpec();
   dup.mutable_objectives(1)->set_metric("dev_accuracy");
   ExpectInvalid(dup, "objectives[1].metric: duplicate metric 'dev_accuracy' (also objectives[0])");
+  v1::StudySpec noisy = MultiSpec();
+  noisy.mutable_objectives(1)->set_noisy(true);
+  ExpectInvalid(noisy, "objectives[1].noisy: only a single `objective:` may be declared noisy");
   v1::StudySpec no_goal = MultiSpec();
   no_goal.mutable_objectives(1)->clear_goal();
   ExpectInvalid(no_goal, "objectives[1].goal: required");

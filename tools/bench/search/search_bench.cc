@@ -4,8 +4,9 @@
 // Regret: every strategy runs every problem for each seed with the same protocol: `pending` trials run at
 // once (1 = sequential; 8 for the batch problems), the oldest completes, one new suggestion refills its
 // slot. At each checkpoint T (after T completed trials) the point the strategy would return is the
-// completed trial with the best observed value; its noiseless value minus the problem's minimum is the
-// regret (HPO tasks: minus the best noiseless value any sampler reached on the task in this report).
+// completed trial with the best observed value, or the trial it recommends (Strategy::Recommend: the
+// bayesian strategy on a noisy problem, which declares its objective noisy unless --declare-noise=no);
+// its noiseless value minus the problem's minimum is the regret (HPO tasks: minus the best noiseless value any sampler reached on the task in this report).
 // Printed: the median over seeds per problem, sampler and checkpoint; a summary line per problem (ours
 // against the best Optuna sampler at each checkpoint); the win/loss count against the issue's targets.
 // Latency: the bayesian strategy in 6 dimensions with N completed trials (Hartmann-6 at random points):
@@ -22,7 +23,7 @@
 //                     [--strategies=bayesian,random,quasirandom,cmaes | --strategies= (report --optuna rows
 //                     only)]
 //                     [--sizes=100,1000,5000] [--calls=15]
-//                     [--optuna=FILE[,FILE...]] [--format=table|json] [--quiet]
+//                     [--optuna=FILE[,FILE...]] [--format=table|json] [--quiet] [--declare-noise=yes|no]
 //                     [--hpo-script=tools/bench/search/hpo_task.py]
 //        search_bench --list-problems | --serve   [--hpo-script=...]
 #include <algorithm>
@@ -68,6 +69,8 @@ struct Flags {
   std::string strategies = "bayesian,random";
   std::string hpo_script = "tools/bench/search/hpo_task.py";
   bool quiet = false;
+  // Noisy problems declare their objective noisy (AlgorithmConfig::noisy), as a user who knows it would.
+  bool declare_noise = true;
 };
 
 [[noreturn]] void Usage(const std::string& message) {
@@ -139,6 +142,9 @@ Flags ParseFlags(int argc, char** argv) {
       flags.hpo_script = value;
     } else if (key == "--quiet") {
       flags.quiet = true;
+    } else if (key == "--declare-noise") {
+      if (value != "yes" && value != "no") Usage("--declare-noise: yes or no");
+      flags.declare_noise = value == "yes";
     } else if (key == "--list-problems" || key == "--serve") {
       flags.mode = key.substr(2);
     } else {
@@ -184,11 +190,13 @@ double Median(std::vector<double> v) {
   return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
-// One run: `pending` slots, the oldest completes first. Returns the noiseless value of the best-observed
-// completed trial at each checkpoint.
+// One run: `pending` slots, the oldest completes first. Returns, at each checkpoint, the noiseless value
+// of the trial the strategy recommends (Strategy::Recommend), or else of the best-observed completed trial.
 std::vector<double> RunOne(const Problem& problem, AlgorithmConfig::Kind kind, int seed,
-                           const std::vector<int>& checkpoints) {
-  auto made = searcher::MakeStrategy(problem.space, {.kind = kind, .seed = static_cast<uint64_t>(seed)});
+                           const std::vector<int>& checkpoints, bool declare_noise) {
+  auto made = searcher::MakeStrategy(
+      problem.space,
+      {.kind = kind, .seed = static_cast<uint64_t>(seed), .noisy = declare_noise && problem.noise_sd > 0});
   if (!made.ok()) {
     std::cerr << "search_bench: " << problem.name << ": " << made.status() << "\n";
     std::exit(1);
@@ -209,10 +217,11 @@ std::vector<double> RunOne(const Problem& problem, AlgorithmConfig::Kind kind, i
   };
   ask(std::min(problem.pending, budget));
   double best_observed = std::numeric_limits<double>::infinity(), best_clean = best_observed;
-  std::vector<double> out;
+  std::vector<double> out, clean_values;  // clean_values: by trial index, of the completed trials.
   for (size_t done = 0; done < history.size() && static_cast<int>(done) < budget; ++done) {
     TrialView& trial = history[done];
     const double clean = problem.evaluate(trial.assignment);
+    clean_values.push_back(clean);
     if (std::isfinite(clean)) {
       const double observed = Observe(problem, clean, static_cast<uint64_t>(seed), trial.index);
       trial.outcome = TrialView::Outcome::kSucceeded;
@@ -225,7 +234,14 @@ std::vector<double> RunOne(const Problem& problem, AlgorithmConfig::Kind kind, i
       trial.outcome = TrialView::Outcome::kFailed;
     }
     if (std::binary_search(checkpoints.begin(), checkpoints.end(), static_cast<int>(done) + 1)) {
-      out.push_back(best_clean);
+      const std::optional<int64_t> recommended = strategy->Recommend(history, state);
+      const bool completed = recommended && *recommended >= 0 && *recommended <= static_cast<int64_t>(done);
+      if (recommended && !completed) {
+        std::cerr << "search_bench: " << problem.name << ": recommended trial " << *recommended
+                  << " has not completed\n";
+        std::exit(1);
+      }
+      out.push_back(completed ? clean_values[static_cast<size_t>(*recommended)] : best_clean);
     }
     if (static_cast<int>(history.size()) < budget) ask(1);
   }
@@ -312,7 +328,7 @@ Json Regret(const Flags& flags) {
   for (const Problem& p : problems) {
     for (const std::string& name : strategies) {
       Json values = Json::array();
-      for (int seed : flags.seeds) values.push_back(RunOne(p, Kinds().at(name), seed, flags.checkpoints));
+      for (int seed : flags.seeds) values.push_back(RunOne(p, Kinds().at(name), seed, flags.checkpoints, flags.declare_noise));
       ++step;
       if (!flags.quiet) {
         const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -324,6 +340,7 @@ Json Regret(const Flags& flags) {
                       {"minimum", std::isfinite(p.minimum) ? Json(p.minimum) : Json(nullptr)},
                       {"sampler", name},
                       {"source", "hyperlab"},
+                      {"declared_noisy", flags.declare_noise && p.noise_sd > 0},
                       {"checkpoints", flags.checkpoints},
                       {"seeds", flags.seeds},
                       {"values", values}});
@@ -552,9 +569,9 @@ Json Score(Json& rows) {
 
 void PrintRegret(const Json& rows, const Json& summary) {
   std::printf(
-      "Median simple regret over seeds (lower is better; noisy problems: noiseless value of the "
-      "best-observed "
-      "trial; hpo: against the best value any sampler found)\n");
+      "Median simple regret over seeds (lower is better; noisy problems: noiseless value of the trial "
+      "returned: the best observed, or the strategy's recommendation in rows marked * (the objective "
+      "declared noisy); hpo: against the best value any sampler found)\n");
   std::printf("%-22s %-24s %5s", "problem", "sampler", "seeds");
   const Json& checkpoints = rows.front()["checkpoints"];
   for (const Json& c : checkpoints) std::printf(" %10s", absl::StrCat("@", c.get<int>()).c_str());
@@ -565,7 +582,9 @@ void PrintRegret(const Json& rows, const Json& summary) {
     last = row["problem"];
     std::printf(
         "%-22s %-24s %5zu", row["problem"].get<std::string>().c_str(),
-        absl::StrCat(row["source"].get<std::string>(), " ", row["sampler"].get<std::string>()).c_str(),
+        absl::StrCat(row["source"].get<std::string>(), " ", row["sampler"].get<std::string>(),
+                     row.value("declared_noisy", false) ? " *" : "")
+            .c_str(),
         row["values"].size());
     for (const Json& m : row["median"]) std::printf(" %10s", Fixed(m.get<double>(), 4).c_str());
     std::printf("\n");
@@ -637,7 +656,9 @@ void PrintLatency(const Json& latency) {
     const std::string fit = row.contains("first_fit_ms") ? Fixed(row["first_fit_ms"], 1) : "-";
     std::printf(
         "%-24s %8d %10s %10s %10s %10s\n",
-        absl::StrCat(row["source"].get<std::string>(), " ", row["sampler"].get<std::string>()).c_str(),
+        absl::StrCat(row["source"].get<std::string>(), " ", row["sampler"].get<std::string>(),
+                     row.value("declared_noisy", false) ? " *" : "")
+            .c_str(),
         row["trials"].get<int>(), Fixed(row["p50_ms"], 1).c_str(), Fixed(row["max_ms"], 1).c_str(),
         cpu.c_str(), fit.c_str());
   }
