@@ -4,9 +4,9 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "common/base/status_macros.h"
 #include "coordinator/coordinator.h"
 #include "coordinator/study_group.h"
-#include "common/base/status_macros.h"
 
 namespace hyperlab::coordinator {
 namespace {

@@ -78,7 +78,7 @@ class StudyShard {
   // Suggestions prepared off-lock for strategies whose suggestions depend on results (bayesian), in
   // order, with the strategy state after them.
   std::deque<PreparedSuggestion> prepared ABSL_GUARDED_BY(mu);
-  bool suggesting ABSL_GUARDED_BY(mu) = false;  // A preparation is running on the executor.
+  bool suggesting ABSL_GUARDED_BY(mu) = false;    // A preparation is running on the executor.
   bool recommending ABSL_GUARDED_BY(mu) = false;  // A recommendation is computed on the executor.
   // Increased when the study gains a trial its prepared suggestions did not see (an enqueued one): a
   // preparation begun before is dropped, so suggestions stay a function of the journaled history.

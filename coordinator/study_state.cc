@@ -220,9 +220,11 @@ v1::Study StudyState::Snapshot() const {
   out.set_best_trial_id(best_trial_);
   out.set_best_value(best_trial_ >= 0 ? *history_[best_trial_].objective : 0);
   out.set_planned_trials(static_cast<int32_t>(planned_trials()));
-  out.set_recommended_trial_id(recommended_trial_);
-  out.set_recommended_value(recommended_trial_ >= 0 ? *history_[recommended_trial_].objective : 0);
-  out.set_recommended_seen(recommended_seen_);
+  if (recommended_trial_ >= 0) {
+    out.set_recommended_trial_id(recommended_trial_);
+    out.set_recommended_value(*history_[recommended_trial_].objective);
+  }
+  if (recommended_seen_ >= 0) out.set_recommended_seen(recommended_seen_);
   if (has_early_stopping() && !judged_metric_seen_ && measurements_without_it_ > 0) {
     out.add_warnings(absl::StrCat("early_stopping.metric '", study_.spec().early_stopping().metric(),
                                   "' is in none of the ", measurements_without_it_,

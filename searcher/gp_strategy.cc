@@ -560,7 +560,8 @@ std::optional<int64_t> GpStrategy::Recommend(absl::Span<const TrialView> history
   std::vector<size_t> candidates;
   for (size_t i = 0; i < history.size(); ++i) {
     const TrialView& trial = history[i];
-    if (trial.outcome == TrialView::Outcome::kSucceeded && trial.objective && std::isfinite(*trial.objective)) {
+    if (trial.outcome == TrialView::Outcome::kSucceeded && trial.objective &&
+        std::isfinite(*trial.objective)) {
       candidates.push_back(i);
     }
   }

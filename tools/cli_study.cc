@@ -2,6 +2,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include "absl/strings/numbers.h"
@@ -83,6 +84,31 @@ absl::StatusOr<v1::Study> GetStudy(const GlobalOptions& g, v1::StudyService::Stu
   v1::Study study;
   RETURN_IF_ERROR(FromGrpc(stub.GetStudy(CallContext(g).get(), request, &study)));
   return study;
+}
+
+// A noisy study's recommended trial (Study.recommended_trial_id), once the recommendation has seen every
+// ended trial (it is computed in the background: waits up to 10 s); nullopt for other studies.
+absl::StatusOr<std::optional<v1::Trial>> RecommendedTrial(const GlobalOptions& g,
+                                                          v1::StudyService::Stub& stub,
+                                                          const std::string& ref, v1::Study study) {
+  if (!study.spec().objective().noisy()) return std::nullopt;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  auto ended = [](const v1::Study& s) {
+    return s.counts().total() - s.counts().pending() - s.counts().running();
+  };
+  while (study.recommended_seen() < ended(study) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    ASSIGN_OR_RETURN(study, GetStudy(g, stub, ref));
+  }
+  if (!study.has_recommended_trial_id()) return std::nullopt;
+  v1::ListTrialsRequest request;
+  request.set_study(ref);
+  v1::ListTrialsResponse response;
+  RETURN_IF_ERROR(FromGrpc(stub.ListTrials(CallContext(g).get(), request, &response)));
+  for (const v1::TrialWithMeasurements& t : response.trials()) {
+    if (t.trial().id() == study.recommended_trial_id()) return t.trial();
+  }
+  return std::nullopt;
 }
 
 absl::Status StudySubmit(const GlobalOptions& g, const std::string& file) {
@@ -256,10 +282,18 @@ absl::Status StudyBest(const GlobalOptions& g, const std::string& ref) {
   request.set_study(ref);
   v1::Trial best;
   RETURN_IF_ERROR(FromGrpc(stub->GetBestTrial(CallContext(g).get(), request, &best)));
+  ASSIGN_OR_RETURN(std::optional<v1::Trial> recommended, RecommendedTrial(g, *stub, ref, study));
   if (format == OutputFormat::kJson) {
-    std::cout << TrialToJson(best).dump(2) << std::endl;
+    nlohmann::json out = TrialToJson(best);
+    if (recommended) out["recommended"] = TrialToJson(*recommended);
+    std::cout << out.dump(2) << std::endl;
   } else {
     std::cout << FormatTrials(study, {best}, format);
+    if (recommended && format == OutputFormat::kTable) {
+      std::cout << "recommended (the objective is noisy: the trial the model is surest is good, not the "
+                   "luckiest draw):\n"
+                << FormatTrials(study, {*recommended}, format);
+    }
   }
   return absl::OkStatus();
 }

@@ -316,6 +316,13 @@ std::string FormatStudyDetail(const v1::Study& s, OutputFormat format) {
     absl::StrAppend(&out, "best        trial ", s.best_trial_id(), ": ", PrimaryObjective(s.spec()).metric(),
                     "=", Short(s.best_value()), "\n");
   }
+  if (s.has_recommended_trial_id()) {
+    // A noisy objective (bayesian): the model's pick, which may differ from the luckiest draw.
+    absl::StrAppend(&out, "recommended trial ", s.recommended_trial_id(), ": ",
+                    PrimaryObjective(s.spec()).metric(), "=", Short(s.recommended_value()),
+                    " (the objective is noisy: the trial the model is surest is good, after ",
+                    s.recommended_seen(), " ended trials)\n");
+  }
   if (!s.spec().tags().empty())
     absl::StrAppend(&out, "tags        ", absl::StrJoin(s.spec().tags(), ", "), "\n");
   if (!s.spec().warm_start().studies().empty()) {

@@ -90,6 +90,13 @@ nlohmann::json StudyJson(const v1::Study& study) {
   nlohmann::json best = nullptr;
   if (study.best_trial_id() >= 0)
     best = {{"trial", study.best_trial_id()}, {"value", NumberJson(study.best_value())}};
+  // A noisy objective's recommended trial (Study.recommended_trial_id), with the ended trials it saw.
+  nlohmann::json recommended = nullptr;
+  if (study.has_recommended_trial_id()) {
+    recommended = {{"trial", study.recommended_trial_id()},
+                   {"value", NumberJson(study.recommended_value())},
+                   {"seen", study.recommended_seen()}};
+  }
   return {
       {"id", study.id()},
       {"name", spec.name()},
@@ -118,6 +125,8 @@ nlohmann::json StudyJson(const v1::Study& study) {
       {"planned", study.planned_trials()},
       {"max_trials", spec.budget().max_trials()},
       {"best", std::move(best)},
+      {"noisy", spec.objectives().empty() && spec.objective().noisy()},
+      {"recommended", std::move(recommended)},
       {"parameters", std::move(parameters)},
       {"metrics", std::vector<std::string>(spec.metrics().begin(), spec.metrics().end())},
       {"algorithm", AlgorithmName(spec.algorithm())},

@@ -57,14 +57,16 @@ class RecommendationTest : public ::testing::Test {
       ASSERT_TRUE(asked.ok()) << asked.status();
       ASSERT_EQ(asked->assignments.size(), 1u);
       const v1::Trial& trial = asked->assignments.at(0).trial();
-      ASSERT_TRUE(core_->Complete("c", {testing::SucceededWith(trial, trial.lease_id(), Observe(trial))}).ok());
+      ASSERT_TRUE(
+          core_->Complete("c", {testing::SucceededWith(trial, trial.lease_id(), Observe(trial))}).ok());
     }
   }
   // The study once its recommendation has seen every ended trial (it is computed in the background).
   v1::Study Settled(const std::string& name) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     v1::Study study = core_->GetStudy(name).value();
-    while (study.recommended_seen() != study.counts().total() && std::chrono::steady_clock::now() < deadline) {
+    while (study.recommended_seen() != study.counts().total() &&
+           std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
       study = core_->GetStudy(name).value();
     }
@@ -77,7 +79,8 @@ class RecommendationTest : public ::testing::Test {
   std::unique_ptr<Coordinator> core_;
 };
 
-TEST_F(RecommendationTest, ANoisyStudyRecommendsASucceededTrialThatIsNotTheLuckiestDrawAndKeepsItOverARestart) {
+TEST_F(RecommendationTest,
+       ANoisyStudyRecommendsASucceededTrialThatIsNotTheLuckiestDrawAndKeepsItOverARestart) {
   Open();
   ASSERT_TRUE(core_->CreateStudy(NoisyBranin("noisy", true)).ok());
   Run("noisy");
@@ -85,7 +88,7 @@ TEST_F(RecommendationTest, ANoisyStudyRecommendsASucceededTrialThatIsNotTheLucki
   EXPECT_EQ(study.state(), v1::Study::COMPLETED);
   ASSERT_EQ(study.recommended_seen(), kTrials);
   EXPECT_EQ(study.best_trial_id(), kLucky);
-  ASSERT_GE(study.recommended_trial_id(), 0);
+  ASSERT_TRUE(study.has_recommended_trial_id());
   EXPECT_NE(study.recommended_trial_id(), kLucky);
   const v1::Trial recommended = journal_->LoadTrials(study.id()).value().at(study.recommended_trial_id());
   EXPECT_EQ(recommended.state(), v1::Trial::SUCCEEDED);
@@ -112,8 +115,8 @@ TEST_F(RecommendationTest, WithoutTheDeclarationTheBestTrialIsTheResult) {
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   const v1::Study study = core_->GetStudy("plain").value();
   EXPECT_EQ(study.best_trial_id(), kLucky);
-  EXPECT_EQ(study.recommended_trial_id(), -1);
-  EXPECT_EQ(study.recommended_seen(), -1);
+  EXPECT_FALSE(study.has_recommended_trial_id());
+  EXPECT_EQ(study.recommended_seen(), 0);
 }
 
 }  // namespace

@@ -5,7 +5,7 @@ import os
 import pytest
 
 import hyperlab
-from conftest import REPO, client_study
+from conftest import REPO, client_study, wait_until
 
 
 def loss(params):
@@ -144,3 +144,31 @@ def test_an_enqueued_trial_is_asked_first_and_a_bad_one_names_its_parameter(clie
     assert e.value.code_name == "INVALID_ARGUMENT" and "'opt' is missing" in e.value.message
     nxt = study.ask()
     assert nxt.id == 2
+
+
+def test_a_noisy_objective_gets_a_recommended_trial_that_is_not_the_luckiest_draw(client):
+    """objective.noisy with the bayesian strategy: beside best_trial (the lowest value seen), the study
+    reports recommended_trial, the trial the model is surest is good. One lucky draw far from x = 1 is the
+    best value seen; the recommendation is a succeeded trial near x = 1 instead."""
+    spec = client_study("noisy", max_trials=30, max_parallel=1,
+                        objective={"metric": "loss", "goal": "minimize", "noisy": True},
+                        algorithm={"bayesian": {"seed": 2}})
+    study = client.create_study(spec)
+    lucky = None
+    while (trial := study.ask()) is not None:
+        value = loss(trial.params) + 0.05 * math.sin(trial.id * 12.9898)
+        if lucky is None and abs(trial.params["x"] - 1) > 1.5:
+            lucky, value = trial.id, -0.2  # Below what anything else reports.
+        trial.complete(loss=value)
+    assert lucky is not None, "no trial far from x = 1"
+    assert study.best_trial.id == lucky
+    wait_until(lambda: study.recommendation_seen == 30, 30, "the recommendation on all 30 trials")
+    recommended = study.recommended_trial
+    assert recommended is not None and recommended.id != lucky and recommended.state == "SUCCEEDED"
+    assert abs(recommended.params["x"] - 1) < 1.0
+
+    plain = client.create_study(client_study("plain-bayesian", max_trials=8, max_parallel=1,
+                                             algorithm={"bayesian": {"seed": 2}}))
+    while (trial := plain.ask()) is not None:
+        trial.complete(loss=loss(trial.params))
+    assert plain.recommended_trial is None and plain.recommendation_seen == 0

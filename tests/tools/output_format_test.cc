@@ -147,6 +147,21 @@ TEST(FormatStudiesTest, ShowsTheObjectiveAndItsGoal) {
   EXPECT_THAT(FormatStudies({LrStudy()}, OutputFormat::kCsv), HasSubstr(",dev_accuracy,maximize,"));
 }
 
+TEST(FormatStudyDetailTest, ShowsTheRecommendedTrialOnlyWhenThereIsOne) {
+  v1::Study study = LrStudy();
+  EXPECT_THAT(FormatStudyDetail(study, OutputFormat::kTable),
+              HasSubstr("best        trial 7: dev_accuracy="));
+  EXPECT_THAT(FormatStudyDetail(study, OutputFormat::kTable), Not(HasSubstr("recommended")));
+  study.mutable_spec()->mutable_objective()->set_noisy(true);
+  study.set_recommended_trial_id(4);
+  study.set_recommended_value(0.87);
+  study.set_recommended_seen(12);
+  EXPECT_THAT(FormatStudyDetail(study, OutputFormat::kTable),
+              HasSubstr("recommended trial 4: dev_accuracy=0.87 (the objective is noisy: the trial the model "
+                        "is surest is good, after 12 ended trials)"));
+  EXPECT_THAT(FormatStudyDetail(study, OutputFormat::kJson), HasSubstr("\"recommended_trial_id\": 4"));
+}
+
 TEST(FormatWorkersTest, AWorkerUnseenForLongerThanTheLeaseTimeoutIsLost) {
   const int64_t now = 1'700'000'100'000;
   auto worker = [&](const std::string& id, int64_t unseen_ms, bool draining) {

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "coordinator/dashboard/api_json.h"
 #include "coordinator/dashboard/request_params.h"
 #include "coordinator/server.h"
 #include "gmock/gmock.h"
@@ -23,6 +24,26 @@ namespace hyperlab::coordinator::dashboard {
 namespace {
 
 using ::testing::HasSubstr;
+
+TEST(StudyJsonTest, ANoisyStudyCarriesItsRecommendedTrialAndOthersNone) {
+  v1::Study study;
+  *study.mutable_spec() = testing::BraninSpec("noisy", 10, 1);
+  study.set_best_trial_id(3);
+  study.set_best_value(0.1);
+  nlohmann::json plain = StudyJson(study);
+  EXPECT_TRUE(plain["recommended"].is_null());
+  EXPECT_EQ(plain["noisy"], false);
+  study.mutable_spec()->mutable_objective()->set_noisy(true);
+  study.set_recommended_trial_id(0);  // Trial 0 is a trial like any other (presence, not a sentinel).
+  study.set_recommended_value(0.5);
+  study.set_recommended_seen(9);
+  const nlohmann::json noisy = StudyJson(study);
+  EXPECT_EQ(noisy["noisy"], true);
+  EXPECT_EQ(noisy["recommended"]["trial"], 0);
+  EXPECT_EQ(noisy["recommended"]["value"], 0.5);
+  EXPECT_EQ(noisy["recommended"]["seen"], 9);
+  EXPECT_EQ(noisy["best"]["trial"], 3);
+}
 
 TEST(RequestParamsTest, IdsAreDigitsOnly) {
   EXPECT_EQ(*ParseId("0", "trial"), 0);

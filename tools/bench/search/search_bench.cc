@@ -6,10 +6,11 @@
 // slot. At each checkpoint T (after T completed trials) the point the strategy would return is the
 // completed trial with the best observed value, or the trial it recommends (Strategy::Recommend: the
 // bayesian strategy on a noisy problem, which declares its objective noisy unless --declare-noise=no);
-// its noiseless value minus the problem's minimum is the regret (HPO tasks: minus the best noiseless value any sampler reached on the task in this report).
-// Printed: the median over seeds per problem, sampler and checkpoint; a summary line per problem (ours
-// against the best Optuna sampler at each checkpoint); the win/loss count against the targets.
-// Latency: the bayesian strategy in 6 dimensions with N completed trials (Hartmann-6 at random points):
+// its noiseless value minus the problem's minimum is the regret (HPO tasks: minus the best noiseless value
+// any sampler reached on the task in this report). Printed: the median over seeds per problem, sampler and
+// checkpoint; a summary line per problem (ours against the best Optuna sampler at each checkpoint); the
+// win/loss count against the targets. Latency: the bayesian strategy in 6 dimensions with N completed
+// trials (Hartmann-6 at random points):
 // `--calls` successive Suggest calls, each followed by one more completed trial (refits included when
 // due); p50 and max. Checks: 8 parallel slots never hold two trials at one point; a study restarted at
 // every step suggests exactly what an uninterrupted one does.
@@ -328,7 +329,8 @@ Json Regret(const Flags& flags) {
   for (const Problem& p : problems) {
     for (const std::string& name : strategies) {
       Json values = Json::array();
-      for (int seed : flags.seeds) values.push_back(RunOne(p, Kinds().at(name), seed, flags.checkpoints, flags.declare_noise));
+      for (int seed : flags.seeds)
+        values.push_back(RunOne(p, Kinds().at(name), seed, flags.checkpoints, flags.declare_noise));
       ++step;
       if (!flags.quiet) {
         const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -580,12 +582,11 @@ void PrintRegret(const Json& rows, const Json& summary) {
   for (const Json& row : rows) {
     if (row["problem"] != last && !last.empty()) std::printf("\n");
     last = row["problem"];
-    std::printf(
-        "%-22s %-24s %5zu", row["problem"].get<std::string>().c_str(),
-        absl::StrCat(row["source"].get<std::string>(), " ", row["sampler"].get<std::string>(),
-                     row.value("declared_noisy", false) ? " *" : "")
-            .c_str(),
-        row["values"].size());
+    std::printf("%-22s %-24s %5zu", row["problem"].get<std::string>().c_str(),
+                absl::StrCat(row["source"].get<std::string>(), " ", row["sampler"].get<std::string>(),
+                             row.value("declared_noisy", false) ? " *" : "")
+                    .c_str(),
+                row["values"].size());
     for (const Json& m : row["median"]) std::printf(" %10s", Fixed(m.get<double>(), 4).c_str());
     std::printf("\n");
   }
@@ -654,13 +655,12 @@ void PrintLatency(const Json& latency) {
   for (const Json& row : latency) {
     const std::string cpu = row.contains("p50_cpu_ms") ? Fixed(row["p50_cpu_ms"], 1) : "-";
     const std::string fit = row.contains("first_fit_ms") ? Fixed(row["first_fit_ms"], 1) : "-";
-    std::printf(
-        "%-24s %8d %10s %10s %10s %10s\n",
-        absl::StrCat(row["source"].get<std::string>(), " ", row["sampler"].get<std::string>(),
-                     row.value("declared_noisy", false) ? " *" : "")
-            .c_str(),
-        row["trials"].get<int>(), Fixed(row["p50_ms"], 1).c_str(), Fixed(row["max_ms"], 1).c_str(),
-        cpu.c_str(), fit.c_str());
+    std::printf("%-24s %8d %10s %10s %10s %10s\n",
+                absl::StrCat(row["source"].get<std::string>(), " ", row["sampler"].get<std::string>(),
+                             row.value("declared_noisy", false) ? " *" : "")
+                    .c_str(),
+                row["trials"].get<int>(), Fixed(row["p50_ms"], 1).c_str(), Fixed(row["max_ms"], 1).c_str(),
+                cpu.c_str(), fit.c_str());
   }
 }
 

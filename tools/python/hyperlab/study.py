@@ -183,6 +183,25 @@ class Study:
         return FrozenTrial(trial, self.objective_metric)
 
     @property
+    def recommended_trial(self) -> Optional[FrozenTrial]:
+        """With ``objective: {..., noisy: true}`` and the bayesian strategy: the trial the model is surest is
+        good, which the luckiest draw (``best_trial``) often is not. None for other studies, and until the
+        model has a view. The coordinator recomputes it in the background as results arrive;
+        ``recommendation_seen`` says on how many ended trials (fetched now, like this property)."""
+        self.refresh()
+        if not self.info.HasField("recommended_trial_id"):
+            return None
+        for trial in self.get_trials():
+            if trial.id == self.info.recommended_trial_id:
+                return trial
+        return None
+
+    @property
+    def recommendation_seen(self) -> int:
+        """The number of ended trials the study's recommendation saw (0 before the first)."""
+        return self.refresh().info.recommended_seen
+
+    @property
     def best_trials(self) -> List[FrozenTrial]:
         """The Pareto front: the succeeded, feasible trials no other such trial dominates on the study's
         objectives, by id (one objective: the trials with the best value). Optuna's ``best_trials``."""

@@ -20,6 +20,7 @@ function summary(s) {
     <span class="state ${esc(s.state)}">${esc(s.state)}</span>
     <span>objective <b>${esc(s.objective.metric)}</b> ${arrow}</span>
     <span>best <b id="best">${s.best ? `${num(s.best.value)}</b> (<a href="#/study/${s.id}/trial/${s.best.trial}">trial ${s.best.trial}</a>)` : '—</b>'}</span>
+    ${s.recommended ? `<span title="The objective is noisy: the best observed value is partly luck. This is the trial the model is surest is good (after ${s.recommended.seen} ended trials).">recommended <b id="recommended">${num(s.recommended.value)}</b> (<a href="#/study/${s.id}/trial/${s.recommended.trial}">trial ${s.recommended.trial}</a>) <span class="muted small">noisy objective: the model's pick</span></span>` : ''}
     <span>trials <b id="trial-count">${c.total}</b>${s.planned ? ` of ${s.planned}` : ''}: ${c.succeeded} succeeded, ${c.running} running, ${c.pending} pending, ${c.failed} failed${c.stopped ? `, ${c.stopped} stopped` : ''}${c.reused ? `, ${c.reused} reused` : ''}</span>
     <span class="muted small">${esc(s.algorithm)} · created ${time(s.created)}${s.tags.length ? ` · tags ${s.tags.map(esc).join(', ')}` : ''}</span>
     ${s.reason ? `<div class="muted small">${esc(s.reason)}</div>` : ''}${s.waiting ? `<div class="warn small">${esc(s.waiting)}</div>` : ''}
