@@ -1,6 +1,7 @@
 #include "tools/bench/search/problems.h"
 
 #include <array>
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 #include <variant>
@@ -428,6 +429,16 @@ std::vector<Problem> AllProblems(const std::string& hpo_script) {
   out.push_back(probe(Batch(Continuous("rosenbrock4", "ill-conditioned", Box(4, -5, 10), 0, Rosenbrock))));
   out.push_back(
       probe(Batch(Continuous("michalewicz5", "rugged", Box(5, 0, kPi), -4.687658179, Michalewicz))));
+  // More noisy probes, added on 2026-12-04 night after the rule for a noisy objective's recommended trial
+  // (GpStrategy::Recommend) was chosen, to check it on noisy problems it was not chosen on: a rugged
+  // function, a coupled quadratic, a mixed space and log-scaled parameters.
+  const auto named = [&out](const std::string& name) {
+    return *std::find_if(out.begin(), out.end(), [&](const Problem& p) { return p.name == name; });
+  };
+  out.push_back(probe(WithNoise(named("ackley5"), 0.5)));
+  out.push_back(probe(WithNoise(named("trid6"), 5)));
+  out.push_back(probe(WithNoise(named("mixed_hartmann3"), 0.1)));
+  out.push_back(probe(WithNoise(named("log_training"), 0.05)));
   // Real tuning tasks: 1 - 3-fold cross-validated accuracy (hpo_task.py).
   out.push_back(Hpo("svm_digits",
                     {{Double("C", 1e-2, 1e3, Scale::kLog), Double("gamma", 1e-5, 1e-1, Scale::kLog)}},
