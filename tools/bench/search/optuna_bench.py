@@ -20,6 +20,7 @@ Usage: /usr/bin/python3 optuna_bench.py --search-bench build/tools/bench/search/
 import argparse
 import json
 import math
+import os
 import random
 import statistics
 import subprocess
@@ -109,6 +110,7 @@ def regret(args, problems, evaluate):
                          "sampler": sampler, "source": "optuna", "checkpoints": args.checkpoints,
                          "seeds": args.seeds, "values": values})
         if args.out_dir:  # One file per problem as soon as it is done: a long run can be cut short or split.
+            os.makedirs(args.out_dir, exist_ok=True)
             with open(f"{args.out_dir}/{problem['name']}.json", "w") as out:
                 json.dump({"regret": rows[first:]}, out)
     return rows
