@@ -1,7 +1,7 @@
 #include "tools/bench/search/problems.h"
 
-#include <array>
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <numbers>
 #include <variant>
