@@ -71,7 +71,7 @@ searcher::AlgorithmConfig ToAlgorithmConfig(const v1::StudySpec& spec) {
   searcher::AlgorithmConfig config;
   config.goal = PrimaryObjective(spec).goal() == v1::Objective::MAXIMIZE ? searcher::Goal::kMaximize
                                                                          : searcher::Goal::kMinimize;
-  config.noisy = spec.objectives().empty() && spec.objective().noisy();
+  config.noisy = DeclaredNoisy(spec);
   for (const v1::Objective& o : spec.objectives()) {  // Several objectives (one: `goal` alone).
     config.goals.push_back(o.goal() == v1::Objective::MAXIMIZE ? searcher::Goal::kMaximize
                                                                : searcher::Goal::kMinimize);

@@ -18,8 +18,7 @@ StudyState::StudyState(v1::Study study, std::unique_ptr<searcher::Strategy> stra
       strategy_(std::move(strategy)),
       strategy_state_(std::move(strategy_state)),
       sees_all_trials_(SuggestionsDependOnResults(study_.spec().algorithm())),
-      recommends_(study_.spec().algorithm().has_bayesian() && study_.spec().objectives().empty() &&
-                  study_.spec().objective().noisy()),
+      recommends_(study_.spec().algorithm().has_bayesian() && DeclaredNoisy(study_.spec())),
       stopping_(ToEarlyStoppingConfig(study_.spec())) {}
 
 bool StudyState::AddMeasurement(int64_t trial, const v1::Measurement& measurement) {

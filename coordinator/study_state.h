@@ -86,9 +86,8 @@ class StudyState {
   bool has_early_stopping() const { return stopping_.kind != searcher::EarlyStoppingConfig::Kind::kNone; }
 
   // The strategy's recommended result (Strategy::Recommend; Study.recommended_trial_id), a cache the core
-  // computes off-lock and sets here; never journaled (a reloaded state computes it again).
-  // Whether this study's strategy has a view of its own (a bayesian study with a noisy objective).
-  bool recommends() const { return recommends_; }
+  // computes off-lock and sets here; never journaled (a reloaded state computes it again). Only a bayesian
+  // study with a noisy objective has one (recommends_).
   // Trials that have ended (what a recommendation depends on).
   int64_t ended_trials() const { return counts_.total() - counts_.pending() - counts_.running(); }
   // A recommendation is due: it recommends, and none was computed on the trials ended now.

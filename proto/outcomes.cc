@@ -13,6 +13,10 @@ const v1::Objective& PrimaryObjective(const v1::StudySpec& spec) {
   return spec.objectives_size() > 0 ? spec.objectives(0) : spec.objective();
 }
 
+bool DeclaredNoisy(const v1::StudySpec& spec) {
+  return spec.objectives_size() == 0 && spec.objective().noisy();
+}
+
 bool SatisfiesConstraints(const v1::StudySpec& spec,
                           const google::protobuf::Map<std::string, double>& metrics) {
   for (const v1::OutcomeConstraint& c : spec.constraints()) {

@@ -21,6 +21,10 @@ std::vector<v1::Objective> StudyObjectives(const v1::StudySpec& spec);
 // and what one-value summaries (best value, plots of one objective) show.
 const v1::Objective& PrimaryObjective(const v1::StudySpec& spec);
 
+// The study's single objective is declared noisy (objective.noisy; refused in `objectives`): its result
+// is also recommended by the model (searcher/gp_strategy.h, Recommend).
+bool DeclaredNoisy(const v1::StudySpec& spec);
+
 // Whether `metrics` satisfy every constraint of `spec`. A constraint whose metric is missing or not finite
 // is violated (the trial is infeasible: nothing shows it meets the bound). True without constraints.
 bool SatisfiesConstraints(const v1::StudySpec& spec,

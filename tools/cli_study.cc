@@ -10,6 +10,7 @@
 #include "common/base/status_macros.h"
 #include "common/rpc/client_channel.h"
 #include "hyperlab/v1/services.grpc.pb.h"
+#include "proto/outcomes.h"
 #include "tools/cli.h"
 #include "tools/output_format.h"
 #include "tools/pareto_format.h"
@@ -91,7 +92,7 @@ absl::StatusOr<v1::Study> GetStudy(const GlobalOptions& g, v1::StudyService::Stu
 absl::StatusOr<std::optional<v1::Trial>> RecommendedTrial(const GlobalOptions& g,
                                                           v1::StudyService::Stub& stub,
                                                           const std::string& ref, v1::Study study) {
-  if (!study.spec().objective().noisy()) return std::nullopt;
+  if (!DeclaredNoisy(study.spec())) return std::nullopt;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   auto ended = [](const v1::Study& s) {
     return s.counts().total() - s.counts().pending() - s.counts().running();

@@ -125,7 +125,7 @@ nlohmann::json StudyJson(const v1::Study& study) {
       {"planned", study.planned_trials()},
       {"max_trials", spec.budget().max_trials()},
       {"best", std::move(best)},
-      {"noisy", spec.objectives().empty() && spec.objective().noisy()},
+      {"noisy", DeclaredNoisy(spec)},
       {"recommended", std::move(recommended)},
       {"parameters", std::move(parameters)},
       {"metrics", std::vector<std::string>(spec.metrics().begin(), spec.metrics().end())},
