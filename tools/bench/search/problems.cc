@@ -235,6 +235,79 @@ double Salomon(const std::vector<double>& x) {
   return 1 - std::cos(2 * std::numbers::pi * r) + 0.1 * r;
 }
 
+// Shekel's function with 10 wells (m = 10): flat almost everywhere, with narrow wells of different depths.
+double Shekel10(const std::vector<double>& x) {
+  static constexpr double kBeta[10] = {0.1, 0.2, 0.2, 0.4, 0.4, 0.6, 0.3, 0.7, 0.5, 0.5};
+  static constexpr double kC[4][10] = {{4, 1, 8, 6, 3, 2, 5, 8, 6, 7},
+                                       {4, 1, 8, 6, 7, 9, 3, 1, 2, 3.6},
+                                       {4, 1, 8, 6, 3, 2, 5, 8, 6, 7},
+                                       {4, 1, 8, 6, 7, 9, 3, 1, 2, 3.6}};
+  double s = 0;
+  for (int i = 0; i < 10; ++i) {
+    double r2 = kBeta[i];
+    for (int j = 0; j < 4; ++j) r2 += (x[j] - kC[j][i]) * (x[j] - kC[j][i]);
+    s -= 1 / r2;
+  }
+  return s;
+}
+
+// Hoelder's table: rugged, its four optima near the corners of the box.
+double HolderTable(const std::vector<double>& x) {
+  return -std::abs(std::sin(x[0]) * std::cos(x[1]) *
+                   std::exp(std::abs(1 - std::hypot(x[0], x[1]) / std::numbers::pi)));
+}
+
+// Drop-wave: concentric ripples around one optimum.
+double DropWave(const std::vector<double>& x) {
+  const double r2 = x[0] * x[0] + x[1] * x[1];
+  return -(1 + std::cos(12 * std::sqrt(r2))) / (0.5 * r2 + 2);
+}
+
+// Colville: a coupled, ill-conditioned quartic in 4-D.
+double Colville(const std::vector<double>& x) {
+  return 100 * std::pow(x[0] * x[0] - x[1], 2) + std::pow(x[0] - 1, 2) + std::pow(x[2] - 1, 2) +
+         90 * std::pow(x[2] * x[2] - x[3], 2) + 10.1 * (std::pow(x[1] - 1, 2) + std::pow(x[3] - 1, 2)) +
+         19.8 * (x[1] - 1) * (x[3] - 1);
+}
+
+// Beale: sharp ridges, the optimum in a narrow curved valley near an edge.
+double Beale(const std::vector<double>& x) {
+  const double a = x[0], b = x[1];
+  return std::pow(1.5 - a + a * b, 2) + std::pow(2.25 - a + a * b * b, 2) +
+         std::pow(2.625 - a + a * b * b * b, 2);
+}
+
+// Qing: separable, one optimum per orthant at +-sqrt(i); values span 11 decades (heavy-tailed).
+double Qing(const std::vector<double>& x) {
+  double s = 0;
+  for (size_t i = 0; i < x.size(); ++i) s += std::pow(x[i] * x[i] - static_cast<double>(i + 1), 2);
+  return s;
+}
+
+// Sum of different powers: flat bottom, each coordinate mattering less than the one before.
+double SumOfPowers(const std::vector<double>& x) {
+  double s = 0;
+  for (size_t i = 0; i < x.size(); ++i) s += std::pow(std::abs(x[i]), static_cast<double>(i + 2));
+  return s;
+}
+
+// Alpine 1: non-smooth and rugged (kinks at every zero of x sin x + 0.1 x).
+double Alpine1(const std::vector<double>& x) {
+  double s = 0;
+  for (double v : x) s += std::abs(v * std::sin(v) + 0.1 * v);
+  return s;
+}
+
+// Shubert: 18 global optima among 760 local ones.
+double Shubert(const std::vector<double>& x) {
+  const auto sum = [](double t) {
+    double s = 0;
+    for (int i = 1; i <= 5; ++i) s += i * std::cos((i + 1) * t + i);
+    return s;
+  };
+  return sum(x[0]) * sum(x[1]);
+}
+
 Parameter Double(std::string name, double lo, double hi, Scale scale = Scale::kLinear) {
   return {.name = std::move(name), .kind = ParameterKind::kDouble, .scale = scale, .min = lo, .max = hi};
 }
@@ -439,6 +512,60 @@ std::vector<Problem> AllProblems(const std::string& hpo_script) {
   out.push_back(probe(WithNoise(named("trid6"), 5)));
   out.push_back(probe(WithNoise(named("mixed_hartmann3"), 0.1)));
   out.push_back(probe(WithNoise(named("log_training"), 0.05)));
+  // Held-out probes added on 2026-12-05, before any change that night, to look for landscapes the strategy
+  // fails on: flat with narrow wells (Shekel), optima near corners (Hoelder), ripples (drop-wave, Shubert),
+  // coupled and ill-conditioned (Colville, Beale), heavy-tailed values (Qing), a flat bottom (sum of
+  // powers), non-smooth (Alpine), rugged and separable in 8-10-D, irrelevant parameters, a mixed space
+  // and log-scaled parameters.
+  out.push_back(probe(Continuous("shekel4", "probe", Box(4, 0, 10), -10.53644315348353, Shekel10)));
+  out.push_back(
+      probe(Continuous("holder_table", "probe", Box(2, -10, 10), -19.208502567886754, HolderTable)));
+  out.push_back(
+      probe(Continuous("drop_wave", "probe", Box(2, -5.12, 5.12), -1, Shifted(DropWave, -5.12, 5.12))));
+  out.push_back(probe(Continuous("colville", "probe", Box(4, -10, 10), 0, Colville)));
+  out.push_back(probe(Continuous("beale", "probe", Box(2, -4.5, 4.5), 0, Beale)));
+  out.push_back(probe(Continuous("qing6", "probe", Box(6, -500, 500), 0, Shifted(Qing, -500, 500))));
+  out.push_back(probe(Continuous("sum_powers6", "probe", Box(6, -1, 1), 0, Shifted(SumOfPowers, -1, 1))));
+  out.push_back(probe(Continuous("alpine6", "probe", Box(6, -10, 10), 0, Shifted(Alpine1, -10, 10))));
+  out.push_back(probe(Continuous("shubert", "probe", Box(2, -10, 10), -186.73090883102392, Shubert)));
+  out.push_back(
+      probe(Continuous("rastrigin8", "probe", Box(8, -5.12, 5.12), 0, Shifted(Rastrigin, -5.12, 5.12))));
+  out.push_back(probe(
+      Continuous("styblinski_tang10", "probe", Box(10, -5, 5), -39.16616570377142 * 10, StyblinskiTang)));
+  // Hartmann-6 among 6 parameters that do not matter, as in a tuning task with irrelevant knobs.
+  out.push_back(probe(Continuous("hartmann6_in_12", "probe", Box(12, 0, 1), -3.32236801141551,
+                                 [](const std::vector<double>& x) {
+                                   return Hartmann6({x[1], x[3], x[5], x[7], x[9], x[11]});
+                                 })));
+  {
+    // Ackley-3 plus an integer depth and a categorical optimiser.
+    const std::vector<std::string> opt = {"sgd", "adam", "lamb"};
+    SearchSpace space = Box(3, -32.768, 32.768);
+    space.parameters.push_back(Integer("depth", 1, 12));
+    space.parameters.push_back(Categorical("optimizer", opt));
+    Problem p{.name = "mixed_ackley3", .family = "probe", .space = space, .minimum = 0};
+    const Fn ackley = Shifted(Ackley, -32.768, 32.768);
+    p.evaluate = [opt, ackley](const Assignment& a) {
+      static constexpr double kOffset[3] = {0.8, 0, 0.4};
+      const std::vector<double> x = Numbers(a);
+      const int c = CategoryIndex(a[4], opt);
+      return ackley({x[0], x[1], x[2]}) + 0.2 * std::abs(x[3] - 7) + (c < 0 ? 2.0 : kOffset[c]);
+    };
+    out.push_back(p);
+  }
+  {
+    // Hartmann-6 in the decimal logarithms of six parameters on [1e-4, 1].
+    SearchSpace space;
+    for (int j = 0; j < 6; ++j)
+      space.parameters.push_back(Double("p" + std::to_string(j + 1), 1e-4, 1, Scale::kLog));
+    Problem p{.name = "log_hartmann6", .family = "probe", .space = space, .minimum = -3.32236801141551};
+    p.evaluate = [](const Assignment& a) {
+      std::vector<double> u;
+      for (double v : Numbers(a)) u.push_back((std::log10(v) + 4) / 4);
+      return Hartmann6(u);
+    };
+    out.push_back(p);
+  }
   // Real tuning tasks: 1 - 3-fold cross-validated accuracy (hpo_task.py).
   out.push_back(Hpo("svm_digits",
                     {{Double("C", 1e-2, 1e3, Scale::kLog), Double("gamma", 1e-5, 1e-1, Scale::kLog)}},
