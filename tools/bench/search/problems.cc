@@ -360,7 +360,7 @@ Problem Batch(Problem p) {
 Problem Hpo(std::string name, SearchSpace space, const std::string& script) {
   std::vector<std::string> argv = {"/usr/bin/python3", script, name};
   for (const Parameter& p : space.parameters) argv.push_back("--" + p.name + "={" + p.name + "}");
-  Problem problem{.name = name, .family = "hpo", .space = std::move(space)};
+  Problem problem{.name = name, .family = "hpo", .space = std::move(space), .command = argv};
   problem.evaluate = [argv, s = problem.space](const Assignment& a) { return RunHpoCommand(argv, s, a); };
   return problem;
 }

@@ -46,6 +46,9 @@ struct Problem {
   int pending = 1;
   // The noiseless objective. For HPO tasks it runs a program; a failure is reported as NaN.
   std::function<double(const searcher::Assignment&)> evaluate;
+  // HPO tasks: the program's argv, with `{name}` placeholders (what `evaluate` runs through the command
+  // executor; search_bench --serve runs it in a persistent child instead: hpo_command.h).
+  std::vector<std::string> command;
 };
 
 // Every problem, in report order. `hpo_script` is the path of hpo_task.py (the HPO problems run
