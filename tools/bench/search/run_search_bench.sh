@@ -14,8 +14,9 @@
 #                              --format=json  --sizes=100,1000,5000  --quiet
 # Quick look (a few minutes on 2 busy cores):
 #   tools/bench/search/run_search_bench.sh build --mode=regret --skip=hpo --seeds=2 --checkpoints=20,50
-# Full run: hours on 2 shared cores, Optuna's TPE samplers and the HPO tasks (about 2 s per trial: a Python
-# process per trial through the command executor) dominate; see docs/search.md.
+# Full run: hours on 2 shared cores; the HPO tasks dominate (Hyperlab's side runs a Python process per trial
+# through the command executor, about 0.8 s; the peers' side one persistent child: search_bench.cc, --serve);
+# see docs/search.md.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=build
