@@ -45,6 +45,16 @@ Eigen::VectorXd LogExpectedImprovement(const Eigen::VectorXd& mean, const Eigen:
   return out;
 }
 
+Eigen::VectorXd LogNoiseDiscount(const Eigen::VectorXd& variance, double noise_variance) {
+  Eigen::VectorXd out(variance.size());
+  const double noise_sd = std::sqrt(std::max(noise_variance, 0.0));
+  for (Eigen::Index i = 0; i < variance.size(); ++i) {
+    const double v = std::max(variance(i), 1e-300), r = std::sqrt(v + noise_sd * noise_sd);
+    out(i) = noise_sd == 0 ? 0 : std::log(v) - std::log(r) - std::log(r + noise_sd);
+  }
+  return out;
+}
+
 double LogNormalCdf(double z) {
   if (z > -5) return std::log(0.5 * std::erfc(-z / std::sqrt(2.0)));
   // Phi(z) = phi(t) R(t), t = -z, with R the Mills ratio (as in LogH).

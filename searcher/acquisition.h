@@ -6,6 +6,13 @@
 // is the optimistic alternative; with beta large it is pure exploration.
 // Targets are minimised: improvement is best - f(x).
 //
+// Under noise (augmented EI, Huang et al. 2006): where the model's remaining uncertainty about f(x) is small
+// against the observation noise, another trial there mostly measures noise, yet plain EI keeps its value
+// near the best posterior mean, so the search piles trials into one small region and the answer becomes
+// its luckiest draw. Augmented EI multiplies EI by 1 - noise_sd / sqrt(variance + noise_variance): about 1
+// where the model knows little, down to variance / (2 noise_variance) where it knows f(x) better than one
+// observation would tell.
+//
 // Outcome constraints: the probability of feasibility (Gardner et al., 2014; Gelbart et al., 2014) of a
 // candidate is P(lower <= c(x) <= upper) under an independent GP posterior of each constraint metric c; the
 // constrained acquisition is EI(x) * prod_k PoF_k(x), computed as log EI + sum_k log PoF_k, so that a
@@ -31,6 +38,12 @@ double LogH(double z);
 // log EI at each candidate, for minimisation below `best`.
 Eigen::VectorXd LogExpectedImprovement(const Eigen::VectorXd& mean, const Eigen::VectorXd& variance,
                                        double best);
+
+// log(1 - sqrt(noise_variance) / sqrt(variance + noise_variance)) at each candidate: augmented EI's
+// discount, computed as log(variance) - log(r) - log(r + noise_sd) with r = sqrt(variance + noise_variance),
+// so that it is accurate when variance << noise_variance. 0 when noise_variance is 0; finite for a zero
+// variance (floored at 1e-300).
+Eigen::VectorXd LogNoiseDiscount(const Eigen::VectorXd& variance, double noise_variance);
 
 // log Phi(z), the standard normal CDF: accurate far into the lower tail (no underflow to -inf before
 // z = -1e154 or so).

@@ -61,6 +61,11 @@ class Scorer {
     } else {
       score = options_.kind == AcquisitionKind::kUcb ? UpperConfidenceBound(mean, variance, options_.ucb_beta)
                                                      : LogExpectedImprovement(mean, variance, best_);
+      const GpHyperparameters& hyper = gp_.hyperparameters();
+      if (options_.augmented && options_.kind == AcquisitionKind::kLogEi &&
+          hyper.log_noise_variance - hyper.log_signal_variance > std::log(options_.augmented_min_noise)) {
+        score += LogNoiseDiscount(variance, std::exp(hyper.log_noise_variance));
+      }
     }
     for (const FeasibilityModel& c : options_.constraints) {
       Eigen::VectorXd c_mean, c_variance;

@@ -77,6 +77,7 @@ AcquisitionOptimizerOptions OptionsFor(int model_size, const AlgorithmConfig& co
     options.kind = AcquisitionKind::kUcb;
     options.ucb_beta = config.ucb_beta;
   }
+  options.augmented = config.noisy;  // Augmented EI under declared noise (acquisition.h).
   const double scale = std::clamp(std::pow(256.0 / std::max(model_size, 1), 2), 0.1, 1.0);
   options.quasi_random = static_cast<int>(options.quasi_random * scale);
   options.per_incumbent = std::max(8, static_cast<int>(options.per_incumbent * scale));

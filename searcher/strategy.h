@@ -88,7 +88,8 @@ struct AlgorithmConfig {
   std::vector<ConstraintBound> constraints;
   // The objective is noisy (objective.noisy): the same point may report different values. The best
   // observed value is then the luckiest draw, so kBayesian recommends the study's result by its model
-  // (GpStrategy::Recommend); it suggests exactly as without. One objective only.
+  // (GpStrategy::Recommend), and its acquisition is augmented EI (acquisition.h): it spreads trials where
+  // the model is unsure instead of piling them where one more draw mostly measures noise. One objective.
   bool noisy = false;
 };
 

@@ -141,5 +141,54 @@ TEST_F(TwoBasinsTest, UnderNoiseTheLineCandidatesAreLeftOut) {
   }
 }
 
+// Augmented EI under noise (acquisition.h): with 24 noisy trials piled up around x = 0.3 and a few spread
+// over the rest, plain EI picks a point at the pile's edge, where the model's mean is lowest; augmented EI
+// picks a point the model knows less about, where one more trial tells it more than one more noisy draw.
+TEST(AcquisitionBoxTest, UnderNoiseAugmentedEiLeavesThePileThatPlainEiAddsTo) {
+  SearchSpace space;
+  space.parameters.push_back({.name = "x", .min = 0, .max = 1});
+  const ParameterEncoding encoding(space);
+  std::vector<double> xs, ys;
+  for (int i = 0; i < 24; ++i) {
+    xs.push_back(0.25 + 0.1 * i / 23.0);
+    ys.push_back(0.6 * (i % 2 == 0 ? 1 : -1) * (i % 3 == 0 ? 0.5 : 1));  // Noise around f = 0.
+  }
+  for (double x : {0.0, 0.55, 0.75, 1.0}) {
+    xs.push_back(x);
+    ys.push_back(4 * (x - 0.3) * (x - 0.3));
+  }
+  Eigen::MatrixXd x(static_cast<Eigen::Index>(xs.size()), 1);
+  Eigen::VectorXd y(static_cast<Eigen::Index>(ys.size()));
+  PointSet seen(encoding.Resolutions());
+  for (size_t i = 0; i < xs.size(); ++i) {
+    x(static_cast<Eigen::Index>(i), 0) = xs[i];
+    y(static_cast<Eigen::Index>(i)) = ys[i];
+    seen.Insert(Eigen::VectorXd::Constant(1, xs[i]));
+  }
+  GpHyperparameters hyper;
+  hyper.log_lengthscales = Eigen::VectorXd::Constant(1, std::log(0.2));
+  hyper.log_signal_variance = 0;
+  hyper.log_noise_variance = std::log(0.25);  // A quarter of the signal's: above augmented_min_noise.
+  const GpModel gp = *GpModel::Create(MaternKernel(encoding.CategoricalMask()), x, y, hyper);
+  const Eigen::RowVectorXd incumbent = Eigen::RowVectorXd::Constant(1, 0.3);
+  AcquisitionOptimizerOptions options;
+  const AcquisitionResult plain = OptimizeAcquisition(gp, encoding, incumbent, 0, seen, 1, 0, options);
+  options.augmented = true;
+  const AcquisitionResult augmented = OptimizeAcquisition(gp, encoding, incumbent, 0, seen, 1, 0, options);
+  ASSERT_FALSE(plain.excluded || augmented.excluded);
+  EXPECT_GT(plain.x(0), 0.2);
+  EXPECT_LT(plain.x(0), 0.45) << "plain EI stays at the pile";
+  Eigen::VectorXd mean, variance_plain, variance_augmented;
+  gp.Predict(plain.x.transpose(), &mean, &variance_plain);
+  gp.Predict(augmented.x.transpose(), &mean, &variance_augmented);
+  EXPECT_GT(variance_augmented(0), 1.25 * variance_plain(0))
+      << "augmented EI goes where the model knows less";
+  // A noiseless model is not discounted: the same choice either way.
+  hyper.log_noise_variance = std::log(1e-6);
+  const GpModel clean = *GpModel::Create(MaternKernel(encoding.CategoricalMask()), x, y, hyper);
+  EXPECT_EQ(OptimizeAcquisition(clean, encoding, incumbent, 0, seen, 1, 0, options).x,
+            OptimizeAcquisition(clean, encoding, incumbent, 0, seen, 1, 0, AcquisitionOptimizerOptions()).x);
+}
+
 }  // namespace
 }  // namespace hyperlab::searcher

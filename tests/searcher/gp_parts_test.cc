@@ -77,6 +77,27 @@ TEST(AcquisitionTest, LogHMatchesTheDirectFormulaAndStaysFiniteFarAway) {
   EXPECT_NEAR(LogH(-25 + 1e-9), LogH(-25 - 1e-9), 1e-6);
 }
 
+TEST(AcquisitionTest, NoiseDiscountMatchesTheDirectFormulaAndFavoursWhatTheModelKnowsLeast) {
+  const double noise = 0.25;
+  Eigen::VectorXd variance(5);
+  variance << 1e-12, 1e-4, 0.01, 0.25, 4;
+  const Eigen::VectorXd discount = LogNoiseDiscount(variance, noise);
+  for (Eigen::Index i = 0; i < variance.size(); ++i) {
+    // The direct formula, in long double: it cancels for tiny variances, which 64 more bits of mantissa
+    // absorb down to 1e-12.
+    const long double v = variance(i), n = noise;
+    const long double direct = 1.0L - std::sqrt(n) / std::sqrt(v + n);
+    EXPECT_NEAR(discount(i), static_cast<double>(std::log(direct)), 1e-6) << variance(i);
+    EXPECT_LT(discount(i), 0);
+    if (i > 0) {
+      EXPECT_GT(discount(i), discount(i - 1)) << "less known must be discounted less";
+    }
+  }
+  EXPECT_TRUE(std::isfinite(LogNoiseDiscount(Eigen::VectorXd::Zero(1), noise)(0)));
+  // Without noise there is no discount: augmented EI is EI.
+  EXPECT_EQ(LogNoiseDiscount(variance, 0).norm(), 0);
+}
+
 TEST(OutputWarpingTest, KeepsOrderTamesOutliersAndImputesFailuresBelowTheWorst) {
   const std::vector<double> y = {0.3, 0.31, 0.35, 0.4, 0.5, 1e6};
   const std::vector<double> w = WarpObjectives(y, 2);
