@@ -50,7 +50,13 @@ Eigen::VectorXd Perturb(const Eigen::VectorXd& x, double step, const ParameterEn
 class Scorer {
  public:
   Scorer(const GpModel& gp, double best, const PointSet& excluded, const AcquisitionOptimizerOptions& options)
-      : gp_(gp), best_(best), excluded_(excluded), options_(options) {}
+      : gp_(gp), best_(best), excluded_(excluded), options_(options) {
+    const GpHyperparameters& hyper = gp.hyperparameters();
+    if (options.augmented && options.kind == AcquisitionKind::kLogEi &&
+        hyper.log_noise_variance - hyper.log_signal_variance > std::log(options.augmented_min_noise)) {
+      augmented_noise_variance_ = std::exp(hyper.log_noise_variance);
+    }
+  }
 
   Eigen::VectorXd Score(const Eigen::MatrixXd& points) const {
     Eigen::VectorXd mean, variance;
@@ -61,11 +67,7 @@ class Scorer {
     } else {
       score = options_.kind == AcquisitionKind::kUcb ? UpperConfidenceBound(mean, variance, options_.ucb_beta)
                                                      : LogExpectedImprovement(mean, variance, best_);
-      const GpHyperparameters& hyper = gp_.hyperparameters();
-      if (options_.augmented && options_.kind == AcquisitionKind::kLogEi &&
-          hyper.log_noise_variance - hyper.log_signal_variance > std::log(options_.augmented_min_noise)) {
-        score += LogNoiseDiscount(variance, std::exp(hyper.log_noise_variance));
-      }
+      if (augmented_noise_variance_ > 0) score += LogNoiseDiscount(variance, augmented_noise_variance_);
     }
     for (const FeasibilityModel& c : options_.constraints) {
       Eigen::VectorXd c_mean, c_variance;
@@ -85,6 +87,7 @@ class Scorer {
   double best_;
   const PointSet& excluded_;
   const AcquisitionOptimizerOptions& options_;
+  double augmented_noise_variance_ = 0;  // > 0: augmented EI with this noise (acquisition.h).
 };
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdlib>
 #include <iostream>
 #include <limits>
@@ -84,12 +85,18 @@ HpoServer::~HpoServer() {
 double HpoServer::Evaluate(const std::vector<std::string>& argv) {
   constexpr double kNan = std::numeric_limits<double>::quiet_NaN();
   if (pid_ < 0) {
+    // A child that dies makes writes fail (and the reply empty: NaN) instead of killing this process.
+    std::signal(SIGPIPE, SIG_IGN);
     int in[2], out[2];
     if (pipe(in) != 0 || pipe(out) != 0) {
       std::cerr << "search_bench: cannot create pipes for hpo_task.py --serve\n";
       std::exit(1);
     }
     pid_ = fork();
+    if (pid_ < 0) {
+      std::cerr << "search_bench: cannot start /usr/bin/python3 " << script_ << " --serve\n";
+      std::exit(1);
+    }
     if (pid_ == 0) {
       dup2(in[0], 0);
       dup2(out[1], 1);
@@ -109,9 +116,12 @@ double HpoServer::Evaluate(const std::vector<std::string>& argv) {
   const nlohmann::json request(std::vector<std::string>(argv.begin() + 2, argv.end()));
   fprintf(to_child_, "%s\n", request.dump().c_str());
   fflush(to_child_);
+  // One reply line, at most kMaxReply bytes kept (a loss line is about 30).
+  constexpr size_t kMaxReply = 4096;
   std::string line;
-  for (int c = fgetc(from_child_); c != EOF && c != '\n'; c = fgetc(from_child_))
-    line.push_back(static_cast<char>(c));
+  for (int c = fgetc(from_child_); c != EOF && c != '\n'; c = fgetc(from_child_)) {
+    if (line.size() < kMaxReply) line.push_back(static_cast<char>(c));
+  }
   // Read as the executor reads a program's output.
   const absl::StatusOr<std::optional<worker::MetricLine>> parsed = worker::ParseMetricLine(line);
   if (!parsed.ok() || !*parsed || !(*parsed)->metrics.count("loss")) {

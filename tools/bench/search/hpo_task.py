@@ -96,8 +96,8 @@ def serve():
             if not isinstance(args, list) or not all(isinstance(a, str) for a in args):
                 raise UsageError("a request is a JSON list of strings")
             reply = loss_line(["hpo_task.py"] + args)
-        except (UsageError, ValueError) as e:
-            reply = f"hyperlab-error: {e}"
+        except Exception as e:  # As a failed run of the program would: this point only.
+            reply = f"hyperlab-error: {type(e).__name__}: {e}".replace("\n", " ")
         print(reply, flush=True)
 
 

@@ -21,9 +21,9 @@
 // persistent hpo_task.py child: the values the command executor gets, as `--mode=hpo-check` compares on
 // `--calls` points per task, but without a 0.6 s interpreter start per point).
 //
-// Usage: search_bench [--mode=all|regret|latency|checks|hpo-check] [--problems=a,b|all]
-// [--families=rugged,hpo]
-//                     [--skip=hpo] [--seeds=10 | --seed-list=0,3] [--checkpoints=20,50,100]
+// Usage: search_bench [--mode=all|regret|latency|checks|hpo-check]
+//                     [--problems=a,b|all] [--families=rugged,hpo] [--skip=hpo]
+//                     [--seeds=10 | --seed-list=0,3] [--checkpoints=20,50,100]
 //                     [--strategies=bayesian,random,quasirandom,cmaes | --strategies= (report --optuna rows
 //                     only)]
 //                     [--sizes=100,1000,5000] [--calls=15]
