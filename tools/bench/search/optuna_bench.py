@@ -9,7 +9,8 @@ at once (1, or 8 for the batch problems), the oldest completes, one new trial re
 checkpoint the point returned is the completed trial with the best observed value, scored on its noiseless
 value. Output: JSON rows in search_bench's schema (it computes regret and medians when merging).
 
-Samplers: tpe, tpe-multivariate, cmaes, qmc (scrambled Sobol), random; default settings otherwise, seeded.
+Samplers: tpe, tpe-multivariate, cmaes, qmc (Sobol, unscrambled as Optuna 3.1 defaults: the same points for
+every seed), random; default settings otherwise, seeded.
 Latency mode: TPE's ask() in 6 dimensions (Hartmann-6) after N completed trials at random points.
 
 Usage: /usr/bin/python3 optuna_bench.py --search-bench build/tools/bench/search/search_bench
