@@ -28,7 +28,8 @@
 //                     only)]
 //                     [--sizes=100,1000,5000] [--calls=15]
 //                     [--optuna=FILE[,FILE...]] [--format=table|json] [--quiet] [--declare-noise=yes|no]
-//                     [--hpo-script=tools/bench/search/hpo_task.py]
+//                     [--hpo-script=tools/bench/search/hpo_task.py] [--hpo-evaluator=executor|persistent]
+//                     [--trace]
 //        search_bench --list-problems | --serve   [--hpo-script=...]
 #include <algorithm>
 #include <chrono>
@@ -52,6 +53,7 @@
 #include "searcher/unit_mapping.h"
 #include "tools/bench/search/benchmark_functions.h"
 #include "tools/bench/search/hpo_command.h"
+#include "tools/bench/search/mann_whitney.h"
 #include "tools/bench/search/problems.h"
 
 namespace hyperlab::bench {
@@ -76,6 +78,10 @@ struct Flags {
   std::string strategies = "bayesian,random";
   std::string hpo_script = "tools/bench/search/hpo_task.py";
   bool quiet = false;
+  bool trace = false;  // Each completed trial of a regret run to stderr.
+  // Hyperlab's own HPO trials in one persistent hpo_task.py child instead of the command executor: the same
+  // values (--mode=hpo-check), about 4x sooner; for experiments, not for the reported figures.
+  bool hpo_persistent = false;
   // Noisy problems declare their objective noisy (AlgorithmConfig::noisy), as a user who knows it would.
   bool declare_noise = true;
 };
@@ -149,6 +155,11 @@ Flags ParseFlags(int argc, char** argv) {
       flags.hpo_script = value;
     } else if (key == "--quiet") {
       flags.quiet = true;
+    } else if (key == "--trace") {
+      flags.trace = true;
+    } else if (key == "--hpo-evaluator") {
+      if (value != "executor" && value != "persistent") Usage("--hpo-evaluator: executor or persistent");
+      flags.hpo_persistent = value == "persistent";
     } else if (key == "--declare-noise") {
       if (value != "yes" && value != "no") Usage("--declare-noise: yes or no");
       flags.declare_noise = value == "yes";
@@ -197,10 +208,21 @@ double Median(std::vector<double> v) {
   return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
+// An HPO problem's noiseless value through `server` (hpo_command.h), as the command executor would get it.
+double EvaluateOnServer(const Problem& p, const Assignment& a, HpoServer& server) {
+  absl::StatusOr<std::vector<std::string>> argv = SubstituteHpoArgv(p.command, p.space, a);
+  if (!argv.ok()) throw std::runtime_error(std::string(argv.status().message()));
+  return server.Evaluate(*argv);
+}
+
 // One run: `pending` slots, the oldest completes first. Returns, at each checkpoint, the noiseless value
 // of the trial the strategy recommends (Strategy::Recommend), or else of the best-observed completed trial.
+// HPO tasks are evaluated through the command executor (problem.evaluate), or, with `persistent`, in that
+// persistent child (for quicker experiments; the same values, as --mode=hpo-check shows). With `trace`, each
+// completed trial is printed to stderr.
 std::vector<double> RunOne(const Problem& problem, AlgorithmConfig::Kind kind, int seed,
-                           const std::vector<int>& checkpoints, bool declare_noise) {
+                           const std::vector<int>& checkpoints, bool declare_noise, HpoServer* persistent,
+                           bool trace) {
   auto made = searcher::MakeStrategy(
       problem.space,
       {.kind = kind, .seed = static_cast<uint64_t>(seed), .noisy = declare_noise && problem.noise_sd > 0});
@@ -227,7 +249,19 @@ std::vector<double> RunOne(const Problem& problem, AlgorithmConfig::Kind kind, i
   std::vector<double> out, clean_values;  // clean_values: by trial index, of the completed trials.
   for (size_t done = 0; done < history.size() && static_cast<int>(done) < budget; ++done) {
     TrialView& trial = history[done];
-    const double clean = problem.evaluate(trial.assignment);
+    const double clean = persistent != nullptr && !problem.command.empty()
+                             ? EvaluateOnServer(problem, trial.assignment, *persistent)
+                             : problem.evaluate(trial.assignment);
+    if (trace) {
+      std::string line =
+          absl::StrCat("trial ", problem.name, " seed=", seed, " index=", trial.index, " value=", clean);
+      for (size_t k = 0; k < problem.space.parameters.size(); ++k) {
+        std::visit(
+            [&](const auto& x) { absl::StrAppend(&line, " ", problem.space.parameters[k].name, "=", x); },
+            trial.assignment[k]);
+      }
+      std::cerr << line << "\n";
+    }
     clean_values.push_back(clean);
     if (std::isfinite(clean)) {
       const double observed = Observe(problem, clean, static_cast<uint64_t>(seed), trial.index);
@@ -282,13 +316,6 @@ Json ProblemList(const Flags& flags) {
                    {"parameters", params}});
   }
   return out;
-}
-
-// An HPO problem's noiseless value through `server` (hpo_command.h), as the command executor would get it.
-double EvaluateOnServer(const Problem& p, const Assignment& a, HpoServer& server) {
-  absl::StatusOr<std::vector<std::string>> argv = SubstituteHpoArgv(p.command, p.space, a);
-  if (!argv.ok()) throw std::runtime_error(std::string(argv.status().message()));
-  return server.Evaluate(*argv);
 }
 
 // Answers evaluation requests, one JSON object per line, until end of input. HPO tasks run in one
@@ -363,28 +390,33 @@ Json Regret(const Flags& flags) {
   // Empty: run nothing, only report the rows of --optuna files (which may hold earlier hyperlab runs too).
   std::vector<std::string> strategies = absl::StrSplit(flags.strategies, ',', absl::SkipEmpty());
   const size_t total = problems.size() * strategies.size();
+  const std::unique_ptr<HpoServer> persistent =
+      flags.hpo_persistent ? std::make_unique<HpoServer>(flags.hpo_script) : nullptr;
   size_t step = 0;
   const auto start = std::chrono::steady_clock::now();
   for (const Problem& p : problems) {
     for (const std::string& name : strategies) {
       Json values = Json::array();
       for (int seed : flags.seeds)
-        values.push_back(RunOne(p, Kinds().at(name), seed, flags.checkpoints, flags.declare_noise));
+        values.push_back(RunOne(p, Kinds().at(name), seed, flags.checkpoints, flags.declare_noise,
+                                persistent.get(), flags.trace));
       ++step;
       if (!flags.quiet) {
         const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         std::cerr << absl::StrCat("[", step, "/", total, "] ", p.name, " hyperlab ", name, " (",
                                   flags.seeds.size(), " seeds) ", static_cast<int>(s), " s\n");
       }
-      rows.push_back({{"problem", p.name},
-                      {"family", p.family},
-                      {"minimum", std::isfinite(p.minimum) ? Json(p.minimum) : Json(nullptr)},
-                      {"sampler", name},
-                      {"source", "hyperlab"},
-                      {"declared_noisy", flags.declare_noise && p.noise_sd > 0},
-                      {"checkpoints", flags.checkpoints},
-                      {"seeds", flags.seeds},
-                      {"values", values}});
+      Json row = {{"problem", p.name},
+                  {"family", p.family},
+                  {"minimum", std::isfinite(p.minimum) ? Json(p.minimum) : Json(nullptr)},
+                  {"sampler", name},
+                  {"source", "hyperlab"},
+                  {"declared_noisy", flags.declare_noise && p.noise_sd > 0},
+                  {"checkpoints", flags.checkpoints},
+                  {"seeds", flags.seeds},
+                  {"values", values}};
+      if (!p.command.empty()) row["hpo_evaluator"] = flags.hpo_persistent ? "persistent" : "executor";
+      rows.push_back(std::move(row));
     }
   }
   return rows;
@@ -538,8 +570,18 @@ std::string Fixed(double v, int precision) {
   return buf;
 }
 
+// A scored row's regret per seed at its checkpoint `c` (a run without a value: infinite).
+std::vector<double> RegretsAt(const Json& row, size_t c) {
+  std::vector<double> out;
+  for (const Json& run : row["regret"]) {
+    out.push_back(run[c].is_number() ? run[c].get<double>() : std::numeric_limits<double>::infinity());
+  }
+  return out;
+}
+
 // Adds "regret" (per seed) and "median" (per checkpoint) to every row, and returns the summary: per
-// problem and hyperlab strategy, ours against the best Optuna sampler at each checkpoint.
+// problem and hyperlab strategy, ours against the best Optuna sampler at each checkpoint, with the one-sided
+// Mann-Whitney p-value of ours being the worse over the seeds ("p_worse", mann_whitney.h).
 Json Score(Json& rows) {
   std::map<std::string, double> reference;
   for (const Json& row : rows) {
@@ -589,30 +631,36 @@ Json Score(Json& rows) {
         const int trials = ours["checkpoints"][c];
         double best = std::numeric_limits<double>::infinity();
         std::string best_name;
+        std::vector<double> best_regrets;
         for (const Json& peer : rows) {
           if (peer["problem"] != problem || peer["source"] != "optuna") continue;
           for (size_t k = 0; k < peer["checkpoints"].size(); ++k) {
             if (peer["checkpoints"][k] == trials && peer["median"][k].get<double>() < best) {
               best = peer["median"][k];
               best_name = peer["sampler"];
+              best_regrets = RegretsAt(peer, k);
             }
           }
         }
         if (best_name.empty()) continue;
         const double mine = ours["median"][c];
         constexpr double kTie = 1e-12;  // Both at the optimum (e.g. a plateau's floor) is a tie, not a loss.
+        const std::optional<double> p_worse = MannWhitneyGreaterP(RegretsAt(ours, c), best_regrets);
         line["at"].push_back({{"trials", trials},
                               {"ours", mine},
                               {"best_optuna", best},
                               {"best_optuna_sampler", best_name},
                               {"at_or_below", mine <= best + kTie},
-                              {"at_most_half", mine <= 0.5 * best + kTie}});
+                              {"at_most_half", mine <= 0.5 * best + kTie},
+                              {"p_worse", p_worse ? Json(*p_worse) : Json(nullptr)}});
       }
       summary.push_back(line);
     }
   }
   return summary;
 }
+
+constexpr double kSignificance = 0.05;
 
 void PrintRegret(const Json& rows, const Json& summary) {
   std::printf(
@@ -637,10 +685,13 @@ void PrintRegret(const Json& rows, const Json& summary) {
   }
   std::printf(
       "\nSummary: each hyperlab strategy against the best Optuna sampler (median regret; W = at or below, "
-      "H = at most half)\n");
-  std::map<std::string, std::map<int, std::array<int, 3>>> counts;  // sampler -> trials -> {W, H, n}
-  std::map<std::string, std::array<int, 3>> both;                   // Over the checkpoints >= 50 together.
-  std::set<int> late;                                               // Those checkpoints, for the label.
+      "H = at most half, L = above; p = one-sided exact Mann-Whitney p-value of a loss over the seeds: the "
+      "chance of seeds this much worse were both alike; significant below %.2f)\n",
+      kSignificance);
+  // sampler -> trials -> {W, H, n, losses with p_worse < kSignificance}
+  std::map<std::string, std::map<int, std::array<int, 4>>> counts;
+  std::map<std::string, std::array<int, 3>> both;  // Over the checkpoints >= 50 together.
+  std::set<int> late;                              // Those checkpoints, for the label.
   for (const Json& line : summary) {
     if (line["at"].empty()) continue;  // No Optuna rows for this problem in the report.
     std::string text =
@@ -661,6 +712,11 @@ void PrintRegret(const Json& rows, const Json& summary) {
       }
       absl::StrAppend(&text, "  @", trials, " ", Fixed(at["ours"], 4), " vs ", Fixed(at["best_optuna"], 4),
                       " (", at["best_optuna_sampler"].get<std::string>(), ") ", h ? "H" : (w ? "W" : "L"));
+      if (!w && at["p_worse"].is_number()) {
+        const double p = at["p_worse"];
+        absl::StrAppend(&text, " p=", Fixed(p, 2));
+        count[3] += p < kSignificance;
+      }
     }
     if (any) {
       auto& b = both[line["sampler"]];
@@ -676,8 +732,8 @@ void PrintRegret(const Json& rows, const Json& summary) {
   for (const auto& [sampler, by_trials] : counts) {
     std::string text = absl::StrCat(sampler, ":");
     for (const auto& [trials, c] : by_trials) {
-      absl::StrAppend(&text, "  @", trials, " ", c[0], " wins, ", c[2] - c[0], " losses (", c[1],
-                      " at most half)");
+      absl::StrAppend(&text, "  @", trials, " ", c[0], " wins, ", c[2] - c[0], " losses (", c[3],
+                      " significant; ", c[1], " at most half)");
     }
     if (both.count(sampler)) {
       const auto& b = both.at(sampler);
