@@ -686,7 +686,7 @@ void PrintRegret(const Json& rows, const Json& summary) {
   std::printf(
       "\nSummary: each hyperlab strategy against the best Optuna sampler (median regret; W = at or below, "
       "H = at most half, L = above; p = one-sided exact Mann-Whitney p-value of a loss over the seeds: the "
-      "chance of seeds this much worse were both alike; significant below %.2f)\n",
+      "chance of seeds at least this much worse if both strategies were alike; significant below %.2f)\n",
       kSignificance);
   // sampler -> trials -> {W, H, n, losses with p_worse < kSignificance}
   std::map<std::string, std::map<int, std::array<int, 4>>> counts;
