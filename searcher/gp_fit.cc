@@ -10,6 +10,7 @@
 #include "Eigen/Eigenvalues"
 #include "searcher/bounded_bfgs.h"
 #include "searcher/halton.h"
+#include "searcher/input_warping.h"
 
 namespace hyperlab::searcher {
 namespace {
@@ -246,6 +247,41 @@ std::optional<GpHyperparameters> FitProjection(const MaternKernel& kernel, const
   const double margin = ProjectionMargin(numeric, static_cast<int>(x.rows()));
   if (!(value < plain_value - margin)) return std::nullopt;
   return GpHyperparameters::Unpack(theta, d);
+}
+
+GpHyperparameters FitWarp(const MaternKernel& kernel, const Eigen::MatrixXd& x, const Eigen::VectorXd& y,
+                          const GpHyperparameters& plain, uint64_t seed) {
+  const int d = kernel.dimensions(), n = static_cast<int>(x.rows());
+  if (n < kMinWarpObservations || plain.projection.size() > 0 || !plain.warp.empty()) return plain;
+  // Greedy, coordinate by coordinate, with the plain fit's hyperparameters held: cheap (no refit per
+  // option), and a warp that helps at all usually helps already before the lengthscales follow it.
+  const Eigen::VectorXd theta = plain.Pack();
+  const double plain_value = NegativeLogPosterior(kernel, x, y, theta, nullptr);
+  double best = plain_value;
+  std::vector<uint8_t> warp(static_cast<size_t>(d), kIdentityWarp);
+  for (int j = 0; j < d; ++j) {
+    if (kernel.categorical(j)) continue;
+    uint8_t chosen = kIdentityWarp;
+    for (int option = 0; option < kWarpOptions; ++option) {
+      if (option == kIdentityWarp) continue;
+      warp[j] = static_cast<uint8_t>(option);
+      const double value = NegativeLogPosterior(kernel, ApplyWarp(warp, x), y, theta, nullptr);
+      if (value < best) {
+        best = value;
+        chosen = static_cast<uint8_t>(option);
+      }
+    }
+    warp[j] = chosen;
+  }
+  const int warped =
+      static_cast<int>(std::count_if(warp.begin(), warp.end(), [](uint8_t w) { return w != kIdentityWarp; }));
+  if (warped == 0) return plain;
+  const Eigen::MatrixXd warped_x = ApplyWarp(warp, x);
+  GpHyperparameters fitted = FitHyperparameters(kernel, warped_x, y, &plain, seed);
+  const double value = NegativeLogPosterior(kernel, warped_x, y, fitted.Pack(), nullptr);
+  if (!(value < plain_value - ProjectionMargin(2 * warped, n))) return plain;
+  fitted.warp = std::move(warp);
+  return fitted;
 }
 
 }  // namespace hyperlab::searcher

@@ -72,6 +72,14 @@ std::optional<GpHyperparameters> FitProjection(const MaternKernel& kernel, const
                                                const Eigen::VectorXd& y, const GpHyperparameters& plain,
                                                const GpHyperparameters* warm_start);
 
+// Input warping (input_warping.h): `plain` (a fit on the raw rows of `x`, without projection or warp)
+// refitted on inputs warped per coordinate, when that beats it by ProjectionMargin(2 per warped coordinate);
+// else `plain`. Needs kMinWarpObservations rows. The warp is chosen greedily, coordinate by coordinate, with
+// `plain`'s other hyperparameters held, then the hyperparameters are refitted from `plain` (`seed` as for
+// FitHyperparameters).
+GpHyperparameters FitWarp(const MaternKernel& kernel, const Eigen::MatrixXd& x, const Eigen::VectorXd& y,
+                          const GpHyperparameters& plain, uint64_t seed);
+
 }  // namespace hyperlab::searcher
 
 #endif  // HYPERLAB_SEARCHER_GP_FIT_H_

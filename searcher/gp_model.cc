@@ -5,6 +5,7 @@
 
 #include "Eigen/Cholesky"
 #include "absl/status/status.h"
+#include "searcher/input_warping.h"
 
 namespace hyperlab::searcher {
 
@@ -31,6 +32,7 @@ GpHyperparameters GpHyperparameters::Unpack(const Eigen::VectorXd& theta, int di
 absl::StatusOr<GpModel> GpModel::Create(const MaternKernel& kernel, Eigen::MatrixXd x, Eigen::VectorXd y,
                                         const GpHyperparameters& hyper) {
   GpModel model(kernel, hyper);
+  if (!hyper.warp.empty()) x = ApplyWarp(hyper.warp, std::move(x));
   const double signal = std::exp(hyper.log_signal_variance), noise = std::exp(hyper.log_noise_variance);
   Eigen::MatrixXd k = kernel.Cross(x, x, model.inverse_lengthscales_, signal, model.hyper_.projection);
   // Jitter retries: relative to the signal variance, from none up to 1e-2.
@@ -57,7 +59,10 @@ void GpModel::SolveAlpha() {
 
 void GpModel::Predict(const Eigen::MatrixXd& xc, Eigen::VectorXd* mean, Eigen::VectorXd* variance) const {
   const double signal = std::exp(hyper_.log_signal_variance);
-  Eigen::MatrixXd kc = kernel_.Cross(x_, xc, inverse_lengthscales_, signal, hyper_.projection);  // n x m
+  Eigen::MatrixXd kc =
+      hyper_.warp.empty()
+          ? kernel_.Cross(x_, xc, inverse_lengthscales_, signal, hyper_.projection)  // n x m
+          : kernel_.Cross(x_, ApplyWarp(hyper_.warp, xc), inverse_lengthscales_, signal, hyper_.projection);
   *mean = kc.transpose() * alpha_;
   chol_.triangularView<Eigen::Lower>().solveInPlace(kc);
   *variance = (signal - kc.colwise().squaredNorm().transpose().array()).cwiseMax(1e-12 * signal).matrix();
@@ -66,7 +71,7 @@ void GpModel::Predict(const Eigen::MatrixXd& xc, Eigen::VectorXd* mean, Eigen::V
 void GpModel::AddObservation(const Eigen::VectorXd& x, double y) {
   const Eigen::Index n = y_.size();
   const double signal = std::exp(hyper_.log_signal_variance);
-  Eigen::MatrixXd row = x.transpose();
+  const Eigen::MatrixXd row = ApplyWarp(hyper_.warp, x.transpose());
   Eigen::VectorXd k = kernel_.Cross(x_, row, inverse_lengthscales_, signal, hyper_.projection).col(0);
   chol_.triangularView<Eigen::Lower>().solveInPlace(k);
   // The new diagonal entry; floored so that a point equal to an existing one keeps the factor valid.
@@ -76,7 +81,7 @@ void GpModel::AddObservation(const Eigen::VectorXd& x, double y) {
   chol_.col(n).setZero();
   chol_(n, n) = std::sqrt(d2);
   x_.conservativeResize(n + 1, Eigen::NoChange);
-  x_.row(n) = x.transpose();
+  x_.row(n) = row.row(0);
   y_.conservativeResize(n + 1);
   y_(n) = y;
   SolveAlpha();

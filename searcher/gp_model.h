@@ -17,6 +17,9 @@
 #ifndef HYPERLAB_SEARCHER_GP_MODEL_H_
 #define HYPERLAB_SEARCHER_GP_MODEL_H_
 
+#include <cstdint>
+#include <vector>
+
 #include "Eigen/Core"
 #include "absl/status/statusor.h"
 #include "searcher/matern_kernel.h"
@@ -32,6 +35,9 @@ struct GpHyperparameters {
   // than the lengthscales say (a valley oblique to every parameter). The squared distance gains
   // ((a - b) . v)^2 (matern_kernel.h). Zero on categorical coordinates. Fitted by gp_fit.h.
   Eigen::VectorXd projection;
+  // Empty, or one input_warping.h option per coordinate: the model sees each point with coordinate j
+  // warped by warp[j] (training points and predicted points alike). Not in Pack(): saved beside theta.
+  std::vector<uint8_t> warp;
 
   // As one vector: lengthscales, signal, noise, then the projection when there is one (d + 2 or 2d + 2
   // entries); and back, for `dimensions` coordinates.
@@ -42,7 +48,8 @@ struct GpHyperparameters {
 
 class GpModel {
  public:
-  // The posterior given the rows of `x` (n x d, encoded) and their standardised outputs `y`.
+  // The posterior given the rows of `x` (n x d, encoded) and their standardised outputs `y`; with a
+  // `hyper.warp`, points are warped inside (callers always pass and query encoded points).
   // INTERNAL when the kernel matrix cannot be factorised even with jitter (non-finite inputs).
   static absl::StatusOr<GpModel> Create(const MaternKernel& kernel, Eigen::MatrixXd x, Eigen::VectorXd y,
                                         const GpHyperparameters& hyper);

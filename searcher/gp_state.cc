@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "searcher/input_warping.h"
 
 namespace hyperlab::searcher {
 
@@ -15,6 +16,10 @@ std::string EncodeGpState(const GpState& state) {
   std::string out = absl::StrCat("gp1 fit=", state.fit_observations, " theta=");
   for (Eigen::Index i = 0; i < state.theta.size(); ++i) {
     absl::StrAppend(&out, i == 0 ? "" : ",", absl::Hex(std::bit_cast<uint64_t>(state.theta(i))));
+  }
+  if (!IsIdentityWarp(state.warp)) {
+    absl::StrAppend(&out, " warp=");
+    for (uint8_t w : state.warp) out.push_back(static_cast<char>('0' + w));
   }
   return out;
 }
@@ -27,6 +32,14 @@ std::optional<GpState> DecodeGpState(absl::string_view text) {
   if (!absl::SimpleAtoi(text.substr(0, space), &state.fit_observations)) return std::nullopt;
   text.remove_prefix(space + 1);
   if (!absl::ConsumePrefix(&text, "theta=")) return std::nullopt;
+  if (const size_t warp = text.find(" warp="); warp != absl::string_view::npos) {
+    for (char c : text.substr(warp + 6)) {
+      if (c < '0' || c >= '0' + kWarpOptions) return std::nullopt;
+      state.warp.push_back(static_cast<uint8_t>(c - '0'));
+    }
+    if (state.warp.empty()) return std::nullopt;
+    text = text.substr(0, warp);
+  }
   std::vector<double> theta;
   if (!text.empty()) {
     for (absl::string_view part : absl::StrSplit(text, ',')) {

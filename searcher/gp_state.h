@@ -7,7 +7,9 @@
 // state, computes exactly what an uninterrupted one would. Doubles are stored as their IEEE-754 bit
 // patterns in hex, so the round trip is exact.
 //
-// Format (one line): "gp1 fit=<completed trials at the last fit> theta=<hex>,<hex>,..."
+// Format (one line): "gp1 fit=<completed trials at the last fit> theta=<hex>,<hex>,..." and, when the fit
+// warps its inputs (input_warping.h), " warp=<one digit per coordinate>" (a state without it: no warp, as
+// every state written before input warping).
 //
 // Example:
 //   std::string s = EncodeGpState({.fit_observations = 40, .theta = theta});
@@ -20,6 +22,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "Eigen/Core"
 #include "absl/strings/string_view.h"
@@ -29,6 +32,7 @@ namespace hyperlab::searcher {
 struct GpState {
   int64_t fit_observations = 0;  // Observations the hyperparameters were fitted on.
   Eigen::VectorXd theta;         // GpHyperparameters::Pack(); empty before the first fit.
+  std::vector<uint8_t> warp;     // GpHyperparameters::warp: empty, or an option per coordinate.
 };
 
 std::string EncodeGpState(const GpState& state);

@@ -12,6 +12,7 @@
 #include "searcher/gp_model.h"
 #include "searcher/gp_state.h"
 #include "searcher/halton.h"
+#include "searcher/input_warping.h"
 #include "searcher/matern_kernel.h"
 #include "searcher/output_warping.h"
 #include "searcher/point_set.h"
@@ -58,7 +59,15 @@ Eigen::VectorXd Rows(const Eigen::VectorXd& y, const std::vector<int>& rows) {
 
 // Whether a saved fit is one for `dimensions` coordinates (with or without a projection).
 bool FitsDimensions(const std::optional<GpState>& state, int dimensions) {
-  return state && (state->theta.size() == dimensions + 2 || state->theta.size() == 2 * dimensions + 2);
+  return state && (state->theta.size() == dimensions + 2 || state->theta.size() == 2 * dimensions + 2) &&
+         (state->warp.empty() || static_cast<int>(state->warp.size()) == dimensions);
+}
+
+// The saved fit (FitsDimensions must hold).
+GpHyperparameters Restore(const GpState& state, int dimensions) {
+  GpHyperparameters hyper = GpHyperparameters::Unpack(state.theta, dimensions);
+  hyper.warp = state.warp;
+  return hyper;
 }
 
 bool NeedsFit(const std::optional<GpState>& state, int64_t observations, int dimensions) {
@@ -237,18 +246,21 @@ GpHyperparameters FitHyperparametersOrRestore(const MaternKernel& kernel, const 
                                               const Eigen::VectorXd& key = Eigen::VectorXd()) {
   const int n = static_cast<int>(t.y.size());
   std::optional<GpState> saved = DecodeGpState(state);
-  if (!NeedsFit(saved, n, d)) return GpHyperparameters::Unpack(saved->theta, d);
+  if (!NeedsFit(saved, n, d)) return Restore(*saved, d);
   const std::vector<int> fit_rows = Subset(key.size() == n ? key : t.y, GpStrategy::kFitCap);
   const Eigen::MatrixXd x = Rows(t.x, fit_rows);
   const Eigen::VectorXd y = Rows(t.y, fit_rows);
   const std::optional<GpHyperparameters> warm =
-      FitsDimensions(saved, d) ? std::optional(GpHyperparameters::Unpack(saved->theta, d)) : std::nullopt;
+      FitsDimensions(saved, d) ? std::optional(Restore(*saved, d)) : std::nullopt;
   GpHyperparameters hyper = FitHyperparameters(kernel, x, y, warm ? &*warm : nullptr, seed);
+  hyper = FitWarp(kernel, x, y, hyper, seed);  // input_warping.h; usually the identity.
+  const Eigen::MatrixXd model_x = ApplyWarp(hyper.warp, x);
   if (std::optional<GpHyperparameters> projected =
-          FitProjection(kernel, x, y, hyper, warm ? &*warm : nullptr)) {
+          FitProjection(kernel, model_x, y, hyper, warm ? &*warm : nullptr)) {
+    projected->warp = std::move(hyper.warp);
     hyper = *std::move(projected);
   }
-  state = EncodeGpState({.fit_observations = n, .theta = hyper.Pack()});
+  state = EncodeGpState({.fit_observations = n, .theta = hyper.Pack(), .warp = hyper.warp});
   return hyper;
 }
 
@@ -579,7 +591,7 @@ std::optional<int64_t> GpStrategy::Recommend(absl::Span<const TrialView> history
   std::string objective_state = SplitState(state, config_.constraints.size() + 1).front();
   const std::optional<GpState> saved = DecodeGpState(objective_state);
   const GpHyperparameters hyper =
-      FitsDimensions(saved, d) ? GpHyperparameters::Unpack(saved->theta, d)
+      FitsDimensions(saved, d) ? Restore(*saved, d)
                                : FitHyperparametersOrRestore(kernel, t, d, config_.seed, objective_state);
   const std::vector<int> rows = Subset(t.y, kDataCap);
   absl::StatusOr<GpModel> model = GpModel::Create(kernel, Rows(t.x, rows), Rows(t.y, rows), hyper);
