@@ -186,6 +186,42 @@ TEST(GpStrategyTest, WithALearnedProjectionRestartAtAnyPointContinuesIdentically
   EXPECT_GT(projected, 10) << "the fit never kept a projection";
 }
 
+// A surface flat over most of one parameter's range and rippled at its low end (as C on svm_digits): the
+// fit warps that coordinate (input_warping.h). Restarts still change nothing, and the state carries the
+// warp.
+TEST(GpStrategyTest, WithAnInputWarpRestartAtAnyPointContinuesIdentically) {
+  SearchSpace space;
+  space.parameters.push_back({.name = "c", .min = 0, .max = 1});
+  space.parameters.push_back({.name = "g", .min = 0, .max = 1});
+  const auto f = [](const Assignment& a) {
+    const double c = std::get<double>(a[0]), g = std::get<double>(a[1]);
+    return (c < 0.3 ? std::sin(30 * c) : std::sin(9.0)) + 4 * (g - 0.4) * (g - 0.4);
+  };
+  const AlgorithmConfig config = Bayesian(5);
+  const GpStrategy uninterrupted(space, config);
+  std::vector<TrialView> history;
+  std::string state;
+  size_t done = 0;
+  int warped = 0;
+  while (history.size() < 40) {
+    const int count = history.empty() ? 4 : 1;
+    std::string journaled = state;
+    auto a = uninterrupted.Suggest(history, count, state);
+    auto b = GpStrategy(space, config).Suggest(history, count, journaled);
+    ASSERT_TRUE(a.ok() && b.ok());
+    ASSERT_EQ(*a, *b) << "at trial " << history.size();
+    ASSERT_EQ(state, journaled) << "at trial " << history.size();
+    const std::optional<GpState> decoded = DecodeGpState(state);
+    if (decoded && !decoded->warp.empty()) ++warped;
+    for (const Assignment& x : *a)
+      history.push_back({.index = static_cast<int64_t>(history.size()), .assignment = x});
+    history[done].outcome = Outcome::kSucceeded;
+    history[done].objective = f(history[done].assignment);
+    ++done;
+  }
+  EXPECT_GT(warped, 5) << "the fit never kept a warp";
+}
+
 TEST(GpStrategyTest, EightPendingTrialsNeverShareAPoint) {
   // A coarse space (integers and a categorical: 5 * 4 * 2 = 40 points) makes collisions likely if pending
   // trials were ignored.
