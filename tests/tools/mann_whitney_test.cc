@@ -86,6 +86,24 @@ TEST(MannWhitneyTest, ThirtySeedsAgainstThirtyAreExactAndSymmetric) {
   EXPECT_LT(greater + less, 1.2);
 }
 
+TEST(MannWhitneyTest, AgainstAPeerWithOneValueItIsTheSignTest) {
+  // 7 of 10 above the value, 3 below: P(Binomial(10, 1/2) >= 7) = 176 / 1024.
+  const std::vector<double> ours = {0, 0, 0, 60, 61, 62, 63, 64, 65, 66};
+  EXPECT_NEAR(*SignTestGreaterP(ours, 58.8), 176.0 / 1024, 1e-15);
+  EXPECT_NEAR(*GreaterP(ours, std::vector<double>(10, 58.8)), 176.0 / 1024, 1e-15);
+  // Mann-Whitney would take the ten equal values for ten draws without spread: a smaller p (0.056).
+  EXPECT_LT(*MannWhitneyGreaterP(ours, std::vector<double>(10, 58.8)), 0.5 * 176.0 / 1024);
+  // Values equal to the peer's are dropped; none left: 1.
+  EXPECT_NEAR(*SignTestGreaterP({5, 5, 6}, 5), 0.5, 1e-15);
+  EXPECT_NEAR(*SignTestGreaterP({5, 5}, 5), 1.0, 1e-15);
+  EXPECT_NEAR(*SignTestGreaterP({1, 2, 3}, 4), 1.0, 1e-15);
+  EXPECT_NEAR(*SignTestGreaterP({5, 6, 7}, 4), 0.125, 1e-15);
+  // A peer with spread: Mann-Whitney.
+  EXPECT_EQ(*GreaterP(ours, {58, 59}), *MannWhitneyGreaterP(ours, {58, 59}));
+  EXPECT_FALSE(SignTestGreaterP({}, 1).has_value());
+  EXPECT_FALSE(SignTestGreaterP({1, std::nan("")}, 1).has_value());
+}
+
 TEST(MannWhitneyTest, RefusesWhatItCannotTest) {
   EXPECT_FALSE(MannWhitneyGreaterP({}, {1, 2}).has_value());
   EXPECT_FALSE(MannWhitneyGreaterP({1}, {}).has_value());

@@ -50,4 +50,30 @@ std::optional<double> MannWhitneyGreaterP(absl::Span<const double> a, absl::Span
   return static_cast<double>(at_least / total);
 }
 
+std::optional<double> SignTestGreaterP(absl::Span<const double> a, double v) {
+  if (a.empty() || std::isnan(v) || std::any_of(a.begin(), a.end(), [](double x) { return std::isnan(x); })) {
+    return std::nullopt;
+  }
+  int m = 0, k = 0;
+  for (double x : a) {
+    if (x == v) continue;
+    ++m;
+    k += x > v ? 1 : 0;
+  }
+  // P(K >= k): the binomial coefficients by the recurrence C(m, i + 1) = C(m, i) (m - i) / (i + 1).
+  long double coefficient = 1, at_least = 0;
+  for (int i = 0; i <= m; ++i) {
+    if (i >= k) at_least += coefficient;
+    coefficient = coefficient * (m - i) / (i + 1);
+  }
+  return static_cast<double>(at_least / std::pow(2.0L, m));
+}
+
+std::optional<double> GreaterP(absl::Span<const double> a, absl::Span<const double> b) {
+  if (!b.empty() && std::all_of(b.begin(), b.end(), [&](double x) { return x == b.front(); })) {
+    return SignTestGreaterP(a, b.front());
+  }
+  return MannWhitneyGreaterP(a, b);
+}
+
 }  // namespace hyperlab::bench

@@ -29,6 +29,16 @@ std::optional<double> MannWhitneyGreaterP(absl::Span<const double> a, absl::Span
 
 inline constexpr int kMaxPooled = 100;
 
+// The exact one-sided sign test of `a` against one value `v`: P(K >= k) for K ~ Binomial(m, 1/2), where k
+// of the m values of `a` that differ from `v` are above it (P = 1 when none differs). For a peer whose seeds
+// all gave the same value (Optuna's QMC: unscrambled Sobol, one run repeated), which is one draw, not
+// |b| independent ones: Mann-Whitney would take it for a distribution with no spread and overstate the
+// significance. Empty when `a` is empty or holds a NaN.
+std::optional<double> SignTestGreaterP(absl::Span<const double> a, double v);
+
+// MannWhitneyGreaterP(a, b), or SignTestGreaterP(a, b[0]) when every value of `b` is the same.
+std::optional<double> GreaterP(absl::Span<const double> a, absl::Span<const double> b);
+
 }  // namespace hyperlab::bench
 
 #endif  // HYPERLAB_TOOLS_BENCH_SEARCH_MANN_WHITNEY_H_

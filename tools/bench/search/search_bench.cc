@@ -645,7 +645,7 @@ Json Score(Json& rows) {
         if (best_name.empty()) continue;
         const double mine = ours["median"][c];
         constexpr double kTie = 1e-12;  // Both at the optimum (e.g. a plateau's floor) is a tie, not a loss.
-        const std::optional<double> p_worse = MannWhitneyGreaterP(RegretsAt(ours, c), best_regrets);
+        const std::optional<double> p_worse = GreaterP(RegretsAt(ours, c), best_regrets);
         line["at"].push_back({{"trials", trials},
                               {"ours", mine},
                               {"best_optuna", best},
@@ -685,8 +685,11 @@ void PrintRegret(const Json& rows, const Json& summary) {
   }
   std::printf(
       "\nSummary: each hyperlab strategy against the best Optuna sampler (median regret; W = at or below, "
-      "H = at most half, L = above; p = one-sided exact Mann-Whitney p-value of a loss over the seeds: the "
-      "chance of seeds at least this much worse if both strategies were alike; significant below %.2f)\n",
+      "H = at most half, L = above; p = one-sided exact Mann-Whitney p-value of a loss over the seeds (a "
+      "sign "
+      "test against a peer whose seeds all gave one value): the chance of seeds at least this much worse if "
+      "both "
+      "strategies were alike; significant below %.2f)\n",
       kSignificance);
   // sampler -> trials -> {W, H, n, losses with p_worse < kSignificance}
   std::map<std::string, std::map<int, std::array<int, 4>>> counts;
@@ -714,7 +717,7 @@ void PrintRegret(const Json& rows, const Json& summary) {
                       " (", at["best_optuna_sampler"].get<std::string>(), ") ", h ? "H" : (w ? "W" : "L"));
       if (!w && at["p_worse"].is_number()) {
         const double p = at["p_worse"];
-        absl::StrAppend(&text, " p=", Fixed(p, 2));
+        absl::StrAppend(&text, " p=", Fixed(p, 3));
         count[3] += p < kSignificance;
       }
     }
