@@ -190,7 +190,9 @@ TEST_F(LabJournalTest, WarmStartedStudyReachesTheTargetInFewerTrials) {
     ASSERT_TRUE(core_->CreateStudy(Bayesian("cold" + std::to_string(seed), 15, seed)).ok());
     Run();
     const int cold_hit = first_hit(Values("cold" + std::to_string(seed)));
-    EXPECT_LE(warm_hit, 3) << "seed " << seed;  // The model starts from 25 observations.
+    // The model starts from 25 observations: 3 trials on every seed before input warping
+    // (searcher/input_warping.h), 3, 4 and 3 with it (cold: 2, and not within 15 trials twice).
+    EXPECT_LE(warm_hit, 4) << "seed " << seed;
     warm_total += warm_hit;
     cold_total += std::min(cold_hit, 16);
   }
