@@ -195,6 +195,32 @@ TEST(GpStrategyTest, WithAnInputWarpRestartAtAnyPointContinuesIdentically) {
   EXPECT_GT(warped, 5) << "the fit never kept a warp";
 }
 
+// A journaled state whose warp does not fit the space (a digit per coordinate) is no fit at all: the
+// strategy refits from scratch, exactly as with no state.
+TEST(GpStrategyTest, AStateWithAWarpOfTheWrongLengthIsRefittedAfresh) {
+  const GpStrategy strategy(BraninSpace(), Bayesian(3));
+  std::vector<TrialView> history;
+  std::string state;
+  for (int round = 0; round < 12; ++round) {
+    auto next = strategy.Suggest(history, 1, state);
+    ASSERT_TRUE(next.ok());
+    history.push_back({.index = static_cast<int64_t>(history.size()),
+                       .assignment = (*next)[0],
+                       .outcome = Outcome::kSucceeded,
+                       .objective = BraninOf((*next)[0])});
+  }
+  ASSERT_TRUE(DecodeGpState(state).has_value());
+  std::string fresh, bad = state + " warp=1", too_long = state + " warp=444";
+  auto a = strategy.Suggest(history, 1, fresh);
+  auto b = strategy.Suggest(history, 1, bad);
+  auto c = strategy.Suggest(history, 1, too_long);
+  ASSERT_TRUE(a.ok() && b.ok() && c.ok());
+  EXPECT_EQ(*a, *b);
+  EXPECT_EQ(*a, *c);
+  EXPECT_EQ(fresh, bad);
+  EXPECT_EQ(fresh, too_long);
+}
+
 TEST(GpStrategyTest, EightPendingTrialsNeverShareAPoint) {
   // A coarse space (integers and a categorical: 5 * 4 * 2 = 40 points) makes collisions likely if pending
   // trials were ignored.
