@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace hyperlab::searcher {
 namespace {
@@ -51,6 +52,22 @@ Eigen::VectorXd LogNoiseDiscount(const Eigen::VectorXd& variance, double noise_v
   for (Eigen::Index i = 0; i < variance.size(); ++i) {
     const double v = std::max(variance(i), 1e-300), r = std::sqrt(v + noise_sd * noise_sd);
     out(i) = noise_sd == 0 ? 0 : std::log(v) - std::log(r) - std::log(r + noise_sd);
+  }
+  return out;
+}
+
+Eigen::VectorXd LogMeanExp(const std::vector<Eigen::VectorXd>& values) {
+  Eigen::VectorXd out(values.front().size());
+  for (Eigen::Index i = 0; i < out.size(); ++i) {
+    double top = -std::numeric_limits<double>::infinity();
+    for (const Eigen::VectorXd& v : values) top = std::max(top, v(i));
+    if (!std::isfinite(top)) {
+      out(i) = top;
+      continue;
+    }
+    double sum = 0;
+    for (const Eigen::VectorXd& v : values) sum += std::exp(v(i) - top);
+    out(i) = top + std::log(sum / static_cast<double>(values.size()));
   }
   return out;
 }

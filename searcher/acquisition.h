@@ -26,6 +26,8 @@
 #ifndef HYPERLAB_SEARCHER_ACQUISITION_H_
 #define HYPERLAB_SEARCHER_ACQUISITION_H_
 
+#include <vector>
+
 #include "Eigen/Core"
 
 namespace hyperlab::searcher {
@@ -44,6 +46,11 @@ Eigen::VectorXd LogExpectedImprovement(const Eigen::VectorXd& mean, const Eigen:
 // so that it is accurate when variance << noise_variance. 0 when noise_variance is 0; finite for a zero
 // variance (floored at 1e-300).
 Eigen::VectorXd LogNoiseDiscount(const Eigen::VectorXd& variance, double noise_variance);
+
+// log((exp(values[0]) + ... + exp(values[K-1])) / K) at each candidate (every vector the same size): the
+// log of the mean EI when each vector is one model's log EI. Computed from the largest, so that logs far
+// below -745 do not underflow; -infinity where every one is. Needs K >= 1.
+Eigen::VectorXd LogMeanExp(const std::vector<Eigen::VectorXd>& values);
 
 // log Phi(z), the standard normal CDF: accurate far into the lower tail (no underflow to -inf before
 // z = -1e154 or so).

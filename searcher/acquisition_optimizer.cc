@@ -66,7 +66,7 @@ class Scorer {
       score = Eigen::VectorXd::Zero(points.rows());
     } else {
       score = options_.kind == AcquisitionKind::kUcb ? UpperConfidenceBound(mean, variance, options_.ucb_beta)
-                                                     : LogExpectedImprovement(mean, variance, best_);
+                                                     : HedgedLogEi(points, mean, variance);
       if (augmented_noise_variance_ > 0) score += LogNoiseDiscount(variance, augmented_noise_variance_);
     }
     for (const FeasibilityModel& c : options_.constraints) {
@@ -83,6 +83,20 @@ class Scorer {
   }
 
  private:
+  // log EI under the model (`mean`, `variance` at `points`), or the log of its mean over the model and the
+  // hedges.
+  Eigen::VectorXd HedgedLogEi(const Eigen::MatrixXd& points, const Eigen::VectorXd& mean,
+                              const Eigen::VectorXd& variance) const {
+    std::vector<Eigen::VectorXd> log_ei = {LogExpectedImprovement(mean, variance, best_)};
+    if (options_.hedges.empty()) return log_ei.front();
+    for (const GpModel* hedge : options_.hedges) {
+      Eigen::VectorXd hedge_mean, hedge_variance;
+      hedge->Predict(points, &hedge_mean, &hedge_variance);
+      log_ei.push_back(LogExpectedImprovement(hedge_mean, hedge_variance, best_));
+    }
+    return LogMeanExp(log_ei);
+  }
+
   const GpModel& gp_;
   double best_;
   const PointSet& excluded_;

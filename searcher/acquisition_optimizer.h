@@ -80,6 +80,11 @@ struct AcquisitionOptimizerOptions {
   // feasible observation yet), the acquisition is the log probability of feasibility alone.
   std::vector<FeasibilityModel> constraints;
   bool feasible_incumbent = true;
+  // More models of the objective, for log EI only: the acquisition is then the log of the mean of EI under
+  // `gp` and each of these (LogMeanExp, acquisition.h), each measured from `best`: a declared noisy
+  // objective's lengthscale hedge (gp_strategy.h). Augmented EI's discount and the line candidates' noise
+  // check stay `gp`'s. Not owned; they outlive the optimisation.
+  std::vector<const GpModel*> hedges;
 };
 
 struct AcquisitionResult {

@@ -26,6 +26,8 @@ constexpr double kRefitGrowth = 0.1;        // Beyond, refit when observations g
 constexpr int kIncumbents = 5;              // Best points the acquisition optimiser searches around.
 constexpr int kPlugInCandidates = 32;       // Best observed points ranked again by posterior mean.
 constexpr uint64_t kRetryStride = 1000003;  // Halton index step when an initial point is taken.
+// Declared noise: the lengthscale hedge's models have every fitted lengthscale times this and divided by it.
+constexpr double kHedgeFactor = 2;
 
 // At most `cap` of the rows: the best cap/2 by target, then an even spread of the others in index order.
 std::vector<int> Subset(const Eigen::VectorXd& y, int cap) {
@@ -287,6 +289,9 @@ struct Posterior {
   bool feasible_incumbent = true;
   Eigen::VectorXd box_lower, box_upper;          // The trust region around the best (trust_region.h).
   std::vector<ConstraintPosterior> constraints;  // One per modelled outcome constraint.
+  // Declared noise, at most kFitCap observations: the fit with every lengthscale doubled, and halved
+  // (the lengthscale hedge, gp_strategy.h).
+  std::vector<GpModel> hedges;
 };
 
 // Splits the saved state into `parts` lines (the objective's fit, then each constraint's); missing ones
@@ -397,8 +402,17 @@ std::optional<Posterior> BuildPosterior(const ParameterEncoding& encoding, const
   absl::StatusOr<GpModel> model = GpModel::Create(kernel, Rows(t.x, rows), Rows(t.y, rows), hyper);
   if (!model.ok()) return std::nullopt;
   Posterior p{.gp = *std::move(model), .constraints = std::move(constraints)};
+  if (config.noisy && static_cast<int>(rows.size()) <= GpStrategy::kFitCap) {
+    for (const double factor : {kHedgeFactor, 1 / kHedgeFactor}) {
+      GpHyperparameters scaled = hyper;
+      scaled.log_lengthscales.array() += std::log(factor);
+      absl::StatusOr<GpModel> hedge = GpModel::Create(kernel, Rows(t.x, rows), Rows(t.y, rows), scaled);
+      if (hedge.ok()) p.hedges.push_back(*std::move(hedge));
+    }
+  }
   for (const Eigen::VectorXd& pending : h.pending) {
     BelieveMean(p.gp, pending);
+    for (GpModel& hedge : p.hedges) BelieveMean(hedge, pending);
     for (ConstraintPosterior& c : p.constraints) BelieveMean(c.gp, pending);
   }
   // Without constraint models every observation may be the incumbent, as without constraints.
@@ -484,6 +498,7 @@ std::optional<Eigen::VectorXd> MaximizeAcquisition(const Posterior& p, const Par
     options.constraints.push_back({.gp = &c.gp, .lower = c.lower, .upper = c.upper});
   }
   options.feasible_incumbent = p.feasible_incumbent;
+  for (const GpModel& hedge : p.hedges) options.hedges.push_back(&hedge);
   const AcquisitionResult r = OptimizeAcquisition(p.gp, encoding, p.incumbents, p.best, seen, config.seed,
                                                   static_cast<uint64_t>(index), options);
   if (r.excluded) return std::nullopt;
@@ -500,6 +515,7 @@ Assignment Pick(const ParameterEncoding& encoding, const Eigen::VectorXd& chosen
   seen.Insert(point);
   if (posterior != nullptr) {
     BelieveMean(posterior->gp, point);
+    for (GpModel& hedge : posterior->hedges) BelieveMean(hedge, point);
     for (ConstraintPosterior& c : posterior->constraints) BelieveMean(c.gp, point);
   }
   return assignment;

@@ -22,6 +22,13 @@
 //      shrinks after failures; scaled per coordinate by the fitted lengthscales), plus points on each
 //      coordinate line through it over the whole range. "Best" is the best by posterior mean among the 32
 //      best observed, which under noise is not the luckiest draw; EI is measured from that mean too.
+//      With a declared noisy objective (AlgorithmConfig::noisy) and at most kFitCap observations, the
+//      acquisition is the log of the mean EI under three models: the fit, and the fit with every
+//      lengthscale doubled and halved (the lengthscale hedge). Under noise the marginal likelihood hardly
+//      tells a short lengthscale with little noise from a long one with more, and MAP commits to one;
+//      averaging EI over both keeps either explanation in view, a cheap stand-in for integrating the
+//      hyperparameters out (Snoek et al. 2012). The hedges are derived from the saved fit: nothing more
+//      is saved. Beyond kFitCap the fit is well determined and the hedges would triple the cost.
 // The recommended result (Recommend): with a noisy objective (AlgorithmConfig::noisy), the best observed
 // value is the luckiest draw, not the best point. Among the kPlugInCandidates best succeeded trials, the
 // recommendation is the one the model is surest is low: the lowest posterior mean plus kRecommendSds

@@ -1,6 +1,7 @@
 // The small parts of the Gaussian-process strategy: Halton points, bounded BFGS, LogEI, output warping,
 // parameter encoding and the state codec.
 #include <cmath>
+#include <limits>
 #include <set>
 
 #include "gtest/gtest.h"
@@ -75,6 +76,22 @@ TEST(AcquisitionTest, LogHMatchesTheDirectFormulaAndStaysFiniteFarAway) {
   }
   // Continuous across the switch at 25.
   EXPECT_NEAR(LogH(-25 + 1e-9), LogH(-25 - 1e-9), 1e-6);
+}
+
+TEST(AcquisitionTest, LogMeanExpIsTheLogOfTheMeanEiAndDoesNotUnderflow) {
+  const double inf = std::numeric_limits<double>::infinity();
+  Eigen::VectorXd a(4), b(4), c(4);
+  a << -1, 0.5, -2000, -inf;
+  b << -3, 0.5, -2001, -inf;
+  c << -2, 0.5, -inf, -inf;
+  const Eigen::VectorXd out = LogMeanExp({a, b, c});
+  EXPECT_NEAR(out(0), std::log((std::exp(-1) + std::exp(-3) + std::exp(-2)) / 3), 1e-12);
+  EXPECT_DOUBLE_EQ(out(1), 0.5) << "the mean of equal values";
+  // exp(-2000) is 0 in double; the result is the exact log, 1 below -2000 by log(3 / (1 + e^-1)).
+  EXPECT_NEAR(out(2), -2000 + std::log((1 + std::exp(-1)) / 3), 1e-9);
+  EXPECT_EQ(out(3), -inf) << "every model says no improvement";
+  // One vector: itself.
+  EXPECT_EQ(LogMeanExp({a}), a);
 }
 
 TEST(AcquisitionTest, NoiseDiscountMatchesTheDirectFormulaAndFavoursWhatTheModelKnowsLeast) {

@@ -159,6 +159,18 @@ TEST(GpStrategyTest, RestartAtAnyPointContinuesIdentically) {
   RunWithRestarts(BraninSpace(), Bayesian(7), BraninOf, 36, [](const GpState&) { return false; });
 }
 
+// Under declared noise the acquisition hedges over lengthscales (gp_strategy.h). The hedge models come from
+// the saved fit and take the pending trials as fantasies too, so restarts still change nothing.
+TEST(GpStrategyTest, UnderDeclaredNoiseRestartAtAnyPointContinuesIdentically) {
+  AlgorithmConfig config = Bayesian(9);
+  config.noisy = true;
+  const auto noisy_branin = [](const Assignment& a) {
+    // A fixed pseudo-noise of amplitude 1.
+    return BraninOf(a) + std::sin(97.0 * std::get<double>(a[0]) + 31.0 * std::get<double>(a[1]));
+  };
+  RunWithRestarts(BraninSpace(), config, noisy_branin, 36, [](const GpState&) { return false; });
+}
+
 // Zakharov's function in 4-D: a valley along sum_i 0.5 i x_i = 0, oblique to every parameter, so the fit
 // learns a projection (gp_fit.h). Restarts still change nothing, and the state carries the projection.
 TEST(GpStrategyTest, WithALearnedProjectionRestartAtAnyPointContinuesIdentically) {
