@@ -16,6 +16,7 @@
 #include "searcher/matern_kernel.h"
 #include "searcher/output_warping.h"
 #include "searcher/point_set.h"
+#include "searcher/quantised_objective.h"
 #include "searcher/trust_region.h"
 
 namespace hyperlab::searcher {
@@ -28,6 +29,11 @@ constexpr int kPlugInCandidates = 32;       // Best observed points ranked again
 constexpr uint64_t kRetryStride = 1000003;  // Halton index step when an initial point is taken.
 // Declared noise: the lengthscale hedge's models have every fitted lengthscale times this and divided by it.
 constexpr double kHedgeFactor = 2;
+// Undeclared, the hedge is used for a quantised objective that fits as noisy: at least this fraction of the
+// values tie exactly with another (quantised_objective.h), and the fitted noise variance is above this
+// fraction of the signal variance.
+constexpr double kQuantisedTies = 0.3;
+constexpr double kQuantisedNoise = 0.3;
 
 // At most `cap` of the rows: the best cap/2 by target, then an even spread of the others in index order.
 std::vector<int> Subset(const Eigen::VectorXd& y, int cap) {
@@ -289,8 +295,8 @@ struct Posterior {
   bool feasible_incumbent = true;
   Eigen::VectorXd box_lower, box_upper;          // The trust region around the best (trust_region.h).
   std::vector<ConstraintPosterior> constraints;  // One per modelled outcome constraint.
-  // Declared noise, at most kFitCap observations: the fit with every lengthscale doubled, and halved
-  // (the lengthscale hedge, gp_strategy.h).
+  // Declared noise (or a quantised objective fitted as noisy), at most kFitCap observations: the fit
+  // with every lengthscale doubled, and halved (the lengthscale hedge, gp_strategy.h).
   std::vector<GpModel> hedges;
 };
 
@@ -402,7 +408,10 @@ std::optional<Posterior> BuildPosterior(const ParameterEncoding& encoding, const
   absl::StatusOr<GpModel> model = GpModel::Create(kernel, Rows(t.x, rows), Rows(t.y, rows), hyper);
   if (!model.ok()) return std::nullopt;
   Posterior p{.gp = *std::move(model), .constraints = std::move(constraints)};
-  if (config.noisy && static_cast<int>(rows.size()) <= GpStrategy::kFitCap) {
+  const bool quantised_noisy =
+      hyper.log_noise_variance - hyper.log_signal_variance > std::log(kQuantisedNoise) &&
+      TiedFraction(h.objectives) >= kQuantisedTies;
+  if ((config.noisy || quantised_noisy) && static_cast<int>(rows.size()) <= GpStrategy::kFitCap) {
     for (const double factor : {kHedgeFactor, 1 / kHedgeFactor}) {
       GpHyperparameters scaled = hyper;
       scaled.log_lengthscales.array() += std::log(factor);

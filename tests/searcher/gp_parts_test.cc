@@ -11,6 +11,7 @@
 #include "searcher/halton.h"
 #include "searcher/output_warping.h"
 #include "searcher/parameter_encoding.h"
+#include "searcher/quantised_objective.h"
 
 namespace hyperlab::searcher {
 namespace {
@@ -92,6 +93,18 @@ TEST(AcquisitionTest, LogMeanExpIsTheLogOfTheMeanEiAndDoesNotUnderflow) {
   EXPECT_EQ(out(3), -inf) << "every model says no improvement";
   // One vector: itself.
   EXPECT_EQ(LogMeanExp({a}), a);
+}
+
+TEST(QuantisedObjectiveTest, TiedFractionCountsEveryValueThatTiesWithAnother) {
+  EXPECT_EQ(TiedFraction({}), 0);
+  EXPECT_EQ(TiedFraction({0.5}), 0);
+  EXPECT_EQ(TiedFraction({0.1, 0.2, 0.3}), 0);
+  EXPECT_EQ(TiedFraction({0.2, 0.1, 0.2, 0.3}), 0.5) << "both members of a pair, wherever they are";
+  EXPECT_EQ(TiedFraction({3, 1, 3, 3, 2, 1}), 5.0 / 6) << "a triple and a pair";
+  EXPECT_EQ(TiedFraction({0.1, std::nextafter(0.1, 1.0)}), 0) << "exact comparison";
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  EXPECT_EQ(TiedFraction({nan, nan, 1, 2}), 0) << "NaNs never tie and do not count";
+  EXPECT_EQ(TiedFraction({nan, 1, 1}), 1.0);
 }
 
 TEST(AcquisitionTest, NoiseDiscountMatchesTheDirectFormulaAndFavoursWhatTheModelKnowsLeast) {

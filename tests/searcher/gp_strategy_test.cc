@@ -171,6 +171,13 @@ TEST(GpStrategyTest, UnderDeclaredNoiseRestartAtAnyPointContinuesIdentically) {
   RunWithRestarts(BraninSpace(), config, noisy_branin, 36, [](const GpState&) { return false; });
 }
 
+// An undeclared objective quantised to steps of 5 (most values tie, and the fit sees much of it as noise):
+// the strategy may hedge over lengthscales here too (gp_strategy.h), and restarts still change nothing.
+TEST(GpStrategyTest, OnAQuantisedObjectiveRestartAtAnyPointContinuesIdentically) {
+  const auto stepped = [](const Assignment& a) { return 5 * std::floor(BraninOf(a) / 5); };
+  RunWithRestarts(BraninSpace(), Bayesian(13), stepped, 36, [](const GpState&) { return false; });
+}
+
 // Zakharov's function in 4-D: a valley along sum_i 0.5 i x_i = 0, oblique to every parameter, so the fit
 // learns a projection (gp_fit.h). Restarts still change nothing, and the state carries the projection.
 TEST(GpStrategyTest, WithALearnedProjectionRestartAtAnyPointContinuesIdentically) {
