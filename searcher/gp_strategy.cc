@@ -300,6 +300,23 @@ struct Posterior {
   std::vector<GpModel> hedges;
 };
 
+// Every model of `p` (objective, hedges, constraints) believes `point` returns its posterior mean.
+void BelieveMean(Posterior& p, const Eigen::VectorXd& point) {
+  BelieveMean(p.gp, point);
+  for (GpModel& hedge : p.hedges) BelieveMean(hedge, point);
+  for (ConstraintPosterior& c : p.constraints) BelieveMean(c.gp, point);
+}
+
+// Whether the acquisition hedges over lengthscales: a declared noisy objective, or an undeclared one that
+// looks quantised (kQuantisedTies) and fits as noisy (kQuantisedNoise). The ties are counted only when the
+// fit says noisy.
+bool Hedged(const AlgorithmConfig& config, const GpHyperparameters& hyper,
+            const std::vector<double>& objectives) {
+  if (config.noisy) return true;
+  return hyper.log_noise_variance - hyper.log_signal_variance > std::log(kQuantisedNoise) &&
+         TiedFraction(objectives) >= kQuantisedTies;
+}
+
 // Splits the saved state into `parts` lines (the objective's fit, then each constraint's); missing ones
 // are empty (fitted afresh). Without constraints the state is the objective's alone, as before.
 std::vector<std::string> SplitState(const std::string& state, size_t parts) {
@@ -408,10 +425,7 @@ std::optional<Posterior> BuildPosterior(const ParameterEncoding& encoding, const
   absl::StatusOr<GpModel> model = GpModel::Create(kernel, Rows(t.x, rows), Rows(t.y, rows), hyper);
   if (!model.ok()) return std::nullopt;
   Posterior p{.gp = *std::move(model), .constraints = std::move(constraints)};
-  const bool quantised_noisy =
-      hyper.log_noise_variance - hyper.log_signal_variance > std::log(kQuantisedNoise) &&
-      TiedFraction(h.objectives) >= kQuantisedTies;
-  if ((config.noisy || quantised_noisy) && static_cast<int>(rows.size()) <= GpStrategy::kFitCap) {
+  if (static_cast<int>(rows.size()) <= GpStrategy::kFitCap && Hedged(config, hyper, h.objectives)) {
     for (const double factor : {kHedgeFactor, 1 / kHedgeFactor}) {
       GpHyperparameters scaled = hyper;
       scaled.log_lengthscales.array() += std::log(factor);
@@ -419,11 +433,7 @@ std::optional<Posterior> BuildPosterior(const ParameterEncoding& encoding, const
       if (hedge.ok()) p.hedges.push_back(*std::move(hedge));
     }
   }
-  for (const Eigen::VectorXd& pending : h.pending) {
-    BelieveMean(p.gp, pending);
-    for (GpModel& hedge : p.hedges) BelieveMean(hedge, pending);
-    for (ConstraintPosterior& c : p.constraints) BelieveMean(c.gp, pending);
-  }
+  for (const Eigen::VectorXd& pending : h.pending) BelieveMean(p, pending);
   // Without constraint models every observation may be the incumbent, as without constraints.
   const bool constrained = !p.constraints.empty();
   std::vector<int> order;
@@ -522,11 +532,7 @@ Assignment Pick(const ParameterEncoding& encoding, const Eigen::VectorXd& chosen
   Assignment assignment = encoding.Decode(chosen);
   const Eigen::VectorXd point = encoding.Encode(assignment);
   seen.Insert(point);
-  if (posterior != nullptr) {
-    BelieveMean(posterior->gp, point);
-    for (GpModel& hedge : posterior->hedges) BelieveMean(hedge, point);
-    for (ConstraintPosterior& c : posterior->constraints) BelieveMean(c.gp, point);
-  }
+  if (posterior != nullptr) BelieveMean(*posterior, point);
   return assignment;
 }
 
